@@ -1,0 +1,130 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { AwsError, InternalFailure } from './core/errors.ts';
+import { handleControl } from './control/routes.ts';
+import { chain } from './gateway/chain.ts';
+import type { Exchange } from './gateway/exchange.ts';
+import { recordCall } from './gateway/record.ts';
+import { protocols } from './protocols/index.ts';
+import type { WireRequest, WireResponse } from './protocols/wire.ts';
+import type { Twin } from './twin.ts';
+
+/**
+ * One node:http server on 127.0.0.1 serving every service. The twin it
+ * serves can be swapped (`/_twin/reset` restores the seeded lab) without
+ * restarting the port.
+ */
+export interface TwinServer {
+  readonly endpoint: string;
+  readonly port: number;
+  twin: Twin;
+  /** Replaces the world with a freshly built one (the lab as seeded). */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ServeOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Builds the world; called again by reset(). */
+  build: () => Twin | Promise<Twin>;
+}
+
+export async function serve(options: ServeOptions): Promise<TwinServer> {
+  const sockets = new Set<Socket>();
+  let twin = await options.build();
+  let endpoint = '';
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    onRequest(server, req, res).catch((err) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(String(err));
+    });
+  };
+  const http: Server = createServer({ keepAliveTimeout: 5_000 }, handle);
+  http.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (http.address() as AddressInfo).port;
+  endpoint = `http://127.0.0.1:${port}`;
+  const server: TwinServer = {
+    endpoint,
+    port,
+    get twin() {
+      return twin;
+    },
+    set twin(t) {
+      twin = t;
+    },
+    async reset() {
+      twin = await options.build();
+    },
+    close() {
+      for (const s of sockets) s.destroy();
+      return new Promise((resolve) => http.close(() => resolve()));
+    },
+  };
+  return server;
+}
+
+async function readWire(req: IncomingMessage): Promise<WireRequest> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+  return {
+    method: req.method ?? 'GET',
+    path: q === -1 ? url : url.slice(0, q),
+    rawQuery: q === -1 ? '' : url.slice(q + 1),
+    headers,
+    body: Buffer.concat(chunks),
+  };
+}
+
+async function onRequest(server: TwinServer, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const wire = await readWire(req);
+  if (wire.path.startsWith('/_twin/')) return send(res, await handleControl(server, wire));
+  const twin = server.twin;
+  const abort = new AbortController();
+  res.on('close', () => abort.abort(new Error('client went away')));
+  const ex: Exchange = {
+    twin,
+    req: wire,
+    requestId: twin.ids.uuid(),
+    sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+    origin: server.endpoint,
+    signal: abort.signal,
+  };
+  const meta = { requestId: ex.requestId, method: wire.method };
+  let response: WireResponse;
+  try {
+    for (const step of chain) await step(ex);
+    response = ex.protocol!.serialize(ex.service!, ex.operation!, ex.output, meta);
+  } catch (err) {
+    if (abort.signal.aborted) return;
+    const error = err instanceof AwsError ? err : new InternalFailure(err);
+    if (!(err instanceof AwsError)) console.error('[twin] internal failure', err);
+    if (ex.ctx) recordCall(ex, error);
+    response = (ex.protocol ?? protocols.awsJson1_1).serializeError(
+      ex.service ?? { namespace: 'twin', signingName: 'unknown' } as never,
+      error,
+      meta,
+    );
+    return send(res, response);
+  }
+  recordCall(ex, undefined);
+  send(res, response);
+}
+
+function send(res: ServerResponse, response: WireResponse): void {
+  if (res.destroyed) return;
+  const body = typeof response.body === 'string' ? Buffer.from(response.body) : response.body;
+  res.writeHead(response.status, { ...response.headers, 'content-length': String(body.length) });
+  res.end(body);
+}

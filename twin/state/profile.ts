@@ -1,0 +1,60 @@
+/**
+ * How long things take. Every delay in the twin is read from here and
+ * multiplied by `scale`, so `realistic` at scale 0.1 keeps AWS's proportions
+ * in a tenth of the time. Figures cite aws-fidelity.md (shared docs) and the
+ * AWS pages named beside them.
+ */
+export interface LatencyProfile {
+  name: 'fast' | 'realistic';
+  scale: number;
+  /** Added to every API call, uniformly in [min, max]. */
+  apiLatencyMs: readonly [number, number];
+  /** GetCommandInvocation answers InvocationDoesNotExist until this has passed since SendCommand. */
+  ssmInvocationVisibleMs: number;
+  /** Pending → InProgress once the agent picks the command up. */
+  ssmDeliveryMs: number;
+  /** A VPC function stays Pending while its Hyperplane ENIs are made (seconds to ~2 min). */
+  lambdaActivationMs: number;
+  /** LookupEvents sees an event this long after it happened ("typically within 5 minutes"). */
+  cloudTrailVisibleMs: number;
+  /** Flow-log records are delivered this long after their aggregation window closes. */
+  flowLogDeliveryMs: number;
+  /** SNS → SQS fan-out and SQS → Lambda polling. */
+  pipelineHopMs: number;
+}
+
+export const profiles = {
+  fast: {
+    name: 'fast',
+    scale: 1,
+    apiLatencyMs: [0, 0],
+    ssmInvocationVisibleMs: 30,
+    ssmDeliveryMs: 20,
+    lambdaActivationMs: 50,
+    cloudTrailVisibleMs: 300,
+    flowLogDeliveryMs: 300,
+    pipelineHopMs: 10,
+  },
+  realistic: {
+    name: 'realistic',
+    scale: 1,
+    apiLatencyMs: [15, 80],
+    ssmInvocationVisibleMs: 800,
+    ssmDeliveryMs: 1_000,
+    lambdaActivationMs: 45_000,
+    cloudTrailVisibleMs: 5 * 60_000,
+    flowLogDeliveryMs: 5 * 60_000,
+    pipelineHopMs: 300,
+  },
+} as const satisfies Record<string, LatencyProfile>;
+
+export type ProfileName = keyof typeof profiles;
+
+export function profileNamed(name: ProfileName, scale = 1): LatencyProfile {
+  return { ...profiles[name], scale };
+}
+
+/** A delay of the profile in ms, scaled. */
+export function delay(profile: LatencyProfile, key: Exclude<keyof LatencyProfile, 'name' | 'scale' | 'apiLatencyMs'>): number {
+  return Math.round(profile[key] * profile.scale);
+}

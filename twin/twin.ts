@@ -1,0 +1,87 @@
+import type { ApiCall } from './core/audit.ts';
+import type { Credential } from './core/principal.ts';
+import type { ServiceDefinition } from './core/service.ts';
+import { FaultPlan } from './gateway/faults.ts';
+import { Backends } from './state/backends.ts';
+import { type Clock, systemClock } from './state/clock.ts';
+import { IdGenerator } from './state/ids.ts';
+import { type LatencyProfile, profileNamed } from './state/profile.ts';
+
+export interface TwinOptions {
+  clock?: Clock;
+  profile?: LatencyProfile;
+  /** Account ids that exist; each gets root credentials. */
+  accounts?: readonly string[];
+  /** Seed for deterministic ids. */
+  seed?: string;
+}
+
+/** AWS documentation's own example accounts: an empty twin names nothing of any lab. */
+export const DEFAULT_ACCOUNTS = ['123456789012', '444455556666'] as const;
+
+/** The region used for global services' state (IAM, S3's bucket namespace). */
+export const GLOBAL_REGION = 'aws-global';
+
+/**
+ * The whole simulated world: accounts, credentials, every service's state
+ * (account → region → model), the clock and the latency profile. It knows
+ * no lab; labs are built on it through model operations or the public API.
+ */
+export class Twin {
+  readonly clock: Clock;
+  profile: LatencyProfile;
+  readonly ids: IdGenerator;
+  readonly accounts: readonly string[];
+  readonly credentials = new Map<string, Credential>();
+  readonly faults = new FaultPlan();
+  /** Every call served or made on someone's behalf, oldest first; CloudTrail reads it. */
+  readonly calls: ApiCall[] = [];
+  private readonly models = new Map<ServiceDefinition<unknown>, Backends<unknown>>();
+
+  constructor(options: TwinOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.profile = options.profile ?? profileNamed('fast');
+    this.ids = new IdGenerator(options.seed);
+    this.accounts = options.accounts ?? DEFAULT_ACCOUNTS;
+    for (const accountId of this.accounts) {
+      const root = rootCredential(accountId);
+      this.credentials.set(root.accessKeyId, root);
+    }
+  }
+
+  /** The state of one service in one account and region, made on first use. */
+  model<M>(def: ServiceDefinition<M>, accountId: string, region: string): M {
+    let backends = this.models.get(def as ServiceDefinition<unknown>) as Backends<M> | undefined;
+    if (!backends) {
+      backends = new Backends((a, r) => def.createModel(this, a, r));
+      this.models.set(def as ServiceDefinition<unknown>, backends as Backends<unknown>);
+    }
+    return backends.get(accountId, def.global ? GLOBAL_REGION : region);
+  }
+
+  /** Every model of a service made so far, across accounts; for cross-account views. */
+  modelsOf<M>(def: ServiceDefinition<M>): [{ accountId: string; region: string }, M][] {
+    const backends = this.models.get(def as ServiceDefinition<unknown>) as Backends<M> | undefined;
+    return backends ? [...backends.entries()] : [];
+  }
+
+  hasAccount(accountId: string): boolean {
+    return this.accounts.includes(accountId);
+  }
+
+  recordCall(call: ApiCall): void {
+    this.calls.push(call);
+  }
+}
+
+/**
+ * Root credentials of an account, derived from its id so that they can be
+ * printed and typed: `AKIAROOT` + the account id.
+ */
+export function rootCredential(accountId: string): Credential {
+  return {
+    accessKeyId: `AKIAROOT${accountId}`,
+    secretAccessKey: `twin-root-secret-${accountId}`,
+    principal: { kind: 'root', accountId, arn: `arn:aws:iam::${accountId}:root`, userId: accountId },
+  };
+}
