@@ -26,13 +26,13 @@ export interface TwinServer {
 export interface ServeOptions {
   /** 0 (default) picks a free port. */
   port?: number;
-  /** Builds the world; called again by reset(). */
-  build: () => Twin | Promise<Twin>;
+  /** Builds the world for the endpoint it will be served on; called again by reset(). */
+  build: (endpoint: string) => Twin | Promise<Twin>;
 }
 
 export async function serve(options: ServeOptions): Promise<TwinServer> {
   const sockets = new Set<Socket>();
-  let twin = await options.build();
+  let twin: Twin;
   let endpoint = '';
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     onRequest(server, req, res).catch((err) => {
@@ -51,6 +51,12 @@ export async function serve(options: ServeOptions): Promise<TwinServer> {
   });
   const port = (http.address() as AddressInfo).port;
   endpoint = `http://127.0.0.1:${port}`;
+  const build = async () => {
+    const t = await options.build(endpoint);
+    t.origin = endpoint;
+    return t;
+  };
+  twin = await build();
   const server: TwinServer = {
     endpoint,
     port,
@@ -61,7 +67,7 @@ export async function serve(options: ServeOptions): Promise<TwinServer> {
       twin = t;
     },
     async reset() {
-      twin = await options.build();
+      twin = await build();
     },
     close() {
       for (const s of sockets) s.destroy();

@@ -14,6 +14,8 @@ export interface TwinOptions {
   accounts?: readonly string[];
   /** Seed for deterministic ids. */
   seed?: string;
+  /** The endpoint the twin will be served on. */
+  origin?: string;
 }
 
 /** AWS documentation's own example accounts: an empty twin names nothing of any lab. */
@@ -36,6 +38,8 @@ export class Twin {
   readonly faults = new FaultPlan();
   /** Every call served or made on someone's behalf, oldest first; CloudTrail reads it. */
   readonly calls: ApiCall[] = [];
+  /** The endpoint the twin is served on, once it is (`http://127.0.0.1:PORT`); QueueUrls and the like are minted on it. */
+  origin = 'http://127.0.0.1';
   private readonly models = new Map<ServiceDefinition<unknown>, Backends<unknown>>();
 
   constructor(options: TwinOptions = {}) {
@@ -43,6 +47,7 @@ export class Twin {
     this.profile = options.profile ?? profileNamed('fast');
     this.ids = new IdGenerator(options.seed);
     this.accounts = options.accounts ?? DEFAULT_ACCOUNTS;
+    if (options.origin) this.origin = options.origin;
     for (const accountId of this.accounts) {
       const root = rootCredential(accountId);
       this.credentials.set(root.accessKeyId, root);

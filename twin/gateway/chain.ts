@@ -8,6 +8,7 @@ import { serverError, throttlingError } from './faults.ts';
 import { authErrors, findCredential, sessionProblem } from './principals.ts';
 import { readAuthorization, verifySignature } from './sigv4.ts';
 import { makeContext } from './context.ts';
+import { authorizeByDefinition, dispatchTo } from './dispatch.ts';
 
 /**
  * The request pipeline, as one readable list (LocalStack's handler chain):
@@ -96,26 +97,25 @@ async function holdWhenUnreachable(ex: Exchange): Promise<void> {
 }
 
 function buildContext(ex: Exchange): void {
-  ex.ctx = makeContext(ex);
+  ex.ctx = makeContext({
+    twin: ex.twin,
+    service: ex.service!,
+    operation: ex.operation!,
+    region: ex.signed!.region,
+    credential: ex.credential!,
+    requestId: ex.requestId,
+    sourceIp: ex.sourceIp,
+    userAgent: ex.req.headers['user-agent'] ?? '',
+    origin: ex.origin,
+    headers: ex.req.headers,
+  });
 }
 
 function authorize(ex: Exchange): void {
-  const request = ex.service!.authorization?.(ex.operation!, ex.input!, ex.ctx!) ?? {
-    action: `${ex.service!.iamPrefix}:${ex.operation}`,
-    resource: '*',
-  };
-  if (request === 'in-handler') return;
-  ex.ctx!.authorize(request);
+  authorizeByDefinition(ex.ctx!, ex.input!);
 }
 
 async function dispatch(ex: Exchange): Promise<void> {
-  const handler = ex.service!.handlers[ex.operation!];
-  if (!handler) {
-    throw new AwsError('NotImplemented', `The twin does not implement ${ex.service!.signingName}:${ex.operation} yet`, {
-      status: 501,
-    });
-  }
-  const model = ex.twin.model(ex.service!, ex.ctx!.accountId, ex.ctx!.region);
-  ex.output = await handler(model, ex.input, ex.ctx!);
+  ex.output = await dispatchTo(ex.ctx!, ex.input!);
 }
 

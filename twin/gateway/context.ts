@@ -1,35 +1,51 @@
 import type { RequestContext } from '../core/context.ts';
-import type { AuthorizationRequest } from '../core/service.ts';
+import type { Credential } from '../core/principal.ts';
+import type { AuthorizationRequest, ServiceDefinition } from '../core/service.ts';
 import { decide } from '../iam/authorize.ts';
 import { servicePath } from '../network/service-path.ts';
-import type { Exchange } from './exchange.ts';
+import type { Twin } from '../twin.ts';
 
-/** Builds the handler's view of a request, with `authorize` bound to the caller and the path it came by. */
-export function makeContext(ex: Exchange): RequestContext {
-  const credential = ex.credential!;
-  const service = ex.service!;
-  const region = ex.signed!.region;
+export interface ContextParams {
+  twin: Twin;
+  service: ServiceDefinition<unknown>;
+  operation: string;
+  region: string;
+  credential: Credential;
+  requestId: string;
+  sourceIp: string;
+  userAgent: string;
+  origin: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * Builds the handler's view of a request, with `authorize` bound to the
+ * caller and to the path its call took (a VPC endpoint's policy applies
+ * to calls that go through it). Shared by the server and in-process calls.
+ */
+export function makeContext(p: ContextParams): RequestContext {
+  const { twin, credential, service, region } = p;
   const position = credential.position;
-  const path = position ? servicePath(ex.twin, position, service.signingName, region) : undefined;
+  const path = position ? servicePath(twin, position, service.signingName, region) : undefined;
   const viaEndpoint = path?.reachable && 'endpointId' in path ? path : undefined;
   const ctx: RequestContext = {
-    twin: ex.twin,
+    twin,
     service,
-    operation: ex.operation!,
+    operation: p.operation,
     region,
     accountId: credential.principal.accountId,
     principal: credential.principal,
     accessKeyId: credential.accessKeyId,
-    requestId: ex.requestId,
+    requestId: p.requestId,
     secureTransport: true,
-    sourceIp: position?.privateIp ?? ex.sourceIp,
-    userAgent: ex.req.headers['user-agent'] ?? '',
+    sourceIp: position?.privateIp ?? p.sourceIp,
+    userAgent: p.userAgent,
     position,
-    time: ex.twin.clock.now(),
-    origin: ex.origin,
-    headers: ex.req.headers,
+    time: twin.clock.now(),
+    origin: p.origin,
+    headers: p.headers,
     authorize(request: AuthorizationRequest) {
-      const decision = decide(ex.twin, credential.principal, request, {
+      const decision = decide(twin, credential.principal, request, {
         region,
         time: ctx.time,
         sourceIp: ctx.sourceIp,

@@ -1,0 +1,52 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Four projects: `conformance` is the product (the checklist, run against
+ * an account or the twin by `npm run validate`); the other three are the
+ * project's own tests, run by `npm test`.
+ */
+const env = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+
+export default defineConfig({
+  test: {
+    env,
+    reporters: process.env.CI ? ['default', ['json', { outputFile: 'reports/out/self-test.json' }]] : ['default'],
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          env,
+        },
+      },
+      {
+        test: {
+          name: 'twin-wire',
+          include: ['test/twin-wire/**/*.test.ts'],
+          env,
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          env,
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'conformance',
+          include: ['suites/**/*.test.ts'],
+          env,
+          globalSetup: ['suites/setup/global.ts'],
+          setupFiles: ['suites/setup/worker.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
