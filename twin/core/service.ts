@@ -14,6 +14,12 @@ export interface AuthorizationRequest {
   resourcePolicy?: string | undefined;
   /** Account that owns the resource; a cross-account call needs both sides to allow. */
   resourceAccount?: string | undefined;
+  /**
+   * True where the resource policy alone decides who may use IAM at all:
+   * KMS key policies and role trust policies. Without a statement allowing
+   * the principal (or delegating to its account), IAM policies grant nothing.
+   */
+  resourcePolicyRequired?: boolean;
   /** Service-specific condition keys (`s3:x-amz-server-side-encryption`, `kms:ViaService`, …). */
   context?: Record<string, string | string[] | boolean | number | undefined>;
 }
