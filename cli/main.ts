@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { cleanup } from './cleanup.ts';
+import { serveTwin } from './twin.ts';
+import { validate } from './validate.ts';
+
+/**
+ * meshcheck's command line: `validate` (the suite; the embedded twin when no
+ * targets are given), `twin` (the twin alone), `cleanup` (sweep what crashed
+ * runs left). Exit codes: 0 conformant, 1 conformance failures, 2 bad input,
+ * 3 infrastructure errors (the suite could not tell).
+ */
+const usage = `usage:
+  meshcheck validate [--targets FILE] [--profile gate|nightly] [--reports DIR] [--twin-profile fast|realistic] [--scale N]
+  meshcheck twin [--port N] [--empty] [--profile fast|realistic] [--scale N]
+  meshcheck cleanup --targets FILE [--older-than-hours N]`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      targets: { type: 'string' },
+      profile: { type: 'string' },
+      reports: { type: 'string' },
+      'twin-profile': { type: 'string' },
+      scale: { type: 'string' },
+      port: { type: 'string' },
+      empty: { type: 'boolean' },
+      'older-than-hours': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help || !command) {
+    console.log(usage);
+    return command ? 0 : 2;
+  }
+  switch (command) {
+    case 'validate':
+      return validate({
+        targets: values.targets,
+        profile: (values.profile ?? 'nightly') as 'gate' | 'nightly',
+        reportsDir: values.reports ?? 'reports/out',
+        twinProfile: (values['twin-profile'] ?? 'fast') as 'fast' | 'realistic',
+        scale: values.scale ? Number(values.scale) : 1,
+      });
+    case 'twin':
+      return serveTwin({
+        port: values.port ? Number(values.port) : 0,
+        empty: Boolean(values.empty),
+        profile: (values.profile ?? 'fast') as 'fast' | 'realistic',
+        scale: values.scale ? Number(values.scale) : 1,
+      });
+    case 'cleanup':
+      return cleanup({ targets: values.targets, olderThanHours: Number(values['older-than-hours'] ?? 0) });
+    default:
+      console.error(`unknown command ${command}\n${usage}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== -1) process.exit(code);
+  },
+  (error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(2);
+  },
+);

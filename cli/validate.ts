@@ -1,0 +1,82 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startVitest } from 'vitest/node';
+import { CannotTellError, TargetsError } from '../helpers/errors.ts';
+import { runId } from '../helpers/run.ts';
+import { loadTargets, resolveTargets, type Targets } from '../helpers/targets/index.ts';
+import { readResults } from '../reports/index.ts';
+import { pointSdkAt, startEmbeddedTwin } from './embedded.ts';
+
+export interface ValidateOptions {
+  targets: string | undefined;
+  profile: 'gate' | 'nightly';
+  reportsDir: string;
+  twinProfile: 'fast' | 'realistic';
+  scale: number;
+}
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+export const EXAMPLE_TARGETS = join(root, 'targets.example.json');
+
+/**
+ * Runs the conformance suite. Without targets it serves the reference lab
+ * on an embedded twin and checks it with targets.example.json; with
+ * `--targets` it checks whatever the SDK's default settings reach.
+ * A bad targets file exits 2 before any AWS call.
+ */
+export async function validate(options: ValidateOptions): Promise<number> {
+  const embedded = !options.targets;
+  let targets: Targets;
+  try {
+    targets = await loadTargets(options.targets ?? EXAMPLE_TARGETS);
+  } catch (error) {
+    if (error instanceof TargetsError) return report(error.message, 2);
+    throw error;
+  }
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const twin = embedded ? await startEmbeddedTwin(options.twinProfile, options.scale) : undefined;
+  if (twin) {
+    pointSdkAt(twin.env);
+    console.log(`meshcheck: no --targets given: checking the reference lab on the embedded twin at ${twin.server.endpoint} (${options.twinProfile} profile)`);
+  }
+  const work = await mkdtemp(join(tmpdir(), 'meshcheck-'));
+  try {
+    const resolved = await resolveTargets(targets);
+    const resolvedPath = join(work, 'resolved-targets.json');
+    await writeFile(resolvedPath, JSON.stringify(resolved, null, 2));
+    Object.assign(process.env, {
+      MESHCHECK_RUN_ID: runId(),
+      MESHCHECK_RESOLVED_TARGETS: resolvedPath,
+      MESHCHECK_CALLS_DIR: join(work, 'calls'),
+      MESHCHECK_TARGET_LABEL: embedded ? `embedded twin (${twin!.server.endpoint})` : `account ${resolved.accountIds.lab} (${resolved.region})`,
+      MESHCHECK_PROFILE: options.profile,
+    });
+    const outputDir = resolve(options.reportsDir);
+    const vitest = await startVitest('test', [], {
+      root,
+      project: 'conformance',
+      run: true,
+      watch: false,
+      reporters: ['default', [join(root, 'reports/reporter.ts'), { outputDir }]],
+      ...(options.profile === 'gate' && { tagsFilter: ['!delivery'] }),
+    });
+    await vitest.close();
+    const results = await readResults(join(outputDir, 'results.json'));
+    console.log(`meshcheck: reports in ${outputDir} (junit.xml, report.html, results.json)`);
+    return results.exitCode;
+  } catch (error) {
+    if (error instanceof TargetsError) return report(error.message, 2);
+    if (error instanceof CannotTellError) return report(`meshcheck could not reach the lab: ${error.message}`, 3);
+    throw error;
+  } finally {
+    await twin?.server.close();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+function report(message: string, code: number): number {
+  console.error(`meshcheck: ${message}`);
+  return code;
+}

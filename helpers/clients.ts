@@ -1,0 +1,113 @@
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { STSClient } from '@aws-sdk/client-sts';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { recordCall } from '../reports/calls.ts';
+import { runId } from './run.ts';
+
+/**
+ * SDK v3 clients for one account, made on first use. Credentials come from
+ * the default chain, optionally through a role assumed in that account; the
+ * endpoint from the SDK's own settings (AWS_ENDPOINT_URL and friends), so
+ * the suite reaches a real account or the twin without knowing which.
+ * Every call is counted for the reports.
+ */
+export interface AccountAccess {
+  region: string;
+  assumeRoleArn?: string | undefined;
+  /** Static credentials (an assumed role's session), when the caller has them. */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined;
+}
+
+const constructors = {
+  ec2: EC2Client,
+  ssm: SSMClient,
+  sts: STSClient,
+  iam: IAMClient,
+  s3: S3Client,
+  lambda: LambdaClient,
+  kms: KMSClient,
+  sns: SNSClient,
+  sqs: SQSClient,
+  cloudtrail: CloudTrailClient,
+  logs: CloudWatchLogsClient,
+  dynamodb: DynamoDBClient,
+} as const;
+
+export type ServiceKey = keyof typeof constructors;
+export type AwsClients = { [K in ServiceKey]: InstanceType<(typeof constructors)[K]> };
+
+/** Attempts per call, retries included; exhausted retries become CannotTellError (exit 3). */
+export function maxAttempts(): number {
+  return Number(process.env.MESHCHECK_MAX_ATTEMPTS ?? 5);
+}
+
+const cache = new Map<string, AwsClients>();
+
+/**
+ * @example
+ *   const { ec2 } = clientsFor({ region: 'us-east-1' });
+ *   await ec2.send(new DescribeVpcsCommand({}));
+ */
+export function clientsFor(access: AccountAccess): AwsClients {
+  const key = JSON.stringify([access.region, access.assumeRoleArn ?? '', access.credentials?.accessKeyId ?? '']);
+  let clients = cache.get(key);
+  if (!clients) {
+    clients = makeClients(access);
+    cache.set(key, clients);
+  }
+  return clients;
+}
+
+function makeClients(access: AccountAccess): AwsClients {
+  const credentials: AwsCredentialIdentityProvider | AccountAccess['credentials'] =
+    access.credentials ??
+    (access.assumeRoleArn
+      ? fromTemporaryCredentials({
+          params: { RoleArn: access.assumeRoleArn, RoleSessionName: `meshcheck-${runId()}` },
+          clientConfig: { region: access.region },
+        })
+      : undefined);
+  const made = new Map<ServiceKey, unknown>();
+  const clients = {} as AwsClients;
+  for (const service of Object.keys(constructors) as ServiceKey[]) {
+    Object.defineProperty(clients, service, {
+      enumerable: true,
+      get() {
+        if (!made.has(service)) made.set(service, makeClient(service, access.region, credentials));
+        return made.get(service);
+      },
+    });
+  }
+  return clients;
+}
+
+function makeClient(service: ServiceKey, region: string, credentials: unknown) {
+  const Ctor = constructors[service] as new (config: object) => {
+    middlewareStack: { add: (mw: unknown, opts: object) => void };
+  };
+  const client = new Ctor({
+    region,
+    maxAttempts: maxAttempts(),
+    retryMode: 'standard',
+    ...(credentials ? { credentials } : {}),
+  });
+  client.middlewareStack.add(
+    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => {
+      recordCall(service, (context.commandName ?? 'Unknown').replace(/Command$/, ''));
+      return next(args);
+    },
+    { step: 'initialize', name: 'meshcheckCallCounter' },
+  );
+  return client;
+}

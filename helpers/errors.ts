@@ -1,0 +1,120 @@
+/**
+ * The suite's error classes, and the one place AWS errors are classified
+ * (by name, code, HTTP status and the SDK's `$retryable`; never by reading
+ * message text). reports/ maps these classes to verdicts: LabDeviationError
+ * is a failure, CannotTellError an error, TargetsError stops the run (exit 2).
+ */
+
+/** The lab is not as intended: the check failed. */
+export class LabDeviationError extends Error {
+  override name = 'LabDeviationError';
+}
+
+/** The suite could not tell (no permission to read, retries exhausted, agent offline, probe crashed). */
+export class CannotTellError extends Error {
+  override name = 'CannotTellError';
+  constructor(
+    message: string,
+    readonly kind: ErrorKind = 'unknown',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The targets file is malformed or names something that is not there. */
+export class TargetsError extends Error {
+  override name = 'TargetsError';
+  constructor(
+    message: string,
+    readonly problems: string[] = [message],
+  ) {
+    super(message);
+  }
+}
+
+export type ErrorKind = 'denied' | 'throttled' | 'credentials' | 'not-found' | 'transient' | 'timeout' | 'invalid' | 'unknown';
+
+interface SdkErrorLike {
+  name?: string;
+  Code?: string;
+  code?: string;
+  $fault?: 'client' | 'server';
+  $retryable?: { throttling?: boolean };
+  $metadata?: { httpStatusCode?: number; attempts?: number };
+}
+
+const DENIED = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'AuthorizationError',
+  'AuthorizationErrorException',
+  'KMSAccessDeniedException',
+  'Forbidden',
+]);
+const CREDENTIALS = new Set([
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'AuthFailure',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'InvalidSignatureException',
+  'CredentialsProviderError',
+  'MissingAuthenticationTokenException',
+]);
+// The SDK's own throttling list (twin-protocols.md §3).
+const THROTTLED = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'RequestThrottledException',
+  'TooManyRequestsException',
+  'ProvisionedThroughputExceededException',
+  'TransactionInProgressException',
+  'RequestLimitExceeded',
+  'BandwidthLimitExceeded',
+  'LimitExceededException',
+  'RequestThrottled',
+  'SlowDown',
+  'PriorRequestNotComplete',
+  'EC2ThrottledException',
+]);
+const TIMEOUT = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'AbortError']);
+
+export function classify(error: unknown): ErrorKind {
+  const e = (error ?? {}) as SdkErrorLike;
+  const name = e.name ?? '';
+  const code = e.Code ?? e.code ?? '';
+  const status = e.$metadata?.httpStatusCode;
+  if (DENIED.has(name) || DENIED.has(code)) return 'denied';
+  if (CREDENTIALS.has(name) || CREDENTIALS.has(code)) return 'credentials';
+  if (THROTTLED.has(name) || THROTTLED.has(code) || e.$retryable?.throttling) return 'throttled';
+  if (TIMEOUT.has(name) || ['ETIMEDOUT', 'ECONNRESET', 'ECONNREFUSED'].includes(code)) return 'timeout';
+  if (/NotFound|NoSuch|DoesNotExist/.test(name) || /NotFound|NonExistent/.test(code) || status === 404) return 'not-found';
+  if (e.$fault === 'server' || (status !== undefined && status >= 500)) return 'transient';
+  if (e.$fault === 'client') return 'invalid';
+  return 'unknown';
+}
+
+/** "could not read X: AccessDenied (403) — …" */
+export function cannotTell(what: string, error: unknown): CannotTellError {
+  if (error instanceof CannotTellError) return error;
+  const e = error as SdkErrorLike & { message?: string };
+  const status = e?.$metadata?.httpStatusCode;
+  const attempts = e?.$metadata?.attempts;
+  const kind = classify(error);
+  const detail = `${e?.name ?? 'Error'}${status ? ` (${status})` : ''}${attempts && attempts > 1 ? ` after ${attempts} attempts` : ''}`;
+  return new CannotTellError(`could not ${what}: ${detail} — ${e?.message ?? String(error)}`, kind, { cause: error });
+}
+
+/** Runs an AWS read; any failure means the suite cannot tell, never that the lab is fine. */
+export async function reading<T>(what: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    throw cannotTell(what, error);
+  }
+}

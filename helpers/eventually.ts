@@ -1,0 +1,84 @@
+import pRetry, { AbortError } from 'p-retry';
+import { CannotTellError, LabDeviationError } from './errors.ts';
+
+/**
+ * Bounded polling with backoff, for AWS's eventual consistency (an SSM
+ * invocation that does not exist yet, a receipt not written yet, an event
+ * CloudTrail has not delivered yet). `look` returns what it saw; `until`
+ * says whether that is the awaited state. Errors of the suite's own classes
+ * (and p-retry's AbortError) end the wait at once: they will not get better.
+ * When the bound passes, the error says what was awaited, what was last
+ * seen, and the AWS CLI command that shows the same thing by hand.
+ */
+export interface EventuallyOptions<T> {
+  /** Total time to wait, in ms. */
+  timeoutMs: number;
+  /** Accept the value when true; default: any value other than undefined. */
+  until?: (value: T) => boolean;
+  /** First and longest pause between looks, ms. */
+  minIntervalMs?: number;
+  maxIntervalMs?: number;
+  signal?: AbortSignal;
+  /** What a person would type to look: `aws ssm get-command-invocation --command-id …`. */
+  reproduce?: string;
+  /** A wait that runs out means the lab deviates (default), or that the suite cannot tell. */
+  onTimeout?: 'deviation' | 'cannot-tell';
+  /** Errors that mean "not yet" rather than "broken" (SSM's InvocationDoesNotExist right after SendCommand). */
+  retryOn?: (error: unknown) => boolean;
+  /** How to show the last value in the error; JSON by default. */
+  show?: (value: T) => string;
+}
+
+class NotYet extends Error {}
+
+/**
+ * @example
+ *   const receipt = await eventually('the receipt for apple', () => findReceipt('apple'), { timeoutMs: 60_000 });
+ */
+export async function eventually<T>(description: string, look: () => Promise<T>, options: EventuallyOptions<T>): Promise<T> {
+  const until = options.until ?? ((v: T) => v !== undefined);
+  const started = Date.now();
+  let last: { value: T } | undefined;
+  let lastError: unknown;
+  try {
+    return await pRetry(
+      async () => {
+        let value: T;
+        try {
+          value = await look();
+        } catch (error) {
+          if (error instanceof CannotTellError || error instanceof LabDeviationError) throw new AbortError(error);
+          throw error;
+        }
+        last = { value };
+        if (!until(value)) throw new NotYet();
+        return value;
+      },
+      {
+        retries: Number.POSITIVE_INFINITY,
+        factor: 1.6,
+        minTimeout: options.minIntervalMs ?? 250,
+        maxTimeout: options.maxIntervalMs ?? 5_000,
+        randomize: true,
+        maxRetryTime: options.timeoutMs,
+        ...(options.signal && { signal: options.signal }),
+        onFailedAttempt: ({ error }) => {
+          if (!(error instanceof NotYet)) lastError = error;
+        },
+        shouldRetry: ({ error }) => error instanceof NotYet || Boolean(options.retryOn?.(error)),
+      },
+    );
+  } catch (error) {
+    const original = error instanceof AbortError ? ((error as { originalError?: unknown }).originalError ?? error) : error;
+    if (original instanceof CannotTellError || original instanceof LabDeviationError) throw original;
+    const stillNotYet = original instanceof NotYet || Boolean(options.retryOn?.(original));
+    if (!stillNotYet && !(original instanceof Error && original.name === 'AbortError')) {
+      throw new CannotTellError(`while waiting for ${description}: ${(original as Error).message}`, 'unknown', { cause: original });
+    }
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const seen = last ? (options.show ?? ((v: T) => JSON.stringify(v)))(last.value) : lastError ? String(lastError) : 'nothing';
+    const message = `waited ${seconds}s for ${description}; last saw: ${seen}${options.reproduce ? `\n  look yourself: ${options.reproduce}` : ''}`;
+    throw options.onTimeout === 'cannot-tell' ? new CannotTellError(message, 'timeout') : new LabDeviationError(message);
+  }
+}
+

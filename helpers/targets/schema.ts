@@ -1,0 +1,203 @@
+import { z } from 'zod';
+
+/**
+ * The targets file: which lab to check, named as its owner names it, and
+ * what the lab is meant to do, as data. One zod definition is the single
+ * source: it validates the file, types the suite, and emits
+ * targets.schema.json for editors (`npm run generate`).
+ *
+ * Resources are named by their `Name` tag or by id (`vpc-0abc…`); ids are
+ * recognised by their AWS prefix.
+ */
+const ipv4 = z.string().regex(/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/, 'an IPv4 address');
+const cidr = z
+  .string()
+  .regex(/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/, 'an IPv4 CIDR such as 10.0.0.0/16');
+const name = z.string().min(1, 'a Name tag or a resource id');
+const accountKey = z.string().regex(/^[a-z][a-z0-9-]*$/, 'an account key such as "lab" or "log-archive"');
+
+const account = z
+  .object({
+    /** Checked against STS when given; otherwise learned from STS. */
+    id: z.string().regex(/^\d{12}$/, 'a 12-digit account id').optional(),
+    /** Role the runner assumes in this account; without it the default credential chain is used. */
+    assumeRoleArn: z.string().regex(/^arn:aws[\w-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN').optional(),
+  })
+  .strict();
+
+const subnet = z
+  .object({
+    name,
+    cidr,
+    availabilityZone: z.string().optional(),
+  })
+  .strict();
+
+const vpcRoute = z
+  .object({
+    cidr,
+    /** Where the subnets' route tables must send `cidr`. */
+    via: z.union([z.literal('transit-gateway'), z.object({ peering: name }).strict()]),
+  })
+  .strict();
+
+const vpc = z
+  .object({
+    name,
+    account: accountKey.default('lab'),
+    cidr,
+    /** Private subnets: no public IP on launch, no route to an internet or NAT gateway. */
+    subnets: z.array(subnet).min(1),
+    routes: z.array(vpcRoute).default([]),
+  })
+  .strict();
+
+const host = z
+  .object({
+    /** How the matrix and the report name this host. */
+    name: z.string().min(1),
+    /** The instance, by Name tag or id; defaults to `name`. */
+    instance: name.optional(),
+    account: accountKey.default('lab'),
+    subnet: name,
+    privateIp: ipv4.optional(),
+    /** The only sources the host's security groups may admit ICMP from (CIDRs). */
+    icmpFrom: z.array(cidr).default([]),
+  })
+  .strict();
+
+const tgwAttachment = z
+  .object({
+    name,
+    vpc: name,
+    /** The TGW route table the attachment is associated with. */
+    routeTable: name,
+  })
+  .strict();
+
+const tgwRoute = z
+  .object({
+    cidr,
+    /** The attachment that receives `cidr`, or `blackhole`. */
+    attachment: name,
+  })
+  .strict();
+
+const transitGateway = z
+  .object({
+    name,
+    options: z
+      .object({
+        dnsSupport: z.boolean().default(true),
+        autoAcceptSharedAttachments: z.boolean().default(false),
+        defaultRouteTableAssociation: z.boolean().default(false),
+        defaultRouteTablePropagation: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
+    attachments: z.array(tgwAttachment).min(1),
+    /** Every route each table must hold, and nothing else. */
+    routeTables: z.array(z.object({ name, routes: z.array(tgwRoute) }).strict()).min(1),
+  })
+  .strict();
+
+const peering = z
+  .object({
+    name,
+    requester: name,
+    accepter: name,
+  })
+  .strict();
+
+const reachability = z
+  .object({
+    from: z.string().min(1),
+    to: z.string().min(1),
+    expect: z.enum(['allow', 'deny']),
+    protocol: z.union([z.literal('icmp'), z.object({ tcp: z.number().int().min(1).max(65535) }).strict()]).default('icmp'),
+  })
+  .strict();
+
+const network = z
+  .object({
+    vpcs: z.array(vpc).min(1),
+    hosts: z.array(host).default([]),
+    transitGateway: transitGateway.optional(),
+    peerings: z.array(peering).default([]),
+    reachability: z.array(reachability).default([]),
+    /** SSM ping settings. */
+    ping: z
+      .object({ count: z.number().int().min(1).max(10).default(3), timeoutSeconds: z.number().int().min(1).max(10).default(1) })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+const targetsObject = z
+  .object({
+    $schema: z.string().optional(),
+    /** Free text for reports: which lab this is. */
+    description: z.string().optional(),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as us-east-1'),
+    accounts: z.record(accountKey, account).refine((a) => 'lab' in a, 'must name the "lab" account'),
+    network: network.optional(),
+  })
+  .strict();
+
+export const targetsSchema = targetsObject.superRefine(checkReferences);
+
+export type TargetsInput = z.input<typeof targetsSchema>;
+export type Targets = z.output<typeof targetsSchema>;
+export type VpcTarget = z.output<typeof vpc>;
+export type HostTarget = z.output<typeof host>;
+export type ReachabilityTarget = z.output<typeof reachability>;
+export type TransitGatewayTarget = z.output<typeof transitGateway>;
+export type PeeringTarget = z.output<typeof peering>;
+
+/** Cross-references the schema alone cannot see: every name used must be declared. */
+function checkReferences(t: z.output<typeof targetsObject>, ctx: z.RefinementCtx): void {
+  const net = t.network;
+  for (const [i, v] of (net?.vpcs ?? []).entries()) {
+    if (!(v.account in t.accounts)) ctx.addIssue({ code: 'custom', path: ['network', 'vpcs', i, 'account'], message: `no account "${v.account}" in accounts` });
+  }
+  if (!net) return;
+  const vpcNames = new Set(net.vpcs.map((v) => v.name));
+  const subnetNames = new Set(net.vpcs.flatMap((v) => v.subnets.map((s) => s.name)));
+  const hostNames = new Set(net.hosts.map((h) => h.name));
+  const peeringNames = new Set(net.peerings.map((p) => p.name));
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path: ['network', ...path], message });
+  net.hosts.forEach((h, i) => {
+    if (!subnetNames.has(h.subnet)) issue(['hosts', i, 'subnet'], `no subnet "${h.subnet}" in network.vpcs`);
+    if (!(h.account in t.accounts)) issue(['hosts', i, 'account'], `no account "${h.account}" in accounts`);
+  });
+  net.reachability.forEach((r, i) => {
+    if (!hostNames.has(r.from)) issue(['reachability', i, 'from'], `no host "${r.from}" in network.hosts`);
+    if (!hostNames.has(r.to)) issue(['reachability', i, 'to'], `no host "${r.to}" in network.hosts`);
+  });
+  net.vpcs.forEach((v, i) =>
+    v.routes.forEach((r, j) => {
+      if (typeof r.via === 'object' && !peeringNames.has(r.via.peering))
+        issue(['vpcs', i, 'routes', j, 'via', 'peering'], `no peering "${r.via.peering}" in network.peerings`);
+      if (r.via === 'transit-gateway' && !net.transitGateway) issue(['vpcs', i, 'routes', j, 'via'], 'no transitGateway in network');
+    }),
+  );
+  net.peerings.forEach((p, i) => {
+    if (!vpcNames.has(p.requester)) issue(['peerings', i, 'requester'], `no VPC "${p.requester}" in network.vpcs`);
+    if (!vpcNames.has(p.accepter)) issue(['peerings', i, 'accepter'], `no VPC "${p.accepter}" in network.vpcs`);
+  });
+  const tgw = net.transitGateway;
+  if (tgw) {
+    const tables = new Set(tgw.routeTables.map((r) => r.name));
+    const attachments = new Set(tgw.attachments.map((a) => a.name));
+    tgw.attachments.forEach((a, i) => {
+      if (!vpcNames.has(a.vpc)) issue(['transitGateway', 'attachments', i, 'vpc'], `no VPC "${a.vpc}" in network.vpcs`);
+      if (!tables.has(a.routeTable)) issue(['transitGateway', 'attachments', i, 'routeTable'], `no route table "${a.routeTable}" in transitGateway.routeTables`);
+    });
+    tgw.routeTables.forEach((t, i) =>
+      t.routes.forEach((r, j) => {
+        if (r.attachment !== 'blackhole' && !attachments.has(r.attachment))
+          issue(['transitGateway', 'routeTables', i, 'routes', j, 'attachment'], `no attachment "${r.attachment}" in transitGateway.attachments`);
+      }),
+    );
+  }
+}

@@ -1,0 +1,20 @@
+import { writeFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { targetsSchema } from '../helpers/targets/schema.ts';
+import { coverageMarkdown } from '../twin/coverage.ts';
+
+/**
+ * Regenerates the files derived from code: targets.schema.json (from the
+ * zod targets schema) and twin/COVERAGE.md (from the twin's dispatch
+ * tables). CI regenerates and fails on any difference.
+ */
+export function targetsJsonSchema(): string {
+  const schema = z.toJSONSchema(targetsSchema, { io: 'input', unrepresentable: 'any' });
+  return `${JSON.stringify({ ...schema, title: 'meshcheck targets' }, null, 2)}\n`;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await writeFile(new URL('../targets.schema.json', import.meta.url), targetsJsonSchema());
+  await writeFile(new URL('../twin/COVERAGE.md', import.meta.url), coverageMarkdown());
+  console.log('wrote targets.schema.json and twin/COVERAGE.md');
+}

@@ -1,0 +1,22 @@
+import type { AwsClients } from '../../helpers/clients.ts';
+import type { ResolvedTargets } from '../../helpers/targets/index.ts';
+
+/**
+ * A drift: one change an operator could make to a lab through the public
+ * AWS API, and the checklist items it must make fail — exactly those.
+ * Drifts are written against the targets, not against the reference lab, so
+ * the same catalogue applies to any lab the targets describe.
+ */
+export interface Drift {
+  id: string;
+  /** What changed, in an operator's words. */
+  says: string;
+  /** Whether the lab has what this drift changes (a peering, a TGW…). */
+  appliesTo(lab: ResolvedTargets): boolean;
+  /** Test-name prefixes (`N13 prod-app → dev-app (`) that must fail; nothing else may fail or error. */
+  breaks(lab: ResolvedTargets, operator: Operator): Promise<string[]>;
+  apply(lab: ResolvedTargets, operator: Operator): Promise<void>;
+}
+
+/** The operator's SDK clients per account key of the targets (an administrator, not the runner). */
+export type Operator = (accountKey: string) => AwsClients;

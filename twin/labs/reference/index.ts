@@ -1,0 +1,43 @@
+import type { Credential } from '../../core/principal.ts';
+import { issueRoleSession } from '../../services/sts/sessions.ts';
+import { Twin, type TwinOptions } from '../../twin.ts';
+import { builderFor } from '../builder.ts';
+import { ARCHIVE_ACCOUNT, LAB_ACCOUNT, REGION } from './accounts.ts';
+import { buildCrossAccountRunner, buildInstanceRole, buildParticipantRole } from './identity.ts';
+import { buildTransitGateway, buildVpc, labVpcs, launchHost, partnerVpc, peerWithPartner } from './network.ts';
+
+export interface ReferenceLab {
+  twin: Twin;
+  /** WSParticipantRole's session: the credentials meshcheck runs with. */
+  runner: Credential;
+}
+
+/**
+ * The reference lab of lab.md, built through the same operations an
+ * operator would call. Its accounts are the lab (111111111111) and the log
+ * archive (222222222222).
+ */
+export async function referenceLab(options: Omit<TwinOptions, 'accounts'> = {}): Promise<ReferenceLab> {
+  const twin = new Twin({ ...options, accounts: [LAB_ACCOUNT, ARCHIVE_ACCOUNT] });
+  const lab = builderFor(twin, LAB_ACCOUNT, REGION);
+  const archive = builderFor(twin, ARCHIVE_ACCOUNT, REGION);
+
+  const labProfile = await buildInstanceRole(lab);
+  const archiveProfile = await buildInstanceRole(archive);
+  const participant = await buildParticipantRole(lab);
+  await buildCrossAccountRunner(archive, participant.arn);
+
+  const vpcs = [];
+  for (const spec of labVpcs) {
+    const vpc = await buildVpc(lab, spec);
+    await launchHost(lab, vpc, labProfile);
+    vpcs.push(vpc);
+  }
+  const partner = await buildVpc(archive, partnerVpc);
+  await launchHost(archive, partner, archiveProfile);
+  await buildTransitGateway(lab, vpcs);
+  await peerWithPartner(lab, archive, vpcs.find((v) => v.spec.key === 'shared')!, partner);
+
+  const runner = issueRoleSession(twin, { roleArn: participant.arn, roleId: participant.id, sessionName: 'meshcheck', neverExpires: true });
+  return { twin, runner };
+}
