@@ -1,0 +1,149 @@
+/**
+ * The neutral report model: what a run found, independent of vitest's API
+ * and of any output format. The reporter builds it once (reports/build.ts);
+ * junit.ts, html.ts and json.ts are pure functions of it.
+ */
+import type { CallCounts } from './calls.ts';
+
+/**
+ * The four result states, never blurred:
+ * - `pass`: the lab is as intended;
+ * - `fail`: the lab is not as intended (an assertion or a `LabDeviationError`);
+ * - `error`: the suite could not tell (a `CannotTellError` or any unexpected error);
+ * - `skip`: not checked, with the reason.
+ */
+export type Verdict = 'pass' | 'fail' | 'error' | 'skip';
+
+export const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'error', 'skip'];
+
+/** One piece of evidence a test attached with `annotate(summary, 'evidence:<kind>', …)`. */
+export interface Evidence {
+  kind: string;
+  /** One line for people: the annotation's message, or one derived from the value. */
+  summary: string;
+  /** The parsed attachment (redacted); a string when it was not JSON; `null` when absent. */
+  value: unknown;
+}
+
+/** A human note (`annotate(message)`, type `notice`) or any other non-evidence annotation. */
+export interface Note {
+  type: string;
+  message: string;
+}
+
+export interface TestRecord {
+  /** The checklist id, the first token of the name (`N7`), or `''` when the name has none. */
+  id: string;
+  /** The test's own name, below its section: `N7 prod-app → shared-app over the TGW (ICMP): allow`. */
+  name: string;
+  /** The checklist section: the outermost describe block, or the file when there is none. */
+  section: string;
+  /** Test file, relative to the project root, with `/` separators. */
+  file: string;
+  verdict: Verdict;
+  durationMs: number;
+  /** Why it failed, errored or was skipped, one paragraph. */
+  message?: string;
+  /** The error class behind a fail or error (`AssertionError`, `CannotTellError`, …). */
+  errorType?: string;
+  /** Longer text for a fail or error: expected/seen, cause chain, stack. */
+  details?: string;
+  evidence: Evidence[];
+  notes: Note[];
+  tags: string[];
+}
+
+/** Something wrong with the run itself, outside any one test (an unhandled error, an interruption). */
+export interface RunProblem {
+  message: string;
+  details?: string;
+}
+
+export interface RunMeta {
+  /** `MESHCHECK_RUN_ID`: tags everything the suite created. */
+  runId: string;
+  /** `MESHCHECK_TARGET_LABEL`: "embedded twin" or an account id. */
+  target: string;
+  /** `MESHCHECK_PROFILE`: gate, nightly, … */
+  profile: string;
+  startedAt: string;
+  finishedAt: string;
+  /** How vitest says the run ended: `passed`, `failed` or `interrupted`. */
+  endReason: string;
+  vitestVersion: string;
+}
+
+export interface Summary {
+  passed: number;
+  failed: number;
+  errored: number;
+  skipped: number;
+  total: number;
+  durationMs: number;
+}
+
+export interface RunModel {
+  meta: RunMeta;
+  summary: Summary;
+  exitCode: ExitCode;
+  tests: TestRecord[];
+  problems: RunProblem[];
+  calls: CallCounts;
+}
+
+/** 0: everything passed (skips allowed); 1: something failed; 3: nothing failed but something could not be told. */
+export type ExitCode = 0 | 1 | 3;
+
+/** Counts per verdict; `durationMs` is the run's wall-clock time. */
+export function summarize(tests: readonly Pick<TestRecord, 'verdict'>[], durationMs: number): Summary {
+  const count = (verdict: Verdict) => tests.filter((t) => t.verdict === verdict).length;
+  return {
+    passed: count('pass'),
+    failed: count('fail'),
+    errored: count('error'),
+    skipped: count('skip'),
+    total: tests.length,
+    durationMs: Math.round(durationMs),
+  };
+}
+
+/**
+ * The gate's exit code. Failures win over errors: a definite non-conformance
+ * is the more important signal. Problems with the run itself (an unhandled
+ * error, an interrupted run) mean the suite could not tell, so they count as
+ * errors.
+ */
+export function exitCodeOf(summary: Pick<Summary, 'failed' | 'errored'>, problems = 0): ExitCode {
+  if (summary.failed > 0) return 1;
+  if (summary.errored > 0 || problems > 0) return 3;
+  return 0;
+}
+
+/** What an exit code means, in words. */
+export function exitCodeMeaning(code: ExitCode): string {
+  if (code === 0) return 'conforms: every check passed (skips allowed)';
+  if (code === 1) return 'does not conform: at least one check failed';
+  return 'could not tell: no check failed, but at least one could not be decided';
+}
+
+export interface Section {
+  name: string;
+  tests: TestRecord[];
+}
+
+/** Tests grouped by section, in the order sections first appear. */
+export function sectionsOf(tests: readonly TestRecord[]): Section[] {
+  const sections = new Map<string, TestRecord[]>();
+  for (const test of tests) {
+    const list = sections.get(test.section) ?? [];
+    list.push(test);
+    sections.set(test.section, list);
+  }
+  return [...sections].map(([name, list]) => ({ name, tests: list }));
+}
+
+/** The checklist id at the start of a test name, e.g. `N7` or `SI12`; `''` when there is none. */
+export function idOf(name: string): string {
+  const first = name.trim().split(/\s+/, 1)[0] ?? '';
+  return /^[A-Z]{1,2}\d+$/.test(first) ? first : '';
+}
