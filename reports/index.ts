@@ -1,0 +1,20 @@
+/**
+ * What the rest of meshcheck uses from reports/: the verdict rule, the exit
+ * code rule, the results file and the call counters. The vitest reporter
+ * itself is `reports/reporter.ts` (its default export).
+ */
+export { type CallCounts, flushCalls, readCalls, recordCall } from './calls.ts';
+export { RESULTS_SCHEMA, readResults } from './json.ts';
+export {
+  type ExitCode,
+  exitCodeMeaning,
+  exitCodeOf,
+  type RunModel,
+  type Summary,
+  summarize,
+  type TestRecord,
+  type Verdict,
+} from './model.ts';
+export { redactText, redactValue } from './redact.ts';
+export { writeReports } from './reporter.ts';
+export { FAIL_CLASSES, type Outcome, outcomeOf, verdictOf } from './verdict.ts';

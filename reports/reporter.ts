@@ -1,0 +1,118 @@
+/**
+ * The meshcheck vitest reporter: at the end of a run, builds the report
+ * model and writes `junit.xml`, `report.html` and `results.json`.
+ *
+ * ```ts
+ * // vitest.config.ts
+ * reporters: ['default', ['./reports/reporter.ts', { outputDir: 'reports/out' }]]
+ * ```
+ *
+ * Run metadata comes from the environment when the run ends (so a
+ * globalSetup may still set it): MESHCHECK_RUN_ID, MESHCHECK_TARGET_LABEL,
+ * MESHCHECK_PROFILE, and MESHCHECK_CALLS_DIR for API call counts.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import type { Reporter, SerializedError, TestModule, TestRunEndReason, Vitest } from 'vitest/node';
+import { buildModel } from './build.ts';
+import { clearCalls, readCalls } from './calls.ts';
+import { renderHtml } from './html.ts';
+import { renderJson } from './json.ts';
+import { renderJunit } from './junit.ts';
+import { exitCodeMeaning, type RunModel } from './model.ts';
+
+export { readResults } from './json.ts';
+export { exitCodeOf, type RunModel, type Summary, summarize, type Verdict } from './model.ts';
+export { outcomeOf, verdictOf } from './verdict.ts';
+
+export interface MeshcheckReporterOptions {
+  /** Where the three files go, relative to the vitest root. Default `reports/out`. */
+  outputDir?: string;
+  /** Directory of per-worker call count files. Default env MESHCHECK_CALLS_DIR. */
+  callsDir?: string;
+  /** Override env MESHCHECK_RUN_ID / MESHCHECK_TARGET_LABEL / MESHCHECK_PROFILE. */
+  runId?: string;
+  target?: string;
+  profile?: string;
+  /** Leave out the one-line "reports written" message. */
+  silent?: boolean;
+}
+
+/** The paths a run's reports were written to. */
+export interface ReportFiles {
+  junit: string;
+  html: string;
+  json: string;
+}
+
+export default class MeshcheckReporter implements Reporter {
+  private vitest: Vitest | undefined;
+  private startedAt = Date.now();
+
+  constructor(private readonly options: MeshcheckReporterOptions = {}) {}
+
+  onInit(vitest: Vitest): void {
+    this.vitest = vitest;
+    this.startedAt = Date.now();
+  }
+
+  /** A new run starts: forget the call counts a previous run left behind. */
+  onTestRunStart(): void {
+    this.startedAt = Date.now();
+    clearCalls(this.callsDir());
+  }
+
+  async onTestRunEnd(
+    modules: ReadonlyArray<TestModule>,
+    unhandledErrors: ReadonlyArray<SerializedError>,
+    reason: TestRunEndReason,
+  ): Promise<void> {
+    const env = process.env;
+    const model = buildModel({
+      modules,
+      unhandledErrors,
+      endReason: reason,
+      meta: {
+        runId: this.options.runId ?? env.MESHCHECK_RUN_ID ?? '',
+        target: this.options.target ?? env.MESHCHECK_TARGET_LABEL ?? '',
+        profile: this.options.profile ?? env.MESHCHECK_PROFILE ?? '',
+        vitestVersion: this.vitest?.version ?? '',
+      },
+      startedAt: this.startedAt,
+      finishedAt: Date.now(),
+      calls: readCalls(this.callsDir()),
+    });
+    const files = writeReports(model, this.outputDir());
+    if (!this.options.silent) this.announce(model, files);
+  }
+
+  private outputDir(): string {
+    return resolve(this.vitest?.config.root ?? process.cwd(), this.options.outputDir ?? 'reports/out');
+  }
+
+  private callsDir(): string | undefined {
+    return this.options.callsDir ?? process.env.MESHCHECK_CALLS_DIR;
+  }
+
+  private announce(model: RunModel, files: ReportFiles): void {
+    const near = relative(process.cwd(), files.html);
+    const where = near && !near.startsWith('..') ? near : files.html;
+    const line = `meshcheck: exit ${model.exitCode} (${exitCodeMeaning(model.exitCode)}); report: ${where}`;
+    if (this.vitest) this.vitest.logger.log(line);
+    else console.log(line);
+  }
+}
+
+/** Writes junit.xml, report.html and results.json for a model into `outputDir`. */
+export function writeReports(model: RunModel, outputDir: string): ReportFiles {
+  mkdirSync(outputDir, { recursive: true });
+  const files: ReportFiles = {
+    junit: join(outputDir, 'junit.xml'),
+    html: join(outputDir, 'report.html'),
+    json: join(outputDir, 'results.json'),
+  };
+  writeFileSync(files.junit, renderJunit(model));
+  writeFileSync(files.html, renderHtml(model));
+  writeFileSync(files.json, renderJson(model));
+  return files;
+}
