@@ -192,7 +192,11 @@ function seconds(ms: number): string {
   return (Math.max(0, ms) / 1000).toFixed(3);
 }
 
-/** JUnit schemas want `YYYY-MM-DDTHH:MM:SS` without zone; the run's time is given in UTC. */
+/**
+ * The JUnit schema Jenkins follows types `timestamp` as an ISO 8601 date-time
+ * without zone (https://github.com/windyroad/JUnit-Schema/blob/master/JUnit.xsd);
+ * the run's time is given in UTC, and results.json keeps the zone.
+ */
 function junitTimestamp(iso: string): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? '' : date.toISOString().slice(0, 19);
