@@ -1,11 +1,17 @@
 import type { ServiceDefinition } from '../core/service.ts';
+import { ec2 } from './ec2/api.ts';
+import { iam } from './iam/api.ts';
 import { sts } from './sts/api.ts';
 
 /**
  * Every service the twin serves. Adding a service is adding a line here
  * (see CONTRIBUTING.md, "add a twin operation").
  */
-export const services: ServiceDefinition<unknown>[] = [sts as ServiceDefinition<unknown>];
+export const services: ServiceDefinition<unknown>[] = [
+  sts as ServiceDefinition<unknown>,
+  ec2 as ServiceDefinition<unknown>,
+  iam as ServiceDefinition<unknown>,
+];
 
 export function serviceBySigningName(name: string): ServiceDefinition<unknown> | undefined {
   return services.find((s) => s.signingName === name);

@@ -2,12 +2,20 @@
  * STS — who the caller is, and sessions for roles.
  *
  * LIMITATIONS
- * - Only GetCallerIdentity here; AssumeRole lives with IAM (trust policies).
+ * - GetCallerIdentity and AssumeRole only: no AssumeRoleWithWebIdentity /
+ *   WithSAML, GetSessionToken, GetFederationToken or DecodeAuthorizationMessage.
+ * - AssumeRole: PolicyArns (managed session policies), SerialNumber/TokenCode
+ *   (MFA) and ProvidedContexts are ignored; session tags become
+ *   aws:RequestTag/… for the trust policy only (not aws:PrincipalTag of the
+ *   session); PackedPolicySize is an approximation.
+ * - A denied AssumeRole names no reason (AWS's message has none either).
  */
+
+import type { AssumeRoleRequest, AssumeRoleResponse, GetCallerIdentityResponse } from '@aws-sdk/client-sts';
 import * as sdk from '@aws-sdk/client-sts';
-import type { GetCallerIdentityResponse } from '@aws-sdk/client-sts';
 import { AwsError } from '../../core/errors.ts';
 import { defineService } from '../../core/service.ts';
+import { assumeRole } from './assume-role.ts';
 
 export const sts = defineService<object>({
   signingName: 'sts',
@@ -20,10 +28,15 @@ export const sts = defineService<object>({
   createModel: () => ({}),
   accessDenied: (message) => new AwsError('AccessDenied', message, { status: 403 }),
   // GetCallerIdentity needs no permission: "No permissions are required to perform this operation."
-  authorization: (operation) => (operation === 'GetCallerIdentity' ? 'in-handler' : undefined),
+  // AssumeRole is judged against the role's trust policy, which the handler reads first.
+  authorization: (operation) =>
+    operation === 'GetCallerIdentity' || operation === 'AssumeRole' ? 'in-handler' : undefined,
   handlers: {
     GetCallerIdentity(_model, _input, ctx): GetCallerIdentityResponse {
       return { UserId: ctx.principal.userId, Account: ctx.principal.accountId, Arn: ctx.principal.arn };
+    },
+    AssumeRole(_model, input: AssumeRoleRequest, ctx): AssumeRoleResponse {
+      return assumeRole(ctx, input);
     },
   },
 });
