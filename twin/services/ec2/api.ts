@@ -6,15 +6,46 @@
  * - IPv4 only; no IPv6 CIDRs, egress-only gateways or dual-stack subnets.
  * - No default VPC: an account starts empty.
  * - (each api/ file adds what it does not emulate)
+ * Network core (api/vpcs, subnets, zones, route-tables, gateways, peering, security-groups, network-acls, tags):
+ * - One IPv4 CIDR per VPC (no AssociateVpcCidrBlock); no DHCP option sets (DhcpOptionsId reads `default`).
+ * - Availability Zone names map to the same zone ids in every account (AWS shuffles them per account).
+ * - Route targets: internet, NAT and transit gateways, peering, interfaces, instances and gateway endpoints;
+ *   no virtual private, egress-only, local or carrier gateways, no GWLB endpoints, no route propagation.
+ * - Route destination prefix lists are not checked to exist.
+ * - NAT gateways are `available` at once (no pending delay in the latency profile); accepted peering
+ *   connections are `active` at once (AcceptVpcPeeringConnection still answers `provisioning`).
+ * - Security groups: no IPv6 rules, no rule tags, no ModifySecurityGroupRules, no stale-group checks;
+ *   group names are not accepted where AWS takes them only for a default VPC.
+ * - Network ACLs: IPv4 entries only. Elastic IPs: allocate/release/describe only (no AssociateAddress),
+ *   addresses from the RFC 5737 documentation ranges.
+ * - DescribeTags reads every Map of the model; security group rules carry no tags.
  */
 import * as sdk from '@aws-sdk/client-ec2';
 import { defineService, type Handler } from '../../core/service.ts';
+import { gatewayHandlers } from './api/gateways.ts';
+import { networkAclHandlers } from './api/network-acls.ts';
+import { peeringHandlers } from './api/peering.ts';
+import { routeTableHandlers } from './api/route-tables.ts';
+import { securityGroupHandlers } from './api/security-groups.ts';
+import { subnetHandlers } from './api/subnets.ts';
+import { tagHandlers } from './api/tags.ts';
+import { vpcHandlers } from './api/vpcs.ts';
+import { zoneHandlers } from './api/zones.ts';
 import { unauthorizedOperation } from './errors.ts';
 import type { Ec2Model } from './model/index.ts';
 import { Ec2Model as Model } from './model/index.ts';
 
 const handlers: Record<string, Handler<Ec2Model>> = {
   // each api/<resource>.ts spreads its handlers here
+  ...vpcHandlers,
+  ...subnetHandlers,
+  ...zoneHandlers,
+  ...routeTableHandlers,
+  ...gatewayHandlers,
+  ...peeringHandlers,
+  ...securityGroupHandlers,
+  ...networkAclHandlers,
+  ...tagHandlers,
 };
 
 export const ec2 = defineService<Ec2Model>({

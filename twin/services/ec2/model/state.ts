@@ -179,6 +179,8 @@ export interface NatGatewayState {
   publicIp?: string;
   allocationId?: string;
   createTime: number;
+  /** Epoch ms; a deleted NAT gateway stays described for about an hour. */
+  deleteTime?: number;
   tags: Tags;
 }
 
@@ -204,7 +206,12 @@ export interface VpcPeeringConnectionState {
   status: 'initiating-request' | 'pending-acceptance' | 'active' | 'deleted' | 'rejected' | 'failed' | 'expired' | 'deleting';
   /** Epoch ms; a deleted or rejected connection stays visible for a while, as in AWS. */
   statusChangedAt: number;
+  /** The account whose call made the last change: how long a deleted connection stays visible depends on it. */
+  statusChangedBy?: string;
+  /** The requester's tags; AWS keeps each account's tags on a connection apart. */
   tags: Tags;
+  /** Tags the accepter's account put on the connection. */
+  accepterTags?: Tags;
 }
 
 export interface TransitGatewayOptionsState {
