@@ -1,0 +1,158 @@
+import type {
+  RouteState,
+  RouteTableState,
+  TransitGatewayRouteTableState,
+  TransitGatewayVpcAttachmentState,
+} from '../services/ec2/model/state.ts';
+import { longestPrefixMatch } from './cidr.ts';
+import { prefixListById } from './prefix-lists.ts';
+import type { NetworkView } from './view.ts';
+
+/**
+ * Route selection. A VPC route table picks the most specific route for the
+ * destination; a prefix-list route counts with each CIDR of the list
+ * (docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html).
+ * A route whose target is gone or not usable is a blackhole: matching
+ * packets are dropped, not passed to a less specific route.
+ */
+export interface VpcRouteChoice {
+  table: RouteTableState;
+  route: RouteState;
+  /** The CIDR that matched (one of the prefix list's for prefix-list routes). */
+  cidr: string;
+  /** Why the route is a blackhole, when it is one. */
+  blackhole?: string;
+}
+
+function describeDestination(route: RouteState): string {
+  return route.destinationPrefixListId ?? route.destinationCidr ?? '?';
+}
+
+/** Routes of a table as CIDR candidates; the local route is implied if the state leaves it out. */
+function candidates(view: NetworkView, table: RouteTableState): { cidr: string; route: RouteState }[] {
+  const out: { cidr: string; route: RouteState }[] = [];
+  const region = view.regionOfVpc(table.vpcId);
+  for (const route of table.routes) {
+    if (route.destinationCidr) out.push({ cidr: route.destinationCidr, route });
+    else if (route.destinationPrefixListId) {
+      for (const cidr of prefixListById(view, route.destinationPrefixListId, region ? [region] : [])?.cidrs ??
+        [])
+        out.push({ cidr, route });
+    }
+  }
+  const vpcCidr = view.vpc(table.vpcId)?.cidr;
+  if (vpcCidr && !table.routes.some((r) => r.target.kind === 'local')) {
+    out.push({
+      cidr: vpcCidr,
+      route: { destinationCidr: vpcCidr, target: { kind: 'local' }, origin: 'CreateRouteTable' },
+    });
+  }
+  return out;
+}
+
+/** Why a route's target cannot carry traffic now, or undefined when it can. */
+export function blackholeReason(
+  view: NetworkView,
+  table: RouteTableState,
+  route: RouteState,
+): string | undefined {
+  const t = route.target;
+  switch (t.kind) {
+    case 'local':
+      return undefined;
+    case 'internet-gateway': {
+      const igw = view.internetGateway(t.id);
+      return igw?.attachments.some((a) => a.vpcId === table.vpcId && a.state === 'attached')
+        ? undefined
+        : `${t.id} is not attached to ${table.vpcId}`;
+    }
+    case 'nat-gateway': {
+      const nat = view.natGateway(t.id);
+      return nat?.state === 'available' ? undefined : `${t.id} is ${nat?.state ?? 'gone'}`;
+    }
+    case 'transit-gateway': {
+      const tgw = view.transitGateway(t.id);
+      return tgw?.state === 'available' ? undefined : `${t.id} is ${tgw?.state ?? 'gone'}`;
+    }
+    case 'peering': {
+      const pcx = view.peering(t.id);
+      return pcx?.status === 'active' ? undefined : `${t.id} is ${pcx?.status ?? 'gone'}`;
+    }
+    case 'gateway-endpoint': {
+      const vpce = view.endpoint(t.id);
+      return vpce?.state === 'available' ? undefined : `${t.id} is ${vpce?.state ?? 'gone'}`;
+    }
+    case 'network-interface':
+      return view.eni(t.id) ? undefined : `${t.id} is gone`;
+    case 'instance':
+      return view.instance(t.id) ? undefined : `${t.id} is gone`;
+  }
+}
+
+/**
+ * The route `subnetId`'s route table uses for `dstIp`, or undefined with
+ * the table when nothing matches.
+ *
+ * @example vpcRouteFor(view, 'subnet-0abc', '10.1.1.10')?.route.target // { kind: 'transit-gateway', id: 'tgw-0…' }
+ */
+export function vpcRouteFor(
+  view: NetworkView,
+  subnetId: string,
+  dstIp: string,
+): { table?: RouteTableState; choice?: VpcRouteChoice } {
+  const table = view.routeTableForSubnet(subnetId);
+  if (!table) return {};
+  const best = longestPrefixMatch(candidates(view, table), dstIp);
+  if (!best) return { table };
+  const blackhole = blackholeReason(view, table, best.route);
+  return { table, choice: { table, route: best.route, cidr: best.cidr, ...(blackhole && { blackhole }) } };
+}
+
+export function routeText(choice: VpcRouteChoice): string {
+  const target = choice.route.target.kind === 'local' ? 'local' : choice.route.target.id;
+  return `${choice.table.id} route ${describeDestination(choice.route)} → ${target}`;
+}
+
+/** A Transit Gateway route as the table holds it, static or propagated. */
+export interface TgwRoute {
+  cidr: string;
+  attachmentId?: string;
+  blackhole: boolean;
+  type: 'static' | 'propagated';
+}
+
+function usable(attachment: TransitGatewayVpcAttachmentState | undefined): boolean {
+  return attachment?.state === 'available';
+}
+
+/**
+ * Static routes plus the CIDRs of attachments propagating into the table
+ * (available ones only). A static route wins over a propagated one for the
+ * same CIDR (docs.aws.amazon.com/vpc/latest/tgw/how-transit-gateways-work.html,
+ * "Route evaluation order"); a static route whose attachment is gone is a blackhole.
+ */
+export function tgwRoutes(view: NetworkView, table: TransitGatewayRouteTableState): TgwRoute[] {
+  const routes: TgwRoute[] = table.staticRoutes.map((r) => ({
+    cidr: r.cidr,
+    ...(r.attachmentId && { attachmentId: r.attachmentId }),
+    blackhole: r.blackhole || !usable(view.tgwAttachment(r.attachmentId)),
+    type: 'static' as const,
+  }));
+  for (const attachmentId of table.propagatingAttachmentIds) {
+    const attachment = view.tgwAttachment(attachmentId);
+    const cidr = view.vpc(attachment?.vpcId)?.cidr;
+    if (!usable(attachment) || !cidr) continue;
+    if (!routes.some((r) => r.cidr === cidr && r.type === 'static'))
+      routes.push({ cidr, attachmentId, blackhole: false, type: 'propagated' });
+  }
+  return routes;
+}
+
+/** The Transit Gateway route for `dstIp` in `table` (longest prefix), if any. */
+export function tgwRouteFor(
+  view: NetworkView,
+  table: TransitGatewayRouteTableState,
+  dstIp: string,
+): TgwRoute | undefined {
+  return longestPrefixMatch(tgwRoutes(view, table), dstIp);
+}
