@@ -92,7 +92,8 @@ function answerTrip(view: NetworkView, forward: WalkResult): WalkResult[] {
   for (const t of [...request.translations].reverse()) {
     const last = trips[trips.length - 1]!;
     if (last.walk.died || last.arrival?.kind !== 'eni' || last.arrival.eni.id !== t.natEniId) break;
-    trips.push(walkFrom(view, last.arrival.eni, t.original, flow, true));
+    // The NAT gateway rewrites only the destination back: the source stays the remote's address.
+    trips.push(walkFrom(view, last.arrival.eni, t.original, flow, true, remote));
   }
   return trips;
 }

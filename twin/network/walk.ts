@@ -57,8 +57,10 @@ export function walkFrom(
   dstIp: string,
   flow: Flow,
   reply: boolean,
+  /** The source the packet carries when not the interface's own (a NAT gateway passing an answer back keeps the remote's). */
+  srcIp = eni.privateIp,
 ): WalkResult {
-  const walk = new Walk(view, flow, eni.privateIp, dstIp, reply);
+  const walk = new Walk(view, flow, srcIp, dstIp, reply);
   walk.srcEni = eni;
   walk.publicSrc = eni.publicIp;
   if (!reply && hasSecurityGroups(eni)) {
