@@ -1,7 +1,8 @@
 /**
  * Where each statement of a policy document starts and ends in its text
- * (line and column, 1-based), as IAM's policy simulator reports matched
- * statements (`Statement.StartPosition` / `EndPosition`).
+ * (line and column, 1-based; the end is just past the closing brace), as
+ * IAM's policy simulator reports matched statements
+ * (`Statement.StartPosition` / `EndPosition`).
  */
 export interface Position {
   Line: number;
