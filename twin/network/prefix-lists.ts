@@ -1,12 +1,13 @@
+import { prefixListById as ec2PrefixListById, prefixListFor } from '../services/ec2/model/prefix-lists.ts';
 import { cidrContains, stableHash } from './cidr.ts';
 import type { NetworkView } from './view.ts';
 
 /**
  * AWS-managed prefix lists of the gateway-endpoint services (S3 and
  * DynamoDB), one per service and region, named `com.amazonaws.<region>.<svc>`
- * as DescribePrefixLists shows them
- * (docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html).
- * Ids and CIDRs are deterministic stand-ins: the twin never contacts them.
+ * (docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html). EC2
+ * owns them (DescribePrefixLists, route rendering); this reads EC2's list so
+ * that a route or rule naming a `pl-…` id means the same CIDRs here.
  */
 export interface ManagedPrefixList {
   id: string;
@@ -19,7 +20,7 @@ export interface ManagedPrefixList {
 export type GatewayService = 's3' | 'dynamodb';
 export const GATEWAY_SERVICES: readonly GatewayService[] = ['s3', 'dynamodb'];
 
-/** A second octet per region, so each region's service ranges differ. */
+/** A second octet per region, so each region's made-up service ranges differ. */
 export function regionOctet(region: string): number {
   return 200 + (stableHash(region) % 48);
 }
@@ -30,10 +31,8 @@ export function regionOctet(region: string): number {
  * @example servicePrefixList('us-east-1', 's3').name // 'com.amazonaws.us-east-1.s3'
  */
 export function servicePrefixList(region: string, service: GatewayService): ManagedPrefixList {
-  const k = regionOctet(region);
-  const cidrs = service === 's3' ? [`52.${k}.0.0/16`, `54.${k}.0.0/17`] : [`3.${k}.0.0/16`];
-  const id = `pl-${stableHash(`${region}:${service}`).toString(16).padStart(8, '0')}`;
-  return { id, name: `com.amazonaws.${region}.${service}`, service, region, cidrs };
+  const list = prefixListFor(region, service)!;
+  return { id: list.id, name: list.name, service, region, cidrs: [...list.cidrs] };
 }
 
 /** Regions the twin holds EC2 state in, plus `extra`. */
@@ -48,10 +47,9 @@ export function prefixListById(
   regions: readonly string[] = [],
 ): ManagedPrefixList | undefined {
   for (const region of knownRegions(view, regions)) {
-    for (const service of GATEWAY_SERVICES) {
-      const list = servicePrefixList(region, service);
-      if (list.id === id) return list;
-    }
+    const list = ec2PrefixListById(region, id);
+    const service = GATEWAY_SERVICES.find((s) => list?.name === `com.amazonaws.${region}.${s}`);
+    if (list && service) return { id: list.id, name: list.name, service, region, cidrs: [...list.cidrs] };
   }
   return undefined;
 }

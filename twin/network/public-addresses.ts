@@ -1,4 +1,4 @@
-import { cidrContains, stableHash } from './cidr.ts';
+import { cidrContains, intToIp, parseCidr, stableHash } from './cidr.ts';
 import { type GatewayService, gatewayServiceOf, regionOctet, servicePrefixList } from './prefix-lists.ts';
 import type { NetworkView } from './view.ts';
 
@@ -14,12 +14,18 @@ function quad(a: number, b: number, seed: string): string {
   return `${a}.${b}.${(h >>> 8) % 256}.${1 + (h % 254)}`;
 }
 
+/** A stable host address inside `cidr` (not its first or last). */
+function addressIn(cidr: string, seed: string): string {
+  const block = parseCidr(cidr)!;
+  const size = 2 ** (32 - block.prefix);
+  return intToIp(block.base + 1 + (stableHash(seed) % Math.max(1, size - 2)));
+}
+
 /** The regional public address of an AWS service endpoint (`s3`, `ssm`, `logs`…). */
 export function servicePublicAddress(region: string, service: string): string {
   const k = regionOctet(region);
   if (service === 's3' || service === 'dynamodb') {
-    const block = servicePrefixList(region, service as GatewayService).cidrs[0]!;
-    return quad(Number(block.split('.')[0]), k, `${region}:${service}`);
+    return addressIn(servicePrefixList(region, service as GatewayService).cidrs[0]!, `${region}:${service}`);
   }
   return quad(18, k, `${region}:${service}`);
 }

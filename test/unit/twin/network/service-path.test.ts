@@ -58,7 +58,7 @@ describe('gateway endpoints', () => {
     lab.endpoint(vpc, 's3', { type: 'Gateway', routeTables: [pubRt] });
     const path = servicePath(lab.twin, at, 's3', REGION);
     expect(path.reachable).toBe(false);
-    expect(!path.reachable && path.because).toContain(`${privRt.id} has no route to 52.`);
+    expect(!path.reachable && path.because).toContain(`${privRt.id} has no route to`);
   });
 
   test('the caller security group must allow HTTPS out to the prefix list', () => {
