@@ -19,16 +19,42 @@
  * - Network ACLs: IPv4 entries only. Elastic IPs: allocate/release/describe only (no AssociateAddress),
  *   addresses from the RFC 5737 documentation ranges.
  * - DescribeTags reads every Map of the model; security group rules carry no tags.
+ * Instances, ENIs, Transit Gateways, VPC endpoints, prefix lists (api/instances, instance-profiles,
+ *   network-interfaces, transit-gateways, transit-gateway-routes, vpc-endpoints, prefix-lists):
+ * - Instances are `running` at once (RunInstances answers `pending`, Stop `stopping`, Terminate
+ *   `shutting-down`, as AWS's responses do; the next describe shows the end state). Status checks pass
+ *   at once (no `initializing`). Any well-formed `ami-` id launches; no AMI catalogue, block devices,
+ *   user data, key-pair check, placement or launch templates. One ENI per instance (device 0); a
+ *   stopped instance keeps its public address (AWS gives a new one on start).
+ * - Instance profiles are not checked against IAM (a name resolves to the caller's account's ARN).
+ * - Transit Gateways, their route tables and attachments are `available` at once; deleted attachments
+ *   and gateways vanish at once (AWS shows `deleting`/`deleted` for a while). Any account of the twin
+ *   may attach a VPC to any TGW by id (no RAM shares); a shared TGW is not listed by
+ *   DescribeTransitGateways in the VPC owner's account. VPC attachments only (no VPN, peering,
+ *   Connect, multicast or prefix-list references); one CIDR propagated per VPC.
+ * - VPC endpoints: Gateway and Interface only, for the AWS services of DescribeVpcEndpointServices
+ *   (no PrivateLink endpoint services of your own, no GWLB or Resource endpoints, no IPv6 or
+ *   DnsOptions); interface endpoints are `available` at once. Endpoint policies are stored and
+ *   checked as JSON only. Endpoint ENI addresses come from the subnet's lowest free address.
+ * - Prefix lists: the AWS-managed S3 and DynamoDB lists only, with real ids and published ranges for
+ *   us-east-1, us-east-2, us-west-2 and eu-west-1 (stable stand-ins elsewhere); no customer-managed lists.
  */
 import * as sdk from '@aws-sdk/client-ec2';
 import { defineService, type Handler } from '../../core/service.ts';
 import { gatewayHandlers } from './api/gateways.ts';
+import { instanceProfileHandlers } from './api/instance-profiles.ts';
+import { instanceHandlers } from './api/instances.ts';
 import { networkAclHandlers } from './api/network-acls.ts';
+import { networkInterfaceHandlers } from './api/network-interfaces.ts';
 import { peeringHandlers } from './api/peering.ts';
+import { prefixListHandlers } from './api/prefix-lists.ts';
 import { routeTableHandlers } from './api/route-tables.ts';
 import { securityGroupHandlers } from './api/security-groups.ts';
 import { subnetHandlers } from './api/subnets.ts';
 import { tagHandlers } from './api/tags.ts';
+import { transitGatewayRouteHandlers } from './api/transit-gateway-routes.ts';
+import { transitGatewayHandlers } from './api/transit-gateways.ts';
+import { vpcEndpointHandlers } from './api/vpc-endpoints.ts';
 import { vpcHandlers } from './api/vpcs.ts';
 import { zoneHandlers } from './api/zones.ts';
 import { unauthorizedOperation } from './errors.ts';
@@ -46,6 +72,13 @@ const handlers: Record<string, Handler<Ec2Model>> = {
   ...securityGroupHandlers,
   ...networkAclHandlers,
   ...tagHandlers,
+  ...instanceHandlers,
+  ...instanceProfileHandlers,
+  ...networkInterfaceHandlers,
+  ...transitGatewayHandlers,
+  ...transitGatewayRouteHandlers,
+  ...vpcEndpointHandlers,
+  ...prefixListHandlers,
 };
 
 export const ec2 = defineService<Ec2Model>({

@@ -157,7 +157,13 @@ export interface InstanceState {
   publicIp?: string;
   /** `arn:aws:iam::ACCOUNT:instance-profile/NAME` */
   iamInstanceProfileArn?: string;
+  /** `iip-assoc-…`, present while a profile is associated. */
+  iamInstanceProfileAssociationId?: string;
   keyName?: string;
+  /** `r-…`: the RunInstances call that launched it (DescribeInstances groups by it). */
+  reservationId?: string;
+  /** Epoch ms of the last state change; a terminated instance stays described for about an hour after it. */
+  stateChangedAt?: number;
   tags: Tags;
 }
 
