@@ -2,8 +2,8 @@ import type {
   RouteState,
   RouteTableState,
   TransitGatewayRouteTableState,
-  TransitGatewayVpcAttachmentState,
 } from '../services/ec2/model/state.ts';
+import { effectiveTgwRoutes } from '../services/ec2/model/transit-gateway-routes.ts';
 import { longestPrefixMatch } from './cidr.ts';
 import { prefixListById } from './prefix-lists.ts';
 import type { NetworkView } from './view.ts';
@@ -121,31 +121,19 @@ export interface TgwRoute {
   type: 'static' | 'propagated';
 }
 
-function usable(attachment: TransitGatewayVpcAttachmentState | undefined): boolean {
-  return attachment?.state === 'available';
-}
-
 /**
- * Static routes plus the CIDRs of attachments propagating into the table
- * (available ones only). A static route wins over a propagated one for the
- * same CIDR (docs.aws.amazon.com/vpc/latest/tgw/how-transit-gateways-work.html,
- * "Route evaluation order"); a static route whose attachment is gone is a blackhole.
+ * Static routes plus the CIDRs of available attachments propagating into the
+ * table, a static route winning on the same CIDR and a static route whose
+ * attachment is gone being a blackhole — as EC2 computes them for
+ * SearchTransitGatewayRoutes, so the engine routes by what the API shows.
  */
 export function tgwRoutes(view: NetworkView, table: TransitGatewayRouteTableState): TgwRoute[] {
-  const routes: TgwRoute[] = table.staticRoutes.map((r) => ({
+  return effectiveTgwRoutes(view.models, table.id).map((r) => ({
     cidr: r.cidr,
     ...(r.attachmentId && { attachmentId: r.attachmentId }),
-    blackhole: r.blackhole || !usable(view.tgwAttachment(r.attachmentId)),
-    type: 'static' as const,
+    blackhole: r.state === 'blackhole',
+    type: r.type,
   }));
-  for (const attachmentId of table.propagatingAttachmentIds) {
-    const attachment = view.tgwAttachment(attachmentId);
-    const cidr = view.vpc(attachment?.vpcId)?.cidr;
-    if (!usable(attachment) || !cidr) continue;
-    if (!routes.some((r) => r.cidr === cidr && r.type === 'static'))
-      routes.push({ cidr, attachmentId, blackhole: false, type: 'propagated' });
-  }
-  return routes;
 }
 
 /** The Transit Gateway route for `dstIp` in `table` (longest prefix), if any. */

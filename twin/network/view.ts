@@ -1,5 +1,7 @@
 import { ec2 } from '../services/ec2/api.ts';
 import type { Ec2Model } from '../services/ec2/model/index.ts';
+import { networkAclFor } from '../services/ec2/model/network-acls.ts';
+import { effectiveRouteTable } from '../services/ec2/model/route-tables.ts';
 import type {
   InstanceState,
   InternetGatewayState,
@@ -124,33 +126,23 @@ export class NetworkView {
     return this.all((m) => m.networkInterfaces).filter((e) => e.securityGroupIds.includes(groupId));
   }
 
-  /**
-   * The route table a subnet uses: its explicit association, else the
-   * VPC's main table (docs.aws.amazon.com/vpc/latest/userguide/RouteTables.html,
-   * "Subnet route tables").
-   */
+  /** The model of the account that owns a subnet. */
+  private ownerOfSubnet(subnetId: string): Ec2Model | undefined {
+    return this.models.find((m) => m.subnets.has(subnetId));
+  }
+
+  /** The route table a subnet uses (its explicit association, else the VPC's main table), as EC2 decides it. */
   routeTableForSubnet(subnetId: string): RouteTableState | undefined {
-    const tables = this.all((m) => m.routeTables);
-    const explicit = tables.find((t) => t.associations.some((a) => a.subnetId === subnetId));
-    if (explicit) return explicit;
-    const vpcId = this.subnet(subnetId)?.vpcId;
-    const vpc = this.vpc(vpcId);
-    return (
-      this.routeTable(vpc?.mainRouteTableId) ??
-      tables.find((t) => t.vpcId === vpcId && t.associations.some((a) => a.main))
-    );
+    const model = this.ownerOfSubnet(subnetId);
+    return model && effectiveRouteTable(model, subnetId);
   }
 
   /** The network ACL of a subnet: its association, else the VPC's default ACL. */
   networkAclForSubnet(subnetId: string): NetworkAclState | undefined {
-    const acls = this.all((m) => m.networkAcls);
-    const explicit = acls.find((a) => a.associations.some((x) => x.subnetId === subnetId));
-    if (explicit) return explicit;
-    const vpcId = this.subnet(subnetId)?.vpcId;
-    return (
-      acls.find((a) => a.vpcId === vpcId && a.isDefault) ??
-      acls.find((a) => a.id === this.vpc(vpcId)?.defaultNetworkAclId)
-    );
+    const model = this.ownerOfSubnet(subnetId);
+    if (!model) return undefined;
+    const vpc = this.vpc(model.subnets.get(subnetId)?.vpcId);
+    return networkAclFor(model, subnetId) ?? model.networkAcls.get(vpc?.defaultNetworkAclId ?? '');
   }
 
   /** Internet gateways attached to `vpcId`. */

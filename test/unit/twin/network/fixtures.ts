@@ -310,7 +310,7 @@ export class LabBuilder {
       creationTime: this.clock.now(),
       tags: {},
     };
-    this.model(vpc.ownerId).transitGatewayAttachments.set(att.id, att);
+    this.model(tgw.ownerId).transitGatewayAttachments.set(att.id, att);
     return att;
   }
 
