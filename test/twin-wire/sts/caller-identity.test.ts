@@ -1,6 +1,6 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { aws, hasAwsCli, startTestTwin, type TestTwin } from '../support/twin.ts';
+import { aws, hasAwsCli, startTestTwin, type TestTwin } from '../../support/twin.ts';
 
 let twin: TestTwin;
 beforeAll(async () => {
@@ -19,7 +19,10 @@ describe('STS over awsQuery', () => {
 
   test('a wrong secret is SignatureDoesNotMatch (403), as AWS answers it', async () => {
     const config = twin.clientConfig();
-    const sts = new STSClient({ ...config, credentials: { ...config.credentials, secretAccessKey: 'wrong' } });
+    const sts = new STSClient({
+      ...config,
+      credentials: { ...config.credentials, secretAccessKey: 'wrong' },
+    });
     await expect(sts.send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({
       name: 'SignatureDoesNotMatch',
       $metadata: { httpStatusCode: 403 },
@@ -27,8 +30,13 @@ describe('STS over awsQuery', () => {
   });
 
   test('an unknown access key is InvalidClientTokenId', async () => {
-    const sts = new STSClient({ ...twin.clientConfig(), credentials: { accessKeyId: 'AKIANOBODY', secretAccessKey: 'x' } });
-    await expect(sts.send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({ name: 'InvalidClientTokenId' });
+    const sts = new STSClient({
+      ...twin.clientConfig(),
+      credentials: { accessKeyId: 'AKIANOBODY', secretAccessKey: 'x' },
+    });
+    await expect(sts.send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({
+      name: 'InvalidClientTokenId',
+    });
   });
 
   test.runIf(hasAwsCli)('the AWS CLI gets the same identity', async (ctx) => {
