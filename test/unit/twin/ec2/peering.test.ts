@@ -214,6 +214,14 @@ describe('routes and security groups across a peering connection', () => {
         PeeringStatus: 'active',
       },
     ]);
+    const { SecurityGroupRules } = await call('DescribeSecurityGroupRules', {
+      Filters: [{ Name: 'group-id', Values: [GroupId] }],
+    });
+    expect(SecurityGroupRules.find((r: { IsEgress: boolean }) => !r.IsEgress).ReferencedGroupInfo).toEqual({
+      GroupId: peerGroup,
+      UserId: BOB,
+      VpcId: bob.vpc.VpcId,
+    });
   });
 });
 

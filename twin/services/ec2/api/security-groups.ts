@@ -22,6 +22,7 @@ import type { RequestContext } from '../../../core/context.ts';
 import { AwsError } from '../../../core/errors.ts';
 import { notFoundError } from '../errors.ts';
 import type { Ec2Model } from '../model/index.ts';
+import type { World } from '../model/peering.ts';
 import {
   allRules,
   authorizeRules,
@@ -35,7 +36,11 @@ import type { SecurityGroupRuleState } from '../model/state.ts';
 import { groupArn, groupFilters, renderSecurityGroup, ruleArn } from './sg-render.ts';
 import { describe, renderTags, specTags, withDryRun, worldOf } from './shared.ts';
 
-export function renderRule(model: Ec2Model, rule: SecurityGroupRuleState): SecurityGroupRule {
+/** A rule as DescribeSecurityGroupRules shows it; a referenced group names its own owner. */
+export function renderRule(model: Ec2Model, world: World, rule: SecurityGroupRuleState): SecurityGroupRule {
+  const referenced = rule.referencedGroupId
+    ? world.map((m) => m.securityGroups.get(rule.referencedGroupId!)).find(Boolean)
+    : undefined;
   return {
     SecurityGroupRuleId: rule.id,
     SecurityGroupRuleArn: ruleArn(model, rule.id),
@@ -48,11 +53,19 @@ export function renderRule(model: Ec2Model, rule: SecurityGroupRuleState): Secur
     ...(rule.cidrIpv4 && { CidrIpv4: rule.cidrIpv4 }),
     ...(rule.prefixListId && { PrefixListId: rule.prefixListId }),
     ...(rule.referencedGroupId && {
-      ReferencedGroupInfo: { GroupId: rule.referencedGroupId, UserId: model.accountId },
+      ReferencedGroupInfo: {
+        GroupId: rule.referencedGroupId,
+        UserId: referenced?.ownerId ?? model.accountId,
+        ...(referenced && referenced.vpcId !== groupVpc(model, rule) && { VpcId: referenced.vpcId }),
+      },
     }),
     ...(rule.description && { Description: rule.description }),
     Tags: [],
   };
+}
+
+function groupVpc(model: Ec2Model, rule: SecurityGroupRuleState): string | undefined {
+  return model.securityGroups.get(rule.groupId)?.vpcId;
 }
 
 function renderRevoked(rule: SecurityGroupRuleState): RevokedSecurityGroupRule {
@@ -104,8 +117,9 @@ function authorize(
   egress: boolean,
 ): AuthorizeSecurityGroupIngressResult {
   const group = groupByIdOrName(model, input.GroupId, input.GroupName);
-  const added = authorizeRules(model, worldOf(ctx), group.id, egress, permissionsOf(input));
-  return { Return: true, SecurityGroupRules: added.map((r) => renderRule(model, r)) };
+  const world = worldOf(ctx);
+  const added = authorizeRules(model, world, group.id, egress, permissionsOf(input));
+  return { Return: true, SecurityGroupRules: added.map((r) => renderRule(model, world, r)) };
 }
 
 function revoke(
@@ -176,7 +190,9 @@ export const securityGroupHandlers = withDryRun({
   DescribeSecurityGroupRules(
     model: Ec2Model,
     input: DescribeSecurityGroupRulesRequest,
+    ctx: RequestContext,
   ): DescribeSecurityGroupRulesResult {
+    const world = worldOf(ctx);
     const rules = allRules(model).map((rule) => ({ rule, tags: {} }));
     const { page, nextToken } = describe(rules, input, {
       ids: input.SecurityGroupRuleIds,
@@ -188,7 +204,7 @@ export const securityGroupHandlers = withDryRun({
         ),
       accessors: { 'group-id': (r) => r.rule.groupId, 'security-group-rule-id': (r) => r.rule.id },
     });
-    return { SecurityGroupRules: page.map((r) => renderRule(model, r.rule)), NextToken: nextToken };
+    return { SecurityGroupRules: page.map((r) => renderRule(model, world, r.rule)), NextToken: nextToken };
   },
 
   AuthorizeSecurityGroupIngress(

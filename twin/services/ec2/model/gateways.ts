@@ -4,7 +4,7 @@ import { formatIpv4, parseIpv4 } from './cidr.ts';
 import type { Ec2Model } from './index.ts';
 import type { World } from './peering.ts';
 import { forgetGatewayAssociations } from './route-tables.ts';
-import type { ElasticIpState, InternetGatewayState, NatGatewayState, Tags } from './state.ts';
+import type { ElasticIpState, InternetGatewayState, NatGatewayState, SubnetState, Tags } from './state.ts';
 import { allocatePrivateIp, getSubnet } from './subnets.ts';
 import { getVpc } from './vpcs.ts';
 
@@ -194,18 +194,14 @@ function eipForNat(model: Ec2Model, p: CreateNatParams): ElasticIpState | undefi
   return eip;
 }
 
-/**
- * CreateNatGateway: places a requester-managed `nat_gateway` interface in
- * the subnet and associates the Elastic IP with it.
- */
-export function createNatGateway(model: Ec2Model, p: CreateNatParams): NatGatewayState {
-  const subnet = getSubnet(model, p.subnetId);
-  if (p.connectivityType && p.connectivityType !== 'public' && p.connectivityType !== 'private') {
-    throw invalidParameter(`Value (${p.connectivityType}) for parameter connectivityType is invalid.`);
-  }
-  const eip = eipForNat(model, p);
-  const id = model.newId('nat');
-  const privateIp = allocatePrivateIp(model, subnet.id, p.privateIp);
+/** The requester-managed interface a NAT gateway places in its subnet. */
+function natInterface(
+  model: Ec2Model,
+  subnet: SubnetState,
+  natId: string,
+  privateIp: string,
+  eip: ElasticIpState | undefined,
+): string {
   const eniId = model.newId('eni');
   model.networkInterfaces.set(eniId, {
     id: eniId,
@@ -218,12 +214,27 @@ export function createNatGateway(model: Ec2Model, p: CreateNatParams): NatGatewa
     securityGroupIds: [],
     interfaceType: 'nat_gateway',
     status: 'in-use',
-    description: `Interface for NAT Gateway ${id}`,
+    description: `Interface for NAT Gateway ${natId}`,
     requesterManaged: true,
     sourceDestCheck: false,
     tags: {},
   });
   if (eip) Object.assign(eip, { associationId: model.newId('eipassoc'), networkInterfaceId: eniId });
+  return eniId;
+}
+
+/**
+ * CreateNatGateway: places a requester-managed `nat_gateway` interface in
+ * the subnet and associates the Elastic IP with it.
+ */
+export function createNatGateway(model: Ec2Model, p: CreateNatParams): NatGatewayState {
+  const subnet = getSubnet(model, p.subnetId);
+  if (p.connectivityType && p.connectivityType !== 'public' && p.connectivityType !== 'private') {
+    throw invalidParameter(`Value (${p.connectivityType}) for parameter connectivityType is invalid.`);
+  }
+  const eip = eipForNat(model, p);
+  const id = model.newId('nat');
+  const privateIp = allocatePrivateIp(model, subnet.id, p.privateIp);
   const nat: NatGatewayState = {
     id,
     vpcId: subnet.vpcId,
@@ -231,7 +242,7 @@ export function createNatGateway(model: Ec2Model, p: CreateNatParams): NatGatewa
     connectivityType: p.connectivityType === 'private' ? 'private' : 'public',
     // Available at once: the twin has no NAT provisioning delay (see LIMITATIONS).
     state: 'available',
-    networkInterfaceId: eniId,
+    networkInterfaceId: natInterface(model, subnet, id, privateIp, eip),
     privateIp,
     ...(eip && { publicIp: eip.publicIp, allocationId: eip.allocationId }),
     createTime: p.now,

@@ -169,20 +169,27 @@ export function entryFrom(input: EntryInput): NetworkAclEntryState {
     action: input.RuleAction,
     cidr: formatCidr(cidr),
   };
+  return { ...entry, ...portsOrIcmp(protocol, input) };
+}
+
+/** TCP and UDP entries need a port range, ICMP entries a type and code (API_CreateNetworkAclEntry). */
+function portsOrIcmp(protocol: string, input: EntryInput): Pick<NetworkAclEntryState, 'portRange' | 'icmp'> {
   if (protocol === '6' || protocol === '17') {
     const { From, To } = input.PortRange ?? {};
-    if (From === undefined || To === undefined)
+    if (From === undefined || To === undefined) {
       throw new AwsError('MissingParameter', 'The request must contain the parameter portRange');
+    }
     if (From < 0 || To > 65535 || From > To) throw invalidParameter(`Invalid port range ${From}-${To}.`);
-    entry.portRange = { from: From, to: To };
+    return { portRange: { from: From, to: To } };
   }
   if (protocol === '1') {
     const { Type, Code } = input.IcmpTypeCode ?? {};
-    if (Type === undefined || Code === undefined)
+    if (Type === undefined || Code === undefined) {
       throw new AwsError('MissingParameter', 'The request must contain the parameter icmpTypeCode');
-    entry.icmp = { type: Type, code: Code };
+    }
+    return { icmp: { type: Type, code: Code } };
   }
-  return entry;
+  return {};
 }
 
 function findEntry(

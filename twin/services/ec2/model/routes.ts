@@ -98,6 +98,52 @@ function differentNetworks(table: RouteTableState, what: string, id: string): Aw
   return invalidParameter(`route table ${table.id} and ${what} ${id} belong to different networks`);
 }
 
+interface TargetLookup {
+  model: Ec2Model;
+  world: World;
+  id: string;
+  now: number;
+}
+
+/** Where each kind of target sits: the VPCs it serves, or its NotFound error when it is gone. */
+const TARGET_VPCS: Partial<
+  Record<RouteTarget['kind'], (t: TargetLookup) => { vpcIds?: string[]; noun: string }>
+> = {
+  'internet-gateway': ({ model, id }) => {
+    const igw = model.internetGateways.get(id);
+    if (!igw) throw notFoundError('internetGateway', id);
+    return { vpcIds: igw.attachments.map((a) => a.vpcId), noun: 'network gateway' };
+  },
+  'nat-gateway': ({ model, id }) => {
+    const nat = model.natGateways.get(id);
+    if (!nat || nat.state === 'deleted') throw notFoundError('natGateway', id);
+    return { vpcIds: [nat.vpcId], noun: 'NAT gateway' };
+  },
+  'transit-gateway': ({ world, id }) => {
+    const tgw = world.map((m) => m.transitGateways.get(id)).find(Boolean);
+    if (!tgw || tgw.state === 'deleted') throw notFoundError('transitGateway', id);
+    return { noun: 'transit gateway' };
+  },
+  // A route may name a pending-acceptance connection; it stays blackhole
+  // until the connection is active (peering/vpc-peering-routing.html).
+  peering: ({ world, id, now }) => {
+    const conn = allPeerings(world).find((c) => c.id === id);
+    const status = conn && peeringStatus(conn, now);
+    if (!conn || (status !== 'active' && status !== 'pending-acceptance')) throw notFoundError('peering', id);
+    return { vpcIds: [conn.requester.vpcId, conn.accepter.vpcId], noun: 'peering connection' };
+  },
+  'network-interface': ({ model, id }) => {
+    const eni = model.networkInterfaces.get(id);
+    if (!eni) throw notFoundError('networkInterface', id);
+    return { vpcIds: [eni.vpcId], noun: 'network interface' };
+  },
+  instance: ({ model, id }) => {
+    const instance = model.instances.get(id);
+    if (!instance || instance.state === 'terminated') throw notFoundError('instance', id);
+    return { vpcIds: [instance.vpcId], noun: 'instance' };
+  },
+};
+
 /** The target exists, is visible to this account and sits in (or joins) the table's VPC. */
 function checkTarget(
   model: Ec2Model,
@@ -106,52 +152,10 @@ function checkTarget(
   target: RouteTarget,
   now: number,
 ): void {
-  switch (target.kind) {
-    case 'internet-gateway': {
-      const igw = model.internetGateways.get(target.id);
-      if (!igw) throw notFoundError('internetGateway', target.id);
-      if (!igw.attachments.some((a) => a.vpcId === table.vpcId))
-        throw differentNetworks(table, 'network gateway', target.id);
-      return;
-    }
-    case 'nat-gateway': {
-      const nat = model.natGateways.get(target.id);
-      if (!nat || nat.state === 'deleted') throw notFoundError('natGateway', target.id);
-      if (nat.vpcId !== table.vpcId) throw differentNetworks(table, 'NAT gateway', target.id);
-      return;
-    }
-    case 'transit-gateway': {
-      const tgw = world.map((m) => m.transitGateways.get(target.id)).find(Boolean);
-      if (!tgw || tgw.state === 'deleted') throw notFoundError('transitGateway', target.id);
-      return;
-    }
-    case 'peering': {
-      // A route may name a pending-acceptance connection; it stays blackhole
-      // until the connection is active (peering/vpc-peering-routing.html).
-      const conn = allPeerings(world).find((c) => c.id === target.id);
-      const status = conn && peeringStatus(conn, now);
-      if (!conn || (status !== 'active' && status !== 'pending-acceptance'))
-        throw notFoundError('peering', target.id);
-      if (conn.requester.vpcId !== table.vpcId && conn.accepter.vpcId !== table.vpcId) {
-        throw differentNetworks(table, 'peering connection', target.id);
-      }
-      return;
-    }
-    case 'network-interface': {
-      const eni = model.networkInterfaces.get(target.id);
-      if (!eni) throw notFoundError('networkInterface', target.id);
-      if (eni.vpcId !== table.vpcId) throw differentNetworks(table, 'network interface', target.id);
-      return;
-    }
-    case 'instance': {
-      const instance = model.instances.get(target.id);
-      if (!instance || instance.state === 'terminated') throw notFoundError('instance', target.id);
-      if (instance.vpcId !== table.vpcId) throw differentNetworks(table, 'instance', target.id);
-      return;
-    }
-    default:
-      return;
-  }
+  if (target.kind === 'local') return;
+  const where = TARGET_VPCS[target.kind]?.({ model, world, id: target.id, now });
+  if (where?.vpcIds && !where.vpcIds.includes(table.vpcId))
+    throw differentNetworks(table, where.noun, target.id);
 }
 
 /**
@@ -264,12 +268,30 @@ function transitGatewayUsable(world: World, tgwId: string, vpcId: string): boole
   );
 }
 
+/** Whether each kind of target can carry traffic for a VPC right now. */
+const TARGET_USABLE: Record<RouteTarget['kind'], (t: TargetLookup & { vpcId: string }) => boolean> = {
+  local: () => true,
+  'internet-gateway': ({ model, id, vpcId }) =>
+    Boolean(
+      model.internetGateways.get(id)?.attachments.some((a) => a.vpcId === vpcId && a.state === 'attached'),
+    ),
+  'nat-gateway': ({ model, id }) => ['available', 'pending'].includes(model.natGateways.get(id)?.state ?? ''),
+  'transit-gateway': ({ world, id, vpcId }) => transitGatewayUsable(world, id, vpcId),
+  peering: ({ world, id, vpcId, now }) => peeringActiveFor(world, id, vpcId, now),
+  'gateway-endpoint': ({ model, id }) =>
+    ['available', 'pending'].includes(model.vpcEndpoints.get(id)?.state ?? ''),
+  'network-interface': ({ model, id }) => model.networkInterfaces.get(id)?.status === 'in-use',
+  instance: ({ model, id }) => ['running', 'pending'].includes(model.instances.get(id)?.state ?? ''),
+};
+
 /**
  * A route's State, derived when read: `blackhole` when its target is gone or
  * unusable — a detached or deleted internet gateway, a deleted NAT gateway, a
  * peering connection that is not active, a transit gateway that is deleted or
- * has no available attachment in this VPC, a terminated instance
+ * has no available attachment in this VPC, a stopped or terminated instance
  * (API_Route: "blackhole … the route's target isn't available").
+ *
+ * @example routeState(model, world, table, table.routes[1]!, Date.now()) // 'active'
  */
 export function routeState(
   model: Ec2Model,
@@ -279,37 +301,6 @@ export function routeState(
   now: number,
 ): 'active' | 'blackhole' {
   const t = route.target;
-  const ok = (() => {
-    switch (t.kind) {
-      case 'local':
-        return true;
-      case 'internet-gateway':
-        return Boolean(
-          model.internetGateways
-            .get(t.id)
-            ?.attachments.some((a) => a.vpcId === table.vpcId && a.state === 'attached'),
-        );
-      case 'nat-gateway': {
-        const state = model.natGateways.get(t.id)?.state;
-        return state === 'available' || state === 'pending';
-      }
-      case 'transit-gateway':
-        return transitGatewayUsable(world, t.id, table.vpcId);
-      case 'peering':
-        return peeringActiveFor(world, t.id, table.vpcId, now);
-      case 'gateway-endpoint': {
-        const state = model.vpcEndpoints.get(t.id)?.state;
-        return state === 'available' || state === 'pending';
-      }
-      case 'network-interface':
-        return model.networkInterfaces.get(t.id)?.status === 'in-use';
-      case 'instance': {
-        const state = model.instances.get(t.id)?.state;
-        return state === 'running' || state === 'pending';
-      }
-      default:
-        return false;
-    }
-  })();
-  return ok ? 'active' : 'blackhole';
+  const id = t.kind === 'local' ? '' : t.id;
+  return TARGET_USABLE[t.kind]({ model, world, id, now, vpcId: table.vpcId }) ? 'active' : 'blackhole';
 }
