@@ -221,6 +221,34 @@ describe('VPC attachments', () => {
     expect(states).toEqual({ [a.attachmentId]: 'available', [b.attachmentId]: 'rejected' });
   });
 
+  test('ModifyTransitGatewayVpcAttachment moves the ENIs with the subnets and sets its options', async () => {
+    const t = networkTwin();
+    const id = await tgw(t);
+    const vpc = await attachedVpc(t, id, '10.5.0.0/16');
+    const c = await t.call('CreateSubnet', {
+      VpcId: vpc.vpcId,
+      CidrBlock: '10.5.3.0/24',
+      AvailabilityZone: 'us-east-1c',
+    });
+    const out = await t.call('ModifyTransitGatewayVpcAttachment', {
+      TransitGatewayAttachmentId: vpc.attachmentId,
+      AddSubnetIds: [c.Subnet.SubnetId],
+      RemoveSubnetIds: [vpc.subnetIds[0]],
+      Options: { ApplianceModeSupport: 'enable' },
+    });
+    expect(out.TransitGatewayVpcAttachment).toMatchObject({
+      State: 'modifying',
+      Options: { ApplianceModeSupport: 'enable', DnsSupport: 'enable' },
+    });
+    expect(out.TransitGatewayVpcAttachment.SubnetIds).toEqual([vpc.subnetIds[1], c.Subnet.SubnetId]);
+    const { NetworkInterfaces } = await t.call('DescribeNetworkInterfaces', {
+      Filters: [{ Name: 'interface-type', Values: ['transit_gateway'] }],
+    });
+    expect(NetworkInterfaces.map((e: { SubnetId: string }) => e.SubnetId).sort()).toEqual(
+      [vpc.subnetIds[1], c.Subnet.SubnetId].sort(),
+    );
+  });
+
   test('deleting an attachment removes its ENIs; a TGW with attachments cannot be deleted', async () => {
     const t = networkTwin();
     const id = await tgw(t);

@@ -116,6 +116,7 @@ function eniFilters(model: Ec2Model): Accessors<NetworkInterfaceState> {
     'association.association-id': (e) => eip(e)?.associationId,
     'association.public-dns-name': (e) =>
       e.publicIp ? publicDnsNameOf(model.region, e.publicIp) : undefined,
+    'attachment.attach-time': () => undefined,
     'attachment.attachment-id': (e) => e.attachment?.id,
     'attachment.instance-id': (e) => e.attachment?.instanceId,
     'attachment.instance-owner-id': (e) =>
@@ -130,6 +131,8 @@ function eniFilters(model: Ec2Model): Accessors<NetworkInterfaceState> {
     'group-id': (e) => e.securityGroupIds,
     'group-name': (e) => e.securityGroupIds.map((id) => model.securityGroups.get(id)?.name),
     'interface-type': (e) => e.interfaceType,
+    // IPv4 only (see LIMITATIONS): the documented filter is accepted and matches nothing.
+    'ipv6-addresses.ipv6-address': () => undefined,
     'mac-address': (e) => macAddressOf(e.id),
     'network-interface-id': (e) => e.id,
     'owner-id': (e) => e.ownerId,
