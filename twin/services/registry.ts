@@ -1,6 +1,7 @@
 import type { ServiceDefinition } from '../core/service.ts';
 import { ec2 } from './ec2/api.ts';
 import { iam } from './iam/api.ts';
+import { ssm } from './ssm/api.ts';
 import { sts } from './sts/api.ts';
 
 /**
@@ -11,6 +12,7 @@ export const services: ServiceDefinition<unknown>[] = [
   sts as ServiceDefinition<unknown>,
   ec2 as ServiceDefinition<unknown>,
   iam as ServiceDefinition<unknown>,
+  ssm as ServiceDefinition<unknown>,
 ];
 
 export function serviceBySigningName(name: string): ServiceDefinition<unknown> | undefined {

@@ -1,0 +1,48 @@
+/**
+ * SSM — Run Command and the managed-node inventory, as connectivity checks
+ * use them: DescribeInstanceInformation, SendCommand (AWS-RunShellScript),
+ * GetCommandInvocation, ListCommandInvocations, ListCommands, CancelCommand.
+ *
+ * LIMITATIONS
+ * - Only the AWS-RunShellScript document; no other documents, Session
+ *   Manager, Parameter Store, associations, automation or inventory.
+ * - A node is managed when it has an instance profile; the twin keeps no
+ *   registration history, so a node whose agent never could register is
+ *   listed as ConnectionLost instead of absent. A profile whose role the
+ *   IAM state does not know does not block the agent (role unknown).
+ * - Scripts run in a small interpreter: ping, nc/ncat, echo, true, false,
+ *   hostname, sleep, whoami, pwd, set, exit, with `;`, `&&`, `||`, `$?`,
+ *   quotes and redirections to /dev/null or 2>&1. Pipes, background jobs,
+ *   redirections to files and other programs (curl, dig…) are not
+ *   interpreted; an unknown program is "command not found" (exit 127).
+ * - Every TCP port of a running instance accepts connections (the twin does
+ *   not know what listens); VPC endpoint interfaces accept 443 only; AWS
+ *   service endpoints do not answer ping; UDP (nc -u) is not modelled.
+ * - A probe's path is deterministic: all packets of a ping are answered or
+ *   none are (no partial loss). Replies come from Linux (TTL 64 less routed hops).
+ * - An invocation's outcome is decided at the first read after its delivery
+ *   time, with the lab as it is then; a change made between delivery and
+ *   that read is seen by the command. ExecutionTimedOut invocations report
+ *   ResponseCode -1. Output is not written to S3 or CloudWatch Logs;
+ *   notifications are not sent; MaxConcurrency is recorded, not enforced.
+ * - In the `fast` profile a real second of a command lasts a twin
+ *   millisecond; the printed times (ping's `time 2003ms`) stay real.
+ */
+import * as sdk from '@aws-sdk/client-ssm';
+import { defineService } from '../../core/service.ts';
+import { commandHandlers } from './api/commands.ts';
+import { instanceHandlers } from './api/instances.ts';
+import { accessDenied } from './errors.ts';
+import { SsmModel } from './model/index.ts';
+
+export const ssm = defineService<SsmModel>({
+  signingName: 'ssm',
+  iamPrefix: 'ssm',
+  protocol: 'awsJson1_1',
+  sdk,
+  namespace: 'com.amazonaws.ssm',
+  targetPrefix: 'AmazonSSM',
+  createModel: (twin, accountId, region) => new SsmModel(twin, accountId, region),
+  accessDenied: (message) => accessDenied(message),
+  handlers: { ...instanceHandlers, ...commandHandlers },
+});
