@@ -42,6 +42,13 @@ export default defineConfig({
           include: ['suites/**/*.test.ts'],
           env,
           globalSetup: ['suites/setup/global.ts'],
+          // Profiles are tags: `gate` runs everything but `delivery`. Timeouts follow what each kind waits for.
+          tags: [
+            { name: 'config', description: 'reads configuration', timeout: 60_000 },
+            { name: 'live', description: 'probes behaviour in the lab (pings, probe calls)', timeout: 180_000 },
+            { name: 'delivery', description: 'waits for delivered evidence (flow logs, CloudTrail)', timeout: 20 * 60_000 },
+            { name: 'creates', description: 'creates run-scoped resources and removes them' },
+          ],
           setupFiles: ['suites/setup/worker.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,

@@ -27,6 +27,8 @@ export interface AccountAccess {
   assumeRoleArn?: string | undefined;
   /** Static credentials (an assumed role's session), when the caller has them. */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined;
+  /** An explicit endpoint; the suite leaves this to the SDK's settings (AWS_ENDPOINT_URL). */
+  endpoint?: string | undefined;
 }
 
 const constructors = {
@@ -60,7 +62,7 @@ const cache = new Map<string, AwsClients>();
  *   await ec2.send(new DescribeVpcsCommand({}));
  */
 export function clientsFor(access: AccountAccess): AwsClients {
-  const key = JSON.stringify([access.region, access.assumeRoleArn ?? '', access.credentials?.accessKeyId ?? '']);
+  const key = JSON.stringify([access.region, access.assumeRoleArn ?? '', access.credentials?.accessKeyId ?? '', access.endpoint ?? '']);
   let clients = cache.get(key);
   if (!clients) {
     clients = makeClients(access);
@@ -75,7 +77,7 @@ function makeClients(access: AccountAccess): AwsClients {
     (access.assumeRoleArn
       ? fromTemporaryCredentials({
           params: { RoleArn: access.assumeRoleArn, RoleSessionName: `meshcheck-${runId()}` },
-          clientConfig: { region: access.region },
+          clientConfig: { region: access.region, ...(access.endpoint && { endpoint: access.endpoint }) },
         })
       : undefined);
   const made = new Map<ServiceKey, unknown>();
@@ -84,7 +86,7 @@ function makeClients(access: AccountAccess): AwsClients {
     Object.defineProperty(clients, service, {
       enumerable: true,
       get() {
-        if (!made.has(service)) made.set(service, makeClient(service, access.region, credentials));
+        if (!made.has(service)) made.set(service, makeClient(service, access, credentials));
         return made.get(service);
       },
     });
@@ -92,12 +94,13 @@ function makeClients(access: AccountAccess): AwsClients {
   return clients;
 }
 
-function makeClient(service: ServiceKey, region: string, credentials: unknown) {
+function makeClient(service: ServiceKey, access: AccountAccess, credentials: unknown) {
   const Ctor = constructors[service] as new (config: object) => {
     middlewareStack: { add: (mw: unknown, opts: object) => void };
   };
   const client = new Ctor({
-    region,
+    region: access.region,
+    ...(access.endpoint && { endpoint: access.endpoint }),
     maxAttempts: maxAttempts(),
     retryMode: 'standard',
     ...(credentials ? { credentials } : {}),

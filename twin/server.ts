@@ -18,6 +18,8 @@ export interface TwinServer {
   readonly endpoint: string;
   readonly port: number;
   twin: Twin;
+  /** HTTP requests received so far, control routes included: proof that a run made no AWS call. */
+  readonly requestCount: number;
   /** Replaces the world with a freshly built one (the lab as seeded). */
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -32,9 +34,11 @@ export interface ServeOptions {
 
 export async function serve(options: ServeOptions): Promise<TwinServer> {
   const sockets = new Set<Socket>();
+  let requestCount = 0;
   let twin: Twin;
   let endpoint = '';
   const handle = (req: IncomingMessage, res: ServerResponse) => {
+    requestCount += 1;
     onRequest(server, req, res).catch((err) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end(String(err));
@@ -65,6 +69,9 @@ export async function serve(options: ServeOptions): Promise<TwinServer> {
     },
     set twin(t) {
       twin = t;
+    },
+    get requestCount() {
+      return requestCount;
     },
     async reset() {
       twin = await build();

@@ -89,7 +89,7 @@ describe('NAT gateways', () => {
       interfaceType: 'nat_gateway',
       requesterManaged: true,
       subnetId: subnet.SubnetId,
-      privateIp: '10.20.1.4',
+      privateIp: expect.stringMatching(/^10\.20\.1\.\d+$/),
       publicIp: eip.PublicIp,
     });
     const { NatGateways } = await call('DescribeNatGateways', {
@@ -102,14 +102,14 @@ describe('NAT gateways', () => {
         expect.objectContaining({
           AllocationId: eip.AllocationId,
           PublicIp: eip.PublicIp,
-          PrivateIp: '10.20.1.4',
+          PrivateIp: eni.privateIp,
         }),
       ],
     });
     const { Addresses } = await call('DescribeAddresses', { AllocationIds: [eip.AllocationId] });
     expect(Addresses[0]).toMatchObject({
       NetworkInterfaceId: eni.id,
-      PrivateIpAddress: '10.20.1.4',
+      PrivateIpAddress: eni.privateIp,
       AssociationId: expect.stringMatching(/^eipassoc-/),
     });
     await expect(call('ReleaseAddress', { AllocationId: eip.AllocationId })).rejects.toMatchObject({

@@ -97,12 +97,21 @@ describe('AvailableIpAddressCount', () => {
 });
 
 describe('allocatePrivateIp', () => {
-  test('hands out .4 first and skips addresses in use', async () => {
+  test('hands out a usable address, never a reserved one, and never one in use', async () => {
     const { vpcWithSubnet, model } = networkTwin();
-    const { vpc, subnet } = await vpcWithSubnet('10.20.0.0/16', '10.20.1.0/24');
-    expect(allocatePrivateIp(model(), subnet.SubnetId!)).toBe('10.20.1.4');
-    model().networkInterfaces.set('eni-a', eni(subnet.SubnetId!, vpc.VpcId!, '10.20.1.4'));
-    expect(allocatePrivateIp(model(), subnet.SubnetId!)).toBe('10.20.1.5');
+    const { vpc, subnet } = await vpcWithSubnet('10.20.0.0/28', '10.20.0.0/28');
+    // a /28 has 16 addresses, 11 usable (.4 to .14): take them all, then there are none left
+    const taken = new Set<string>();
+    for (let i = 0; i < 11; i++) {
+      const ip = allocatePrivateIp(model(), subnet.SubnetId!);
+      const last = Number(ip.split('.')[3]);
+      expect(last).toBeGreaterThanOrEqual(4);
+      expect(last).toBeLessThanOrEqual(14);
+      expect(taken.has(ip)).toBe(false);
+      taken.add(ip);
+      model().networkInterfaces.set(`eni-${i}`, eni(subnet.SubnetId!, vpc.VpcId!, ip));
+    }
+    expect(() => allocatePrivateIp(model(), subnet.SubnetId!)).toThrow(/not enough free addresses/);
   });
 
   test.for([

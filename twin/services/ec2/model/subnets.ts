@@ -160,7 +160,7 @@ export function availableIpAddressCount(model: Ec2Model, subnet: SubnetState): n
  * last, which AWS reserves), or the `wanted` one once checked: outside the
  * subnet or reserved is `InvalidParameterValue`, taken is `InvalidIPAddress.InUse`.
  *
- * @example allocatePrivateIp(model, subnet.id)            // '10.0.1.4' in a fresh 10.0.1.0/24
+ * @example allocatePrivateIp(model, subnet.id)            // a free address such as '10.0.1.187'
  * @example allocatePrivateIp(model, subnet.id, '10.0.1.20')
  */
 export function allocatePrivateIp(model: Ec2Model, subnetId: string, wanted?: string): string {
@@ -180,8 +180,12 @@ export function allocatePrivateIp(model: Ec2Model, subnetId: string, wanted?: st
     if (used.has(wanted)) throw new AwsError('InvalidIPAddress.InUse', `Address ${wanted} is in use.`);
     return wanted;
   }
-  for (let ip = first; ip <= last; ip++) {
-    const text = formatIpv4(ip);
+  // AWS hands out an available address from anywhere in the range, not the lowest one; starting the
+  // scan at a (deterministic) random point keeps later fixed-address launches (`.10`) free, as in AWS.
+  const span = last - first + 1;
+  const start = Number.parseInt(model.twin.ids.hex(8), 16) % span;
+  for (let i = 0; i < span; i++) {
+    const text = formatIpv4(first + ((start + i) % span));
     if (!used.has(text)) return text;
   }
   throw new AwsError(

@@ -1,0 +1,41 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, test } from 'vitest';
+import { loadTargets, type ResolvedTargets, resolveTargets } from '../../helpers/targets/index.ts';
+import { drifts } from '../../twin/drifts/index.ts';
+import { serveReferenceLab, type ReferenceTwin } from './support/reference-twin.ts';
+import { ROOT, runValidate, twinEnv } from './support/validate.ts';
+
+/**
+ * The suite's own test: each drift, applied to a clean lab through the
+ * public API, must fail exactly the checklist items it declares — no more,
+ * no fewer — and leave nothing the suite cannot tell.
+ */
+let lab: ReferenceTwin;
+let targets: ResolvedTargets;
+const example = join(ROOT, 'targets.example.json');
+
+beforeAll(async () => {
+  lab = await serveReferenceLab();
+  // Resolve as the runner would: the SDK's default settings point at the twin.
+  Object.assign(process.env, twinEnv(lab.server.endpoint, lab.runner()));
+  targets = await resolveTargets(await loadTargets(example));
+});
+afterAll(() => lab.server.close());
+
+describe('the drift matrix', () => {
+  test.for(drifts.map((d) => ({ ...d, name: d.id })))('$name: $says', async (drift, { expect, skip }) => {
+    if (!drift.appliesTo(targets)) return skip(`the reference lab has nothing ${drift.id} changes`);
+    await lab.server.reset();
+    const operator = lab.operator(targets);
+    const breaks = await drift.breaks(targets, operator);
+    await drift.apply(targets, operator);
+    const run = await runValidate(['--targets', example], twinEnv(lab.server.endpoint, lab.runner()));
+    const notPassing = run.results!.tests.filter((t) => t.verdict === 'fail' || t.verdict === 'error');
+    const errored = notPassing.filter((t) => t.verdict === 'error').map((t) => `${t.name}: ${t.message}`);
+    const failed = notPassing.filter((t) => t.verdict === 'fail').map((t) => t.name);
+    expect(errored, 'nothing may error').toEqual([]);
+    expect(failed.filter((name) => !breaks.some((b) => name.startsWith(b))), 'failed but not declared').toEqual([]);
+    expect(breaks.filter((b) => !failed.some((name) => name.startsWith(b))), 'declared but did not fail').toEqual([]);
+    expect(run.code).toBe(1);
+  });
+});
