@@ -55,9 +55,17 @@ export const tcpFrom = (cidr: string, port: number): Rule => ({
 export const allOut: Rule = { egress: true, protocol: '-1', fromPort: -1, toPort: -1, cidrIpv4: '0.0.0.0/0' };
 
 export class LabBuilder {
-  readonly clock = new ManualClock();
-  readonly twin = new Twin({ clock: this.clock, seed: 'network-fixture' });
+  readonly clock: ManualClock;
+  readonly twin: Twin;
   private azCounter = 0;
+
+  /** Builds into `twin` (whose clock must be a ManualClock), or a fresh twin. */
+  constructor(twin?: Twin) {
+    this.twin = twin ?? new Twin({ clock: new ManualClock(), seed: 'network-fixture' });
+    if (!(this.twin.clock instanceof ManualClock))
+      throw new Error('LabBuilder needs a twin on a ManualClock');
+    this.clock = this.twin.clock;
+  }
 
   model(account = ACCOUNT): Ec2Model {
     return this.twin.model(ec2, account, REGION);

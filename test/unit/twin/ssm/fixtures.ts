@@ -4,6 +4,7 @@ import type {
   SubnetState,
   VpcState,
 } from '../../../../twin/services/ec2/model/state.ts';
+import type { Twin } from '../../../../twin/twin.ts';
 import { ACCOUNT, allOut, icmpFrom, LabBuilder, tcpFrom } from '../network/fixtures.ts';
 
 /**
@@ -28,8 +29,9 @@ function endpointsFor(lab: LabBuilder, vpc: VpcState, subnet: SubnetState): void
     lab.endpoint(vpc, service, { type: 'Interface', subnets: [subnet], groups: [sg] });
 }
 
-export function ssmLab(): SsmLab {
-  const lab = new LabBuilder();
+/** Builds the lab into `twin` (on a ManualClock), or into a fresh twin. */
+export function ssmLab(twin?: Twin): SsmLab {
+  const lab = new LabBuilder(twin);
   const tgw = lab.transitGateway();
   const make = (second: number) => {
     const vpc = lab.vpc(`10.${second}.0.0/16`);
