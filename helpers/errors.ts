@@ -107,7 +107,15 @@ export function cannotTell(what: string, error: unknown): CannotTellError {
   const attempts = e?.$metadata?.attempts;
   const kind = classify(error);
   const detail = `${e?.name ?? 'Error'}${status ? ` (${status})` : ''}${attempts && attempts > 1 ? ` after ${attempts} attempts` : ''}`;
-  return new CannotTellError(`could not ${what}: ${detail} — ${e?.message ?? String(error)}`, kind, { cause: error });
+  return new CannotTellError(`could not ${what}: ${detail} — ${e?.message ?? String(error)}`, kind, { cause: slim(error) });
+}
+
+/** The SDK's errors carry the whole HTTP response; reports need only what it was. */
+function slim(error: unknown): Error {
+  const e = error as SdkErrorLike & { message?: string };
+  const out = new Error(e?.message ?? String(error));
+  out.name = e?.name ?? 'Error';
+  return Object.assign(out, { $metadata: e?.$metadata });
 }
 
 /** Runs an AWS read; any failure means the suite cannot tell, never that the lab is fine. */

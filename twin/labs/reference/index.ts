@@ -4,7 +4,7 @@ import { Twin, type TwinOptions } from '../../twin.ts';
 import { builderFor } from '../builder.ts';
 import { ARCHIVE_ACCOUNT, LAB_ACCOUNT, REGION } from './accounts.ts';
 import { buildCrossAccountRunner, buildInstanceRole, buildParticipantRole } from './identity.ts';
-import { buildTransitGateway, buildVpc, labVpcs, launchHost, partnerVpc, peerWithPartner } from './network.ts';
+import { addSsmEndpoints, buildTransitGateway, buildVpc, labVpcs, launchHost, partnerVpc, peerWithPartner } from './network.ts';
 
 export interface ReferenceLab {
   twin: Twin;
@@ -31,10 +31,12 @@ export async function referenceLab(options: Omit<TwinOptions, 'accounts'> = {}):
   for (const spec of labVpcs) {
     const vpc = await buildVpc(lab, spec);
     await launchHost(lab, vpc, labProfile);
+    await addSsmEndpoints(lab, vpc);
     vpcs.push(vpc);
   }
   const partner = await buildVpc(archive, partnerVpc);
   await launchHost(archive, partner, archiveProfile);
+  await addSsmEndpoints(archive, partner);
   await buildTransitGateway(lab, vpcs);
   await peerWithPartner(lab, archive, vpcs.find((v) => v.spec.key === 'shared')!, partner);
 

@@ -116,18 +116,22 @@ export async function buildVpc(lab: LabBuilder, spec: VpcSpec): Promise<BuiltVpc
     GroupId: hostSg.GroupId,
     IpPermissions: [{ IpProtocol: 'icmp', FromPort: -1, ToPort: -1, IpRanges: spec.host.icmpFrom.map((CidrIp) => ({ CidrIp })) }],
   });
+  return { spec, vpcId, subnetIds, routeTableId, endpointSgId: endpointSg.GroupId!, hostSgId: hostSg.GroupId! };
+}
+
+/** The interface endpoints Run Command needs, in every subnet of the VPC (after the hosts took their fixed addresses). */
+export async function addSsmEndpoints(lab: LabBuilder, vpc: BuiltVpc): Promise<void> {
   for (const service of SSM_ENDPOINTS) {
     await lab.ec2('CreateVpcEndpoint', {
-      VpcId: vpcId,
+      VpcId: vpc.vpcId,
       VpcEndpointType: 'Interface',
       ServiceName: `com.amazonaws.${lab.region}.${service}`,
-      SubnetIds: subnetIds,
-      SecurityGroupIds: [endpointSg.GroupId],
+      SubnetIds: vpc.subnetIds,
+      SecurityGroupIds: [vpc.endpointSgId],
       PrivateDnsEnabled: true,
-      ...named('vpc-endpoint', `${spec.key}-${service}`),
+      ...named('vpc-endpoint', `${vpc.spec.key}-${service}`),
     });
   }
-  return { spec, vpcId, subnetIds, routeTableId, endpointSgId: endpointSg.GroupId!, hostSgId: hostSg.GroupId! };
 }
 
 /** The app host: a private instance at its fixed address, managed by SSM through its instance profile. */
