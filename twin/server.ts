@@ -74,9 +74,12 @@ export async function serve(options: ServeOptions): Promise<TwinServer> {
       return requestCount;
     },
     async reset() {
+      const old = twin;
       twin = await build();
+      old.dispose();
     },
     close() {
+      twin.dispose();
       for (const s of sockets) s.destroy();
       return new Promise((resolve) => http.close(() => resolve()));
     },

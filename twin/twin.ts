@@ -4,6 +4,7 @@ import type { ServiceDefinition } from './core/service.ts';
 import { FaultPlan } from './gateway/faults.ts';
 import { Backends } from './state/backends.ts';
 import { type Clock, systemClock } from './state/clock.ts';
+import { Scheduler } from './state/scheduler.ts';
 import { IdGenerator } from './state/ids.ts';
 import { type LatencyProfile, profileNamed } from './state/profile.ts';
 
@@ -36,6 +37,8 @@ export class Twin {
   readonly accounts: readonly string[];
   readonly credentials = new Map<string, Credential>();
   readonly faults = new FaultPlan();
+  /** Work the twin does on its own later (deliveries, polling), on its clock. */
+  readonly scheduler: Scheduler;
   /** Every call served or made on someone's behalf, oldest first; CloudTrail reads it. */
   readonly calls: ApiCall[] = [];
   /** The endpoint the twin is served on, once it is (`http://127.0.0.1:PORT`); QueueUrls and the like are minted on it. */
@@ -46,6 +49,7 @@ export class Twin {
     this.clock = options.clock ?? systemClock;
     this.profile = options.profile ?? profileNamed('fast');
     this.ids = new IdGenerator(options.seed);
+    this.scheduler = new Scheduler(this.clock, this.clock === systemClock);
     this.accounts = options.accounts ?? DEFAULT_ACCOUNTS;
     if (options.origin) this.origin = options.origin;
     for (const accountId of this.accounts) {
@@ -77,6 +81,19 @@ export class Twin {
   recordCall(call: ApiCall): void {
     this.calls.push(call);
   }
+
+  /** Stops background work; a replaced or closed twin must not act on its own any more. */
+  dispose(): void {
+    this.scheduler.stop();
+    for (const hook of this.disposers) hook();
+  }
+
+  /** Registers cleanup for resources a service holds outside the state (Lambda workers). */
+  onDispose(hook: () => void): void {
+    this.disposers.push(hook);
+  }
+
+  private readonly disposers: (() => void)[] = [];
 }
 
 /**
