@@ -144,10 +144,8 @@ describe('SSM with the AWS CLI', () => {
       `Key=InstanceIds,Values=${b.instance.id}`,
     ]);
     ctx.expect(out.code, out.stderr).toBe(0);
-    ctx
-      .expect(out.json)
-      .toMatchObject({
-        InstanceInformationList: [{ InstanceId: b.instance.id, PingStatus: 'Online', PlatformType: 'Linux' }],
-      });
+    ctx.expect(out.json).toMatchObject({
+      InstanceInformationList: [{ InstanceId: b.instance.id, PingStatus: 'Online', PlatformType: 'Linux' }],
+    });
   });
 });
