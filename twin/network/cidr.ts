@@ -4,7 +4,7 @@
  * (VPC route tables, Transit Gateway route tables).
  */
 
-/** `10.0.1.10` → 167772426; undefined when not a dotted-quad IPv4 address. */
+/** `10.40.1.10` → 170393866; undefined when not a dotted-quad IPv4 address. */
 export function ipToInt(ip: string): number | undefined {
   const parts = ip.split('.');
   if (parts.length !== 4) return undefined;
@@ -18,7 +18,7 @@ export function ipToInt(ip: string): number | undefined {
   return out;
 }
 
-/** 167772426 → `10.0.1.10`. */
+/** 170393866 → `10.40.1.10`. */
 export function intToIp(n: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
 }
@@ -46,7 +46,7 @@ export function parseCidr(cidr: string): Cidr | undefined {
 /**
  * Whether `ip` falls inside `cidr`.
  *
- * @example cidrContains('10.0.0.0/16', '10.0.1.10') // true
+ * @example cidrContains('10.40.0.0/16', '10.40.1.10') // true
  */
 export function cidrContains(cidr: string, ip: string): boolean {
   const block = parseCidr(cidr);
@@ -64,7 +64,7 @@ export function prefixLength(cidr: string): number {
  * the first candidate, so callers list the preferred kind first (a static
  * Transit Gateway route before a propagated one for the same CIDR).
  *
- * @example longestPrefixMatch([{ cidr: '0.0.0.0/0', value: 'igw' }, { cidr: '10.0.0.0/16', value: 'local' }], '10.0.1.10') // { cidr: '10.0.0.0/16', value: 'local' }
+ * @example longestPrefixMatch([{ cidr: '0.0.0.0/0', value: 'igw' }, { cidr: '10.40.0.0/16', value: 'local' }], '10.40.1.10') // { cidr: '10.40.0.0/16', value: 'local' }
  */
 export function longestPrefixMatch<T extends { cidr: string }>(
   candidates: readonly T[],

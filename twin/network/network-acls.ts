@@ -35,7 +35,7 @@ function entryMatches(entry: NetworkAclEntryState, flow: Flow, peerIp: string): 
  * or in from (inbound) `peerIp`. Rules match the remote address and the
  * packet's destination port.
  *
- * @example networkAclAllows(view, 'subnet-0abc', 'inbound', '10.0.1.10', requestFlow('icmp', 0)).allowed
+ * @example networkAclAllows(view, 'subnet-0abc', 'inbound', '10.40.1.10', requestFlow('icmp', 0)).allowed
  */
 export function networkAclAllows(
   view: NetworkView,

@@ -1,3 +1,28 @@
+/**
+ * The reachability engine's entry point. twin/network is pure functions
+ * over the EC2 state records (NetworkView reads every account's model);
+ * each concern has its file: cidr, security-groups, network-acls, routing,
+ * walk (one packet, one direction), dns, service-path, traffic-log.
+ *
+ * LIMITATIONS
+ * - IPv4 only; each VPC has its primary CIDR only and each interface one
+ *   private address (no secondary CIDRs or addresses).
+ * - Transit Gateways: VPC attachments only (no VPN, Direct Connect or TGW
+ *   peering); appliance mode and security group referencing across a TGW
+ *   are not modelled. Traffic that entered a VPC through a TGW may leave it
+ *   only to a local interface or a NAT gateway (no inspection-VPC hairpin
+ *   back to the TGW); traffic that came over peering only to a local one.
+ * - Gateway route tables (ingress routing) are not applied; customer-managed
+ *   prefix lists are not resolved (a rule or route naming one matches nothing).
+ * - What answers: a running instance on ICMP and every TCP port (the twin
+ *   does not know what listens), a VPC endpoint interface on 443 only, AWS
+ *   service endpoints on 80/443 but not ICMP, internet hosts on ICMP, 80 and
+ *   443. A path answers every packet or none (no partial loss); responders
+ *   are Linux (TTL 64 less each routed hop: TGW, NAT gateway, appliance).
+ * - DNS: no Route 53 private hosted zones or Resolver rules, so interface
+ *   endpoints answer only inside their own VPC. A subnet with no recorded
+ *   network ACL is treated as having the default (allow-all) one.
+ */
 import type { NetworkInterfaceState } from '../services/ec2/model/state.ts';
 import type { Twin } from '../twin.ts';
 import { isIpv4, stableHash } from './cidr.ts';
@@ -116,7 +141,7 @@ function unanswered(partial: Partial<ProbeResult> & { hops: Hop[]; touched: EniT
 /**
  * Probes `to` from an interface, hop by hop.
  *
- * @example probePath(twin, { from: { accountId, region, networkInterfaceId: 'eni-0…' }, to: '10.1.1.10', protocol: 'icmp' }).diedAt?.reason
+ * @example probePath(twin, { from: { accountId, region, networkInterfaceId: 'eni-0…' }, to: '10.60.1.10', protocol: 'icmp' }).diedAt?.reason
  */
 export function probePath(twin: Twin, request: ProbeRequest): ProbeResult {
   const view = new NetworkView(twin);

@@ -93,7 +93,7 @@ export function blackholeReason(
  * The route `subnetId`'s route table uses for `dstIp`, or undefined with
  * the table when nothing matches.
  *
- * @example vpcRouteFor(view, 'subnet-0abc', '10.1.1.10')?.route.target // { kind: 'transit-gateway', id: 'tgw-0…' }
+ * @example vpcRouteFor(view, 'subnet-0abc', '10.60.1.10')?.route.target // { kind: 'transit-gateway', id: 'tgw-0…' }
  */
 export function vpcRouteFor(
   view: NetworkView,

@@ -86,7 +86,7 @@ function peerMatches(
 /**
  * Whether `eni`'s groups let `flow` out to (egress) or in from (ingress) `peer`.
  *
- * @example securityGroupsAllow(view, eni, 'ingress', { ip: '10.0.1.10' }, requestFlow('icmp', 0)).allowed
+ * @example securityGroupsAllow(view, eni, 'ingress', { ip: '10.40.1.10' }, requestFlow('icmp', 0)).allowed
  */
 export function securityGroupsAllow(
   view: NetworkView,

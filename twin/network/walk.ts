@@ -12,8 +12,8 @@ import {
   viaInternetGateway,
   viaNatGateway,
   viaPeering,
-  viaTransitGateway,
 } from './walk-targets.ts';
+import { viaTransitGateway } from './walk-tgw.ts';
 
 /**
  * One packet, one direction: from an interface to an address, through
@@ -49,7 +49,7 @@ export function peerInterface(
  * passes security groups without a rule, as the answer of a tracked
  * connection does.
  *
- * @example walkFrom(view, eni, '10.1.1.10', requestFlow('icmp', 0), false).walk.died?.reason
+ * @example walkFrom(view, eni, '10.60.1.10', requestFlow('icmp', 0), false).walk.died?.reason
  */
 export function walkFrom(
   view: NetworkView,

@@ -254,32 +254,32 @@ describe('across a Transit Gateway', () => {
 describe('VPC peering', () => {
   function peered() {
     const hubs = hubAndSpokes();
-    const partner: VpcState = lab.vpc('192.168.0.0/16', OTHER_ACCOUNT);
-    const ps: SubnetState = lab.subnet(partner, '192.168.1.0/24', 0);
+    const partner: VpcState = lab.vpc('172.20.0.0/16', OTHER_ACCOUNT);
+    const ps: SubnetState = lab.subnet(partner, '172.20.1.0/24', 0);
     const pcx = lab.peering(hubs.hub.vpc, partner);
-    lab.route(lab.mainTable(hubs.hub.vpc), '192.168.0.0/16', { kind: 'peering', id: pcx });
+    lab.route(lab.mainTable(hubs.hub.vpc), '172.20.0.0/16', { kind: 'peering', id: pcx });
     lab.route(lab.mainTable(partner), '10.30.0.0/16', { kind: 'peering', id: pcx });
     const partnerSg = lab.securityGroup(partner, [
       { egress: false, protocol: 'icmp', fromPort: -1, toPort: -1, referencedGroupId: hubs.hub.sg.id },
       icmpFrom('10.10.0.0/16'),
       allOut,
     ]);
-    const host = lab.instance(ps, '192.168.1.10', [partnerSg]).eni;
+    const host = lab.instance(ps, '172.20.1.10', [partnerSg]).eni;
     return { ...hubs, partner, pcx, host };
   }
 
   test('the peer VPC answers, across accounts, and admits a group of the other side by reference', () => {
     const { hub } = peered();
-    const result = ping(hub.host, '192.168.1.10');
+    const result = ping(hub.host, '172.20.1.10');
     expect(result.answered).toBe(true);
     expect(result.ttl).toBe(64);
   });
 
   test('traffic that came over the Transit Gateway cannot continue over the peering connection', () => {
     const { a, hub, pcx, tgw, spokeRt, attHub } = peered();
-    lab.route(lab.mainTable(a.vpc), '192.168.0.0/16', { kind: 'transit-gateway', id: tgw.id });
-    spokeRt.staticRoutes.push({ cidr: '192.168.0.0/16', attachmentId: attHub.id, blackhole: false });
-    const result = ping(a.host, '192.168.1.10');
+    lab.route(lab.mainTable(a.vpc), '172.20.0.0/16', { kind: 'transit-gateway', id: tgw.id });
+    spokeRt.staticRoutes.push({ cidr: '172.20.0.0/16', attachmentId: attHub.id, blackhole: false });
+    const result = ping(a.host, '172.20.1.10');
     expect(result.answered).toBe(false);
     expect(result.diedAt?.reason).toBe(
       `traffic that entered ${hub.vpc.id} through a transit gateway cannot leave it again through ${pcx}: AWS does not route transitively`,
@@ -295,7 +295,7 @@ describe('VPC peering', () => {
   test('a hub host outside the referenced group is refused by the peer', () => {
     const { hub, host } = peered();
     const outsider = lab.instance(hub.s1, '10.30.1.20', [lab.securityGroup(hub.vpc, [allOut])]).eni;
-    const result = ping(outsider, '192.168.1.10');
+    const result = ping(outsider, '172.20.1.10');
     expect(result.diedAt?.reason).toContain(`of ${host.id} has no ingress rule`);
   });
 });
