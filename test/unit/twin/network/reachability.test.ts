@@ -134,6 +134,37 @@ describe('inside one VPC', () => {
     expect(ping(src, '10.10.2.50').diedAt?.reason).toContain(server.id);
   });
 
+  test('a route through an appliance needs source/destination checking off, and each pass costs a TTL', () => {
+    const { vpc, a, b, sg, src } = oneVpc();
+    const own = lab.subnet(vpc, '10.10.3.0/24', 0);
+    const appliance = lab.instance(own, '10.10.3.99', [
+      lab.securityGroup(vpc, [{ ...allOut, egress: false }, allOut]),
+    ]).eni;
+    const rt = lab.routeTable(vpc, [a]);
+    lab.route(rt, '10.10.2.0/24', { kind: 'network-interface', id: appliance.id });
+    lab.instance(b, '10.10.2.70', [sg]);
+    expect(ping(src, '10.10.2.70').diedAt?.reason).toContain(
+      `${appliance.id} has source/destination checking on`,
+    );
+    appliance.sourceDestCheck = false;
+    const through = ping(src, '10.10.2.70');
+    expect(through.answered).toBe(true);
+    expect(through.hops.some((h) => h.says === `${appliance.id} forwards the packet`)).toBe(true);
+    // The answer comes straight back by the local route: one routed hop on the way there only.
+    expect(through.ttl).toBe(64);
+    lab.route(lab.routeTable(vpc, [b]), '10.10.1.0/24', { kind: 'network-interface', id: appliance.id });
+    expect(ping(src, '10.10.2.70').ttl).toBe(63);
+  });
+
+  test('a route table that sends traffic back to an appliance in the same subnet loops', () => {
+    const { vpc, a, b, sg, src } = oneVpc();
+    const appliance = lab.instance(a, '10.10.1.99', [sg], {}).eni;
+    appliance.sourceDestCheck = false;
+    lab.route(lab.routeTable(vpc, [a]), '10.10.2.0/24', { kind: 'network-interface', id: appliance.id });
+    lab.instance(b, '10.10.2.80', [sg]);
+    expect(ping(src, '10.10.2.80').diedAt?.reason).toContain('a routing loop');
+  });
+
   test('TCP to an instance crosses the same filters with the port', () => {
     const { vpc, b, src } = oneVpc();
     lab.instance(b, '10.10.2.60', [lab.securityGroup(vpc, [tcpFrom('10.10.0.0/16', 443)])]);

@@ -117,6 +117,24 @@ describe('nc', () => {
   });
 });
 
+describe('AWS service names from the instance', () => {
+  test('the ssm name resolves to the endpoint interface: HTTPS opens, ping gets nothing back', () => {
+    const nc = run('nc -zv -w 2 ssm.us-east-1.amazonaws.com 443');
+    expect(nc.exitCode).toBe(0);
+    expect(nc.stderr).toMatch(/Connected to 10\.10\.1\.\d+:443\./);
+    expect(run('ping -c 1 -W 1 ssm.us-east-1.amazonaws.com').stdout).toContain(
+      '1 packets transmitted, 0 received',
+    );
+  });
+
+  test('S3 has no endpoint and no NAT here: the connection times out', () => {
+    expect(run('nc -z -w 5 s3.us-east-1.amazonaws.com 443')).toMatchObject({
+      exitCode: 1,
+      stderr: 'Ncat: TIMEOUT.\n',
+    });
+  });
+});
+
 describe('the script', () => {
   test('lines run in order, a failing line does not stop the next, the last status is the script status', () => {
     const r = run('false', 'echo "after false: $?"', 'hostname');
