@@ -16,7 +16,12 @@
  * - "By default, all requests are implicitly denied with the exception of
  *   the AWS account root user, which has full access."
  * - VPC endpoint policies "do not grant" access but must also allow it.
+ * - S3 "How Amazon S3 authorizes a request": the bucket policy and the
+ *   caller's IAM policies are evaluated together, as above.
  * - Wording of `because`: "Troubleshooting access denied error messages".
+ *
+ * Not modelled: permissions boundaries, SCPs and RCPs (a boundary or SCP
+ * never limits), S3 ACLs and Block Public Access, federated users.
  */
 import { type ContextKeys, RequestKeys } from './context-keys.ts';
 import { type PolicyDocument, readPolicyLeniently } from './policy.ts';

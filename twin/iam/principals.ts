@@ -76,6 +76,9 @@ export function statementPrincipal(
   openByDefault = false,
 ): PrincipalMatch | undefined {
   if (statement.principal) return principalMatch(statement.principal, who);
-  if (statement.notPrincipal) return principalMatch(statement.notPrincipal, who) ? undefined : 'direct';
+  // NotPrincipal excludes a role session only when it lists the session's own ARN ("NotPrincipal":
+  // "specify the ARN of the assumed-role session"); a role or account ARN alone does not exclude it.
+  if (statement.notPrincipal)
+    return principalMatch(statement.notPrincipal, who) === 'direct' ? undefined : 'direct';
   return openByDefault ? 'direct' : undefined;
 }

@@ -326,6 +326,26 @@ const cases: Case[] = [
     policies: [resource({ ...allow('sqs:SendMessage'), ...to(otherSession.roleArn!) })],
     want: noIdentity('sqs:SendMessage'),
   },
+  // NotPrincipal
+  {
+    name: 'NotPrincipal listing only the role ARN does not exclude its sessions from a Deny',
+    principal: session,
+    action: 's3:GetObject',
+    resource: BUCKET_OBJ,
+    policies: [identity(allow('s3:*')), resource({ ...deny('s3:*'), NotPrincipal: { AWS: [ROLE, ACCT] } })],
+    want: 'with an explicit deny in a resource-based policy',
+  },
+  {
+    name: 'NotPrincipal listing the session ARN excludes the session from a Deny',
+    principal: session,
+    action: 's3:GetObject',
+    resource: BUCKET_OBJ,
+    policies: [
+      identity(allow('s3:*')),
+      resource({ ...deny('s3:*'), NotPrincipal: { AWS: [SESSION, ROLE, ACCT] } }),
+    ],
+    want: 'allowed',
+  },
   // NotAction / NotResource
   {
     name: 'NotAction allows everything but the listed actions (allowed case)',

@@ -18,9 +18,9 @@ import type {
 
 /**
  * IAM returns policy documents "URL-encoded compliant with RFC 3986"
- * (IAM API Reference, GetRolePolicy, GetPolicyVersion, Role
- * AssumeRolePolicyDocument); the AWS CLI decodes them, SDK callers call
- * `decodeURIComponent`.
+ * (docs.aws.amazon.com/IAM/latest/APIReference/API_GetRolePolicy.html, and
+ * likewise GetPolicyVersion and Role.AssumeRolePolicyDocument); the AWS CLI
+ * decodes them, SDK callers call `decodeURIComponent`.
  */
 export function encodeDocument(text: string): string {
   return encodeURIComponent(text).replace(
