@@ -63,12 +63,12 @@ export function privateDnsEndpoint(
   const vpc = view.vpc(vpcId);
   if (!vpc?.enableDnsSupport || !vpc.enableDnsHostnames) return undefined;
   const name = `com.amazonaws.${region}.${service}`;
-  return view
-    .endpointsOf(vpcId)
-    .find(
-      (e) =>
-        e.type === 'Interface' && e.serviceName === name && e.privateDnsEnabled && e.state === 'available',
-    );
+  const endpoints = view.endpointsOf(vpcId).filter((e) => e.serviceName === name && e.state === 'available');
+  // With a gateway endpoint beside it, an S3/DynamoDB interface endpoint's private DNS answers only
+  // inbound resolver queries: "It routes traffic that originates from the VPC to the gateway endpoint"
+  // (EC2 API reference, DnsOptionsSpecification.PrivateDnsOnlyForInboundResolverEndpoint, on by default then).
+  if (endpoints.some((e) => e.type === 'Gateway')) return undefined;
+  return endpoints.find((e) => e.type === 'Interface' && e.privateDnsEnabled);
 }
 
 function endpointAddresses(view: NetworkView, endpoint: VpcEndpointState): string[] {

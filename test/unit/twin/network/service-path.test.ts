@@ -53,6 +53,18 @@ describe('gateway endpoints', () => {
     });
   });
 
+  test('with an S3 interface endpoint beside the gateway endpoint, callers in the VPC still use the gateway', () => {
+    const { vpc, priv, privRt, at } = privateVpc();
+    const gateway = lab.endpoint(vpc, 's3', { type: 'Gateway', routeTables: [privRt] });
+    lab.route(privRt, servicePrefixList(REGION, 's3').id, { kind: 'gateway-endpoint', id: gateway.id });
+    const sg = lab.securityGroup(vpc, [tcpFrom('10.40.0.0/16', 443)]);
+    lab.endpoint(vpc, 's3', { type: 'Interface', subnets: [priv], groups: [sg] });
+    expect(servicePath(lab.twin, at, 's3', REGION)).toMatchObject({
+      via: 'gateway-endpoint',
+      endpointId: gateway.id,
+    });
+  });
+
   test('without the route (endpoint on another table) and without a NAT, S3 is unreachable', () => {
     const { vpc, pubRt, privRt, at } = privateVpc();
     lab.endpoint(vpc, 's3', { type: 'Gateway', routeTables: [pubRt] });
