@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: IAM policy variables (${aws:username}) are literal text in policies
 import { describe, expect, test } from 'vitest';
 import { evaluateConditions, parseOperator } from '../../../../twin/iam/conditions.ts';
 import { type ContextKeys, RequestKeys } from '../../../../twin/iam/context-keys.ts';
