@@ -22,11 +22,12 @@ export interface TestTwin {
   close(): Promise<void>;
 }
 
-export async function startTestTwin(options: TwinOptions & { seed?: (twin: Twin) => void | Promise<void> } = {}): Promise<TestTwin> {
+export async function startTestTwin(options: TwinOptions & { lab?: (twin: Twin) => void | Promise<void> } = {}): Promise<TestTwin> {
   const server = await serve({
     build: async (origin) => {
-      const twin = new Twin({ ...options, origin });
-      await options.seed?.(twin);
+      const { lab, ...twinOptions } = options;
+      const twin = new Twin({ ...twinOptions, origin });
+      await lab?.(twin);
       return twin;
     },
   });

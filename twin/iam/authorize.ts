@@ -10,11 +10,11 @@ import type { Principal } from '../core/principal.ts';
 import type { AuthorizationRequest } from '../core/service.ts';
 import { principalTags, rolePolicies, userPolicies } from '../services/iam/lookups.ts';
 import type { Twin } from '../twin.ts';
-import { type Decision, type EvalPrincipal, evaluate, type SourcePolicy } from './evaluate.ts';
-import { arnAccount } from './matching.ts';
+import { type Decision, type EvalPrincipal, evaluate, type SourcePolicy } from '../../policy/evaluate.ts';
+import { arnAccount } from '../../policy/matching.ts';
 import { type CallFacts, globalKeys } from './request-context.ts';
 
-export type { Decision } from './evaluate.ts';
+export type { Decision } from '../../policy/evaluate.ts';
 export type { CallFacts } from './request-context.ts';
 
 /** The caller as policies see it. */

@@ -12,7 +12,7 @@
  *   aws:SourceArn / aws:SourceAccount through the request's own keys.
  */
 import type { Principal } from '../core/principal.ts';
-import type { ContextKeys } from './context-keys.ts';
+import type { ContextKeys } from '../../policy/context-keys.ts';
 
 export interface CallFacts {
   region: string;

@@ -1,4 +1,4 @@
-import type { SourcePolicy } from '../../iam/evaluate.ts';
+import type { SourcePolicy } from '../../../policy/evaluate.ts';
 import { GLOBAL_REGION, type Twin } from '../../twin.ts';
 import { iam } from './api.ts';
 import { identityPolicies } from './model/identity-policies.ts';

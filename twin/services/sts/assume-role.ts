@@ -19,8 +19,8 @@ import type { AssumeRoleRequest, AssumeRoleResponse } from '@aws-sdk/client-sts'
 import type { RequestContext } from '../../core/context.ts';
 import { AwsError } from '../../core/errors.ts';
 import { decide } from '../../iam/authorize.ts';
-import { PolicyError } from '../../iam/policy.ts';
-import { validatePolicy } from '../../iam/validate.ts';
+import { PolicyError } from '../../../policy/policy.ts';
+import { validatePolicy } from '../../../policy/validate.ts';
 import { findRole, markRoleUsed, type RoleInfo } from '../iam/lookups.ts';
 import { issueRoleSession } from './sessions.ts';
 

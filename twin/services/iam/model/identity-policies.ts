@@ -1,4 +1,4 @@
-import type { SourcePolicy } from '../../../iam/evaluate.ts';
+import type { SourcePolicy } from '../../../../policy/evaluate.ts';
 import { AWS_MANAGED } from './aws-managed.ts';
 import type { IamModel } from './index.ts';
 import { defaultVersion } from './policies.ts';

@@ -6,8 +6,8 @@
  * "you must first detach the policy from all users, groups, and roles that
  * it is attached to" and delete its other versions).
  */
-import { PolicyError } from '../../../iam/policy.ts';
-import { validatePolicy } from '../../../iam/validate.ts';
+import { PolicyError } from '../../../../policy/policy.ts';
+import { validatePolicy } from '../../../../policy/validate.ts';
 import {
   alreadyExists,
   deleteConflict,

@@ -6,8 +6,8 @@
  * delete inline policies" — DeleteConflict otherwise), TagRole (at most 50
  * tags), UpdateAssumeRolePolicy.
  */
-import { PolicyError } from '../../../iam/policy.ts';
-import { validatePolicy } from '../../../iam/validate.ts';
+import { PolicyError } from '../../../../policy/policy.ts';
+import { validatePolicy } from '../../../../policy/validate.ts';
 import {
   alreadyExists,
   deleteConflict,

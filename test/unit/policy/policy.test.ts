@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { parsePolicy } from '../../../../twin/iam/policy.ts';
-import { statementSpans } from '../../../../twin/iam/positions.ts';
-import { type PolicyUse, validatePolicy } from '../../../../twin/iam/validate.ts';
+import { parsePolicy } from '../../../policy/policy.ts';
+import { statementSpans } from '../../../policy/positions.ts';
+import { type PolicyUse, validatePolicy } from '../../../policy/validate.ts';
 
 const V = '2012-10-17';
 

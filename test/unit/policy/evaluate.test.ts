@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: IAM policy variables (${aws:username}) are literal text in policies
 import { describe, expect, test } from 'vitest';
-import type { ContextKeys } from '../../../../twin/iam/context-keys.ts';
-import { type EvalPrincipal, evaluate, type SourcePolicy } from '../../../../twin/iam/evaluate.ts';
+import type { ContextKeys } from '../../../policy/context-keys.ts';
+import { type EvalPrincipal, evaluate, type SourcePolicy } from '../../../policy/evaluate.ts';
 
 /**
  * The evaluation rules, case by case, as AWS documents them ("Policy

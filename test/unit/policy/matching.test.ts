@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { actionMatches, arnAccount, arnMatches, resourceMatches } from '../../../../twin/iam/matching.ts';
-import { principalMatch } from '../../../../twin/iam/principals.ts';
+import { actionMatches, arnAccount, arnMatches, resourceMatches } from '../../../policy/matching.ts';
+import { principalMatch } from '../../../policy/principals.ts';
 
 describe('actions', () => {
   test.for([

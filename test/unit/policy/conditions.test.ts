@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: IAM policy variables (${aws:username}) are literal text in policies
 import { describe, expect, test } from 'vitest';
-import { evaluateConditions, parseOperator } from '../../../../twin/iam/conditions.ts';
-import { type ContextKeys, RequestKeys } from '../../../../twin/iam/context-keys.ts';
+import { evaluateConditions, parseOperator } from '../../../policy/conditions.ts';
+import { type ContextKeys, RequestKeys } from '../../../policy/context-keys.ts';
 
 /** Condition operators, one row each ("IAM JSON policy elements: Condition operators"). */
 function holds(block: Record<string, Record<string, string | string[]>>, context: ContextKeys): boolean {
