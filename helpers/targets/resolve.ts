@@ -1,5 +1,6 @@
 import {
   DescribeInstancesCommand,
+  DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   DescribeTransitGatewayAttachmentsCommand,
   DescribeTransitGatewayRouteTablesCommand,
@@ -33,6 +34,9 @@ export interface ResolvedTargets extends Targets {
     tgwAttachment: Record<string, string>;
     tgwRouteTable: Record<string, string>;
     peering: Record<string, string>;
+    /** Security groups named in targets (probe placements), by the name used there. */
+    securityGroup: Record<string, string>;
+    probeRoleArn?: string;
   };
 }
 
@@ -54,7 +58,7 @@ const ID = /^(vpc|subnet|i|tgw|tgw-attach|tgw-rtb|pcx)-[0-9a-f]+$/;
 export async function resolveTargets(targets: Targets, clients: Clients = clientsForTargets(targets)): Promise<ResolvedTargets> {
   const problems: string[] = [];
   const accountIds = await resolveAccounts(targets, clients, problems);
-  const ids: ResolvedTargets['ids'] = { vpc: {}, subnet: {}, instance: {}, tgwAttachment: {}, tgwRouteTable: {}, peering: {} };
+  const ids: ResolvedTargets['ids'] = { vpc: {}, subnet: {}, instance: {}, tgwAttachment: {}, tgwRouteTable: {}, peering: {}, securityGroup: {} };
   const net = targets.network;
   if (net && !problems.length) {
     const pick = picker(problems, accountIds, targets.region);
@@ -97,6 +101,7 @@ export async function resolveTargets(targets: Targets, clients: Clients = client
       if (id) ids.peering[p.name] = id;
     }
   }
+  if (net && !problems.length) await resolveProbe(targets, clients, picker(problems, accountIds, targets.region), ids, accountIds);
   if (problems.length) throw new TargetsError(`the targets do not match the account:\n  ${problems.join('\n  ')}`, problems);
   return { ...targets, runId: runId(), accountIds, ids };
 }
@@ -143,6 +148,32 @@ async function resolveTransitGateway(targets: Targets, clients: Clients, pick: R
     );
     const id = pick(`network.transitGateway.routeTables[${i}].name`, 'TGW route table', t.name, 'lab', tables);
     if (id) ids.tgwRouteTable[t.name] = id;
+  }
+}
+
+async function resolveProbe(targets: Targets, clients: Clients, pick: ReturnType<typeof picker>, ids: ResolvedTargets['ids'], accountIds: Record<string, string>): Promise<void> {
+  const probe = targets.endpoints?.probe;
+  if (!probe) return;
+  ids.probeRoleArn = probe.role.startsWith('arn:') ? probe.role : `arn:aws:iam::${accountIds.lab}:role/${probe.role}`;
+  for (const [i, placement] of probe.placements.entries()) {
+    const vpc = targets.network!.vpcs.find((v) => v.name === placement.vpc)!;
+    const vpcId = ids.vpc[vpc.name]!;
+    for (const [j, group] of placement.securityGroups.entries()) {
+      if (ids.securityGroup[group]) continue;
+      const ec2 = clients(vpc.account).ec2;
+      const inVpc: Filter = { Name: 'vpc-id', Values: [vpcId] };
+      const byId = /^sg-[0-9a-f]+$/.test(group);
+      const lookups: Filter[][] = byId ? [[{ Name: 'group-id', Values: [group] }]] : [[{ Name: 'tag:Name', Values: [group] }], [{ Name: 'group-name', Values: [group] }]];
+      let found: Found[] = [];
+      for (const filters of lookups) {
+        found = await reading(`look up security group ${group}`, () =>
+          ec2.send(new DescribeSecurityGroupsCommand({ Filters: [...filters, inVpc] })).then((o) => (o.SecurityGroups ?? []).map((g) => ({ id: g.GroupId!, live: true }))),
+        );
+        if (found.length) break;
+      }
+      const id = pick(`endpoints.probe.placements[${i}].securityGroups[${j}]`, `security group in ${vpc.name}`, group, vpc.account, found);
+      if (id) ids.securityGroup[group] = id;
+    }
   }
 }
 

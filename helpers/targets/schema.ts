@@ -133,6 +133,59 @@ const network = z
   })
   .strict();
 
+const endpointsVpc = z
+  .object({
+    vpc: name,
+    /** Gateway endpoints that must exist and be routed from every subnet of the VPC in targets. */
+    gateway: z.array(z.enum(['s3', 'dynamodb'])).default([]),
+    /** Interface endpoints (service short names: `ssm`, `kms`, `sts`…) with private DNS. */
+    interface: z.array(z.string().regex(/^[a-z0-9.-]+$/, 'a service short name such as ssm')).default([]),
+    /** The S3 gateway endpoint's policy lets in principals of these accounts only. */
+    s3PolicyAccounts: z.array(accountKey).optional(),
+  })
+  .strict();
+
+const reachOutcome = z.enum(['ok', 'denied', 'timeout']);
+
+const probePlacement = z
+  .object({
+    /** Short name, part of the probe function's name. */
+    name: z.string().regex(/^[a-z0-9-]{1,20}$/, 'lower-case letters, digits and dashes, at most 20'),
+    vpc: name,
+    subnets: z.array(name).min(1),
+    /** Security groups by Name tag, group name or id. */
+    securityGroups: z.array(name).min(1),
+    expect: z
+      .object({
+        /** S3 list/put/get/delete of a run-scoped object in `probe.bucket`. */
+        s3: reachOutcome,
+        internet: z.enum(['ok', 'timeout']).default('timeout'),
+      })
+      .strict(),
+  })
+  .strict();
+
+const probe = z
+  .object({
+    /** The execution role (name or ARN in the lab account) the probe runs as. */
+    role: z.string().min(1),
+    /** A bucket the probe may list and write run-scoped objects to. */
+    bucket: z.string().min(3),
+    /** An internet host the probe must not reach (only TCP 443 is tried). */
+    internetHost: z.string().default('checkip.amazonaws.com'),
+    /** Per attempt; a call with no network path hangs until then. */
+    attemptTimeoutMs: z.number().int().min(200).max(20_000).default(3_000),
+    placements: z.array(probePlacement).min(1),
+  })
+  .strict();
+
+const endpoints = z
+  .object({
+    vpcs: z.array(endpointsVpc).default([]),
+    probe: probe.optional(),
+  })
+  .strict();
+
 const targetsObject = z
   .object({
     $schema: z.string().optional(),
@@ -141,6 +194,7 @@ const targetsObject = z
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as us-east-1'),
     accounts: z.record(accountKey, account).refine((a) => 'lab' in a, 'must name the "lab" account'),
     network: network.optional(),
+    endpoints: endpoints.optional(),
   })
   .strict();
 
@@ -153,10 +207,13 @@ export type HostTarget = z.output<typeof host>;
 export type ReachabilityTarget = z.output<typeof reachability>;
 export type TransitGatewayTarget = z.output<typeof transitGateway>;
 export type PeeringTarget = z.output<typeof peering>;
+export type EndpointsVpcTarget = z.output<typeof endpointsVpc>;
+export type ProbePlacementTarget = z.output<typeof probePlacement>;
 
 /** Cross-references the schema alone cannot see: every name used must be declared. */
 function checkReferences(t: z.output<typeof targetsObject>, ctx: z.RefinementCtx): void {
   const net = t.network;
+  checkEndpointReferences(t, ctx);
   for (const [i, v] of (net?.vpcs ?? []).entries()) {
     if (!(v.account in t.accounts)) ctx.addIssue({ code: 'custom', path: ['network', 'vpcs', i, 'account'], message: `no account "${v.account}" in accounts` });
   }
@@ -200,4 +257,22 @@ function checkReferences(t: z.output<typeof targetsObject>, ctx: z.RefinementCtx
       }),
     );
   }
+}
+
+function checkEndpointReferences(t: z.output<typeof targetsObject>, ctx: z.RefinementCtx): void {
+  const vpcs = new Map((t.network?.vpcs ?? []).map((v) => [v.name, v]));
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path: ['endpoints', ...path], message });
+  t.endpoints?.vpcs.forEach((e, i) => {
+    if (!vpcs.has(e.vpc)) issue(['vpcs', i, 'vpc'], `no VPC "${e.vpc}" in network.vpcs`);
+    e.s3PolicyAccounts?.forEach((a, j) => {
+      if (!(a in t.accounts)) issue(['vpcs', i, 's3PolicyAccounts', j], `no account "${a}" in accounts`);
+    });
+  });
+  t.endpoints?.probe?.placements.forEach((p, i) => {
+    const vpc = vpcs.get(p.vpc);
+    if (!vpc) return issue(['probe', 'placements', i, 'vpc'], `no VPC "${p.vpc}" in network.vpcs`);
+    p.subnets.forEach((s, j) => {
+      if (!vpc.subnets.some((x) => x.name === s)) issue(['probe', 'placements', i, 'subnets', j], `no subnet "${s}" in ${p.vpc}`);
+    });
+  });
 }

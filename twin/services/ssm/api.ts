@@ -44,5 +44,7 @@ export const ssm = defineService<SsmModel>({
   targetPrefix: 'AmazonSSM',
   createModel: (twin, accountId, region) => new SsmModel(twin, accountId, region),
   accessDenied: (message) => accessDenied(message),
+  // SendCommand is authorized on the document and on every instance it targets, so it is checked in its handler.
+  authorization: (operation) => (operation === 'SendCommand' ? 'in-handler' : undefined),
   handlers: { ...instanceHandlers, ...commandHandlers },
 });

@@ -11,6 +11,7 @@ import type {
   SendCommandRequest,
   SendCommandResult,
 } from '@aws-sdk/client-ssm';
+import type { RequestContext } from '../../../core/context.ts';
 import type { Handler } from '../../../core/service.ts';
 import {
   invalidCommandId,
@@ -24,6 +25,20 @@ import { cancelCommand, commandView, invocationView } from '../model/invocations
 import { paginate } from '../model/paging.ts';
 import { sendCommand } from '../model/send.ts';
 import { PLUGIN, renderCommand, renderInvocation, renderInvocationResult } from './render.ts';
+
+/**
+ * ssm:SendCommand is checked on the document and on each target instance
+ * ("Actions, resources, and condition keys for AWS Systems Manager": resource
+ * types `document` and `instance`). AWS-owned documents have no account in
+ * their ARN.
+ */
+function authorizeSendCommand(input: SendCommandRequest, ctx: RequestContext): void {
+  const name = input.DocumentName ?? '';
+  const document = name.startsWith('arn:') ? name : name.startsWith('AWS-') ? `arn:aws:ssm:${ctx.region}::document/${name}` : `arn:aws:ssm:${ctx.region}:${ctx.accountId}:document/${name}`;
+  ctx.authorize({ action: 'ssm:SendCommand', resource: document });
+  const instances = input.InstanceIds?.length ? input.InstanceIds : ['*'];
+  for (const id of instances) ctx.authorize({ action: 'ssm:SendCommand', resource: `arn:aws:ec2:${ctx.region}:${ctx.accountId}:instance/${id}` });
+}
 
 /** "Member must satisfy regular expression pattern" for InstanceId (SSM API reference, InstanceId type). */
 const INSTANCE_ID = /(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)/;
@@ -70,6 +85,7 @@ function newestFirst(model: SsmModel): CommandState[] {
 
 export const commandHandlers: Record<string, Handler<SsmModel>> = {
   SendCommand(model, input: SendCommandRequest, ctx): SendCommandResult {
+    authorizeSendCommand(input, ctx);
     const command = sendCommand(model, input);
     return { Command: renderCommand(model, command, ctx.time) };
   },

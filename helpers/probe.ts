@@ -1,0 +1,97 @@
+import {
+  CreateFunctionCommand,
+  DeleteFunctionCommand,
+  InvokeCommand,
+  ResourceNotFoundException,
+  waitUntilFunctionActiveV2,
+} from '@aws-sdk/client-lambda';
+import { bundleProbe } from '../probes/bundle.ts';
+import type { Attempt, ProbeReport } from '../probes/s3-reach/attempts.ts';
+import type { AwsClients } from './clients.ts';
+import { CannotTellError, cannotTell, reading } from './errors.ts';
+import { RUN_TAG } from './run.ts';
+
+/**
+ * The S3-reach probe, deployed into lab subnets for one run: created with
+ * the run's tag, waited on until Active (a VPC function is Pending while its
+ * ENIs are made), invoked, and deleted. A crashed probe, a probe that timed
+ * out as a whole, or a probe that never became Active means the suite cannot
+ * tell — never that the lab passed or failed.
+ */
+export interface DeployedProbe {
+  functionName: string;
+  clients: AwsClients;
+}
+
+export interface ProbePlacement {
+  /** Name part of the function: `meshcheck-<run>-<placement>`. */
+  placement: string;
+  roleArn: string;
+  subnetIds: string[];
+  securityGroupIds: string[];
+  runId: string;
+  signal?: AbortSignal;
+}
+
+export async function deployProbe(clients: AwsClients, p: ProbePlacement): Promise<DeployedProbe> {
+  const functionName = `meshcheck-${p.runId}-${p.placement}`.slice(0, 64);
+  const zip = await bundleProbe('s3-reach');
+  await reading(`create probe ${functionName}`, () =>
+    clients.lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: functionName,
+        Runtime: 'nodejs20.x',
+        Handler: 'index.handler',
+        Role: p.roleArn,
+        Code: { ZipFile: zip },
+        Timeout: 60,
+        MemorySize: 256,
+        VpcConfig: { SubnetIds: p.subnetIds, SecurityGroupIds: p.securityGroupIds },
+        Description: `meshcheck reach probe, run ${p.runId}`,
+        Tags: { [RUN_TAG]: p.runId, 'meshcheck:purpose': 'reach-probe' },
+      }),
+    ),
+  );
+  const probe = { functionName, clients };
+  try {
+    // Pending → Active can take a minute or two while Hyperplane ENIs are made (aws-fidelity.md, Lambda).
+    await waitUntilFunctionActiveV2({ client: clients.lambda, maxWaitTime: 300, minDelay: 1, maxDelay: 5, ...(p.signal && { abortSignal: p.signal }) }, { FunctionName: functionName });
+  } catch (error) {
+    throw cannotTell(`wait for probe ${functionName} to become Active`, error);
+  }
+  return probe;
+}
+
+export interface ProbeRun {
+  report: ProbeReport;
+  /** The last 4 KB of the invocation's log, decoded. */
+  logTail: string;
+  functionName: string;
+}
+
+export async function invokeProbe(probe: DeployedProbe, attempts: Attempt[], timeoutMs: number): Promise<ProbeRun> {
+  const out = await reading(`invoke probe ${probe.functionName}`, () =>
+    probe.clients.lambda.send(
+      new InvokeCommand({
+        FunctionName: probe.functionName,
+        LogType: 'Tail',
+        Payload: Buffer.from(JSON.stringify({ attempts, timeoutMs })),
+      }),
+    ),
+  );
+  const logTail = out.LogResult ? Buffer.from(out.LogResult, 'base64').toString('utf8') : '';
+  const payload = out.Payload ? Buffer.from(out.Payload).toString('utf8') : '';
+  if (out.FunctionError) {
+    throw new CannotTellError(`probe ${probe.functionName} failed (${out.FunctionError}): ${payload.slice(0, 500)}\n${logTail.slice(-1000)}`);
+  }
+  return { report: JSON.parse(payload) as ProbeReport, logTail, functionName: probe.functionName };
+}
+
+/** Deletes a probe; one already gone is fine. */
+export async function deleteProbe(probe: DeployedProbe): Promise<void> {
+  try {
+    await probe.clients.lambda.send(new DeleteFunctionCommand({ FunctionName: probe.functionName }));
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw cannotTell(`delete probe ${probe.functionName}`, error);
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * What the probe is asked to try, and what it reports back. Shared by the
+ * probe (which runs inside the lab) and the suite (which reads its report).
+ * The probe never decides pass or fail.
+ */
+export type Attempt =
+  | { name: string; kind: 's3'; operation: 'ListObjectsV2' | 'PutObject' | 'GetObject' | 'DeleteObject'; bucket: string; key?: string; body?: string; region?: string }
+  | { name: string; kind: 'sts' }
+  | { name: string; kind: 'dynamodb' }
+  /** A TCP connection to a host on the internet (port 443): reachable or not. */
+  | { name: string; kind: 'internet'; host: string; port?: number }
+  | { name: string; kind: 'dns'; hostname: string };
+
+export type Outcome = 'ok' | 'denied' | 'timeout' | 'dns-failure' | 'error';
+
+export interface AttemptResult {
+  name: string;
+  kind: Attempt['kind'];
+  outcome: Outcome;
+  /** The AWS error code or Node error code behind a non-ok outcome. */
+  errorCode?: string;
+  message?: string;
+  latencyMs: number;
+  /** DNS answers, for `dns` attempts. */
+  addresses?: string[];
+  /** What came back, for reads (an object's body, a key count). */
+  detail?: string;
+}
+
+export interface ProbeEvent {
+  attempts: Attempt[];
+  /** Per-attempt budget; a call with no network path hangs until this. */
+  timeoutMs?: number;
+}
+
+export interface ProbeReport {
+  probe: 'meshcheck-s3-reach';
+  region: string | undefined;
+  results: AttemptResult[];
+}

@@ -1,0 +1,107 @@
+import { promises as dns } from 'node:dns';
+import { connect } from 'node:net';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { Attempt, AttemptResult, ProbeEvent, ProbeReport } from './attempts.ts';
+import { classify } from './classify.ts';
+
+/**
+ * meshcheck's reach probe: a Lambda function the suite deploys into lab
+ * subnets. It tries what it is told (S3, STS, DynamoDB, an internet host,
+ * a DNS name), each with a short timeout, and reports what happened. A call
+ * with no network path hangs in a VPC; the timeout turns that into
+ * `timeout`, which is evidence, not a verdict.
+ */
+export async function handler(event: ProbeEvent): Promise<ProbeReport> {
+  const timeoutMs = event.timeoutMs ?? 3_000;
+  const results: AttemptResult[] = [];
+  for (const attempt of event.attempts ?? []) {
+    results.push(await run(attempt, timeoutMs));
+    console.log(JSON.stringify({ attempt: attempt.name, outcome: results.at(-1)!.outcome, latencyMs: results.at(-1)!.latencyMs }));
+  }
+  return { probe: 'meshcheck-s3-reach', region: process.env.AWS_REGION, results };
+}
+
+async function run(attempt: Attempt, timeoutMs: number): Promise<AttemptResult> {
+  const started = Date.now();
+  const base = { name: attempt.name, kind: attempt.kind };
+  try {
+    const found = await withTimeout(perform(attempt, timeoutMs), timeoutMs + 500);
+    return { ...base, outcome: 'ok', latencyMs: Date.now() - started, ...found };
+  } catch (error) {
+    const { outcome, errorCode } = classify(error);
+    return { ...base, outcome, errorCode, message: (error as Error).message?.slice(0, 300), latencyMs: Date.now() - started };
+  }
+}
+
+const handlerFor = (timeoutMs: number) => new NodeHttpHandler({ connectionTimeout: timeoutMs, requestTimeout: timeoutMs });
+
+async function perform(attempt: Attempt, timeoutMs: number): Promise<Partial<AttemptResult>> {
+  const common = { maxAttempts: 1, requestHandler: handlerFor(timeoutMs) };
+  switch (attempt.kind) {
+    case 's3': {
+      const s3 = new S3Client({ ...common, ...(attempt.region && { region: attempt.region }) });
+      if (attempt.operation === 'ListObjectsV2') {
+        const out = await s3.send(new ListObjectsV2Command({ Bucket: attempt.bucket, MaxKeys: 5 }));
+        return { detail: `${out.KeyCount ?? 0} keys` };
+      }
+      if (attempt.operation === 'PutObject') {
+        await s3.send(new PutObjectCommand({ Bucket: attempt.bucket, Key: attempt.key, Body: attempt.body ?? '' }));
+        return {};
+      }
+      if (attempt.operation === 'GetObject') {
+        const out = await s3.send(new GetObjectCommand({ Bucket: attempt.bucket, Key: attempt.key }));
+        return { detail: (await out.Body!.transformToString()).slice(0, 200) };
+      }
+      await s3.send(new DeleteObjectCommand({ Bucket: attempt.bucket, Key: attempt.key }));
+      return {};
+    }
+    case 'sts': {
+      const me = await new STSClient(common).send(new GetCallerIdentityCommand({}));
+      return { detail: me.Arn };
+    }
+    case 'dynamodb': {
+      const out = await new DynamoDBClient(common).send(new ListTablesCommand({ Limit: 10 }));
+      return { detail: `${out.TableNames?.length ?? 0} tables` };
+    }
+    case 'dns': {
+      const answers = await dns.lookup(attempt.hostname, { all: true, family: 4 });
+      return { addresses: answers.map((a) => a.address) };
+    }
+    case 'internet':
+      return reachTcp(attempt.host, attempt.port ?? 443, timeoutMs);
+  }
+}
+
+function reachTcp(host: string, port: number, timeoutMs: number): Promise<Partial<AttemptResult>> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port, timeout: timeoutMs });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve({ detail: `connected to ${host}:${port}` });
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      reject(Object.assign(new Error(`no answer from ${host}:${port} within ${timeoutMs} ms`), { code: 'ETIMEDOUT' }));
+    });
+    socket.once('error', reject);
+  });
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(Object.assign(new Error(`gave up after ${ms} ms`), { name: 'TimeoutError' })), ms);
+    work.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}
