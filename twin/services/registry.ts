@@ -1,6 +1,7 @@
 import type { ServiceDefinition } from '../core/service.ts';
 import { ec2 } from './ec2/api.ts';
 import { iam } from './iam/api.ts';
+import { logs } from './logs/api.ts';
 import { ssm } from './ssm/api.ts';
 import { sts } from './sts/api.ts';
 
@@ -13,6 +14,7 @@ export const services: ServiceDefinition<unknown>[] = [
   ec2 as ServiceDefinition<unknown>,
   iam as ServiceDefinition<unknown>,
   ssm as ServiceDefinition<unknown>,
+  logs as ServiceDefinition<unknown>,
 ];
 
 export function serviceBySigningName(name: string): ServiceDefinition<unknown> | undefined {
