@@ -49,18 +49,22 @@ describe.concurrent('N · VPCs, subnets and hosts are laid out as the lab intend
     expect(found.MapPublicIpOnLaunch, `${row.subnet} must not assign public IPs on launch`).toBe(false);
   });
 
-  eachRow(subnets, 'no subnets in targets')('N3 $subnet offers its size less the 5 AWS-reserved addresses and those in use', async (row, { expect, annotate }) => {
+  eachRow(subnets, 'no subnets in targets')('N3 $subnet accounts for the 5 AWS-reserved addresses and keeps its headroom', async (row, { expect, annotate }) => {
     const clients = lab.clients(row.account);
     const found = await getSubnet(clients, ids.subnet[row.subnet]!);
     const inUse = await listAddressesInUse(clients, ids.subnet[row.subnet]!);
-    const expected = cidrSize(row.cidr) - AWS_RESERVED_PER_SUBNET - inUse.length;
+    const free = cidrSize(row.cidr) - AWS_RESERVED_PER_SUBNET - inUse.length;
     await attachEvidence(annotate, 'config', `${found.AvailableIpAddressCount} available, ${inUse.length} in use`, {
       size: cidrSize(row.cidr),
       reserved: AWS_RESERVED_PER_SUBNET,
       inUse,
       available: found.AvailableIpAddressCount,
+      minFree: row.minFreeAddresses ?? null,
     });
-    expect(found.AvailableIpAddressCount, `${row.subnet}: ${cidrSize(row.cidr)} − 5 reserved − ${inUse.length} in use`).toBe(expected);
+    expect(found.AvailableIpAddressCount, `${row.subnet}: ${cidrSize(row.cidr)} − 5 reserved − ${inUse.length} in use`).toBe(free);
+    if (row.minFreeAddresses !== undefined) {
+      expect(free, `${row.subnet} must keep at least ${row.minFreeAddresses} addresses free`).toBeGreaterThanOrEqual(row.minFreeAddresses);
+    }
   });
 
   eachRow(hosts, 'no network.hosts in targets')('N4 $name has no public IP and sits in $subnet', async (host, { expect, annotate }) => {

@@ -30,6 +30,8 @@ const subnet = z
     name,
     cidr,
     availabilityZone: z.string().optional(),
+    /** Headroom the subnet must keep: free addresses after AWS's 5 and those in use. */
+    minFreeAddresses: z.number().int().min(0).optional(),
   })
   .strict();
 

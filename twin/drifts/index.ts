@@ -1,7 +1,8 @@
-import { networkDrifts } from './network.ts';
+import { tgwDrifts } from './network-tgw.ts';
+import { vpcDrifts } from './network-vpc.ts';
 import type { Drift } from './types.ts';
 
 /** The drift catalogue: every change the drift matrix proves the suite catches. */
-export const drifts: Drift[] = [...networkDrifts];
+export const drifts: Drift[] = [...tgwDrifts, ...vpcDrifts];
 
 export type { Drift, Operator } from './types.ts';

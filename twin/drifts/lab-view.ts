@@ -35,7 +35,9 @@ export function spokeOfHub(lab: ResolvedTargets) {
   if (!tgw || !hub) return undefined;
   for (const spoke of tgw.attachments) {
     if (spoke.name === hub.name) continue;
-    const route = tgw.routeTables.find((t) => t.name === spoke.routeTable)?.routes.find((r) => r.attachment === hub.name);
+    const route = tgw.routeTables
+      .find((t) => t.name === spoke.routeTable)
+      ?.routes.find((r) => r.attachment === hub.name);
     if (route) return { spoke, route };
   }
   return undefined;
@@ -47,14 +49,19 @@ export function denyPairsAcrossTgw(lab: ResolvedTargets): [string, string][] {
   for (const r of lab.network?.reachability ?? []) {
     const a = vpcOf(lab, r.from);
     const b = vpcOf(lab, r.to);
-    if (r.expect !== 'deny' || !a || !b || a === b || !attachmentOf(lab, a) || !attachmentOf(lab, b)) continue;
+    if (r.expect !== 'deny' || !a || !b || a === b || !attachmentOf(lab, a) || !attachmentOf(lab, b))
+      continue;
     pairs.set([a, b].sort().join('|'), [a, b]);
   }
   return [...pairs.values()];
 }
 
 /** ICMP allow rows with one end in `vpc` and the other in another VPC (on the TGW, and `with` if given). */
-export function allowRowsTouching(lab: ResolvedTargets, vpc: string, options: { acrossTgw: boolean; with?: string }): ReachabilityTarget[] {
+export function allowRowsTouching(
+  lab: ResolvedTargets,
+  vpc: string,
+  options: { acrossTgw: boolean; with?: string },
+): ReachabilityTarget[] {
   return (lab.network?.reachability ?? []).filter((r) => {
     if (r.expect !== 'allow' || r.protocol !== 'icmp') return false;
     const ends = [vpcOf(lab, r.from), vpcOf(lab, r.to)];
@@ -70,11 +77,19 @@ export function reachRow(r: ReachabilityTarget): string {
 }
 
 /** The target subnets of a VPC that use the same route table as its first subnet. */
-export async function subnetsSharingTable(lab: ResolvedTargets, op: Operator, vpcName: string): Promise<string[]> {
+export async function subnetsSharingTable(
+  lab: ResolvedTargets,
+  op: Operator,
+  vpcName: string,
+): Promise<string[]> {
   const vpc = lab.network!.vpcs.find((v) => v.name === vpcName)!;
   const ec2 = op(vpc.account).ec2;
   const tableOf = async (subnet: string) => {
-    const { RouteTables } = await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'association.subnet-id', Values: [lab.ids.subnet[subnet]!] }] }));
+    const { RouteTables } = await ec2.send(
+      new DescribeRouteTablesCommand({
+        Filters: [{ Name: 'association.subnet-id', Values: [lab.ids.subnet[subnet]!] }],
+      }),
+    );
     return RouteTables?.[0]?.RouteTableId ?? 'main';
   };
   const first = await tableOf(vpc.subnets[0]!.name);

@@ -42,6 +42,7 @@
 import * as sdk from '@aws-sdk/client-ec2';
 import { defineService, type Handler } from '../../core/service.ts';
 import { gatewayHandlers } from './api/gateways.ts';
+import { addressHandlers } from './api/addresses.ts';
 import { instanceProfileHandlers } from './api/instance-profiles.ts';
 import { instanceHandlers } from './api/instances.ts';
 import { networkAclHandlers } from './api/network-acls.ts';
@@ -68,6 +69,7 @@ const handlers: Record<string, Handler<Ec2Model>> = {
   ...zoneHandlers,
   ...routeTableHandlers,
   ...gatewayHandlers,
+  ...addressHandlers,
   ...peeringHandlers,
   ...securityGroupHandlers,
   ...networkAclHandlers,

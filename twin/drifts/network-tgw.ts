@@ -1,0 +1,188 @@
+import {
+  CreateTransitGatewayRouteCommand,
+  DescribeTransitGatewayVpcAttachmentsCommand,
+  DisassociateTransitGatewayRouteTableCommand,
+  EnableTransitGatewayRouteTablePropagationCommand,
+  ModifyTransitGatewayCommand,
+  ModifyTransitGatewayVpcAttachmentCommand,
+  ReplaceTransitGatewayRouteCommand,
+} from '@aws-sdk/client-ec2';
+import type { ResolvedTargets } from '../../helpers/targets/index.ts';
+import type { Drift, Operator } from './types.ts';
+
+const ec2 = (op: Operator, account: string) => op(account).ec2;
+
+import {
+  allowRowsTouching,
+  attachmentOf,
+  denyPairsAcrossTgw,
+  hubAttachment,
+  reachRow,
+  spokeOfHub,
+  vpcOf,
+} from './lab-view.ts';
+
+export const tgwRouteJoinsDeniedPair: Drift = {
+  id: 'net-tgw-route-joins-denied-pair',
+  says: 'Transit Gateway routes join two VPCs that must not talk',
+  appliesTo: (lab) => denyPairsAcrossTgw(lab).length > 0,
+  async breaks(lab) {
+    const [a, b] = denyPairsAcrossTgw(lab)[0]!;
+    const rows = (lab.network?.reachability ?? []).filter(
+      (r) =>
+        r.expect === 'deny' &&
+        [a, b].includes(vpcOf(lab, r.from)!) &&
+        [a, b].includes(vpcOf(lab, r.to)!) &&
+        vpcOf(lab, r.from) !== vpcOf(lab, r.to),
+    );
+    return [
+      `N8 TGW route table ${attachmentOf(lab, a)!.routeTable} holds`,
+      `N8 TGW route table ${attachmentOf(lab, b)!.routeTable} holds`,
+      ...rows.map(reachRow),
+    ];
+  },
+  async apply(lab, op) {
+    const [a, b] = denyPairsAcrossTgw(lab)[0]!;
+    for (const [from, to] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      await ec2(op, 'lab').send(
+        new CreateTransitGatewayRouteCommand({
+          TransitGatewayRouteTableId: lab.ids.tgwRouteTable[attachmentOf(lab, from)!.routeTable],
+          DestinationCidrBlock: lab.network!.vpcs.find((v) => v.name === to)!.cidr,
+          TransitGatewayAttachmentId: lab.ids.tgwAttachment[attachmentOf(lab, to)!.name],
+        }),
+      );
+    }
+  },
+};
+
+export const hubAssociationRemoved: Drift = {
+  id: 'net-tgw-hub-association-removed',
+  says: "the hub VPC's attachment loses its TGW route-table association",
+  appliesTo: (lab) => Boolean(lab.network?.transitGateway),
+  async breaks(lab) {
+    const hub = hubAttachment(lab)!;
+    return [
+      `N7 TGW route table ${hub.routeTable} is`,
+      ...allowRowsTouching(lab, hub.vpc, { acrossTgw: true }).map(reachRow),
+    ];
+  },
+  async apply(lab, op) {
+    const hub = hubAttachment(lab)!;
+    await ec2(op, 'lab').send(
+      new DisassociateTransitGatewayRouteTableCommand({
+        TransitGatewayRouteTableId: lab.ids.tgwRouteTable[hub.routeTable],
+        TransitGatewayAttachmentId: lab.ids.tgwAttachment[hub.name],
+      }),
+    );
+  },
+};
+
+export const spokeRouteBlackholed: Drift = {
+  id: 'net-tgw-spoke-route-blackholed',
+  says: "a spoke's TGW route to the hub is replaced by a blackhole",
+  appliesTo: (lab) => Boolean(spokeOfHub(lab)),
+  async breaks(lab) {
+    const { spoke } = spokeOfHub(lab)!;
+    const hub = hubAttachment(lab)!;
+    return [
+      `N8 TGW route table ${spoke.routeTable} holds`,
+      ...allowRowsTouching(lab, spoke.vpc, { acrossTgw: true, with: hub.vpc }).map(reachRow),
+    ];
+  },
+  async apply(lab, op) {
+    const { spoke, route } = spokeOfHub(lab)!;
+    await ec2(op, 'lab').send(
+      new ReplaceTransitGatewayRouteCommand({
+        TransitGatewayRouteTableId: lab.ids.tgwRouteTable[spoke.routeTable],
+        DestinationCidrBlock: route.cidr,
+        Blackhole: true,
+      }),
+    );
+  },
+};
+
+export const tgwAutoAcceptOn: Drift = {
+  id: 'net-tgw-auto-accept-on',
+  says: 'the Transit Gateway starts auto-accepting shared attachments',
+  appliesTo: (lab) => lab.network?.transitGateway?.options.autoAcceptSharedAttachments === false,
+  async breaks() {
+    return ['N5 the Transit Gateway'];
+  },
+  async apply(lab, op) {
+    await ec2(op, 'lab').send(
+      new ModifyTransitGatewayCommand({
+        TransitGatewayId: lab.ids.transitGateway,
+        Options: { AutoAcceptSharedAttachments: 'enable' },
+      }),
+    );
+  },
+};
+
+export const propagationLeak: Drift = {
+  id: 'net-tgw-propagation-leak',
+  says: "one spoke's attachment propagates into another spoke's route table (one way: still no ping, but the table is wrong)",
+  appliesTo: (lab) => denyPairsAcrossTgw(lab).length > 0,
+  async breaks(lab) {
+    const [a] = denyPairsAcrossTgw(lab)[0]!;
+    return [`N8 TGW route table ${attachmentOf(lab, a)!.routeTable} holds`];
+  },
+  async apply(lab, op) {
+    const [a, b] = denyPairsAcrossTgw(lab)[0]!;
+    await ec2(op, 'lab').send(
+      new EnableTransitGatewayRouteTablePropagationCommand({
+        TransitGatewayRouteTableId: lab.ids.tgwRouteTable[attachmentOf(lab, a)!.routeTable],
+        TransitGatewayAttachmentId: lab.ids.tgwAttachment[attachmentOf(lab, b)!.name],
+      }),
+    );
+  },
+};
+
+export const attachmentLosesAz: Drift = {
+  id: 'net-tgw-attachment-loses-az',
+  says: "a TGW attachment drops its subnet in one of its VPC's availability zones",
+  appliesTo: (lab) =>
+    Boolean(
+      lab.network?.transitGateway?.attachments.some(
+        (a) => (lab.network!.vpcs.find((v) => v.name === a.vpc)?.subnets.length ?? 0) > 1,
+      ),
+    ),
+  async breaks(lab) {
+    return [`N6 attachment ${multiAzAttachment(lab).name} joins`];
+  },
+  async apply(lab, op) {
+    const attachment = multiAzAttachment(lab);
+    const client = ec2(op, 'lab');
+    const { TransitGatewayVpcAttachments } = await client.send(
+      new DescribeTransitGatewayVpcAttachmentsCommand({
+        TransitGatewayAttachmentIds: [lab.ids.tgwAttachment[attachment.name]!],
+      }),
+    );
+    // Keep the subnet of the VPC's first targets subnet (where hosts usually sit); drop the last one.
+    const subnets = TransitGatewayVpcAttachments![0]!.SubnetIds!;
+    await client.send(
+      new ModifyTransitGatewayVpcAttachmentCommand({
+        TransitGatewayAttachmentId: lab.ids.tgwAttachment[attachment.name],
+        RemoveSubnetIds: [subnets.at(-1)!],
+      }),
+    );
+  },
+};
+
+function multiAzAttachment(lab: ResolvedTargets) {
+  return lab.network!.transitGateway!.attachments.find(
+    (a) => (lab.network!.vpcs.find((v) => v.name === a.vpc)?.subnets.length ?? 0) > 1,
+  )!;
+}
+
+/** Drifts of the Transit Gateway: its options, attachments, associations, propagations and routes. */
+export const tgwDrifts: Drift[] = [
+  tgwRouteJoinsDeniedPair,
+  hubAssociationRemoved,
+  spokeRouteBlackholed,
+  tgwAutoAcceptOn,
+  propagationLeak,
+  attachmentLosesAz,
+];
