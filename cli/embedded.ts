@@ -1,7 +1,7 @@
+import { REGION } from '../twin/labs/reference/accounts.ts';
 import { referenceLab } from '../twin/labs/reference/index.ts';
 import { serve, type TwinServer } from '../twin/server.ts';
 import { type ProfileName, profileNamed } from '../twin/state/profile.ts';
-import { REGION } from '../twin/labs/reference/accounts.ts';
 
 /**
  * The twin holding the reference lab, served on a free 127.0.0.1 port, and
@@ -12,7 +12,11 @@ export interface EmbeddedTwin {
   env: Record<string, string>;
 }
 
-export async function startEmbeddedTwin(profile: ProfileName, scale: number, port = 0): Promise<EmbeddedTwin> {
+export async function startEmbeddedTwin(
+  profile: ProfileName,
+  scale: number,
+  port = 0,
+): Promise<EmbeddedTwin> {
   let env: Record<string, string> = {};
   const server = await serve({
     port,
@@ -33,10 +37,18 @@ export async function startEmbeddedTwin(profile: ProfileName, scale: number, por
 
 /** Applies env for the SDK, dropping settings that would point it elsewhere. */
 export function pointSdkAt(env: Record<string, string>): void {
-  for (const key of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN']) {
+  for (const key of [
+    'AWS_PROFILE',
+    'AWS_DEFAULT_PROFILE',
+    'AWS_CONFIG_FILE',
+    'AWS_SHARED_CREDENTIALS_FILE',
+    'AWS_WEB_IDENTITY_TOKEN_FILE',
+    'AWS_ROLE_ARN',
+  ]) {
     delete process.env[key];
   }
-  for (const key of Object.keys(process.env)) if (key.startsWith('AWS_ENDPOINT_URL_')) delete process.env[key];
+  for (const key of Object.keys(process.env))
+    if (key.startsWith('AWS_ENDPOINT_URL_')) delete process.env[key];
   Object.assign(process.env, env);
   process.env.AWS_CONFIG_FILE = '/dev/null';
   process.env.AWS_SHARED_CREDENTIALS_FILE = '/dev/null';

@@ -8,7 +8,7 @@ import { getRouteTableFor } from './vpc.ts';
 
 /**
  * Where the route tables send a packet, hop by hop, for failure messages:
- * "rtb-… sends 10.1.1.10 to tgw-…; tgw-rtb-… has no route for 10.1.1.10".
+ * "rtb-… sends 172.21.1.10 to tgw-…; tgw-rtb-… has no route for 172.21.1.10".
  * It reads only what any operator can read (route tables, TGW routes), so it
  * explains a real account and the twin alike; it never decides a verdict.
  */

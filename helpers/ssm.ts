@@ -46,7 +46,7 @@ export async function findAgentStatus(clients: AwsClients, instanceId: string): 
  * the answer.
  *
  * @example
- *   const r = await runShell(clients, 'i-0abc', ['ping -c 3 -W 1 10.2.1.10'], { timeoutMs: 60_000 });
+ *   const r = await runShell(clients, 'i-0abc', ['ping -c 3 -W 1 172.22.1.10'], { timeoutMs: 60_000 });
  */
 export async function runShell(
   clients: AwsClients,

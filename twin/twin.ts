@@ -4,9 +4,9 @@ import type { ServiceDefinition } from './core/service.ts';
 import { FaultPlan } from './gateway/faults.ts';
 import { Backends } from './state/backends.ts';
 import { type Clock, systemClock } from './state/clock.ts';
-import { Scheduler } from './state/scheduler.ts';
 import { IdGenerator } from './state/ids.ts';
 import { type LatencyProfile, profileNamed } from './state/profile.ts';
+import { Scheduler } from './state/scheduler.ts';
 
 export interface TwinOptions {
   clock?: Clock;

@@ -14,7 +14,7 @@ export function eachRow<T extends object>(rows: readonly T[], reasonWhenNone: st
       test(name.replace(/\$\w+/g, '—'), (ctx) => ctx.skip(reasonWhenNone));
       return;
     }
-    // Names are filled in here rather than by test.for, which quotes strings ('Prod-VPC'): the
+    // Names are filled in here rather than by test.for, which quotes strings ('App-VPC'): the
     // names are the report's and the drift catalogue's vocabulary and must read as plain words.
     for (const row of rows) test(fill(name, row), (ctx) => fn(row, ctx));
   };

@@ -16,11 +16,11 @@
  *   plaintext may not exceed 2,048 characters.
  */
 import type { AssumeRoleRequest, AssumeRoleResponse } from '@aws-sdk/client-sts';
+import { PolicyError } from '../../../policy/policy.ts';
+import { validatePolicy } from '../../../policy/validate.ts';
 import type { RequestContext } from '../../core/context.ts';
 import { AwsError } from '../../core/errors.ts';
 import { decide } from '../../iam/authorize.ts';
-import { PolicyError } from '../../../policy/policy.ts';
-import { validatePolicy } from '../../../policy/validate.ts';
 import { findRole, markRoleUsed, type RoleInfo } from '../iam/lookups.ts';
 import { issueRoleSession } from './sessions.ts';
 
