@@ -89,7 +89,10 @@ export const invalidBatchEntryId = () =>
  * query code `AccessDenied` reaches JSON clients through x-amzn-query-error.
  */
 export function accessDenied(message: string): AwsError {
-  const lowered = message.replace(/\bsqs:(\w+)/g, (_, action: string) => `sqs:${action.toLowerCase()}`);
+  const lowered = message.replace(
+    /(^|\s)sqs:(\w+)/g,
+    (_, space: string, action: string) => `${space}sqs:${action.toLowerCase()}`,
+  );
   return new AwsError('AccessDenied', lowered, {
     status: 403,
     headers: { 'x-amzn-query-error': 'AccessDenied;Sender' },
