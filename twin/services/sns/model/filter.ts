@@ -35,7 +35,7 @@ function numericMatch(value: Json, ops: Json): boolean {
   if (typeof value !== 'number' || !Array.isArray(ops)) return false;
   for (let i = 0; i + 1 < ops.length; i += 2) {
     const test = NUMERIC[String(ops[i])];
-    if (!test || !test(value, Number(ops[i + 1]))) return false;
+    if (!test?.(value, Number(ops[i + 1]))) return false;
   }
   return true;
 }
