@@ -59,7 +59,7 @@ describe('CreateQueue', () => {
     ['ReceiveMessageWaitTimeSeconds', '21'],
     ['KmsDataKeyReusePeriodSeconds', '59'],
     ['Policy', 'not json'],
-  ])('refuses %s = %s', async ([name, value]) => {
+  ] as [string, string][])('refuses %s = %s', async ([name, value]) => {
     await expect(
       f.sqs('CreateQueue', { QueueName: 'q', Attributes: { [name]: value } }),
     ).rejects.toMatchObject({
