@@ -1,6 +1,7 @@
 import type { ServiceDefinition } from '../core/service.ts';
 import { ec2 } from './ec2/api.ts';
 import { iam } from './iam/api.ts';
+import { lambda } from './lambda/api.ts';
 import { logs } from './logs/api.ts';
 import { sns } from './sns/api.ts';
 import { sqs } from './sqs/api.ts';
@@ -17,6 +18,7 @@ export const services: ServiceDefinition<unknown>[] = [
   iam as ServiceDefinition<unknown>,
   ssm as ServiceDefinition<unknown>,
   logs as ServiceDefinition<unknown>,
+  lambda as ServiceDefinition<unknown>,
   sqs as ServiceDefinition<unknown>,
   sns as ServiceDefinition<unknown>,
 ];

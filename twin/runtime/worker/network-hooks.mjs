@@ -1,0 +1,233 @@
+/**
+ * Keeps a function's networking on 127.0.0.1. Installed before the
+ * handler's module loads:
+ * - DNS (`dns.lookup`, `dns.resolve*`, their promise forms and Resolver
+ *   classes) is answered by the twin, as the function's VPC resolver (or
+ *   the internet's, outside a VPC) would answer it;
+ * - a TCP connection (`net`, `tls`, `http(s)`, `http2`, `fetch` all come
+ *   through `net.Socket.prototype.connect`) to a loopback address — the twin
+ *   itself — goes through untouched; to any other address the twin says
+ *   whether the function's network position has a path there: with one,
+ *   the socket is connected to the twin's stand-in for that host on
+ *   127.0.0.1; without one it never connects, as a SYN into a VPC with no
+ *   route never gets an answer, until the caller's own timeout;
+ * - UDP datagrams to non-loopback addresses are dropped.
+ */
+import dgram from 'node:dgram';
+import dns from 'node:dns';
+import { syncBuiltinESMExports } from 'node:module';
+import net from 'node:net';
+import { ask, post } from './bridge.mjs';
+
+const LOOPBACK_NAMES = new Set(['localhost', 'localhost.localdomain', 'ip6-localhost', 'ip6-loopback']);
+
+/** @param {string | undefined | null} host */
+export function isLoopback(host) {
+  if (!host) return true;
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return (
+    LOOPBACK_NAMES.has(h) ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) ||
+    /^::ffff:127\./.test(h) ||
+    ['::1', '0.0.0.0', '::'].includes(h)
+  );
+}
+
+const ERRNO = { ENOTFOUND: -3008, EAI_AGAIN: -3001, ENODATA: -3007 };
+
+/**
+ * An error shaped as Node's resolver shapes its own (`getaddrinfo ENOTFOUND host`).
+ * @param {string} code @param {string} syscall @param {string} hostname
+ */
+function dnsError(code, syscall, hostname) {
+  const err = /** @type {NodeJS.ErrnoException & { hostname: string }} */ (
+    new Error(`${syscall} ${code} ${hostname}`)
+  );
+  err.code = code;
+  err.errno = syscall === 'getaddrinfo' ? (ERRNO[/** @type {keyof ERRNO} */ (code)] ?? -3008) : undefined;
+  err.syscall = syscall;
+  err.hostname = hostname;
+  return err;
+}
+
+/**
+ * Addresses for a name, IPv4 only (the twin's networks are IPv4).
+ * @param {string} hostname @param {number} family
+ * @returns {Promise<{ addresses: string[] } | { code: string }>}
+ */
+async function answer(hostname, family) {
+  if (net.isIP(hostname)) return { addresses: [hostname] };
+  if (isLoopback(hostname)) return { addresses: [family === 6 ? '::1' : '127.0.0.1'] };
+  if (family === 6) return { code: 'ENOTFOUND' };
+  const reply = await ask({ type: 'dns', hostname });
+  return reply.code ? { code: reply.code } : { addresses: reply.addresses };
+}
+
+/** @param {unknown} options */
+function lookupOptions(options) {
+  const o = typeof options === 'number' ? { family: options } : /** @type {any} */ (options ?? {});
+  const family = o.family === 'IPv6' ? 6 : o.family === 'IPv4' ? 4 : Number(o.family ?? 0);
+  return { family, all: Boolean(o.all) };
+}
+
+/** @param {string} hostname @param {unknown} options */
+async function lookupPromise(hostname, options) {
+  const { family, all } = lookupOptions(options);
+  const found = await answer(hostname, family);
+  if ('code' in found) throw dnsError(found.code, 'getaddrinfo', hostname);
+  const list = found.addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+  return all ? list : list[0];
+}
+
+/** @param {string} hostname @param {any} options @param {Function} [callback] */
+function lookup(hostname, options, callback) {
+  const cb = typeof options === 'function' ? options : /** @type {Function} */ (callback);
+  const opts = typeof options === 'function' ? {} : options;
+  lookupPromise(hostname, opts).then(
+    (found) => (Array.isArray(found) ? cb(null, found) : cb(null, found?.address, found?.family)),
+    (err) => cb(err),
+  );
+}
+
+const RESOLVE_METHODS = {
+  resolve: 'A',
+  resolve4: 'A',
+  resolve6: 'AAAA',
+  resolveAny: 'ANY',
+  resolveCaa: 'CAA',
+  resolveCname: 'CNAME',
+  resolveMx: 'MX',
+  resolveNaptr: 'NAPTR',
+  resolveNs: 'NS',
+  resolvePtr: 'PTR',
+  resolveSoa: 'SOA',
+  resolveSrv: 'SRV',
+  resolveTxt: 'TXT',
+};
+
+/**
+ * A records come from the twin; other record types have no data.
+ * @param {string} type @param {string} hostname @param {any} options
+ */
+async function resolvePromise(type, hostname, options) {
+  const rrtype = typeof options === 'string' ? options : type;
+  const syscall = `query${rrtype === 'ANY' ? 'Any' : rrtype[0] + rrtype.slice(1).toLowerCase()}`;
+  if (rrtype !== 'A') throw dnsError('ENODATA', syscall, hostname);
+  const found = await answer(hostname, 4);
+  if ('code' in found)
+    throw dnsError(found.code === 'EAI_AGAIN' ? 'ESERVFAIL' : 'ENOTFOUND', syscall, hostname);
+  return options?.ttl ? found.addresses.map((address) => ({ address, ttl: 60 })) : found.addresses;
+}
+
+/** @param {any} target @param {boolean} promises */
+function patchResolvers(target, promises) {
+  for (const [method, type] of Object.entries(RESOLVE_METHODS)) {
+    if (typeof target[method] !== 'function') continue;
+    target[method] = promises
+      ? (/** @type {string} */ host, /** @type {any} */ options) => resolvePromise(type, host, options)
+      : (/** @type {string} */ host, /** @type {any} */ options, /** @type {Function} */ cb) => {
+          const done = typeof options === 'function' ? options : cb;
+          resolvePromise(type, host, typeof options === 'function' ? undefined : options).then(
+            (r) => done(null, r),
+            (e) => done(e),
+          );
+        };
+  }
+  const reverse = (/** @type {string} */ ip) => Promise.reject(dnsError('ENOTFOUND', 'getHostByAddr', ip));
+  target.reverse = promises
+    ? reverse
+    : (/** @type {string} */ ip, /** @type {Function} */ cb) => reverse(ip).catch((e) => cb(e));
+}
+
+function patchDns() {
+  dns.lookup = /** @type {any} */ (lookup);
+  dns.promises.lookup = /** @type {any} */ (lookupPromise);
+  dns.lookupService = /** @type {any} */ (
+    (/** @type {string} */ address, /** @type {number} */ _port, /** @type {Function} */ cb) =>
+      process.nextTick(cb, dnsError('ENOTFOUND', 'getnameinfo', address))
+  );
+  dns.promises.lookupService = /** @type {any} */ (
+    async (/** @type {string} */ address) => {
+      throw dnsError('ENOTFOUND', 'getnameinfo', address);
+    }
+  );
+  patchResolvers(dns, false);
+  patchResolvers(dns.Resolver.prototype, false);
+  patchResolvers(dns.promises, true);
+  patchResolvers(dns.promises.Resolver.prototype, true);
+}
+
+/** @param {unknown[]} args */
+function normalizeConnectArgs(args) {
+  const normalized = Array.isArray(args[0]) ? args[0] : /** @type {any} */ (net)._normalizeArgs(args);
+  return { options: normalized[0] ?? {}, cb: normalized[1] ?? null };
+}
+
+function patchNet() {
+  const realConnect = net.Socket.prototype.connect;
+  /** @this {net.Socket & { connecting: boolean }} */
+  function connect(/** @type {unknown[]} */ ...args) {
+    const { options, cb } = normalizeConnectArgs(args);
+    if (options.path !== undefined || isLoopback(options.host)) {
+      post({ type: 'socket', host: options.path ?? options.host ?? 'localhost', port: options.port });
+      return realConnect.apply(this, /** @type {any} */ (args));
+    }
+    if (cb) this.once('connect', cb);
+    // Writes before the connection opens are buffered, as during a real connect.
+    this.connecting = true;
+    ask({ type: 'connect', host: String(options.host), port: Number(options.port) }).then((verdict) => {
+      if (this.destroyed || verdict.kind === 'hang') return;
+      this.connecting = false;
+      if (verdict.code) return this.destroy(dnsError(verdict.code, 'getaddrinfo', String(options.host)));
+      post({ type: 'socket', host: '127.0.0.1', port: verdict.port, standsFor: options.host });
+      realConnect.call(this, { host: '127.0.0.1', port: verdict.port });
+    });
+    return this;
+  }
+  net.Socket.prototype.connect = /** @type {any} */ (connect);
+}
+
+const BLACKHOLE = Symbol('twin.udp.blackhole');
+
+/** @param {any} socket @param {unknown[]} args */
+function datagramDestination(socket, args) {
+  if (socket[BLACKHOLE]) return socket[BLACKHOLE];
+  const address = args.slice(1).find((a) => typeof a === 'string');
+  return typeof address === 'string' ? address : undefined;
+}
+
+function patchDgram() {
+  const realSend = dgram.Socket.prototype.send;
+  const realConnect = dgram.Socket.prototype.connect;
+  dgram.Socket.prototype.send = /** @type {any} */ (
+    function (/** @type {unknown[]} */ ...args) {
+      const destination = datagramDestination(this, args);
+      if (destination !== undefined && !isLoopback(destination)) {
+        const cb = args.at(-1);
+        if (typeof cb === 'function') process.nextTick(cb, null, 0);
+        return;
+      }
+      return realSend.apply(this, /** @type {any} */ (args));
+    }
+  );
+  dgram.Socket.prototype.connect = /** @type {any} */ (
+    function (/** @type {number} */ port, /** @type {any} */ address, /** @type {any} */ cb) {
+      const host = typeof address === 'string' ? address : undefined;
+      if (host === undefined || isLoopback(host)) return realConnect.call(this, port, address, cb);
+      /** @type {any} */ (this)[BLACKHOLE] = host;
+      const done = typeof address === 'function' ? address : cb;
+      process.nextTick(() => {
+        this.emit('connect');
+        done?.();
+      });
+    }
+  );
+}
+
+/** Installs every hook; call once, before any user code loads. */
+export function installNetworkHooks() {
+  patchDns();
+  patchNet();
+  patchDgram();
+  syncBuiltinESMExports();
+}
