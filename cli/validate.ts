@@ -2,10 +2,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startVitest } from 'vitest/node';
+import { createVitest } from 'vitest/node';
 import { CannotTellError, TargetsError } from '../helpers/errors.ts';
 import { runId } from '../helpers/run.ts';
-import { loadTargets, resolveTargets, type Targets } from '../helpers/targets/index.ts';
+import { type Swept, sweepObjects, sweepProbes } from '../helpers/sweep.ts';
+import { loadTargets, type ResolvedTargets, resolveTargets, type Targets } from '../helpers/targets/index.ts';
+import { clientsForTargets } from '../helpers/targets/resolve.ts';
 import { readResults } from '../reports/index.ts';
 import { pointSdkAt, startEmbeddedTwin } from './embedded.ts';
 
@@ -54,7 +56,7 @@ export async function validate(options: ValidateOptions): Promise<number> {
       MESHCHECK_PROFILE: options.profile,
     });
     const outputDir = resolve(options.reportsDir);
-    const vitest = await startVitest('test', [], {
+    const vitest = await createVitest('test', {
       root,
       project: 'conformance',
       run: true,
@@ -62,7 +64,24 @@ export async function validate(options: ValidateOptions): Promise<number> {
       reporters: ['default', [join(root, 'reports/reporter.ts'), { outputDir }]],
       ...(options.profile === 'gate' && { tagsFilter: ['!delivery'] }),
     });
-    await vitest.close();
+    // Interrupted or not, what the run created is removed before we exit.
+    let interrupted = false;
+    const interrupt = () => {
+      interrupted = true;
+      console.error('meshcheck: interrupted — stopping the checks and removing what this run created');
+      void vitest.cancelCurrentRun('keyboard-input');
+    };
+    process.once('SIGINT', interrupt);
+    process.once('SIGTERM', interrupt);
+    try {
+      await vitest.start();
+    } finally {
+      await vitest.close();
+      process.off('SIGINT', interrupt);
+      process.off('SIGTERM', interrupt);
+      await sweepRun(resolved);
+    }
+    if (interrupted) return 130;
     const results = await readResults(join(outputDir, 'results.json'));
     console.log(`meshcheck: reports in ${outputDir} (junit.xml, report.html, results.json)`);
     return results.exitCode;
@@ -74,6 +93,21 @@ export async function validate(options: ValidateOptions): Promise<number> {
     await twin?.server.close();
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** Removes the probes and objects this run made, wherever it stopped. */
+async function sweepRun(targets: ResolvedTargets): Promise<void> {
+  const clients = clientsForTargets(targets)('lab');
+  const swept: Swept[] = [];
+  try {
+    if (targets.endpoints?.probe) {
+      swept.push(...(await sweepProbes(clients, { runId: targets.runId })));
+      swept.push(...(await sweepObjects(clients, targets.endpoints.probe.bucket, { runId: targets.runId })));
+    }
+  } catch (error) {
+    console.error(`meshcheck: could not remove everything run ${targets.runId} created (${(error as Error).message}); \`meshcheck cleanup\` will`);
+  }
+  if (swept.length) console.log(`meshcheck: removed ${swept.length} leftovers of run ${targets.runId}: ${swept.map((s) => s.id).join(', ')}`);
 }
 
 function report(message: string, code: number): number {

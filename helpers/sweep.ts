@@ -1,4 +1,5 @@
 import { DeleteFunctionCommand, ListFunctionsCommand, ListTagsCommand } from '@aws-sdk/client-lambda';
+import { DeleteObjectsCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import type { AwsClients } from './clients.ts';
 import { RUN_TAG } from './run.ts';
 
@@ -36,5 +37,31 @@ export async function sweepProbes(clients: AwsClients, options: SweepOptions = {
     }
     marker = page.NextMarker;
   } while (marker);
+  return swept;
+}
+
+/**
+ * Removes the run-scoped objects the probe wrote under `meshcheck/<run>/`,
+ * every version of them (the lab's buckets are versioned).
+ */
+export async function sweepObjects(clients: AwsClients, bucket: string, options: SweepOptions = {}): Promise<Swept[]> {
+  const prefix = options.runId ? `meshcheck/${options.runId}/` : 'meshcheck/';
+  const swept: Swept[] = [];
+  let keyMarker: string | undefined;
+  let versionMarker: string | undefined;
+  do {
+    const page = await clients.s3.send(
+      new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix, ...(keyMarker && { KeyMarker: keyMarker }), ...(versionMarker && { VersionIdMarker: versionMarker }) }),
+    );
+    const versions = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].filter(
+      (v) => !options.olderThanMs || !v.LastModified || Date.now() - v.LastModified.getTime() >= options.olderThanMs,
+    );
+    if (versions.length) {
+      await clients.s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: versions.map((v) => ({ Key: v.Key!, VersionId: v.VersionId })), Quiet: true } }));
+      for (const v of versions) swept.push({ kind: 's3-object', id: `s3://${bucket}/${v.Key}#${v.VersionId}`, runId: v.Key!.split('/')[1] ?? '' });
+    }
+    keyMarker = page.NextKeyMarker;
+    versionMarker = page.NextVersionIdMarker;
+  } while (keyMarker);
   return swept;
 }

@@ -17,18 +17,19 @@ import { classify } from './classify.ts';
 export async function handler(event: ProbeEvent): Promise<ProbeReport> {
   const timeoutMs = event.timeoutMs ?? 3_000;
   const results: AttemptResult[] = [];
+  const versions = new Map<string, string>();
   for (const attempt of event.attempts ?? []) {
-    results.push(await run(attempt, timeoutMs));
+    results.push(await run(attempt, timeoutMs, versions));
     console.log(JSON.stringify({ attempt: attempt.name, outcome: results.at(-1)!.outcome, latencyMs: results.at(-1)!.latencyMs }));
   }
   return { probe: 'meshcheck-s3-reach', region: process.env.AWS_REGION, results };
 }
 
-async function run(attempt: Attempt, timeoutMs: number): Promise<AttemptResult> {
+async function run(attempt: Attempt, timeoutMs: number, versions: Map<string, string>): Promise<AttemptResult> {
   const started = Date.now();
   const base = { name: attempt.name, kind: attempt.kind };
   try {
-    const found = await withTimeout(perform(attempt, timeoutMs), timeoutMs + 500);
+    const found = await withTimeout(perform(attempt, timeoutMs, versions), timeoutMs + 500);
     return { ...base, outcome: 'ok', latencyMs: Date.now() - started, ...found };
   } catch (error) {
     const { outcome, errorCode } = classify(error);
@@ -38,7 +39,8 @@ async function run(attempt: Attempt, timeoutMs: number): Promise<AttemptResult> 
 
 const handlerFor = (timeoutMs: number) => new NodeHttpHandler({ connectionTimeout: timeoutMs, requestTimeout: timeoutMs });
 
-async function perform(attempt: Attempt, timeoutMs: number): Promise<Partial<AttemptResult>> {
+/** `versions` remembers what each PutObject made, so a delete in a versioned bucket removes it for good. */
+async function perform(attempt: Attempt, timeoutMs: number, versions: Map<string, string>): Promise<Partial<AttemptResult>> {
   const common = { maxAttempts: 1, requestHandler: handlerFor(timeoutMs) };
   switch (attempt.kind) {
     case 's3': {
@@ -48,14 +50,16 @@ async function perform(attempt: Attempt, timeoutMs: number): Promise<Partial<Att
         return { detail: `${out.KeyCount ?? 0} keys` };
       }
       if (attempt.operation === 'PutObject') {
-        await s3.send(new PutObjectCommand({ Bucket: attempt.bucket, Key: attempt.key, Body: attempt.body ?? '' }));
-        return {};
+        const out = await s3.send(new PutObjectCommand({ Bucket: attempt.bucket, Key: attempt.key, Body: attempt.body ?? '' }));
+        if (out.VersionId) versions.set(`${attempt.bucket}/${attempt.key}`, out.VersionId);
+        return out.VersionId ? { detail: `version ${out.VersionId}` } : {};
       }
       if (attempt.operation === 'GetObject') {
         const out = await s3.send(new GetObjectCommand({ Bucket: attempt.bucket, Key: attempt.key }));
         return { detail: (await out.Body!.transformToString()).slice(0, 200) };
       }
-      await s3.send(new DeleteObjectCommand({ Bucket: attempt.bucket, Key: attempt.key }));
+      const VersionId = versions.get(`${attempt.bucket}/${attempt.key}`);
+      await s3.send(new DeleteObjectCommand({ Bucket: attempt.bucket, Key: attempt.key, ...(VersionId && { VersionId }) }));
       return {};
     }
     case 'sts': {
