@@ -87,6 +87,10 @@ export function runHandler(handler, event, msg) {
         (result) => done(null, result),
         (err) => done(err ?? new Error(inspect(err))),
       );
+    } else if (handler.length < 3) {
+      // A synchronous handler that takes no callback: Lambda ignores its return value and answers
+      // null once the event loop is empty; a worker's loop never empties, so the twin answers now.
+      done(null, null);
     }
   });
 }

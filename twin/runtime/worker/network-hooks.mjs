@@ -163,14 +163,40 @@ function normalizeConnectArgs(args) {
   return { options: normalized[0] ?? {}, cb: normalized[1] ?? null };
 }
 
+/**
+ * A lookup that can only answer with a loopback address: used for
+ * connections the hooks let through, so that no custom `lookup` option can
+ * turn `localhost` into an address elsewhere.
+ * @param {string} hostname @param {any} options @param {Function} cb
+ */
+function loopbackLookup(hostname, options, cb) {
+  const done = typeof options === 'function' ? options : cb;
+  const all = typeof options === 'object' && options?.all;
+  const address = net.isIP(hostname) && isLoopback(hostname) ? hostname : '127.0.0.1';
+  const family = net.isIPv6(address) ? 6 : 4;
+  process.nextTick(() => (all ? done(null, [{ address, family }]) : done(null, address, family)));
+}
+
+/** Reports where a socket really went once it is connected; anything but loopback is ended at once. */
+function audit(/** @type {net.Socket} */ socket, /** @type {string | undefined} */ standsFor) {
+  // First in line, before the caller's own listeners can end the socket.
+  socket.prependOnceListener('connect', () => {
+    const host = socket.remoteAddress ?? 'unknown';
+    post({ type: 'socket', host, port: socket.remotePort, ...(standsFor && { standsFor }) });
+    if (!isLoopback(host)) socket.destroy(new Error(`the twin stopped a connection to ${host}`));
+  });
+}
+
 function patchNet() {
   const realConnect = net.Socket.prototype.connect;
   /** @this {net.Socket & { connecting: boolean }} */
   function connect(/** @type {unknown[]} */ ...args) {
     const { options, cb } = normalizeConnectArgs(args);
-    if (options.path !== undefined || isLoopback(options.host)) {
-      post({ type: 'socket', host: options.path ?? options.host ?? 'localhost', port: options.port });
-      return realConnect.apply(this, /** @type {any} */ (args));
+    // Node treats a truthy `path` as an IPC socket (a file on this machine); http passes `path: null`.
+    if (options.path) return realConnect.apply(this, /** @type {any} */ (args));
+    if (isLoopback(options.host)) {
+      audit(this, undefined);
+      return realConnect.call(this, { ...options, lookup: loopbackLookup }, ...(cb ? [cb] : []));
     }
     if (cb) this.once('connect', cb);
     // Writes before the connection opens are buffered, as during a real connect.
@@ -179,7 +205,7 @@ function patchNet() {
       if (this.destroyed || verdict.kind === 'hang') return;
       this.connecting = false;
       if (verdict.code) return this.destroy(dnsError(verdict.code, 'getaddrinfo', String(options.host)));
-      post({ type: 'socket', host: '127.0.0.1', port: verdict.port, standsFor: options.host });
+      audit(this, String(options.host));
       realConnect.call(this, { host: '127.0.0.1', port: verdict.port });
     });
     return this;

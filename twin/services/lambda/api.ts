@@ -18,7 +18,10 @@
  *   JSON log format or log levels). Packages the bundle does not carry
  *   resolve from the twin's node_modules (AWS provides only the SDK).
  *   Handlers cannot change the working directory; child processes they
- *   start are not confined by the twin's network hooks.
+ *   start are not confined by the twin's network hooks. A callback
+ *   handler's result is returned at once (as callbackWaitsForEmptyEventLoop
+ *   false would), and a synchronous handler without a callback answers
+ *   null at once instead of when its event loop empties.
  * - Networking inside a function never leaves 127.0.0.1: a host the
  *   function can reach is answered by a stand-in that accepts TCP, answers
  *   plain HTTP with a short 200 and closes TLS handshakes; an unreachable
