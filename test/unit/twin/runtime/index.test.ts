@@ -112,7 +112,7 @@ describe('handler styles', () => {
   test.for([
     ['an async handler returning nothing', 'export const handler = async () => {}'],
     ['a synchronous handler without a callback', 'export const handler = () => "ignored"'],
-  ])('%s answers null', async ([, source]) => {
+  ] as const)('%s answers null', async ([, source]) => {
     expect((await run(specOf(twin, { 'index.mjs': source }))).payload.toString()).toBe('null');
   });
 });
