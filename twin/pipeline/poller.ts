@@ -21,9 +21,11 @@ import { mappingStats } from './stats.ts';
  * to reappear after the visibility timeout (and move to the dead-letter
  * queue after maxReceiveCount receives).
  *
- * Polls run on the twin's scheduler: when a message arrives in a queue
- * with a mapping, when in-flight messages become visible again, and, while
- * a poll is refused, again every 20 pipeline hops until it succeeds.
+ * Polls run on the twin's scheduler: one hop after a message arrives in a
+ * queue with a mapping, when in-flight messages become visible again, and
+ * from a sweep every 20 hops that finds what no event announced — a
+ * mapping that became Enabled after its messages arrived, a role that was
+ * refused and has since been fixed.
  */
 interface PollState {
   scheduled: Map<string, number>;
@@ -48,6 +50,23 @@ export function attachEventSourcePoller(twin: Twin): void {
   onAvailable(twin, (queueArn) => {
     if (mappingsOf(twin, queueArn).length > 0) schedulePoll(twin, queueArn, twin.clock.now() + hop(twin));
   });
+  twin.scheduler.after(sweepEvery(twin), () => sweep(twin));
+}
+
+const sweepEvery = (twin: Twin) => 20 * hop(twin);
+
+/** Polls every queue an enabled mapping reads that has a message waiting and no poll scheduled. */
+function sweep(twin: Twin): void {
+  const { scheduled } = stateOf(twin);
+  const queues = new Set(
+    seamsOf(twin)
+      .listEventSourceMappings(twin)
+      .filter((m) => m.enabled)
+      .map((m) => m.eventSourceArn),
+  );
+  for (const q of queues)
+    if (!scheduled.has(q) && hasReceivable(twin, q)) schedulePoll(twin, q, twin.clock.now());
+  twin.scheduler.after(sweepEvery(twin), () => sweep(twin));
 }
 
 /** Tells the poller that mappings changed (Lambda may call this on Create/UpdateEventSourceMapping). */

@@ -230,6 +230,17 @@ describe('without queue permissions on the role', () => {
 });
 
 describe('mappings made after the messages', () => {
+  test('the sweep finds messages waiting when a mapping becomes enabled later', async () => {
+    await role('AWSLambdaSQSQueueExecutionRole');
+    mapping.enabled = false;
+    await send('early');
+    await f.advance(hop);
+    mapping.enabled = true;
+    expect(invokes).toHaveLength(0);
+    await f.advance(20 * hop);
+    expect(invokes).toHaveLength(1);
+  });
+
   test('pollEventSourcesSoon picks up messages already waiting', async () => {
     await role('AWSLambdaSQSQueueExecutionRole');
     mapping.enabled = false;
