@@ -16,7 +16,7 @@ import { delay } from '../state/profile.ts';
 import type { Twin } from '../twin.ts';
 import { confirmationJson, lambdaEvent, notificationJson } from './envelope.ts';
 import { seamsOf } from './seams.ts';
-import { subscriptionStats, topicStats } from './stats.ts';
+import { problemOf, subscriptionStats, topicStats } from './stats.ts';
 
 /**
  * SNS → SQS (and Lambda) delivery, one pipeline hop after Publish. SNS
@@ -161,17 +161,10 @@ function recordOutcome(
   } else {
     stats.failed += 1;
     totals.failed += 1;
-    stats.lastFailure = describe(outcome.error);
+    stats.lastFailure = problemOf(outcome.error);
   }
   logStatus(twin, topic, s, n, outcome);
 }
-
-const describe = (error: unknown) =>
-  error instanceof AwsError
-    ? `${error.code}: ${error.message}`
-    : error instanceof Error
-      ? error.message
-      : String(error);
 
 /** The feedback role's session, as SNS writes delivery status logs with it. */
 function feedbackSession(twin: Twin, roleArn: string | undefined): Principal | undefined {

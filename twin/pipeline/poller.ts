@@ -1,4 +1,3 @@
-import { AwsError } from '../core/errors.ts';
 import type { Principal } from '../core/principal.ts';
 import { findRole } from '../services/iam/lookups.ts';
 import { deleteAs, hasReceivable, nextReceivableAt, receiveAs } from '../services/sqs/lookups.ts';
@@ -8,7 +7,7 @@ import { delay } from '../state/profile.ts';
 import type { Twin } from '../twin.ts';
 import { sqsRecord } from './records.ts';
 import { type EventSourceMappingView, seamsOf } from './seams.ts';
-import { mappingStats } from './stats.ts';
+import { mappingStats, problemOf } from './stats.ts';
 
 /**
  * Lambda's SQS event source poller. The Lambda service polls the queue as
@@ -133,13 +132,6 @@ function roleSession(twin: Twin, roleArn: string | undefined, functionArn: strin
   };
 }
 
-const describe = (error: unknown) =>
-  error instanceof AwsError
-    ? `${error.code}: ${error.message}`
-    : error instanceof Error
-      ? error.message
-      : String(error);
-
 /** Receives up to the mapping's batch size as the role (10 per receive, as ReceiveMessage allows). */
 function receiveBatch(twin: Twin, principal: Principal, mapping: EventSourceMappingView): MessageState[] {
   const batch: MessageState[] = [];
@@ -171,7 +163,7 @@ export async function pollMapping(twin: Twin, mapping: EventSourceMappingView): 
   try {
     batch = receiveBatch(twin, principal, mapping);
   } catch (error) {
-    stats.lastProblem = describe(error);
+    stats.lastProblem = problemOf(error);
     return 'problem';
   }
   if (batch.length === 0) return 'empty';
@@ -207,7 +199,7 @@ async function deliver(
     }
   } catch (error) {
     stats.errors += 1;
-    stats.lastProblem = describe(error);
+    stats.lastProblem = problemOf(error);
     return 'error';
   }
   try {
@@ -215,7 +207,7 @@ async function deliver(
     stats.deleted += batch.length;
     delete stats.lastProblem;
   } catch (error) {
-    stats.lastProblem = describe(error);
+    stats.lastProblem = problemOf(error);
     return 'problem';
   }
   return 'ok';

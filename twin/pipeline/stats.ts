@@ -1,3 +1,4 @@
+import { AwsError } from '../core/errors.ts';
 import type { Twin } from '../twin.ts';
 
 /**
@@ -80,4 +81,10 @@ export function mappingStats(
   const all = pipelineStats(twin).mappings;
   all[uuid] ??= { functionArn, eventSourceArn, polls: 0, received: 0, invocations: 0, errors: 0, deleted: 0 };
   return all[uuid];
+}
+
+/** A failure as the stats show it: `Code: message` for AWS errors. */
+export function problemOf(error: unknown): string {
+  if (error instanceof AwsError) return `${error.code}: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
 }
