@@ -22,6 +22,9 @@
  *   QueueDoesNotExist before any permission is checked.
  * - No message move tasks (StartMessageMoveTask …) and no
  *   RedriveAllowPolicy enforcement; the SSE-SQS flag is bookkeeping only.
+ * - WaitTimeSeconds and visibility timeouts are real seconds on the twin's
+ *   clock, not scaled by the latency profile (the caller chose them).
+ * - ListQueues is authorized on `*` and lists the caller's own queues only.
  */
 import * as sdk from '@aws-sdk/client-sqs';
 import type { RequestContext } from '../../core/context.ts';
