@@ -92,7 +92,11 @@ describe('SQS queues', () => {
     const bad = await sqs
       .send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { VisibilityTimeout: '99999' } }))
       .catch((e: unknown) => e);
-    expect(bad).toMatchObject({ name: 'InvalidAttributeValue' });
+    expect(bad).toMatchObject({
+      name: 'InvalidAttributeValue',
+      Code: 'InvalidAttributeValue',
+      Type: 'Sender',
+    });
   });
 
   test('TagQueue / ListQueueTags, PurgeQueue, DeleteQueue', async () => {

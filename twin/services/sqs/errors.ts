@@ -8,6 +8,15 @@ import { AwsError } from '../../core/errors.ts';
  * answers AWS gives (quoted where they are known).
  */
 
+/**
+ * An error the SDK's model gives no legacy query code: SQS still names it in
+ * x-amzn-query-error (`InvalidParameterValue;Sender`), which is what JSON
+ * clients read into e.Code.
+ */
+function sender(code: string, message: string): AwsError {
+  return new AwsError(code, message, { headers: { 'x-amzn-query-error': `${code};Sender` } });
+}
+
 /** "The specified queue doesn't exist." (API_GetQueueUrl, Errors: QueueDoesNotExist) */
 export const queueDoesNotExist = () =>
   new AwsError('QueueDoesNotExist', 'The specified queue does not exist.');
@@ -20,10 +29,10 @@ export const queueNameExists = (attribute: string) =>
   );
 
 export const invalidAttributeName = (name: string) =>
-  new AwsError('InvalidAttributeName', `Unknown Attribute ${name}.`);
+  sender('InvalidAttributeName', `Unknown Attribute ${name}.`);
 
 export const invalidAttributeValue = (name: string, reason?: string) =>
-  new AwsError(
+  sender(
     'InvalidAttributeValue',
     reason
       ? `Invalid value for the parameter ${name}. Reason: ${reason}`
@@ -31,10 +40,10 @@ export const invalidAttributeValue = (name: string, reason?: string) =>
   );
 
 /** Parameter problems SQS reports as InvalidParameterValue (not modelled in the SDK; 400). */
-export const invalidParameterValue = (message: string) => new AwsError('InvalidParameterValue', message);
+export const invalidParameterValue = (message: string) => sender('InvalidParameterValue', message);
 
 export const missingParameter = (name: string) =>
-  new AwsError('MissingParameter', `The request must contain the parameter ${name}.`);
+  sender('MissingParameter', `The request must contain the parameter ${name}.`);
 
 export const receiptHandleIsInvalid = (handle: string) =>
   new AwsError(
@@ -49,7 +58,7 @@ export const messageNotInflight = () =>
   );
 
 export const invalidMessageContents = () =>
-  new AwsError(
+  sender(
     'InvalidMessageContents',
     'Invalid binary character in message body. Valid characters: #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF',
   );
