@@ -84,6 +84,22 @@ export class ExecutionEnvironment {
     return this.twin.clock.now() - Date.now();
   }
 
+  private offsetMs = 0;
+
+  /**
+   * Fixes the invocation's clock: twin time at its start, moving on with the
+   * wall clock, so that on a ManualClock the worker's lines and the
+   * platform's (START … REPORT) keep their order.
+   */
+  beginInvocation(): void {
+    this.offsetMs = this.clockOffset();
+  }
+
+  /** The invocation's clock. */
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+
   /** The init phase's outcome, bounded by `limitMs` of real time. */
   initialized(limitMs: number): Promise<InitOutcome> {
     const timer = setTimeout(
@@ -108,8 +124,8 @@ export class ExecutionEnvironment {
         requestId: request.requestId,
         payload: request.payload,
         clientContext: request.clientContext,
-        clockOffsetMs: this.clockOffset(),
-        deadlineMs: this.twin.clock.now() + timeoutMs,
+        clockOffsetMs: this.offsetMs,
+        deadlineMs: this.now() + timeoutMs,
         meta: {
           functionName: this.spec.functionName,
           functionVersion: '$LATEST',
@@ -149,7 +165,7 @@ export class ExecutionEnvironment {
 
   private rawOutput(chunk: Buffer): void {
     for (const line of chunk.toString('utf8').split('\n')) {
-      if (line) this.logs.push({ timestamp: this.twin.clock.now(), message: `${line}\n` });
+      if (line) this.logs.push({ timestamp: this.now(), message: `${line}\n` });
     }
   }
 

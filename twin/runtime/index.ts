@@ -37,7 +37,7 @@ export class FunctionRuntime {
   async run(spec: FunctionSpec, request: RunRequest): Promise<RunResult> {
     if (this.disposed) throw new Error('the twin was disposed');
     const env = this.acquire(spec);
-    const result = await runInvocation(this.twin, env, request);
+    const result = await runInvocation(env, request);
     this.release(env);
     return result;
   }

@@ -1,4 +1,3 @@
-import type { Twin } from '../twin.ts';
 import type { ExecutionEnvironment, InvokeOutcome } from './environment.ts';
 import { endLine, type LogEvent, type Report, reportLine, startLine, timedOutText } from './log-lines.ts';
 import type { ErrorPayload, RunRequest, RunResult } from './types.ts';
@@ -36,13 +35,13 @@ function errorEnding(error: ErrorPayload, status?: Report['status']): Ending {
   };
 }
 
-function timeoutEnding(twin: Twin, requestId: string, elapsedMs: number): Ending {
-  const text = timedOutText(twin.clock.now(), requestId, elapsedMs);
+function timeoutEnding(now: number, requestId: string, elapsedMs: number): Ending {
+  const text = timedOutText(now, requestId, elapsedMs);
   return {
     payload: JSON.stringify({ errorMessage: text }),
     failed: true,
     timedOut: true,
-    extraLogs: [{ timestamp: twin.clock.now(), message: `${text}\n` }],
+    extraLogs: [{ timestamp: now, message: `${text}\n` }],
     status: 'timeout',
   };
 }
@@ -53,10 +52,10 @@ function exitEnding(requestId: string, error: ErrorPayload): Ending {
   return errorEnding({ errorType: error.errorType, errorMessage }, 'error');
 }
 
-function fromOutcome(twin: Twin, requestId: string, outcome: InvokeOutcome, elapsedMs: number): Ending {
+function fromOutcome(now: number, requestId: string, outcome: InvokeOutcome, elapsedMs: number): Ending {
   switch (outcome.kind) {
     case 'timeout':
-      return timeoutEnding(twin, requestId, elapsedMs);
+      return timeoutEnding(now, requestId, elapsedMs);
     case 'exit':
       return exitEnding(requestId, outcome.error);
     case 'crash':
@@ -75,15 +74,15 @@ function fromOutcome(twin: Twin, requestId: string, outcome: InvokeOutcome, elap
 
 /** The init phase of a cold start: undefined when the handler loaded, else how the invocation ends. */
 async function initPhase(
-  twin: Twin,
   env: ExecutionEnvironment,
   requestId: string,
 ): Promise<{ initMs: number; ending?: Ending }> {
   const limit = Math.max(INIT_LIMIT_MS, env.spec.timeoutSeconds * 1000);
   const init = await env.initialized(limit);
   if (init.ok) return { initMs: init.initMs };
-  if ('timedOut' in init && init.timedOut)
-    return { initMs: init.initMs, ending: timeoutEnding(twin, requestId, init.initMs) };
+  if ('timedOut' in init && init.timedOut) {
+    return { initMs: init.initMs, ending: timeoutEnding(env.now(), requestId, init.initMs) };
+  }
   const error = init.error ?? { errorType: 'Runtime.Unknown', errorMessage: 'The runtime failed to start' };
   const exited = error.errorType === 'Runtime.ExitError' || error.errorType === 'Runtime.OutOfMemory';
   return { initMs: init.initMs, ending: exited ? exitEnding(requestId, error) : errorEnding(error, 'error') };
@@ -93,21 +92,18 @@ async function initPhase(
  * Runs `request` on `env` and assembles the result. Ends the environment
  * when the invocation timed out, crashed or never got past init.
  */
-export async function runInvocation(
-  twin: Twin,
-  env: ExecutionEnvironment,
-  request: RunRequest,
-): Promise<RunResult> {
+export async function runInvocation(env: ExecutionEnvironment, request: RunRequest): Promise<RunResult> {
   const { requestId } = request;
   const cold = env.state === 'init';
-  const init = cold ? await initPhase(twin, env, requestId) : { initMs: undefined };
+  env.beginInvocation();
+  const init = cold ? await initPhase(env, requestId) : { initMs: undefined };
   const initLogs = env.takeLogs();
   const started = performance.now();
-  const start: LogEvent = { timestamp: twin.clock.now(), message: startLine(requestId) };
+  const start: LogEvent = { timestamp: env.now(), message: startLine(requestId) };
   let ending = 'ending' in init ? init.ending : undefined;
   if (!ending) {
     const outcome = await env.invoke(request, env.spec.timeoutSeconds * 1000);
-    ending = fromOutcome(twin, requestId, outcome, performance.now() - started);
+    ending = fromOutcome(env.now(), requestId, outcome, performance.now() - started);
   }
   const durationMs = performance.now() - started;
   if (ending.failed && ending.status) env.terminate();
@@ -120,7 +116,7 @@ export async function runInvocation(
     status: ending.status,
     errorType: ending.status === 'error' ? ending.errorType : undefined,
   });
-  const now = twin.clock.now();
+  const now = env.now();
   const logEvents = [
     ...initLogs,
     start,
