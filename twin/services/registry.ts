@@ -1,8 +1,10 @@
 import type { ServiceDefinition } from '../core/service.ts';
 import { ec2 } from './ec2/api.ts';
 import { iam } from './iam/api.ts';
+import { kms } from './kms/api.ts';
 import { lambda } from './lambda/api.ts';
 import { logs } from './logs/api.ts';
+import { s3 } from './s3/api.ts';
 import { sns } from './sns/api.ts';
 import { sqs } from './sqs/api.ts';
 import { ssm } from './ssm/api.ts';
@@ -17,10 +19,12 @@ export const services: ServiceDefinition<unknown>[] = [
   ec2 as ServiceDefinition<unknown>,
   iam as ServiceDefinition<unknown>,
   ssm as ServiceDefinition<unknown>,
+  kms as ServiceDefinition<unknown>,
   logs as ServiceDefinition<unknown>,
   lambda as ServiceDefinition<unknown>,
   sqs as ServiceDefinition<unknown>,
   sns as ServiceDefinition<unknown>,
+  s3 as ServiceDefinition<unknown>,
 ];
 
 export function serviceBySigningName(name: string): ServiceDefinition<unknown> | undefined {
