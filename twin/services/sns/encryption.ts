@@ -21,11 +21,14 @@ export function checkPublisherKey(ctx: RequestContext, topic: TopicState): void 
         region: topic.region,
         principal: ctx.principal,
         keyId,
+        // An alias names a key of the topic's owner, whoever publishes.
+        keyAccountId: topic.accountId,
         operation,
         // SNS's KMS calls carry the topic ARN as encryption context (as CloudTrail records them).
         encryptionContext: { 'aws:sns:topicArn': topic.arn },
         viaService: `sns.${topic.region}.amazonaws.com`,
         sourceIp: ctx.sourceIp,
+        accessKeyId: ctx.accessKeyId,
       });
     } catch (error) {
       throw fromKmsError(error, ctx.twin.ids.uuid());

@@ -16,6 +16,8 @@ import type { QueueState } from './model/state.ts';
 export interface KeyCaller {
   principal: Principal;
   sourceIp?: string | undefined;
+  /** The caller's access key, for CloudTrail's record of the KMS call. */
+  accessKeyId?: string | undefined;
   /** For a service principal acting for a resource: aws:SourceArn / aws:SourceAccount. */
   sourceArn?: string;
   sourceAccount?: string;
@@ -35,11 +37,14 @@ function use(
       region: queue.region,
       principal: caller.principal,
       keyId,
+      // An alias names a key of the queue's owner, whoever sends.
+      keyAccountId: queue.accountId,
       operation,
       // SQS's KMS calls carry the queue ARN as encryption context (as CloudTrail records them).
       encryptionContext: { 'aws:sqs:arn': queue.arn },
       ...(caller.principal.kind !== 'service' && { viaService: `sqs.${queue.region}.amazonaws.com` }),
       ...(caller.sourceIp && { sourceIp: caller.sourceIp }),
+      ...(caller.accessKeyId && { accessKeyId: caller.accessKeyId }),
       ...(caller.sourceArn && { sourceArn: caller.sourceArn }),
       ...(caller.sourceAccount && { sourceAccount: caller.sourceAccount }),
     });

@@ -73,7 +73,11 @@ export const batchHandlers: Record<string, Handler<SqsModel>> = {
         'BatchRequestTooLong',
         `Batch requests cannot be longer than 1048576 bytes. You have sent ${total} bytes.`,
       );
-    checkProducerKey(ctx.twin, queue, { principal: ctx.principal, sourceIp: ctx.sourceIp });
+    checkProducerKey(ctx.twin, queue, {
+      principal: ctx.principal,
+      sourceIp: ctx.sourceIp,
+      accessKeyId: ctx.accessKeyId,
+    });
     return perEntry(input.Entries ?? [], (e): SendMessageBatchResultEntry => {
       const r = sendResult(send(ctx, queue, sendInput(ctx, e)));
       return { ...r, Id: e.Id, MessageId: r.MessageId!, MD5OfMessageBody: r.MD5OfMessageBody! };

@@ -28,7 +28,11 @@ function bounded(name: string, value: number | undefined, min: number, max: numb
 export const messageHandlers: Record<string, Handler<SqsModel>> = {
   SendMessage(_model, input: SendMessageRequest, ctx): SendMessageResult {
     const { queue } = queueOf(ctx, input.QueueUrl);
-    checkProducerKey(ctx.twin, queue, { principal: ctx.principal, sourceIp: ctx.sourceIp });
+    checkProducerKey(ctx.twin, queue, {
+      principal: ctx.principal,
+      sourceIp: ctx.sourceIp,
+      accessKeyId: ctx.accessKeyId,
+    });
     return sendResult(send(ctx, queue, sendInput(ctx, input)));
   },
 
@@ -41,7 +45,11 @@ export const messageHandlers: Record<string, Handler<SqsModel>> = {
     const visibility =
       bounded('VisibilityTimeout', input.VisibilityTimeout, 0, 43_200) ?? seconds(queue, 'VisibilityTimeout');
     const messages = await receiveMessages(model, queue, { max, visibility, waitSeconds: wait }, () =>
-      checkConsumerKey(ctx.twin, queue, { principal: ctx.principal, sourceIp: ctx.sourceIp }),
+      checkConsumerKey(ctx.twin, queue, {
+        principal: ctx.principal,
+        sourceIp: ctx.sourceIp,
+        accessKeyId: ctx.accessKeyId,
+      }),
     );
     const systemNames = [...(input.AttributeNames ?? []), ...(input.MessageSystemAttributeNames ?? [])];
     const rendered = messages.map((m) => renderMessage(m, systemNames, input.MessageAttributeNames ?? []));
