@@ -1,6 +1,10 @@
-import { strToU8 } from 'fflate';
+import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { invoke } from '../../../../twin/core/invoke.ts';
+import { FunctionRuntime } from '../../../../twin/runtime/index.ts';
+import { lambda } from '../../../../twin/services/lambda/api.ts';
 import { eniReleaseMs } from '../../../../twin/services/lambda/model/vpc.ts';
+import { rootCredential } from '../../../../twin/twin.ts';
 import { functionInput, type LambdaLab, lambdaLab } from './fixtures.ts';
 
 /**
@@ -227,5 +231,61 @@ describe('resource policy and tags', () => {
     await lab.call('TagResource', { Resource: arn, Tags: { team: 'net', run: '1' } });
     await lab.call('UntagResource', { Resource: arn, TagKeys: ['run'] });
     expect(await lab.call('ListTags', { Resource: arn })).toEqual({ Tags: { team: 'net' } });
+  });
+});
+
+describe('invoking', () => {
+  test('another account may invoke only once the function’s policy admits it', async () => {
+    await lab.call('CreateFunction', functionInput('shared-fn', lab.bareRole));
+    await lab.advance(lab.activation());
+    const arn = 'arn:aws:lambda:us-east-1:123456789012:function:shared-fn';
+    const fromOther = () =>
+      invoke(
+        lab.twin,
+        lambda,
+        'Invoke',
+        { FunctionName: arn, Payload: Buffer.from('{"name":"neighbour"}') },
+        {
+          credential: rootCredential('444455556666'),
+          region: 'us-east-1',
+        },
+      );
+    expect(await failure(fromOther())).toMatchObject({ code: 'AccessDeniedException', status: 403 });
+    await lab.call('AddPermission', {
+      FunctionName: 'shared-fn',
+      StatementId: 'neighbour',
+      Action: 'lambda:InvokeFunction',
+      Principal: '444455556666',
+    });
+    const out = (await fromOther()) as { StatusCode: number; Payload: Uint8Array };
+    expect([out.StatusCode, JSON.parse(Buffer.from(out.Payload).toString())]).toEqual([
+      200,
+      { hello: 'neighbour' },
+    ]);
+  });
+
+  test('beyond the twin’s concurrency, Invoke is TooManyRequestsException (429)', async () => {
+    const slow = zipSync({
+      'index.mjs': strToU8(
+        'export const handler = () => new Promise((r) => setTimeout(() => r("done"), 500))',
+      ),
+    });
+    await lab.call('CreateFunction', functionInput('slow', lab.bareRole, { Code: { ZipFile: slow } }));
+    await lab.advance(lab.activation());
+    const limit = FunctionRuntime.concurrencyLimit;
+    FunctionRuntime.concurrencyLimit = 1;
+    try {
+      const results = await Promise.all(
+        [1, 2].map(() => failure(lab.call('Invoke', { FunctionName: 'slow' }))),
+      );
+      expect(results.filter((r) => r === undefined)).toHaveLength(1);
+      expect(results.find((r) => r)).toMatchObject({
+        code: 'TooManyRequestsException',
+        status: 429,
+        members: { Reason: 'ConcurrentInvocationLimitExceeded' },
+      });
+    } finally {
+      FunctionRuntime.concurrencyLimit = limit;
+    }
   });
 });
