@@ -9,7 +9,7 @@ import { tagError } from '../errors.ts';
 import type { KmsModel } from '../model/index.ts';
 import { requireNotPendingDeletion } from '../model/keys.ts';
 import type { KmsTag } from '../model/state.ts';
-import { page, useKey } from './shared.ts';
+import { NO_OUTPUT, page, useKey } from './shared.ts';
 
 /**
  * Tag rules of KMS ("Tagging keys": keys 1–128 characters, values up to
@@ -27,7 +27,7 @@ export function checkTags(tags: KmsTag[]): KmsTag[] {
 }
 
 export const tagHandlers: Record<string, Handler<KmsModel>> = {
-  TagResource(_model, input: TagResourceRequest, ctx): object {
+  TagResource(_model, input: TagResourceRequest, ctx): typeof NO_OUTPUT {
     const { key } = useKey(ctx, input.KeyId);
     requireNotPendingDeletion(key);
     for (const tag of checkTags((input.Tags ?? []) as KmsTag[])) {
@@ -35,15 +35,15 @@ export const tagHandlers: Record<string, Handler<KmsModel>> = {
       if (existing) existing.TagValue = tag.TagValue;
       else key.tags.push(tag);
     }
-    return {};
+    return NO_OUTPUT;
   },
 
-  UntagResource(_model, input: UntagResourceRequest, ctx): object {
+  UntagResource(_model, input: UntagResourceRequest, ctx): typeof NO_OUTPUT {
     const { key } = useKey(ctx, input.KeyId);
     requireNotPendingDeletion(key);
     const drop = new Set(input.TagKeys ?? []);
     key.tags = key.tags.filter((t) => !drop.has(t.TagKey));
-    return {};
+    return NO_OUTPUT;
   },
 
   ListResourceTags(_model, input: ListResourceTagsRequest, ctx): ListResourceTagsResponse {
