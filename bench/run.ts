@@ -21,8 +21,13 @@ for (let i = 0; i < runs; i++) {
 }
 times.sort((a, b) => a - b);
 const median = times[Math.floor(times.length / 2)]!;
-console.log(`validate on the embedded twin (fast profile), ${runs} runs: median ${(median / 1000).toFixed(2)} s, min ${(times[0]! / 1000).toFixed(2)} s, max ${(times.at(-1)! / 1000).toFixed(2)} s (goal ≤ 10 s)`);
-const results = JSON.parse(await readFile(join(last!.reportsDir, 'results.json'), 'utf8')) as { calls?: Record<string, number>; summary: object };
+console.log(
+  `validate on the embedded twin (fast profile), ${runs} runs: median ${(median / 1000).toFixed(2)} s, min ${(times[0]! / 1000).toFixed(2)} s, max ${(times.at(-1)! / 1000).toFixed(2)} s (goal ≤ 10 s)`,
+);
+const results = JSON.parse(await readFile(join(last!.reportsDir, 'results.json'), 'utf8')) as {
+  calls?: Record<string, number>;
+  summary: object;
+};
 const calls = Object.entries(results.calls ?? {}).sort((a, b) => b[1] - a[1]);
 console.log(`AWS calls: ${calls.reduce((n, [, c]) => n + c, 0)} in all`);
 for (const [op, count] of calls) console.log(`  ${String(count).padStart(5)}  ${op}`);

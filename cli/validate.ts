@@ -41,7 +41,9 @@ export async function validate(options: ValidateOptions): Promise<number> {
   const twin = embedded ? await startEmbeddedTwin(options.twinProfile, options.scale) : undefined;
   if (twin) {
     pointSdkAt(twin.env);
-    console.log(`meshcheck: no --targets given: checking the reference lab on the embedded twin at ${twin.server.endpoint} (${options.twinProfile} profile)`);
+    console.log(
+      `meshcheck: no --targets given: checking the reference lab on the embedded twin at ${twin.server.endpoint} (${options.twinProfile} profile)`,
+    );
   }
   const work = await mkdtemp(join(tmpdir(), 'meshcheck-'));
   try {
@@ -52,7 +54,9 @@ export async function validate(options: ValidateOptions): Promise<number> {
       MESHCHECK_RUN_ID: runId(),
       MESHCHECK_RESOLVED_TARGETS: resolvedPath,
       MESHCHECK_CALLS_DIR: join(work, 'calls'),
-      MESHCHECK_TARGET_LABEL: embedded ? `embedded twin (${twin!.server.endpoint})` : `account ${resolved.accountIds.lab} (${resolved.region})`,
+      MESHCHECK_TARGET_LABEL: embedded
+        ? `embedded twin (${twin!.server.endpoint})`
+        : `account ${resolved.accountIds.lab} (${resolved.region})`,
       MESHCHECK_PROFILE: options.profile,
     });
     const outputDir = resolve(options.reportsDir);
@@ -87,7 +91,8 @@ export async function validate(options: ValidateOptions): Promise<number> {
     return results.exitCode;
   } catch (error) {
     if (error instanceof TargetsError) return report(error.message, 2);
-    if (error instanceof CannotTellError) return report(`meshcheck could not reach the lab: ${error.message}`, 3);
+    if (error instanceof CannotTellError)
+      return report(`meshcheck could not reach the lab: ${error.message}`, 3);
     throw error;
   } finally {
     await twin?.server.close();
@@ -105,9 +110,14 @@ async function sweepRun(targets: ResolvedTargets): Promise<void> {
       swept.push(...(await sweepObjects(clients, targets.endpoints.probe.bucket, { runId: targets.runId })));
     }
   } catch (error) {
-    console.error(`meshcheck: could not remove everything run ${targets.runId} created (${(error as Error).message}); \`meshcheck cleanup\` will`);
+    console.error(
+      `meshcheck: could not remove everything run ${targets.runId} created (${(error as Error).message}); \`meshcheck cleanup\` will`,
+    );
   }
-  if (swept.length) console.log(`meshcheck: removed ${swept.length} leftovers of run ${targets.runId}: ${swept.map((s) => s.id).join(', ')}`);
+  if (swept.length)
+    console.log(
+      `meshcheck: removed ${swept.length} leftovers of run ${targets.runId}: ${swept.map((s) => s.id).join(', ')}`,
+    );
 }
 
 function report(message: string, code: number): number {

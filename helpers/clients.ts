@@ -62,7 +62,12 @@ const cache = new Map<string, AwsClients>();
  *   await ec2.send(new DescribeVpcsCommand({}));
  */
 export function clientsFor(access: AccountAccess): AwsClients {
-  const key = JSON.stringify([access.region, access.assumeRoleArn ?? '', access.credentials?.accessKeyId ?? '', access.endpoint ?? '']);
+  const key = JSON.stringify([
+    access.region,
+    access.assumeRoleArn ?? '',
+    access.credentials?.accessKeyId ?? '',
+    access.endpoint ?? '',
+  ]);
   let clients = cache.get(key);
   if (!clients) {
     clients = makeClients(access);
@@ -95,7 +100,9 @@ function makeClients(access: AccountAccess): AwsClients {
 }
 
 function makeClient(service: ServiceKey, access: AccountAccess, credentials: unknown) {
-  const Ctor = constructors[service] as new (config: object) => {
+  const Ctor = constructors[service] as new (
+    config: object,
+  ) => {
     middlewareStack: { add: (mw: unknown, opts: object) => void };
   };
   const client = new Ctor({

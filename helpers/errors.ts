@@ -33,7 +33,15 @@ export class TargetsError extends Error {
   }
 }
 
-export type ErrorKind = 'denied' | 'throttled' | 'credentials' | 'not-found' | 'transient' | 'timeout' | 'invalid' | 'unknown';
+export type ErrorKind =
+  | 'denied'
+  | 'throttled'
+  | 'credentials'
+  | 'not-found'
+  | 'transient'
+  | 'timeout'
+  | 'invalid'
+  | 'unknown';
 
 interface SdkErrorLike {
   name?: string;
@@ -93,7 +101,8 @@ export function classify(error: unknown): ErrorKind {
   if (CREDENTIALS.has(name) || CREDENTIALS.has(code)) return 'credentials';
   if (THROTTLED.has(name) || THROTTLED.has(code) || e.$retryable?.throttling) return 'throttled';
   if (TIMEOUT.has(name) || ['ETIMEDOUT', 'ECONNRESET', 'ECONNREFUSED'].includes(code)) return 'timeout';
-  if (/NotFound|NoSuch|DoesNotExist/.test(name) || /NotFound|NonExistent/.test(code) || status === 404) return 'not-found';
+  if (/NotFound|NoSuch|DoesNotExist/.test(name) || /NotFound|NonExistent/.test(code) || status === 404)
+    return 'not-found';
   if (e.$fault === 'server' || (status !== undefined && status >= 500)) return 'transient';
   if (e.$fault === 'client') return 'invalid';
   return 'unknown';
@@ -107,7 +116,9 @@ export function cannotTell(what: string, error: unknown): CannotTellError {
   const attempts = e?.$metadata?.attempts;
   const kind = classify(error);
   const detail = `${e?.name ?? 'Error'}${status ? ` (${status})` : ''}${attempts && attempts > 1 ? ` after ${attempts} attempts` : ''}`;
-  return new CannotTellError(`could not ${what}: ${detail} — ${e?.message ?? String(error)}`, kind, { cause: slim(error) });
+  return new CannotTellError(`could not ${what}: ${detail} — ${e?.message ?? String(error)}`, kind, {
+    cause: slim(error),
+  });
 }
 
 /** The SDK's errors carry the whole HTTP response; reports need only what it was. */

@@ -35,7 +35,11 @@ class NotYet extends Error {}
  * @example
  *   const receipt = await eventually('the receipt for apple', () => findReceipt('apple'), { timeoutMs: 60_000 });
  */
-export async function eventually<T>(description: string, look: () => Promise<T>, options: EventuallyOptions<T>): Promise<T> {
+export async function eventually<T>(
+  description: string,
+  look: () => Promise<T>,
+  options: EventuallyOptions<T>,
+): Promise<T> {
   const until = options.until ?? ((v: T) => v !== undefined);
   const started = Date.now();
   let last: { value: T } | undefined;
@@ -47,7 +51,8 @@ export async function eventually<T>(description: string, look: () => Promise<T>,
         try {
           value = await look();
         } catch (error) {
-          if (error instanceof CannotTellError || error instanceof LabDeviationError) throw new AbortError(error);
+          if (error instanceof CannotTellError || error instanceof LabDeviationError)
+            throw new AbortError(error);
           throw error;
         }
         last = { value };
@@ -69,16 +74,26 @@ export async function eventually<T>(description: string, look: () => Promise<T>,
       },
     );
   } catch (error) {
-    const original = error instanceof AbortError ? ((error as { originalError?: unknown }).originalError ?? error) : error;
+    const original =
+      error instanceof AbortError ? ((error as { originalError?: unknown }).originalError ?? error) : error;
     if (original instanceof CannotTellError || original instanceof LabDeviationError) throw original;
     const stillNotYet = original instanceof NotYet || Boolean(options.retryOn?.(original));
     if (!stillNotYet && !(original instanceof Error && original.name === 'AbortError')) {
-      throw new CannotTellError(`while waiting for ${description}: ${(original as Error).message}`, 'unknown', { cause: original });
+      throw new CannotTellError(
+        `while waiting for ${description}: ${(original as Error).message}`,
+        'unknown',
+        { cause: original },
+      );
     }
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    const seen = last ? (options.show ?? ((v: T) => JSON.stringify(v)))(last.value) : lastError ? String(lastError) : 'nothing';
+    const seen = last
+      ? (options.show ?? ((v: T) => JSON.stringify(v)))(last.value)
+      : lastError
+        ? String(lastError)
+        : 'nothing';
     const message = `waited ${seconds}s for ${description}; last saw: ${seen}${options.reproduce ? `\n  look yourself: ${options.reproduce}` : ''}`;
-    throw options.onTimeout === 'cannot-tell' ? new CannotTellError(message, 'timeout') : new LabDeviationError(message);
+    throw options.onTimeout === 'cannot-tell'
+      ? new CannotTellError(message, 'timeout')
+      : new LabDeviationError(message);
   }
 }
-

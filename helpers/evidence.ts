@@ -9,6 +9,14 @@ import type { TestContext } from 'vitest';
  * @example
  *   await attachEvidence(annotate, 'ping', `${ping.received}/${ping.transmitted} replies`, ping);
  */
-export async function attachEvidence(annotate: TestContext['annotate'], kind: string, summary: string, value: unknown): Promise<void> {
-  await annotate(summary, `evidence:${kind}`, { body: JSON.stringify(value), contentType: 'application/json' });
+export async function attachEvidence(
+  annotate: TestContext['annotate'],
+  kind: string,
+  summary: string,
+  value: unknown,
+): Promise<void> {
+  await annotate(summary, `evidence:${kind}`, {
+    body: JSON.stringify(value),
+    contentType: 'application/json',
+  });
 }

@@ -30,7 +30,12 @@ export async function explainRoute(
   }
 }
 
-async function explainTgwHop(clients: AwsClients, tgwId: string, vpcId: string, toIp: string): Promise<string[]> {
+async function explainTgwHop(
+  clients: AwsClients,
+  tgwId: string,
+  vpcId: string,
+  toIp: string,
+): Promise<string[]> {
   const atts = await clients.ec2.send(
     new DescribeTransitGatewayAttachmentsCommand({
       Filters: [
@@ -40,10 +45,13 @@ async function explainTgwHop(clients: AwsClients, tgwId: string, vpcId: string, 
     }),
   );
   const attachment = atts.TransitGatewayAttachments?.find((a) => a.State === 'available');
-  if (!attachment) return [`${vpcId} has no available attachment on ${tgwId}: dropped at the Transit Gateway`];
+  if (!attachment)
+    return [`${vpcId} has no available attachment on ${tgwId}: dropped at the Transit Gateway`];
   const tableId = attachment.Association?.TransitGatewayRouteTableId;
   if (!tableId || attachment.Association?.State !== 'associated') {
-    return [`${attachment.TransitGatewayAttachmentId} is associated with no TGW route table: dropped at the Transit Gateway`];
+    return [
+      `${attachment.TransitGatewayAttachmentId} is associated with no TGW route table: dropped at the Transit Gateway`,
+    ];
   }
   const found = await clients.ec2.send(
     new SearchTransitGatewayRoutesCommand({
@@ -51,11 +59,19 @@ async function explainTgwHop(clients: AwsClients, tgwId: string, vpcId: string, 
       Filters: [{ Name: 'route-search.longest-prefix-match', Values: [toIp] }],
     }),
   );
-  const best = (found.Routes ?? []).sort((a, b) => prefixLength(b.DestinationCidrBlock) - prefixLength(a.DestinationCidrBlock))[0];
-  if (!best) return [`${tableId} (associated with ${attachment.TransitGatewayAttachmentId}) has no route for ${toIp}: dropped at the Transit Gateway`];
-  if (best.State === 'blackhole') return [`${tableId} blackholes ${best.DestinationCidrBlock}: dropped at the Transit Gateway`];
+  const best = (found.Routes ?? []).sort(
+    (a, b) => prefixLength(b.DestinationCidrBlock) - prefixLength(a.DestinationCidrBlock),
+  )[0];
+  if (!best)
+    return [
+      `${tableId} (associated with ${attachment.TransitGatewayAttachmentId}) has no route for ${toIp}: dropped at the Transit Gateway`,
+    ];
+  if (best.State === 'blackhole')
+    return [`${tableId} blackholes ${best.DestinationCidrBlock}: dropped at the Transit Gateway`];
   const next = best.TransitGatewayAttachments?.[0];
-  return [`${tableId} sends ${best.DestinationCidrBlock} to ${next?.TransitGatewayAttachmentId} (${next?.ResourceId})`];
+  return [
+    `${tableId} sends ${best.DestinationCidrBlock} to ${next?.TransitGatewayAttachmentId} (${next?.ResourceId})`,
+  ];
 }
 
 function targetOf(route: Route): string {

@@ -22,8 +22,13 @@ export interface PingEvidence {
 }
 
 /** Parses iputils ping output (Amazon Linux): the summary and rtt lines. */
-export function parsePing(output: string): Pick<PingEvidence, 'transmitted' | 'received' | 'lossPercent' | 'rttMs' | 'ttl'> {
-  const summary = /(\d+) packets transmitted, (\d+) (?:packets )?received(?:, \+\d+ errors)?, ([\d.]+)% packet loss/.exec(output);
+export function parsePing(
+  output: string,
+): Pick<PingEvidence, 'transmitted' | 'received' | 'lossPercent' | 'rttMs' | 'ttl'> {
+  const summary =
+    /(\d+) packets transmitted, (\d+) (?:packets )?received(?:, \+\d+ errors)?, ([\d.]+)% packet loss/.exec(
+      output,
+    );
   const rtt = /rtt min\/avg\/max\/mdev = ([\d.]+)\/([\d.]+)\/([\d.]+)\/[\d.]+ ms/.exec(output);
   const ttl = /ttl=(\d+)/.exec(output);
   return {

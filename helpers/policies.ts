@@ -26,7 +26,12 @@ function roleSession(accountId: string): EvalPrincipal {
 }
 
 function principalKeys(p: EvalPrincipal) {
-  return { 'aws:PrincipalAccount': p.accountId, 'aws:PrincipalArn': p.roleArn ?? p.arn, 'aws:PrincipalType': 'AssumedRole', 'aws:SecureTransport': true };
+  return {
+    'aws:PrincipalAccount': p.accountId,
+    'aws:PrincipalArn': p.roleArn ?? p.arn,
+    'aws:PrincipalType': 'AssumedRole',
+    'aws:SecureTransport': true,
+  };
 }
 
 /**
@@ -35,9 +40,18 @@ function principalKeys(p: EvalPrincipal) {
  * an outsider reads one of an insider's buckets and one of its own (the
  * exfiltration an endpoint policy exists to stop).
  */
-export function endpointPolicyLetsIn(policy: string, options: { insiders: string[]; bucket: string }): PolicyVerdict[] {
+export function endpointPolicyLetsIn(
+  policy: string,
+  options: { insiders: string[]; bucket: string },
+): PolicyVerdict[] {
   const allowAll = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
-  const check = (who: string, principal: EvalPrincipal, bucket: string, bucketAccount: string, shouldBe: boolean): PolicyVerdict => {
+  const check = (
+    who: string,
+    principal: EvalPrincipal,
+    bucket: string,
+    bucketAccount: string,
+    shouldBe: boolean,
+  ): PolicyVerdict => {
     const decision = evaluate({
       principal,
       action: 's3:GetObject',
@@ -55,6 +69,6 @@ export function endpointPolicyLetsIn(policy: string, options: { insiders: string
   return [
     ...options.insiders.map((a) => check(`account ${a}`, roleSession(a), options.bucket, a, true)),
     check('an outsider reading a lab bucket', roleSession(OUTSIDER), options.bucket, home, false),
-    check("an outsider reading its own bucket", roleSession(OUTSIDER), 'outside-bucket', OUTSIDER, false),
+    check('an outsider reading its own bucket', roleSession(OUTSIDER), 'outside-bucket', OUTSIDER, false),
   ];
 }

@@ -55,7 +55,16 @@ export async function deployProbe(clients: AwsClients, p: ProbePlacement): Promi
   const probe = { functionName, clients };
   try {
     // Pending → Active can take a minute or two while Hyperplane ENIs are made (aws-fidelity.md, Lambda).
-    await waitUntilFunctionActiveV2({ client: clients.lambda, maxWaitTime: 300, minDelay: 1, maxDelay: 5, ...(p.signal && { abortSignal: p.signal }) }, { FunctionName: functionName });
+    await waitUntilFunctionActiveV2(
+      {
+        client: clients.lambda,
+        maxWaitTime: 300,
+        minDelay: 1,
+        maxDelay: 5,
+        ...(p.signal && { abortSignal: p.signal }),
+      },
+      { FunctionName: functionName },
+    );
   } catch (error) {
     throw cannotTell(`wait for probe ${functionName} to become Active`, error);
   }
@@ -69,7 +78,11 @@ export interface ProbeRun {
   functionName: string;
 }
 
-export async function invokeProbe(probe: DeployedProbe, attempts: Attempt[], timeoutMs: number): Promise<ProbeRun> {
+export async function invokeProbe(
+  probe: DeployedProbe,
+  attempts: Attempt[],
+  timeoutMs: number,
+): Promise<ProbeRun> {
   const out = await reading(`invoke probe ${probe.functionName}`, () =>
     probe.clients.lambda.send(
       new InvokeCommand({
@@ -82,7 +95,9 @@ export async function invokeProbe(probe: DeployedProbe, attempts: Attempt[], tim
   const logTail = out.LogResult ? Buffer.from(out.LogResult, 'base64').toString('utf8') : '';
   const payload = out.Payload ? Buffer.from(out.Payload).toString('utf8') : '';
   if (out.FunctionError) {
-    throw new CannotTellError(`probe ${probe.functionName} failed (${out.FunctionError}): ${payload.slice(0, 500)}\n${logTail.slice(-1000)}`);
+    throw new CannotTellError(
+      `probe ${probe.functionName} failed (${out.FunctionError}): ${payload.slice(0, 500)}\n${logTail.slice(-1000)}`,
+    );
   }
   return { report: JSON.parse(payload) as ProbeReport, logTail, functionName: probe.functionName };
 }
@@ -92,6 +107,7 @@ export async function deleteProbe(probe: DeployedProbe): Promise<void> {
   try {
     await probe.clients.lambda.send(new DeleteFunctionCommand({ FunctionName: probe.functionName }));
   } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) throw cannotTell(`delete probe ${probe.functionName}`, error);
+    if (!(error instanceof ResourceNotFoundException))
+      throw cannotTell(`delete probe ${probe.functionName}`, error);
   }
 }

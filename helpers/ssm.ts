@@ -31,12 +31,21 @@ export interface ShellResult {
 const ANSWERED = new Set(['Success', 'Failed']);
 /** Statuses that end it without one: the agent never ran the script, or it was stopped. */
 const NO_ANSWER = new Set(['Cancelled', 'TimedOut', 'Cancelling']);
-const NO_ANSWER_DETAILS = new Set(['Undeliverable', 'Terminated', 'DeliveryTimedOut', 'ExecutionTimedOut', 'InvalidPlatform', 'AccessDenied']);
+const NO_ANSWER_DETAILS = new Set([
+  'Undeliverable',
+  'Terminated',
+  'DeliveryTimedOut',
+  'ExecutionTimedOut',
+  'InvalidPlatform',
+  'AccessDenied',
+]);
 
 /** The agent's ping status, or undefined when SSM does not manage the instance at all. */
 export async function findAgentStatus(clients: AwsClients, instanceId: string): Promise<string | undefined> {
   const out = await reading(`read the SSM agent status of ${instanceId}`, () =>
-    clients.ssm.send(new DescribeInstanceInformationCommand({ Filters: [{ Key: 'InstanceIds', Values: [instanceId] }] })),
+    clients.ssm.send(
+      new DescribeInstanceInformationCommand({ Filters: [{ Key: 'InstanceIds', Values: [instanceId] }] }),
+    ),
   );
   return out.InstanceInformationList?.find((i) => i.InstanceId === instanceId)?.PingStatus;
 }
@@ -78,7 +87,9 @@ export async function runShell(
     `command ${commandId} to finish on ${instanceId}`,
     async (): Promise<GetCommandInvocationCommandOutput> => {
       try {
-        return await clients.ssm.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId }));
+        return await clients.ssm.send(
+          new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId }),
+        );
       } catch (error) {
         if ((error as Error).name === 'InvocationDoesNotExist') throw error;
         throw cannotTell(`read command ${commandId} on ${instanceId}`, error);
@@ -86,7 +97,10 @@ export async function runShell(
     },
     {
       timeoutMs: options.timeoutMs,
-      until: (inv) => ANSWERED.has(inv.Status ?? '') || NO_ANSWER.has(inv.Status ?? '') || NO_ANSWER_DETAILS.has(inv.StatusDetails ?? ''),
+      until: (inv) =>
+        ANSWERED.has(inv.Status ?? '') ||
+        NO_ANSWER.has(inv.Status ?? '') ||
+        NO_ANSWER_DETAILS.has(inv.StatusDetails ?? ''),
       retryOn: (error) => (error as Error).name === 'InvocationDoesNotExist',
       minIntervalMs: 200,
       maxIntervalMs: 2_000,

@@ -31,7 +31,12 @@ export async function sweepProbes(clients: AwsClients, options: SweepOptions = {
       const { Tags } = await clients.lambda.send(new ListTagsCommand({ Resource: fn.FunctionArn }));
       const run = Tags?.[RUN_TAG];
       if (!run || (options.runId && run !== options.runId)) continue;
-      if (options.olderThanMs && fn.LastModified && Date.now() - Date.parse(fn.LastModified) < options.olderThanMs) continue;
+      if (
+        options.olderThanMs &&
+        fn.LastModified &&
+        Date.now() - Date.parse(fn.LastModified) < options.olderThanMs
+      )
+        continue;
       await clients.lambda.send(new DeleteFunctionCommand({ FunctionName: fn.FunctionName }));
       swept.push({ kind: 'lambda-function', id: fn.FunctionName, runId: run });
     }
@@ -44,21 +49,43 @@ export async function sweepProbes(clients: AwsClients, options: SweepOptions = {
  * Removes the run-scoped objects the probe wrote under `meshcheck/<run>/`,
  * every version of them (the lab's buckets are versioned).
  */
-export async function sweepObjects(clients: AwsClients, bucket: string, options: SweepOptions = {}): Promise<Swept[]> {
+export async function sweepObjects(
+  clients: AwsClients,
+  bucket: string,
+  options: SweepOptions = {},
+): Promise<Swept[]> {
   const prefix = options.runId ? `meshcheck/${options.runId}/` : 'meshcheck/';
   const swept: Swept[] = [];
   let keyMarker: string | undefined;
   let versionMarker: string | undefined;
   do {
     const page = await clients.s3.send(
-      new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix, ...(keyMarker && { KeyMarker: keyMarker }), ...(versionMarker && { VersionIdMarker: versionMarker }) }),
+      new ListObjectVersionsCommand({
+        Bucket: bucket,
+        Prefix: prefix,
+        ...(keyMarker && { KeyMarker: keyMarker }),
+        ...(versionMarker && { VersionIdMarker: versionMarker }),
+      }),
     );
     const versions = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].filter(
-      (v) => !options.olderThanMs || !v.LastModified || Date.now() - v.LastModified.getTime() >= options.olderThanMs,
+      (v) =>
+        !options.olderThanMs ||
+        !v.LastModified ||
+        Date.now() - v.LastModified.getTime() >= options.olderThanMs,
     );
     if (versions.length) {
-      await clients.s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: versions.map((v) => ({ Key: v.Key!, VersionId: v.VersionId })), Quiet: true } }));
-      for (const v of versions) swept.push({ kind: 's3-object', id: `s3://${bucket}/${v.Key}#${v.VersionId}`, runId: v.Key!.split('/')[1] ?? '' });
+      await clients.s3.send(
+        new DeleteObjectsCommand({
+          Bucket: bucket,
+          Delete: { Objects: versions.map((v) => ({ Key: v.Key!, VersionId: v.VersionId })), Quiet: true },
+        }),
+      );
+      for (const v of versions)
+        swept.push({
+          kind: 's3-object',
+          id: `s3://${bucket}/${v.Key}#${v.VersionId}`,
+          runId: v.Key!.split('/')[1] ?? '',
+        });
     }
     keyMarker = page.NextKeyMarker;
     versionMarker = page.NextVersionIdMarker;

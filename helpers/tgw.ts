@@ -10,13 +10,18 @@ import type { AwsClients } from './clients.ts';
 import { LabDeviationError, reading } from './errors.ts';
 
 export async function getTransitGateway({ ec2 }: AwsClients, id: string): Promise<TransitGateway> {
-  const out = await reading(`describe Transit Gateway ${id}`, () => ec2.send(new DescribeTransitGatewaysCommand({ TransitGatewayIds: [id] })));
+  const out = await reading(`describe Transit Gateway ${id}`, () =>
+    ec2.send(new DescribeTransitGatewaysCommand({ TransitGatewayIds: [id] })),
+  );
   const tgw = out.TransitGateways?.[0];
   if (!tgw) throw new LabDeviationError(`Transit Gateway ${id} no longer exists`);
   return tgw;
 }
 
-export async function getTgwVpcAttachment({ ec2 }: AwsClients, id: string): Promise<TransitGatewayVpcAttachment> {
+export async function getTgwVpcAttachment(
+  { ec2 }: AwsClients,
+  id: string,
+): Promise<TransitGatewayVpcAttachment> {
   const out = await reading(`describe TGW attachment ${id}`, () =>
     ec2.send(new DescribeTransitGatewayVpcAttachmentsCommand({ TransitGatewayAttachmentIds: [id] })),
   );
@@ -26,11 +31,19 @@ export async function getTgwVpcAttachment({ ec2 }: AwsClients, id: string): Prom
 }
 
 /** Attachment ids associated with a TGW route table. */
-export async function listTgwAssociations({ ec2 }: AwsClients, routeTableId: string): Promise<{ attachmentId: string; state: string }[]> {
+export async function listTgwAssociations(
+  { ec2 }: AwsClients,
+  routeTableId: string,
+): Promise<{ attachmentId: string; state: string }[]> {
   const out = await reading(`list associations of ${routeTableId}`, () =>
-    ec2.send(new GetTransitGatewayRouteTableAssociationsCommand({ TransitGatewayRouteTableId: routeTableId })),
+    ec2.send(
+      new GetTransitGatewayRouteTableAssociationsCommand({ TransitGatewayRouteTableId: routeTableId }),
+    ),
   );
-  return (out.Associations ?? []).map((a) => ({ attachmentId: a.TransitGatewayAttachmentId ?? '', state: a.State ?? '' }));
+  return (out.Associations ?? []).map((a) => ({
+    attachmentId: a.TransitGatewayAttachmentId ?? '',
+    state: a.State ?? '',
+  }));
 }
 
 export interface TgwRoute {
@@ -58,7 +71,10 @@ export async function listTgwRoutes({ ec2 }: AwsClients, routeTableId: string): 
   );
   return (out.Routes ?? []).map((r) => ({
     cidr: r.DestinationCidrBlock ?? '',
-    attachment: r.State === 'blackhole' ? 'blackhole' : (r.TransitGatewayAttachments?.[0]?.TransitGatewayAttachmentId ?? 'blackhole'),
+    attachment:
+      r.State === 'blackhole'
+        ? 'blackhole'
+        : (r.TransitGatewayAttachments?.[0]?.TransitGatewayAttachmentId ?? 'blackhole'),
     type: r.Type ?? '',
     state: r.State ?? '',
   }));

@@ -22,21 +22,27 @@ import { LabDeviationError, reading } from './errors.ts';
  * an unreadable answer is the suite's problem (CannotTellError).
  */
 export async function getVpc({ ec2 }: AwsClients, vpcId: string): Promise<Vpc> {
-  const out = await reading(`describe VPC ${vpcId}`, () => ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] })));
+  const out = await reading(`describe VPC ${vpcId}`, () =>
+    ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] })),
+  );
   const vpc = out.Vpcs?.[0];
   if (!vpc) throw new LabDeviationError(`VPC ${vpcId} no longer exists`);
   return vpc;
 }
 
 export async function getSubnet({ ec2 }: AwsClients, subnetId: string): Promise<Subnet> {
-  const out = await reading(`describe subnet ${subnetId}`, () => ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'subnet-id', Values: [subnetId] }] })));
+  const out = await reading(`describe subnet ${subnetId}`, () =>
+    ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'subnet-id', Values: [subnetId] }] })),
+  );
   const subnet = out.Subnets?.[0];
   if (!subnet) throw new LabDeviationError(`subnet ${subnetId} no longer exists`);
   return subnet;
 }
 
 export async function getInstance({ ec2 }: AwsClients, instanceId: string): Promise<Instance> {
-  const out = await reading(`describe instance ${instanceId}`, () => ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: [instanceId] }] })));
+  const out = await reading(`describe instance ${instanceId}`, () =>
+    ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: [instanceId] }] })),
+  );
   const instance = out.Reservations?.flatMap((r) => r.Instances ?? [])[0];
   if (!instance) throw new LabDeviationError(`instance ${instanceId} no longer exists`);
   return instance;
@@ -46,25 +52,42 @@ export async function getInstance({ ec2 }: AwsClients, instanceId: string): Prom
 export async function listAddressesInUse({ ec2 }: AwsClients, subnetId: string): Promise<string[]> {
   return reading(`list network interfaces in ${subnetId}`, async () => {
     const ips: string[] = [];
-    for await (const page of paginateDescribeNetworkInterfaces({ client: ec2 }, { Filters: [{ Name: 'subnet-id', Values: [subnetId] }] })) {
-      for (const eni of page.NetworkInterfaces ?? []) for (const a of eni.PrivateIpAddresses ?? []) if (a.PrivateIpAddress) ips.push(a.PrivateIpAddress);
+    for await (const page of paginateDescribeNetworkInterfaces(
+      { client: ec2 },
+      { Filters: [{ Name: 'subnet-id', Values: [subnetId] }] },
+    )) {
+      for (const eni of page.NetworkInterfaces ?? [])
+        for (const a of eni.PrivateIpAddresses ?? []) if (a.PrivateIpAddress) ips.push(a.PrivateIpAddress);
     }
     return ips;
   });
 }
 
-
 /**
  * The route table a subnet uses: its explicit association, else its VPC's
  * main table (docs.aws.amazon.com/vpc/latest/userguide/RouteTables.html#subnet-route-tables).
  */
-export async function getRouteTableFor({ ec2 }: AwsClients, subnet: { subnetId: string; vpcId: string }): Promise<RouteTable> {
+export async function getRouteTableFor(
+  { ec2 }: AwsClients,
+  subnet: { subnetId: string; vpcId: string },
+): Promise<RouteTable> {
   const explicit = await reading(`find the route table of ${subnet.subnetId}`, () =>
-    ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'association.subnet-id', Values: [subnet.subnetId] }] })),
+    ec2.send(
+      new DescribeRouteTablesCommand({
+        Filters: [{ Name: 'association.subnet-id', Values: [subnet.subnetId] }],
+      }),
+    ),
   );
   if (explicit.RouteTables?.[0]) return explicit.RouteTables[0];
   const main = await reading(`find the main route table of ${subnet.vpcId}`, () =>
-    ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [subnet.vpcId] }, { Name: 'association.main', Values: ['true'] }] })),
+    ec2.send(
+      new DescribeRouteTablesCommand({
+        Filters: [
+          { Name: 'vpc-id', Values: [subnet.vpcId] },
+          { Name: 'association.main', Values: ['true'] },
+        ],
+      }),
+    ),
   );
   const table = main.RouteTables?.[0];
   if (!table) throw new LabDeviationError(`subnet ${subnet.subnetId} has no route table`);
@@ -73,13 +96,19 @@ export async function getRouteTableFor({ ec2 }: AwsClients, subnet: { subnetId: 
 
 export async function listSecurityGroups({ ec2 }: AwsClients, groupIds: string[]): Promise<SecurityGroup[]> {
   if (!groupIds.length) return [];
-  const out = await reading(`describe security groups ${groupIds.join(', ')}`, () => ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: groupIds })));
+  const out = await reading(`describe security groups ${groupIds.join(', ')}`, () =>
+    ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: groupIds })),
+  );
   return out.SecurityGroups ?? [];
 }
 
 export async function getPeeringConnection({ ec2 }: AwsClients, id: string): Promise<VpcPeeringConnection> {
   const out = await reading(`describe peering ${id}`, () =>
-    ec2.send(new DescribeVpcPeeringConnectionsCommand({ Filters: [{ Name: 'vpc-peering-connection-id', Values: [id] }] })),
+    ec2.send(
+      new DescribeVpcPeeringConnectionsCommand({
+        Filters: [{ Name: 'vpc-peering-connection-id', Values: [id] }],
+      }),
+    ),
   );
   const pcx = out.VpcPeeringConnections?.[0];
   if (!pcx) throw new LabDeviationError(`VPC peering connection ${id} no longer exists`);

@@ -1,12 +1,18 @@
 import { afterAll, beforeAll, describe, inject, test } from 'vitest';
-import type { Attempt, AttemptResult } from '../probes/s3-reach/attempts.ts';
-import { attachEvidence } from '../helpers/evidence.ts';
 import { findEndpoint, listNetworkInterfaces, listVpcEndpoints, serviceName } from '../helpers/endpoints.ts';
-import { endpointPolicyLetsIn } from '../helpers/policies.ts';
-import { type DeployedProbe, deleteProbe, deployProbe, invokeProbe, type ProbeRun } from '../helpers/probe.ts';
+import { attachEvidence } from '../helpers/evidence.ts';
 import { cidrContains } from '../helpers/path.ts';
+import { endpointPolicyLetsIn } from '../helpers/policies.ts';
+import {
+  type DeployedProbe,
+  deleteProbe,
+  deployProbe,
+  invokeProbe,
+  type ProbeRun,
+} from '../helpers/probe.ts';
 import { Lab } from '../helpers/targets/lab.ts';
 import { getRouteTableFor, getSubnet, getVpc, listSecurityGroups } from '../helpers/vpc.ts';
+import type { Attempt, AttemptResult } from '../probes/s3-reach/attempts.ts';
 import { eachRow } from './setup/rows.ts';
 
 const lab = new Lab(inject('targets'));
@@ -18,84 +24,201 @@ const vpcTarget = (name: string) => lab.network.vpcs.find((v) => v.name === name
 const gatewayRows = endpointVpcs.flatMap((e) => e.gateway.map((service) => ({ vpc: e.vpc, service })));
 const interfaceRows = endpointVpcs.flatMap((e) => e.interface.map((service) => ({ vpc: e.vpc, service })));
 const sgRows = endpointVpcs.filter((e) => e.interface.length);
-const policyRows = endpointVpcs.filter((e) => e.s3PolicyAccounts).map((e) => ({ ...e, accounts: e.s3PolicyAccounts!.join(', ') }));
+const policyRows = endpointVpcs
+  .filter((e) => e.s3PolicyAccounts)
+  .map((e) => ({ ...e, accounts: e.s3PolicyAccounts!.join(', ') }));
 
 describe.concurrent('E · Gateway endpoints carry S3 and DynamoDB privately', { tags: ['config'] }, () => {
-  eachRow(gatewayRows, 'no gateway endpoints in targets')('E1 $vpc has a $service gateway endpoint routed from every private subnet', async (row, { expect, annotate }) => {
-    const vpc = vpcTarget(row.vpc);
-    const clients = lab.clients(vpc.account);
-    const endpoint = findEndpoint(await listVpcEndpoints(clients, ids.vpc[row.vpc]!), serviceName(region, row.service), 'Gateway');
-    const tables = await Promise.all(vpc.subnets.map(async (s) => ({ subnet: s.name, table: await getRouteTableFor(clients, lab.subnetIds(s.name)) })));
-    const routed = tables.map(({ subnet, table }) => ({
-      subnet,
-      routeTableId: table.RouteTableId,
-      route: (table.Routes ?? []).find((r) => endpoint && r.GatewayId === endpoint.VpcEndpointId && r.DestinationPrefixListId),
-    }));
-    await attachEvidence(annotate, 'config', endpoint ? `${endpoint.VpcEndpointId} ${endpoint.State}` : 'no endpoint', {
-      endpointId: endpoint?.VpcEndpointId,
-      state: endpoint?.State,
-      routeTableIds: endpoint?.RouteTableIds,
-      routes: routed.map((r) => ({ subnet: r.subnet, routeTableId: r.routeTableId, prefixList: r.route?.DestinationPrefixListId ?? null, state: r.route?.State ?? null })),
-    });
-    expect(endpoint, `${row.vpc} must have a ${row.service} gateway endpoint`).toBeDefined();
-    expect(endpoint!.State?.toLowerCase(), `${endpoint!.VpcEndpointId} state`).toBe('available');
-    const missing = routed.filter((r) => r.route?.State !== 'active').map((r) => `${r.subnet} (${r.routeTableId})`);
-    expect(missing, `subnets of ${row.vpc} whose route table has no active route to ${endpoint!.VpcEndpointId}`).toEqual([]);
-  });
+  eachRow(gatewayRows, 'no gateway endpoints in targets')(
+    'E1 $vpc has a $service gateway endpoint routed from every private subnet',
+    async (row, { expect, annotate }) => {
+      const vpc = vpcTarget(row.vpc);
+      const clients = lab.clients(vpc.account);
+      const endpoint = findEndpoint(
+        await listVpcEndpoints(clients, ids.vpc[row.vpc]!),
+        serviceName(region, row.service),
+        'Gateway',
+      );
+      const tables = await Promise.all(
+        vpc.subnets.map(async (s) => ({
+          subnet: s.name,
+          table: await getRouteTableFor(clients, lab.subnetIds(s.name)),
+        })),
+      );
+      const routed = tables.map(({ subnet, table }) => ({
+        subnet,
+        routeTableId: table.RouteTableId,
+        route: (table.Routes ?? []).find(
+          (r) => endpoint && r.GatewayId === endpoint.VpcEndpointId && r.DestinationPrefixListId,
+        ),
+      }));
+      await attachEvidence(
+        annotate,
+        'config',
+        endpoint ? `${endpoint.VpcEndpointId} ${endpoint.State}` : 'no endpoint',
+        {
+          endpointId: endpoint?.VpcEndpointId,
+          state: endpoint?.State,
+          routeTableIds: endpoint?.RouteTableIds,
+          routes: routed.map((r) => ({
+            subnet: r.subnet,
+            routeTableId: r.routeTableId,
+            prefixList: r.route?.DestinationPrefixListId ?? null,
+            state: r.route?.State ?? null,
+          })),
+        },
+      );
+      expect(endpoint, `${row.vpc} must have a ${row.service} gateway endpoint`).toBeDefined();
+      expect(endpoint!.State?.toLowerCase(), `${endpoint!.VpcEndpointId} state`).toBe('available');
+      const missing = routed
+        .filter((r) => r.route?.State !== 'active')
+        .map((r) => `${r.subnet} (${r.routeTableId})`);
+      expect(
+        missing,
+        `subnets of ${row.vpc} whose route table has no active route to ${endpoint!.VpcEndpointId}`,
+      ).toEqual([]);
+    },
+  );
 });
 
-describe.concurrent('E · Interface endpoints answer privately, from inside the VPC only', { tags: ['config'] }, () => {
-  eachRow(interfaceRows, 'no interface endpoints in targets')('E2 $vpc has a $service interface endpoint with private DNS', async (row, { expect, annotate }) => {
-    const endpoint = findEndpoint(await listVpcEndpoints(lab.clients(vpcTarget(row.vpc).account), ids.vpc[row.vpc]!), serviceName(region, row.service), 'Interface');
-    await attachEvidence(annotate, 'config', endpoint ? `${endpoint.VpcEndpointId} ${endpoint.State}, private DNS ${endpoint.PrivateDnsEnabled ? 'on' : 'off'}` : 'no endpoint', endpoint ?? null);
-    expect(endpoint, `${row.vpc} must have a ${row.service} interface endpoint`).toBeDefined();
-    expect(endpoint!.State?.toLowerCase(), `${endpoint!.VpcEndpointId} state`).toBe('available');
-    expect(endpoint!.PrivateDnsEnabled, `${endpoint!.VpcEndpointId} private DNS`).toBe(true);
-  });
+describe.concurrent('E · Interface endpoints answer privately, from inside the VPC only', {
+  tags: ['config'],
+}, () => {
+  eachRow(interfaceRows, 'no interface endpoints in targets')(
+    'E2 $vpc has a $service interface endpoint with private DNS',
+    async (row, { expect, annotate }) => {
+      const endpoint = findEndpoint(
+        await listVpcEndpoints(lab.clients(vpcTarget(row.vpc).account), ids.vpc[row.vpc]!),
+        serviceName(region, row.service),
+        'Interface',
+      );
+      await attachEvidence(
+        annotate,
+        'config',
+        endpoint
+          ? `${endpoint.VpcEndpointId} ${endpoint.State}, private DNS ${endpoint.PrivateDnsEnabled ? 'on' : 'off'}`
+          : 'no endpoint',
+        endpoint ?? null,
+      );
+      expect(endpoint, `${row.vpc} must have a ${row.service} interface endpoint`).toBeDefined();
+      expect(endpoint!.State?.toLowerCase(), `${endpoint!.VpcEndpointId} state`).toBe('available');
+      expect(endpoint!.PrivateDnsEnabled, `${endpoint!.VpcEndpointId} private DNS`).toBe(true);
+    },
+  );
 
-  eachRow(interfaceRows, 'no interface endpoints in targets')('E3 $vpc $service endpoint ENIs are in use with addresses inside their subnets', async (row, { expect, annotate }) => {
-    const clients = lab.clients(vpcTarget(row.vpc).account);
-    const endpoint = findEndpoint(await listVpcEndpoints(clients, ids.vpc[row.vpc]!), serviceName(region, row.service), 'Interface');
-    expect(endpoint, `${row.vpc} must have a ${row.service} interface endpoint`).toBeDefined();
-    const enis = await listNetworkInterfaces(clients, endpoint!.NetworkInterfaceIds ?? []);
-    const seen = await Promise.all(
-      enis.map(async (eni) => {
-        const subnet = await getSubnet(clients, eni.SubnetId!);
-        return { eni: eni.NetworkInterfaceId, status: eni.Status, ip: eni.PrivateIpAddress, subnet: subnet.SubnetId, cidr: subnet.CidrBlock, inside: cidrContains(subnet.CidrBlock!, eni.PrivateIpAddress!) };
-      }),
-    );
-    await attachEvidence(annotate, 'config', seen.map((e) => `${e.ip} in ${e.cidr}`).join(', ') || 'no ENIs', seen);
-    expect(seen.length, `${endpoint!.VpcEndpointId} has one ENI per subnet`).toBe(endpoint!.SubnetIds?.length ?? 0);
-    expect(seen.filter((e) => e.status !== 'in-use' || !e.inside), 'ENIs not in use, or outside their subnet').toEqual([]);
-  });
+  eachRow(interfaceRows, 'no interface endpoints in targets')(
+    'E3 $vpc $service endpoint ENIs are in use with addresses inside their subnets',
+    async (row, { expect, annotate }) => {
+      const clients = lab.clients(vpcTarget(row.vpc).account);
+      const endpoint = findEndpoint(
+        await listVpcEndpoints(clients, ids.vpc[row.vpc]!),
+        serviceName(region, row.service),
+        'Interface',
+      );
+      expect(endpoint, `${row.vpc} must have a ${row.service} interface endpoint`).toBeDefined();
+      const enis = await listNetworkInterfaces(clients, endpoint!.NetworkInterfaceIds ?? []);
+      const seen = await Promise.all(
+        enis.map(async (eni) => {
+          const subnet = await getSubnet(clients, eni.SubnetId!);
+          return {
+            eni: eni.NetworkInterfaceId,
+            status: eni.Status,
+            ip: eni.PrivateIpAddress,
+            subnet: subnet.SubnetId,
+            cidr: subnet.CidrBlock,
+            inside: cidrContains(subnet.CidrBlock!, eni.PrivateIpAddress!),
+          };
+        }),
+      );
+      await attachEvidence(
+        annotate,
+        'config',
+        seen.map((e) => `${e.ip} in ${e.cidr}`).join(', ') || 'no ENIs',
+        seen,
+      );
+      expect(seen.length, `${endpoint!.VpcEndpointId} has one ENI per subnet`).toBe(
+        endpoint!.SubnetIds?.length ?? 0,
+      );
+      expect(
+        seen.filter((e) => e.status !== 'in-use' || !e.inside),
+        'ENIs not in use, or outside their subnet',
+      ).toEqual([]);
+    },
+  );
 
-  eachRow(sgRows, 'no interface endpoints in targets')('E4 interface endpoints of $vpc admit HTTPS from the VPC only', async (row, { expect, annotate }) => {
-    const vpc = vpcTarget(row.vpc);
-    const clients = lab.clients(vpc.account);
-    const endpoints = (await listVpcEndpoints(clients, ids.vpc[row.vpc]!)).filter((e) => e.VpcEndpointType === 'Interface');
-    const groups = await listSecurityGroups(clients, [...new Set(endpoints.flatMap((e) => (e.Groups ?? []).map((g) => g.GroupId!)))]);
-    const cidr = (await getVpc(clients, ids.vpc[row.vpc]!)).CidrBlock!;
-    const admitted = groups.flatMap((g) =>
-      (g.IpPermissions ?? []).flatMap((p) => [
-        ...(p.IpRanges ?? []).map((r) => ({ group: g.GroupId, protocol: p.IpProtocol, from: p.FromPort, to: p.ToPort, source: r.CidrIp! })),
-        ...(p.UserIdGroupPairs ?? []).map((r) => ({ group: g.GroupId, protocol: p.IpProtocol, from: p.FromPort, to: p.ToPort, source: r.GroupId! })),
-      ]),
-    );
-    await attachEvidence(annotate, 'config', `${admitted.length} ingress rules on ${groups.length} groups`, admitted);
-    const stray = admitted.filter((a) => !(a.protocol === 'tcp' && a.from === 443 && a.to === 443 && a.source === cidr));
-    expect(stray, `only tcp/443 from ${cidr} may reach the endpoints of ${row.vpc}`).toEqual([]);
-    expect(admitted.length, `something must admit HTTPS from ${cidr}`).toBeGreaterThan(0);
-  });
+  eachRow(sgRows, 'no interface endpoints in targets')(
+    'E4 interface endpoints of $vpc admit HTTPS from the VPC only',
+    async (row, { expect, annotate }) => {
+      const vpc = vpcTarget(row.vpc);
+      const clients = lab.clients(vpc.account);
+      const endpoints = (await listVpcEndpoints(clients, ids.vpc[row.vpc]!)).filter(
+        (e) => e.VpcEndpointType === 'Interface',
+      );
+      const groups = await listSecurityGroups(clients, [
+        ...new Set(endpoints.flatMap((e) => (e.Groups ?? []).map((g) => g.GroupId!))),
+      ]);
+      const cidr = (await getVpc(clients, ids.vpc[row.vpc]!)).CidrBlock!;
+      const admitted = groups.flatMap((g) =>
+        (g.IpPermissions ?? []).flatMap((p) => [
+          ...(p.IpRanges ?? []).map((r) => ({
+            group: g.GroupId,
+            protocol: p.IpProtocol,
+            from: p.FromPort,
+            to: p.ToPort,
+            source: r.CidrIp!,
+          })),
+          ...(p.UserIdGroupPairs ?? []).map((r) => ({
+            group: g.GroupId,
+            protocol: p.IpProtocol,
+            from: p.FromPort,
+            to: p.ToPort,
+            source: r.GroupId!,
+          })),
+        ]),
+      );
+      await attachEvidence(
+        annotate,
+        'config',
+        `${admitted.length} ingress rules on ${groups.length} groups`,
+        admitted,
+      );
+      const stray = admitted.filter(
+        (a) => !(a.protocol === 'tcp' && a.from === 443 && a.to === 443 && a.source === cidr),
+      );
+      expect(stray, `only tcp/443 from ${cidr} may reach the endpoints of ${row.vpc}`).toEqual([]);
+      expect(admitted.length, `something must admit HTTPS from ${cidr}`).toBeGreaterThan(0);
+    },
+  );
 
-  eachRow(policyRows, 'no S3 endpoint policy expectations in targets')('E5 the S3 endpoint policy of $vpc lets in principals of $accounts only', async (row, { expect, annotate }) => {
-    const vpc = vpcTarget(row.vpc);
-    const endpoint = findEndpoint(await listVpcEndpoints(lab.clients(vpc.account), ids.vpc[row.vpc]!), serviceName(region, 's3'), 'Gateway');
-    expect(endpoint, `${row.vpc} must have an S3 gateway endpoint`).toBeDefined();
-    const insiders = row.s3PolicyAccounts!.map((a) => lab.accountId(a));
-    const verdicts = endpointPolicyLetsIn(endpoint!.PolicyDocument ?? '', { insiders, bucket: probe?.bucket ?? 'any-bucket' });
-    await attachEvidence(annotate, 'config', verdicts.map((v) => `${v.who}: ${v.allowed ? 'in' : 'out'}`).join('; '), { policy: endpoint!.PolicyDocument, verdicts });
-    expect(verdicts.filter((v) => v.allowed !== v.shouldBe).map((v) => `${v.who} ${v.allowed ? 'is let in' : 'is kept out'}`), 'evaluated endpoint policy').toEqual([]);
-  });
+  eachRow(policyRows, 'no S3 endpoint policy expectations in targets')(
+    'E5 the S3 endpoint policy of $vpc lets in principals of $accounts only',
+    async (row, { expect, annotate }) => {
+      const vpc = vpcTarget(row.vpc);
+      const endpoint = findEndpoint(
+        await listVpcEndpoints(lab.clients(vpc.account), ids.vpc[row.vpc]!),
+        serviceName(region, 's3'),
+        'Gateway',
+      );
+      expect(endpoint, `${row.vpc} must have an S3 gateway endpoint`).toBeDefined();
+      const insiders = row.s3PolicyAccounts!.map((a) => lab.accountId(a));
+      const verdicts = endpointPolicyLetsIn(endpoint!.PolicyDocument ?? '', {
+        insiders,
+        bucket: probe?.bucket ?? 'any-bucket',
+      });
+      await attachEvidence(
+        annotate,
+        'config',
+        verdicts.map((v) => `${v.who}: ${v.allowed ? 'in' : 'out'}`).join('; '),
+        { policy: endpoint!.PolicyDocument, verdicts },
+      );
+      expect(
+        verdicts
+          .filter((v) => v.allowed !== v.shouldBe)
+          .map((v) => `${v.who} ${v.allowed ? 'is let in' : 'is kept out'}`),
+        'evaluated endpoint policy',
+      ).toEqual([]);
+    },
+  );
 });
 
 /** One probe per placement, deployed and invoked once; the tests read its report. */
@@ -108,11 +231,20 @@ function attemptsFor(placement: NonNullable<typeof probe>['placements'][number])
   const services = endpointVpcs.find((e) => e.vpc === placement.vpc)?.interface ?? [];
   return [
     { name: 's3 list', kind: 's3', operation: 'ListObjectsV2', bucket: probe!.bucket },
-    { name: 's3 put', kind: 's3', operation: 'PutObject', bucket: probe!.bucket, key, body: `meshcheck ${lab.targets.runId}` },
+    {
+      name: 's3 put',
+      kind: 's3',
+      operation: 'PutObject',
+      bucket: probe!.bucket,
+      key,
+      body: `meshcheck ${lab.targets.runId}`,
+    },
     { name: 's3 get', kind: 's3', operation: 'GetObject', bucket: probe!.bucket, key },
     { name: 's3 delete', kind: 's3', operation: 'DeleteObject', bucket: probe!.bucket, key },
     { name: 'internet', kind: 'internet', host: probe!.internetHost },
-    ...services.map((s): Attempt => ({ name: `dns ${s}`, kind: 'dns', hostname: `${s}.${region}.amazonaws.com` })),
+    ...services.map(
+      (s): Attempt => ({ name: `dns ${s}`, kind: 'dns', hostname: `${s}.${region}.amazonaws.com` }),
+    ),
   ];
 }
 
@@ -142,41 +274,77 @@ afterAll(async () => {
   await Promise.allSettled(deployed.map(deleteProbe));
 });
 
-const placements = (probe?.placements ?? []).map((p) => ({ ...p, s3: p.expect.s3, internet: p.expect.internet }));
-const pick = (run: ProbeRun, prefix: string): AttemptResult[] => run.report.results.filter((r) => r.name.startsWith(prefix));
+const placements = (probe?.placements ?? []).map((p) => ({
+  ...p,
+  s3: p.expect.s3,
+  internet: p.expect.internet,
+}));
+const pick = (run: ProbeRun, prefix: string): AttemptResult[] =>
+  run.report.results.filter((r) => r.name.startsWith(prefix));
 
-async function probeEvidence(annotate: Parameters<typeof attachEvidence>[0], run: ProbeRun, results: AttemptResult[]): Promise<void> {
-  await attachEvidence(annotate, 'probe', results.map((r) => `${r.name}: ${r.outcome} in ${r.latencyMs} ms`).join('; '), {
-    function: run.functionName,
-    attempts: results,
-    logTail: run.logTail,
-  });
+async function probeEvidence(
+  annotate: Parameters<typeof attachEvidence>[0],
+  run: ProbeRun,
+  results: AttemptResult[],
+): Promise<void> {
+  await attachEvidence(
+    annotate,
+    'probe',
+    results.map((r) => `${r.name}: ${r.outcome} in ${r.latencyMs} ms`).join('; '),
+    {
+      function: run.functionName,
+      attempts: results,
+      logTail: run.logTail,
+    },
+  );
 }
 
-describe.concurrent('E · The probe reaches S3 only through the endpoint, and never the internet', { tags: ['live', 'creates'] }, () => {
-  eachRow(placements, 'no probe in targets')('E6 probe in $name: S3 list, put, get and delete answer $s3', async (p, { expect, annotate }) => {
-    const run = await runs.get(p.name)!;
-    const s3 = pick(run, 's3 ');
-    await probeEvidence(annotate, run, s3);
-    const wrong = s3.filter((r) => r.outcome !== p.expect.s3).map((r) => `${r.name}: ${r.outcome}${r.errorCode ? ` (${r.errorCode})` : ''}`);
-    expect(wrong, `from ${p.vpc} every S3 call must be ${p.expect.s3}`).toEqual([]);
-    if (p.expect.s3 === 'ok') expect(s3.find((r) => r.name === 's3 get')?.detail, 'the object read back').toBe(`meshcheck ${lab.targets.runId}`);
-  });
+describe.concurrent('E · The probe reaches S3 only through the endpoint, and never the internet', {
+  tags: ['live', 'creates'],
+}, () => {
+  eachRow(placements, 'no probe in targets')(
+    'E6 probe in $name: S3 list, put, get and delete answer $s3',
+    async (p, { expect, annotate }) => {
+      const run = await runs.get(p.name)!;
+      const s3 = pick(run, 's3 ');
+      await probeEvidence(annotate, run, s3);
+      const wrong = s3
+        .filter((r) => r.outcome !== p.expect.s3)
+        .map((r) => `${r.name}: ${r.outcome}${r.errorCode ? ` (${r.errorCode})` : ''}`);
+      expect(wrong, `from ${p.vpc} every S3 call must be ${p.expect.s3}`).toEqual([]);
+      if (p.expect.s3 === 'ok')
+        expect(s3.find((r) => r.name === 's3 get')?.detail, 'the object read back').toBe(
+          `meshcheck ${lab.targets.runId}`,
+        );
+    },
+  );
 
-  eachRow(placements, 'no probe in targets')('E7 probe in $name: the internet answers $internet', async (p, { expect, annotate }) => {
-    const run = await runs.get(p.name)!;
-    const [internet] = pick(run, 'internet');
-    await probeEvidence(annotate, run, [internet!]);
-    expect(internet!.outcome, `${probe!.internetHost}:443 from ${p.vpc}`).toBe(p.expect.internet);
-  });
+  eachRow(placements, 'no probe in targets')(
+    'E7 probe in $name: the internet answers $internet',
+    async (p, { expect, annotate }) => {
+      const run = await runs.get(p.name)!;
+      const [internet] = pick(run, 'internet');
+      await probeEvidence(annotate, run, [internet!]);
+      expect(internet!.outcome, `${probe!.internetHost}:443 from ${p.vpc}`).toBe(p.expect.internet);
+    },
+  );
 
-  eachRow(placements, 'no probe in targets')('E8 probe in $name: service names resolve to addresses inside the VPC', async (p, { expect, annotate, skip }) => {
-    const run = await runs.get(p.name)!;
-    const answers = pick(run, 'dns ');
-    if (!answers.length) return skip(`no interface endpoints for ${p.vpc} in targets`);
-    await probeEvidence(annotate, run, answers);
-    const cidr = vpcTarget(p.vpc).cidr;
-    const outside = answers.filter((a) => a.outcome !== 'ok' || !a.addresses?.length || a.addresses.some((ip) => !cidrContains(cidr, ip)));
-    expect(outside.map((a) => `${a.name}: ${a.outcome} ${a.addresses?.join(', ') ?? ''}`), `names must resolve inside ${cidr}`).toEqual([]);
-  });
+  eachRow(placements, 'no probe in targets')(
+    'E8 probe in $name: service names resolve to addresses inside the VPC',
+    async (p, { expect, annotate, skip }) => {
+      const run = await runs.get(p.name)!;
+      const answers = pick(run, 'dns ');
+      if (!answers.length) return skip(`no interface endpoints for ${p.vpc} in targets`);
+      await probeEvidence(annotate, run, answers);
+      const cidr = vpcTarget(p.vpc).cidr;
+      const outside = answers.filter(
+        (a) =>
+          a.outcome !== 'ok' || !a.addresses?.length || a.addresses.some((ip) => !cidrContains(cidr, ip)),
+      );
+      expect(
+        outside.map((a) => `${a.name}: ${a.outcome} ${a.addresses?.join(', ') ?? ''}`),
+        `names must resolve inside ${cidr}`,
+      ).toEqual([]);
+    },
+  );
 });

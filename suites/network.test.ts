@@ -4,8 +4,12 @@ import { attachEvidence } from '../helpers/evidence.ts';
 import { explainRoute } from '../helpers/path.ts';
 import { connectFrom, pingFrom } from '../helpers/ping.ts';
 import { Lab } from '../helpers/targets/lab.ts';
-import { eachRow } from './setup/rows.ts';
-import { getTgwVpcAttachment, getTransitGateway, listTgwAssociations, listTgwRoutes } from '../helpers/tgw.ts';
+import {
+  getTgwVpcAttachment,
+  getTransitGateway,
+  listTgwAssociations,
+  listTgwRoutes,
+} from '../helpers/tgw.ts';
 import {
   AWS_RESERVED_PER_SUBNET,
   cidrSize,
@@ -17,69 +21,105 @@ import {
   listAddressesInUse,
   listSecurityGroups,
 } from '../helpers/vpc.ts';
+import { eachRow } from './setup/rows.ts';
 
 const lab = new Lab(inject('targets'));
 const net = lab.targets.network;
 const ids = lab.targets.ids;
 
 const vpcs = net?.vpcs ?? [];
-const subnets = vpcs.flatMap((vpc) => vpc.subnets.map((s) => ({ ...s, subnet: s.name, vpc: vpc.name, account: vpc.account, routes: vpc.routes })));
+const subnets = vpcs.flatMap((vpc) =>
+  vpc.subnets.map((s) => ({ ...s, subnet: s.name, vpc: vpc.name, account: vpc.account, routes: vpc.routes })),
+);
 const hosts = net?.hosts ?? [];
 const tgw = net?.transitGateway;
 
-describe.concurrent('N · VPCs, subnets and hosts are laid out as the lab intends', { tags: ['config'] }, () => {
+describe.concurrent('N · VPCs, subnets and hosts are laid out as the lab intends', {
+  tags: ['config'],
+}, () => {
   eachRow(vpcs, 'no network.vpcs in targets')('N1 $name is $cidr', async (vpc, { expect, annotate }) => {
     const found = await getVpc(lab.clients(vpc.account), ids.vpc[vpc.name]!);
-    await attachEvidence(annotate, 'config', `${found.VpcId}: ${found.CidrBlock}`, { vpcId: found.VpcId, cidr: found.CidrBlock, state: found.State });
+    await attachEvidence(annotate, 'config', `${found.VpcId}: ${found.CidrBlock}`, {
+      vpcId: found.VpcId,
+      cidr: found.CidrBlock,
+      state: found.State,
+    });
     expect(found.CidrBlock, `${vpc.name} (${found.VpcId}) CIDR`).toBe(vpc.cidr);
   });
 
-  eachRow(subnets, 'no subnets in targets')('N2 $subnet is $cidr in $vpc and assigns no public IPs', async (row, { expect, annotate }) => {
-    const found = await getSubnet(lab.clients(row.account), ids.subnet[row.subnet]!);
-    await attachEvidence(annotate, 'config', `${found.SubnetId}: ${found.CidrBlock} in ${found.AvailabilityZone}`, {
-      subnetId: found.SubnetId,
-      cidr: found.CidrBlock,
-      vpcId: found.VpcId,
-      availabilityZone: found.AvailabilityZone,
-      mapPublicIpOnLaunch: found.MapPublicIpOnLaunch,
-    });
-    expect(found.CidrBlock, `${row.subnet} CIDR`).toBe(row.cidr);
-    expect(found.VpcId, `${row.subnet} VPC`).toBe(ids.vpc[row.vpc]);
-    if (row.availabilityZone) expect(found.AvailabilityZone, `${row.subnet} availability zone`).toBe(row.availabilityZone);
-    expect(found.MapPublicIpOnLaunch, `${row.subnet} must not assign public IPs on launch`).toBe(false);
-  });
+  eachRow(subnets, 'no subnets in targets')(
+    'N2 $subnet is $cidr in $vpc and assigns no public IPs',
+    async (row, { expect, annotate }) => {
+      const found = await getSubnet(lab.clients(row.account), ids.subnet[row.subnet]!);
+      await attachEvidence(
+        annotate,
+        'config',
+        `${found.SubnetId}: ${found.CidrBlock} in ${found.AvailabilityZone}`,
+        {
+          subnetId: found.SubnetId,
+          cidr: found.CidrBlock,
+          vpcId: found.VpcId,
+          availabilityZone: found.AvailabilityZone,
+          mapPublicIpOnLaunch: found.MapPublicIpOnLaunch,
+        },
+      );
+      expect(found.CidrBlock, `${row.subnet} CIDR`).toBe(row.cidr);
+      expect(found.VpcId, `${row.subnet} VPC`).toBe(ids.vpc[row.vpc]);
+      if (row.availabilityZone)
+        expect(found.AvailabilityZone, `${row.subnet} availability zone`).toBe(row.availabilityZone);
+      expect(found.MapPublicIpOnLaunch, `${row.subnet} must not assign public IPs on launch`).toBe(false);
+    },
+  );
 
-  eachRow(subnets, 'no subnets in targets')('N3 $subnet accounts for the 5 AWS-reserved addresses and keeps its headroom', async (row, { expect, annotate }) => {
-    const clients = lab.clients(row.account);
-    const found = await getSubnet(clients, ids.subnet[row.subnet]!);
-    const inUse = await listAddressesInUse(clients, ids.subnet[row.subnet]!);
-    const free = cidrSize(row.cidr) - AWS_RESERVED_PER_SUBNET - inUse.length;
-    await attachEvidence(annotate, 'config', `${found.AvailableIpAddressCount} available, ${inUse.length} in use`, {
-      size: cidrSize(row.cidr),
-      reserved: AWS_RESERVED_PER_SUBNET,
-      inUse,
-      available: found.AvailableIpAddressCount,
-      minFree: row.minFreeAddresses ?? null,
-    });
-    expect(found.AvailableIpAddressCount, `${row.subnet}: ${cidrSize(row.cidr)} − 5 reserved − ${inUse.length} in use`).toBe(free);
-    if (row.minFreeAddresses !== undefined) {
-      expect(free, `${row.subnet} must keep at least ${row.minFreeAddresses} addresses free`).toBeGreaterThanOrEqual(row.minFreeAddresses);
-    }
-  });
+  eachRow(subnets, 'no subnets in targets')(
+    'N3 $subnet accounts for the 5 AWS-reserved addresses and keeps its headroom',
+    async (row, { expect, annotate }) => {
+      const clients = lab.clients(row.account);
+      const found = await getSubnet(clients, ids.subnet[row.subnet]!);
+      const inUse = await listAddressesInUse(clients, ids.subnet[row.subnet]!);
+      const free = cidrSize(row.cidr) - AWS_RESERVED_PER_SUBNET - inUse.length;
+      await attachEvidence(
+        annotate,
+        'config',
+        `${found.AvailableIpAddressCount} available, ${inUse.length} in use`,
+        {
+          size: cidrSize(row.cidr),
+          reserved: AWS_RESERVED_PER_SUBNET,
+          inUse,
+          available: found.AvailableIpAddressCount,
+          minFree: row.minFreeAddresses ?? null,
+        },
+      );
+      expect(
+        found.AvailableIpAddressCount,
+        `${row.subnet}: ${cidrSize(row.cidr)} − 5 reserved − ${inUse.length} in use`,
+      ).toBe(free);
+      if (row.minFreeAddresses !== undefined) {
+        expect(
+          free,
+          `${row.subnet} must keep at least ${row.minFreeAddresses} addresses free`,
+        ).toBeGreaterThanOrEqual(row.minFreeAddresses);
+      }
+    },
+  );
 
-  eachRow(hosts, 'no network.hosts in targets')('N4 $name has no public IP and sits in $subnet', async (host, { expect, annotate }) => {
-    const instance = await getInstance(lab.clients(host.account), ids.instance[host.name]!);
-    await attachEvidence(annotate, 'config', `${instance.InstanceId}: ${instance.PrivateIpAddress}`, {
-      instanceId: instance.InstanceId,
-      privateIp: instance.PrivateIpAddress,
-      publicIp: instance.PublicIpAddress ?? null,
-      subnetId: instance.SubnetId,
-      state: instance.State?.Name,
-    });
-    expect(instance.PublicIpAddress, `${host.name} must have no public IP`).toBeUndefined();
-    expect(instance.SubnetId, `${host.name} subnet`).toBe(ids.subnet[host.subnet]);
-    if (host.privateIp) expect(instance.PrivateIpAddress, `${host.name} private address`).toBe(host.privateIp);
-  });
+  eachRow(hosts, 'no network.hosts in targets')(
+    'N4 $name has no public IP and sits in $subnet',
+    async (host, { expect, annotate }) => {
+      const instance = await getInstance(lab.clients(host.account), ids.instance[host.name]!);
+      await attachEvidence(annotate, 'config', `${instance.InstanceId}: ${instance.PrivateIpAddress}`, {
+        instanceId: instance.InstanceId,
+        privateIp: instance.PrivateIpAddress,
+        publicIp: instance.PublicIpAddress ?? null,
+        subnetId: instance.SubnetId,
+        state: instance.State?.Name,
+      });
+      expect(instance.PublicIpAddress, `${host.name} must have no public IP`).toBeUndefined();
+      expect(instance.SubnetId, `${host.name} subnet`).toBe(ids.subnet[host.subnet]);
+      if (host.privateIp)
+        expect(instance.PrivateIpAddress, `${host.name} private address`).toBe(host.privateIp);
+    },
+  );
 });
 
 describe.concurrent('N · The Transit Gateway joins VPCs only where allowed', { tags: ['config'] }, () => {
@@ -97,130 +137,241 @@ describe.concurrent('N · The Transit Gateway joins VPCs only where allowed', { 
     expect({ ...seen, state: found.State }).toEqual({ ...tgw.options, state: 'available' });
   });
 
-  eachRow(tgw?.attachments ?? [], 'no transitGateway in targets')('N6 attachment $name joins $vpc, available, one subnet per AZ', async (att, { expect, annotate }) => {
-    const found = await getTgwVpcAttachment(lab.clients(), ids.tgwAttachment[att.name]!);
-    const vpc = vpcs.find((v) => v.name === att.vpc)!;
-    const subnetsByAz = await Promise.all((found.SubnetIds ?? []).map((s) => getSubnet(lab.clients(vpc.account), s)));
-    const azs = subnetsByAz.map((s) => s.AvailabilityZone);
-    const vpcAzs = await Promise.all(vpc.subnets.map((s) => getSubnet(lab.clients(vpc.account), ids.subnet[s.name]!)));
-    await attachEvidence(annotate, 'config', `${found.TransitGatewayAttachmentId} ${found.State} in ${azs.join(', ')}`, {
-      state: found.State,
-      vpcId: found.VpcId,
-      subnetIds: found.SubnetIds,
-      availabilityZones: azs,
-    });
-    expect(found.State, `${att.name} state`).toBe('available');
-    expect(found.VpcId, `${att.name} VPC`).toBe(ids.vpc[att.vpc]);
-    expect(new Set(azs).size, `${att.name}: one subnet per AZ`).toBe(azs.length);
-    expect([...new Set(azs)].sort(), `${att.name} must reach every AZ of ${att.vpc}`).toEqual([...new Set(vpcAzs.map((s) => s.AvailabilityZone))].sort());
-  });
+  eachRow(tgw?.attachments ?? [], 'no transitGateway in targets')(
+    'N6 attachment $name joins $vpc, available, one subnet per AZ',
+    async (att, { expect, annotate }) => {
+      const found = await getTgwVpcAttachment(lab.clients(), ids.tgwAttachment[att.name]!);
+      const vpc = vpcs.find((v) => v.name === att.vpc)!;
+      const subnetsByAz = await Promise.all(
+        (found.SubnetIds ?? []).map((s) => getSubnet(lab.clients(vpc.account), s)),
+      );
+      const azs = subnetsByAz.map((s) => s.AvailabilityZone);
+      const vpcAzs = await Promise.all(
+        vpc.subnets.map((s) => getSubnet(lab.clients(vpc.account), ids.subnet[s.name]!)),
+      );
+      await attachEvidence(
+        annotate,
+        'config',
+        `${found.TransitGatewayAttachmentId} ${found.State} in ${azs.join(', ')}`,
+        {
+          state: found.State,
+          vpcId: found.VpcId,
+          subnetIds: found.SubnetIds,
+          availabilityZones: azs,
+        },
+      );
+      expect(found.State, `${att.name} state`).toBe('available');
+      expect(found.VpcId, `${att.name} VPC`).toBe(ids.vpc[att.vpc]);
+      expect(new Set(azs).size, `${att.name}: one subnet per AZ`).toBe(azs.length);
+      expect([...new Set(azs)].sort(), `${att.name} must reach every AZ of ${att.vpc}`).toEqual(
+        [...new Set(vpcAzs.map((s) => s.AvailabilityZone))].sort(),
+      );
+    },
+  );
 
-  eachRow(tgw?.routeTables ?? [], 'no transitGateway in targets')('N7 TGW route table $name is associated with exactly its attachments', async (table, { expect, annotate }) => {
-    const associations = await listTgwAssociations(lab.clients(), ids.tgwRouteTable[table.name]!);
-    const intended = tgw!.attachments.filter((a) => a.routeTable === table.name).map((a) => ids.tgwAttachment[a.name]!);
-    const seen = associations.filter((a) => a.state === 'associated').map((a) => a.attachmentId);
-    await attachEvidence(annotate, 'config', `associated: ${seen.join(', ') || 'none'}`, { associations, intended });
-    expect(seen.sort(), `${table.name} associations (${nameAttachments(seen)})`).toEqual(intended.sort());
-  });
+  eachRow(tgw?.routeTables ?? [], 'no transitGateway in targets')(
+    'N7 TGW route table $name is associated with exactly its attachments',
+    async (table, { expect, annotate }) => {
+      const associations = await listTgwAssociations(lab.clients(), ids.tgwRouteTable[table.name]!);
+      const intended = tgw!.attachments
+        .filter((a) => a.routeTable === table.name)
+        .map((a) => ids.tgwAttachment[a.name]!);
+      const seen = associations.filter((a) => a.state === 'associated').map((a) => a.attachmentId);
+      await attachEvidence(annotate, 'config', `associated: ${seen.join(', ') || 'none'}`, {
+        associations,
+        intended,
+      });
+      expect(seen.sort(), `${table.name} associations (${nameAttachments(seen)})`).toEqual(intended.sort());
+    },
+  );
 
-  eachRow(tgw?.routeTables ?? [], 'no transitGateway in targets')('N8 TGW route table $name holds exactly its intended routes', async (table, { expect, annotate }) => {
-    const routes = await listTgwRoutes(lab.clients(), ids.tgwRouteTable[table.name]!);
-    const seen = routes.map((r) => `${r.cidr} → ${r.attachment === 'blackhole' ? 'blackhole' : nameAttachment(r.attachment)}`).sort();
-    const intended = table.routes.map((r) => `${r.cidr} → ${r.attachment}`).sort();
-    await attachEvidence(annotate, 'config', seen.join('; ') || 'no routes', { routes });
-    expect(seen, `${table.name} routes (a route that joins VPCs which must not talk shows here)`).toEqual(intended);
-  });
+  eachRow(tgw?.routeTables ?? [], 'no transitGateway in targets')(
+    'N8 TGW route table $name holds exactly its intended routes',
+    async (table, { expect, annotate }) => {
+      const routes = await listTgwRoutes(lab.clients(), ids.tgwRouteTable[table.name]!);
+      const seen = routes
+        .map(
+          (r) => `${r.cidr} → ${r.attachment === 'blackhole' ? 'blackhole' : nameAttachment(r.attachment)}`,
+        )
+        .sort();
+      const intended = table.routes.map((r) => `${r.cidr} → ${r.attachment}`).sort();
+      await attachEvidence(annotate, 'config', seen.join('; ') || 'no routes', { routes });
+      expect(seen, `${table.name} routes (a route that joins VPCs which must not talk shows here)`).toEqual(
+        intended,
+      );
+    },
+  );
 });
 
-describe.concurrent('N · Private route tables send lab traffic to the TGW or peering, and nothing to the internet', { tags: ['config'] }, () => {
-  eachRow(subnets, 'no subnets in targets')('N9 $subnet routes its peer networks as intended', async (row, { expect, annotate, skip }) => {
-    if (!row.routes.length) return skip(`no routes for ${row.vpc} in targets`);
-    const table = await getRouteTableFor(lab.clients(row.account), lab.subnetIds(row.subnet));
-    const routes = (table.Routes ?? []).map((r) => ({
-      cidr: r.DestinationCidrBlock,
-      target: r.TransitGatewayId ?? r.VpcPeeringConnectionId ?? r.GatewayId ?? r.NatGatewayId ?? r.NetworkInterfaceId,
-      state: r.State,
-    }));
-    await attachEvidence(annotate, 'config', `${table.RouteTableId}: ${routes.length} routes`, { routeTableId: table.RouteTableId, routes });
-    for (const want of row.routes) {
-      const target = want.via === 'transit-gateway' ? ids.transitGateway : ids.peering[want.via.peering];
-      const route = routes.find((r) => r.cidr === want.cidr);
-      expect(route, `${table.RouteTableId} (${row.subnet}) must route ${want.cidr}`).toBeDefined();
-      expect(route?.target, `${table.RouteTableId}: ${want.cidr} must go to ${target}`).toBe(target);
-      expect(route?.state, `${table.RouteTableId}: ${want.cidr} → ${route?.target}`).toBe('active');
-    }
-  });
+describe.concurrent('N · Private route tables send lab traffic to the TGW or peering, and nothing to the internet', {
+  tags: ['config'],
+}, () => {
+  eachRow(subnets, 'no subnets in targets')(
+    'N9 $subnet routes its peer networks as intended',
+    async (row, { expect, annotate, skip }) => {
+      if (!row.routes.length) return skip(`no routes for ${row.vpc} in targets`);
+      const table = await getRouteTableFor(lab.clients(row.account), lab.subnetIds(row.subnet));
+      const routes = (table.Routes ?? []).map((r) => ({
+        cidr: r.DestinationCidrBlock,
+        target:
+          r.TransitGatewayId ??
+          r.VpcPeeringConnectionId ??
+          r.GatewayId ??
+          r.NatGatewayId ??
+          r.NetworkInterfaceId,
+        state: r.State,
+      }));
+      await attachEvidence(annotate, 'config', `${table.RouteTableId}: ${routes.length} routes`, {
+        routeTableId: table.RouteTableId,
+        routes,
+      });
+      for (const want of row.routes) {
+        const target = want.via === 'transit-gateway' ? ids.transitGateway : ids.peering[want.via.peering];
+        const route = routes.find((r) => r.cidr === want.cidr);
+        expect(route, `${table.RouteTableId} (${row.subnet}) must route ${want.cidr}`).toBeDefined();
+        expect(route?.target, `${table.RouteTableId}: ${want.cidr} must go to ${target}`).toBe(target);
+        expect(route?.state, `${table.RouteTableId}: ${want.cidr} → ${route?.target}`).toBe('active');
+      }
+    },
+  );
 
-  eachRow(subnets, 'no subnets in targets')('N10 $subnet has no route to an internet or NAT gateway', async (row, { expect, annotate }) => {
-    const table = await getRouteTableFor(lab.clients(row.account), lab.subnetIds(row.subnet));
-    const egress = (table.Routes ?? []).filter((r) => r.GatewayId?.startsWith('igw-') || r.NatGatewayId || r.EgressOnlyInternetGatewayId);
-    await attachEvidence(annotate, 'config', `${egress.length} internet routes in ${table.RouteTableId}`, { routeTableId: table.RouteTableId, egress });
-    expect(
-      egress.map((r) => `${r.DestinationCidrBlock ?? r.DestinationPrefixListId} → ${r.GatewayId ?? r.NatGatewayId ?? r.EgressOnlyInternetGatewayId}`),
-      `${table.RouteTableId} (${row.subnet}) is a private, zero-trust route table`,
-    ).toEqual([]);
-  });
+  eachRow(subnets, 'no subnets in targets')(
+    'N10 $subnet has no route to an internet or NAT gateway',
+    async (row, { expect, annotate }) => {
+      const table = await getRouteTableFor(lab.clients(row.account), lab.subnetIds(row.subnet));
+      const egress = (table.Routes ?? []).filter(
+        (r) => r.GatewayId?.startsWith('igw-') || r.NatGatewayId || r.EgressOnlyInternetGatewayId,
+      );
+      await attachEvidence(annotate, 'config', `${egress.length} internet routes in ${table.RouteTableId}`, {
+        routeTableId: table.RouteTableId,
+        egress,
+      });
+      expect(
+        egress.map(
+          (r) =>
+            `${r.DestinationCidrBlock ?? r.DestinationPrefixListId} → ${r.GatewayId ?? r.NatGatewayId ?? r.EgressOnlyInternetGatewayId}`,
+        ),
+        `${table.RouteTableId} (${row.subnet}) is a private, zero-trust route table`,
+      ).toEqual([]);
+    },
+  );
 });
 
 describe.concurrent('N · Security groups and peering are as the lab intends', { tags: ['config'] }, () => {
-  eachRow(hosts, 'no network.hosts in targets')('N11 $name admits ICMP only from its intended sources, and nothing from anywhere', async (host, { expect, annotate }) => {
-    const clients = lab.clients(host.account);
-    const instance = await getInstance(clients, ids.instance[host.name]!);
-    const groups = await listSecurityGroups(clients, (instance.SecurityGroups ?? []).map((g) => g.GroupId!));
-    const ingress = groups.flatMap((g) => g.IpPermissions ?? []);
-    const icmpSources = [...new Set(ingress.filter(carriesIcmp).flatMap(sourcesOf))].sort();
-    const open = [...new Set(ingress.filter((p) => sourcesOf(p).includes('0.0.0.0/0')).map(describePermission))];
-    await attachEvidence(annotate, 'config', `ICMP from ${icmpSources.join(', ') || 'nowhere'}`, { groups: groups.map((g) => g.GroupId), icmpSources, openToWorld: open });
-    expect(icmpSources, `${host.name} ICMP sources`).toEqual([...host.icmpFrom].sort());
-    expect(open, `${host.name} must admit nothing from 0.0.0.0/0`).toEqual([]);
-  });
+  eachRow(hosts, 'no network.hosts in targets')(
+    'N11 $name admits ICMP only from its intended sources, and nothing from anywhere',
+    async (host, { expect, annotate }) => {
+      const clients = lab.clients(host.account);
+      const instance = await getInstance(clients, ids.instance[host.name]!);
+      const groups = await listSecurityGroups(
+        clients,
+        (instance.SecurityGroups ?? []).map((g) => g.GroupId!),
+      );
+      const ingress = groups.flatMap((g) => g.IpPermissions ?? []);
+      const icmpSources = [...new Set(ingress.filter(carriesIcmp).flatMap(sourcesOf))].sort();
+      const open = [
+        ...new Set(ingress.filter((p) => sourcesOf(p).includes('0.0.0.0/0')).map(describePermission)),
+      ];
+      await attachEvidence(annotate, 'config', `ICMP from ${icmpSources.join(', ') || 'nowhere'}`, {
+        groups: groups.map((g) => g.GroupId),
+        icmpSources,
+        openToWorld: open,
+      });
+      expect(icmpSources, `${host.name} ICMP sources`).toEqual([...host.icmpFrom].sort());
+      expect(open, `${host.name} must admit nothing from 0.0.0.0/0`).toEqual([]);
+    },
+  );
 
-  eachRow(net?.peerings ?? [], 'no network.peerings in targets')('N12 peering $name joins $requester and $accepter and is active', async (p, { expect, annotate }) => {
-    const account = vpcs.find((v) => v.name === p.requester)!.account;
-    const pcx = await getPeeringConnection(lab.clients(account), ids.peering[p.name]!);
-    await attachEvidence(annotate, 'config', `${pcx.VpcPeeringConnectionId} ${pcx.Status?.Code}`, {
-      status: pcx.Status,
-      requester: pcx.RequesterVpcInfo?.VpcId,
-      accepter: pcx.AccepterVpcInfo?.VpcId,
-    });
-    expect(pcx.Status?.Code, `${p.name} status`).toBe('active');
-    expect([pcx.RequesterVpcInfo?.VpcId, pcx.AccepterVpcInfo?.VpcId]).toEqual([ids.vpc[p.requester], ids.vpc[p.accepter]]);
-  });
+  eachRow(net?.peerings ?? [], 'no network.peerings in targets')(
+    'N12 peering $name joins $requester and $accepter and is active',
+    async (p, { expect, annotate }) => {
+      const account = vpcs.find((v) => v.name === p.requester)!.account;
+      const pcx = await getPeeringConnection(lab.clients(account), ids.peering[p.name]!);
+      await attachEvidence(annotate, 'config', `${pcx.VpcPeeringConnectionId} ${pcx.Status?.Code}`, {
+        status: pcx.Status,
+        requester: pcx.RequesterVpcInfo?.VpcId,
+        accepter: pcx.AccepterVpcInfo?.VpcId,
+      });
+      expect(pcx.Status?.Code, `${p.name} status`).toBe('active');
+      expect([pcx.RequesterVpcInfo?.VpcId, pcx.AccepterVpcInfo?.VpcId]).toEqual([
+        ids.vpc[p.requester],
+        ids.vpc[p.accepter],
+      ]);
+    },
+  );
 });
 
-describe.concurrent('N · VPCs talk through the Transit Gateway and peering only where allowed', { tags: ['live'] }, () => {
-  const rows = (net?.reachability ?? []).map((r) => ({ ...r, proto: r.protocol === 'icmp' ? 'ICMP' : `TCP ${r.protocol.tcp}` }));
-  eachRow(rows, 'no network.reachability in targets')('N13 $from → $to ($proto): $expect', async (pair, { expect, annotate, signal }) => {
-    const from = lab.host(pair.from);
-    const to = lab.host(pair.to);
-    const toInstance = await getInstance(lab.clients(to.account), to.instanceId);
-    const ip = toInstance.PrivateIpAddress!;
-    const clients = lab.clients(from.account);
-    const base = { count: net!.ping.count, timeoutSeconds: net!.ping.timeoutSeconds, signal, runId: lab.targets.runId };
-    let answered: boolean;
-    if (pair.protocol === 'icmp') {
-      const ping = await pingFrom(clients, { name: from.name, instanceId: from.instanceId }, { name: to.name, ip }, base);
-      await attachEvidence(annotate, 'ping', `${ping.received}/${ping.transmitted} replies from ${ip}`, ping);
-      answered = ping.received > 0;
-    } else {
-      const nc = await connectFrom(clients, { name: from.name, instanceId: from.instanceId }, { name: to.name, ip, port: pair.protocol.tcp }, base);
-      await attachEvidence(annotate, 'connect', `${ip}:${nc.port} ${nc.open ? 'open' : 'closed or filtered'}`, nc);
-      answered = nc.open;
-    }
-    await attachEvidence(annotate, 'reachability', `${pair.from} → ${pair.to}: ${answered ? 'answered' : 'silent'}`, {
-      from: pair.from,
-      to: pair.to,
-      expect: pair.expect,
-      observed: answered ? 'answered' : 'silent',
-      protocol: pair.proto,
-    });
-    if (answered !== (pair.expect === 'allow')) {
-      const hops = await explainRoute(clients, lab.subnetIds(from.subnet), ip);
-      expect.fail(
-        `${pair.from} → ${pair.to} (${ip}) must ${pair.expect === 'allow' ? 'answer' : 'stay silent'}, but it ${answered ? 'answered' : 'did not'}.\n  route: ${hops.join('\n  then: ')}`,
+describe.concurrent('N · VPCs talk through the Transit Gateway and peering only where allowed', {
+  tags: ['live'],
+}, () => {
+  const rows = (net?.reachability ?? []).map((r) => ({
+    ...r,
+    proto: r.protocol === 'icmp' ? 'ICMP' : `TCP ${r.protocol.tcp}`,
+  }));
+  eachRow(rows, 'no network.reachability in targets')(
+    'N13 $from → $to ($proto): $expect',
+    async (pair, { expect, annotate, signal }) => {
+      const from = lab.host(pair.from);
+      const to = lab.host(pair.to);
+      const toInstance = await getInstance(lab.clients(to.account), to.instanceId);
+      const ip = toInstance.PrivateIpAddress!;
+      const clients = lab.clients(from.account);
+      const base = {
+        count: net!.ping.count,
+        timeoutSeconds: net!.ping.timeoutSeconds,
+        signal,
+        runId: lab.targets.runId,
+      };
+      let answered: boolean;
+      if (pair.protocol === 'icmp') {
+        const ping = await pingFrom(
+          clients,
+          { name: from.name, instanceId: from.instanceId },
+          { name: to.name, ip },
+          base,
+        );
+        await attachEvidence(
+          annotate,
+          'ping',
+          `${ping.received}/${ping.transmitted} replies from ${ip}`,
+          ping,
+        );
+        answered = ping.received > 0;
+      } else {
+        const nc = await connectFrom(
+          clients,
+          { name: from.name, instanceId: from.instanceId },
+          { name: to.name, ip, port: pair.protocol.tcp },
+          base,
+        );
+        await attachEvidence(
+          annotate,
+          'connect',
+          `${ip}:${nc.port} ${nc.open ? 'open' : 'closed or filtered'}`,
+          nc,
+        );
+        answered = nc.open;
+      }
+      await attachEvidence(
+        annotate,
+        'reachability',
+        `${pair.from} → ${pair.to}: ${answered ? 'answered' : 'silent'}`,
+        {
+          from: pair.from,
+          to: pair.to,
+          expect: pair.expect,
+          observed: answered ? 'answered' : 'silent',
+          protocol: pair.proto,
+        },
       );
-    }
-  });
+      if (answered !== (pair.expect === 'allow')) {
+        const hops = await explainRoute(clients, lab.subnetIds(from.subnet), ip);
+        expect.fail(
+          `${pair.from} → ${pair.to} (${ip}) must ${pair.expect === 'allow' ? 'answer' : 'stay silent'}, but it ${answered ? 'answered' : 'did not'}.\n  route: ${hops.join('\n  then: ')}`,
+        );
+      }
+    },
+  );
 });
 
 function nameAttachment(id: string): string {

@@ -10,7 +10,10 @@ export class Lab {
   constructor(readonly targets: ResolvedTargets) {}
 
   clients(accountKey = 'lab'): AwsClients {
-    return clientsFor({ region: this.targets.region, assumeRoleArn: this.targets.accounts[accountKey]?.assumeRoleArn });
+    return clientsFor({
+      region: this.targets.region,
+      assumeRoleArn: this.targets.accounts[accountKey]?.assumeRoleArn,
+    });
   }
 
   get network() {

@@ -55,36 +55,66 @@ interface Found {
 
 const ID = /^(vpc|subnet|i|tgw|tgw-attach|tgw-rtb|pcx)-[0-9a-f]+$/;
 
-export async function resolveTargets(targets: Targets, clients: Clients = clientsForTargets(targets)): Promise<ResolvedTargets> {
+export async function resolveTargets(
+  targets: Targets,
+  clients: Clients = clientsForTargets(targets),
+): Promise<ResolvedTargets> {
   const problems: string[] = [];
   const accountIds = await resolveAccounts(targets, clients, problems);
-  const ids: ResolvedTargets['ids'] = { vpc: {}, subnet: {}, instance: {}, tgwAttachment: {}, tgwRouteTable: {}, peering: {}, securityGroup: {} };
+  const ids: ResolvedTargets['ids'] = {
+    vpc: {},
+    subnet: {},
+    instance: {},
+    tgwAttachment: {},
+    tgwRouteTable: {},
+    peering: {},
+    securityGroup: {},
+  };
   const net = targets.network;
   if (net && !problems.length) {
     const pick = picker(problems, accountIds, targets.region);
     for (const [i, vpc] of net.vpcs.entries()) {
       const found = await describe('vpc', vpc.name, (f) =>
-        clients(vpc.account).ec2.send(new DescribeVpcsCommand({ Filters: f })).then((o) => (o.Vpcs ?? []).map((v) => ({ id: v.VpcId!, tags: v.Tags, live: true }))),
+        clients(vpc.account)
+          .ec2.send(new DescribeVpcsCommand({ Filters: f }))
+          .then((o) => (o.Vpcs ?? []).map((v) => ({ id: v.VpcId!, tags: v.Tags, live: true }))),
       );
       const vpcId = pick(`network.vpcs[${i}].name`, 'VPC', vpc.name, vpc.account, found);
       if (!vpcId) continue;
       ids.vpc[vpc.name] = vpcId;
       for (const [j, subnet] of vpc.subnets.entries()) {
         const subnets = await describe('subnet', subnet.name, (f) =>
-          clients(vpc.account).ec2
-            .send(new DescribeSubnetsCommand({ Filters: [...f, { Name: 'vpc-id', Values: [vpcId] }] }))
+          clients(vpc.account)
+            .ec2.send(new DescribeSubnetsCommand({ Filters: [...f, { Name: 'vpc-id', Values: [vpcId] }] }))
             .then((o) => (o.Subnets ?? []).map((s) => ({ id: s.SubnetId!, tags: s.Tags, live: true }))),
         );
-        const id = pick(`network.vpcs[${i}].subnets[${j}].name`, `subnet of ${vpc.name}`, subnet.name, vpc.account, subnets);
+        const id = pick(
+          `network.vpcs[${i}].subnets[${j}].name`,
+          `subnet of ${vpc.name}`,
+          subnet.name,
+          vpc.account,
+          subnets,
+        );
         if (id) ids.subnet[subnet.name] = id;
       }
     }
     for (const [i, host] of net.hosts.entries()) {
       const name = host.instance ?? host.name;
       const found = await describe('instance', name, (f) =>
-        clients(host.account).ec2
-          .send(new DescribeInstancesCommand({ Filters: [...f, { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] }] }))
-          .then((o) => (o.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((x) => ({ id: x.InstanceId!, tags: x.Tags, live: true }))),
+        clients(host.account)
+          .ec2.send(
+            new DescribeInstancesCommand({
+              Filters: [
+                ...f,
+                { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
+              ],
+            }),
+          )
+          .then((o) =>
+            (o.Reservations ?? [])
+              .flatMap((r) => r.Instances ?? [])
+              .map((x) => ({ id: x.InstanceId!, tags: x.Tags, live: true })),
+          ),
       );
       const id = pick(`network.hosts[${i}].instance`, 'instance', name, host.account, found);
       if (id) ids.instance[host.name] = id;
@@ -93,39 +123,66 @@ export async function resolveTargets(targets: Targets, clients: Clients = client
     for (const [i, p] of net.peerings.entries()) {
       const account = net.vpcs.find((v) => v.name === p.requester)?.account ?? 'lab';
       const found = await describe('pcx', p.name, (f) =>
-        clients(account).ec2
-          .send(new DescribeVpcPeeringConnectionsCommand({ Filters: f }))
-          .then((o) => (o.VpcPeeringConnections ?? []).map((c) => ({ id: c.VpcPeeringConnectionId!, tags: c.Tags, live: !['deleted', 'rejected', 'expired', 'failed'].includes(c.Status?.Code ?? '') }))),
+        clients(account)
+          .ec2.send(new DescribeVpcPeeringConnectionsCommand({ Filters: f }))
+          .then((o) =>
+            (o.VpcPeeringConnections ?? []).map((c) => ({
+              id: c.VpcPeeringConnectionId!,
+              tags: c.Tags,
+              live: !['deleted', 'rejected', 'expired', 'failed'].includes(c.Status?.Code ?? ''),
+            })),
+          ),
       );
       const id = pick(`network.peerings[${i}].name`, 'VPC peering connection', p.name, account, found);
       if (id) ids.peering[p.name] = id;
     }
   }
-  if (net && !problems.length) await resolveProbe(targets, clients, picker(problems, accountIds, targets.region), ids, accountIds);
-  if (problems.length) throw new TargetsError(`the targets do not match the account:\n  ${problems.join('\n  ')}`, problems);
+  if (net && !problems.length)
+    await resolveProbe(targets, clients, picker(problems, accountIds, targets.region), ids, accountIds);
+  if (problems.length)
+    throw new TargetsError(`the targets do not match the account:\n  ${problems.join('\n  ')}`, problems);
   return { ...targets, runId: runId(), accountIds, ids };
 }
 
-async function resolveAccounts(targets: Targets, clients: Clients, problems: string[]): Promise<Record<string, string>> {
+async function resolveAccounts(
+  targets: Targets,
+  clients: Clients,
+  problems: string[],
+): Promise<Record<string, string>> {
   const accountIds: Record<string, string> = {};
   for (const [key, account] of Object.entries(targets.accounts)) {
-    const me = await reading(`learn who the runner is in account "${key}"`, () => clients(key).sts.send(new GetCallerIdentityCommand({})));
+    const me = await reading(`learn who the runner is in account "${key}"`, () =>
+      clients(key).sts.send(new GetCallerIdentityCommand({})),
+    );
     if (account.id && me.Account !== account.id) {
-      problems.push(`accounts.${key}.id: targets say ${account.id}, but the credentials reach account ${me.Account}`);
+      problems.push(
+        `accounts.${key}.id: targets say ${account.id}, but the credentials reach account ${me.Account}`,
+      );
     }
     accountIds[key] = me.Account ?? '';
   }
   return accountIds;
 }
 
-async function resolveTransitGateway(targets: Targets, clients: Clients, pick: ReturnType<typeof picker>, ids: ResolvedTargets['ids']): Promise<void> {
+async function resolveTransitGateway(
+  targets: Targets,
+  clients: Clients,
+  pick: ReturnType<typeof picker>,
+  ids: ResolvedTargets['ids'],
+): Promise<void> {
   const tgw = targets.network?.transitGateway;
   if (!tgw) return;
   const ec2 = clients('lab').ec2;
   const found = await describe('tgw', tgw.name, (f) =>
-    ec2.send(new DescribeTransitGatewaysCommand({ Filters: f })).then((o) =>
-      (o.TransitGateways ?? []).map((t) => ({ id: t.TransitGatewayId!, tags: t.Tags, live: !['deleting', 'deleted'].includes(t.State ?? '') })),
-    ),
+    ec2
+      .send(new DescribeTransitGatewaysCommand({ Filters: f }))
+      .then((o) =>
+        (o.TransitGateways ?? []).map((t) => ({
+          id: t.TransitGatewayId!,
+          tags: t.Tags,
+          live: !['deleting', 'deleted'].includes(t.State ?? ''),
+        })),
+      ),
   );
   const tgwId = pick('network.transitGateway.name', 'Transit Gateway', tgw.name, 'lab', found);
   if (!tgwId) return;
@@ -133,28 +190,54 @@ async function resolveTransitGateway(targets: Targets, clients: Clients, pick: R
   const inTgw: Filter = { Name: 'transit-gateway-id', Values: [tgwId] };
   for (const [i, a] of tgw.attachments.entries()) {
     const atts = await describe('tgw-attach', a.name, (f) =>
-      ec2.send(new DescribeTransitGatewayAttachmentsCommand({ Filters: [...f, inTgw] })).then((o) =>
-        (o.TransitGatewayAttachments ?? []).map((x) => ({ id: x.TransitGatewayAttachmentId!, tags: x.Tags, live: !['deleting', 'deleted'].includes(x.State ?? '') })),
-      ),
+      ec2
+        .send(new DescribeTransitGatewayAttachmentsCommand({ Filters: [...f, inTgw] }))
+        .then((o) =>
+          (o.TransitGatewayAttachments ?? []).map((x) => ({
+            id: x.TransitGatewayAttachmentId!,
+            tags: x.Tags,
+            live: !['deleting', 'deleted'].includes(x.State ?? ''),
+          })),
+        ),
     );
     const id = pick(`network.transitGateway.attachments[${i}].name`, 'TGW attachment', a.name, 'lab', atts);
     if (id) ids.tgwAttachment[a.name] = id;
   }
   for (const [i, t] of tgw.routeTables.entries()) {
     const tables = await describe('tgw-rtb', t.name, (f) =>
-      ec2.send(new DescribeTransitGatewayRouteTablesCommand({ Filters: [...f, inTgw] })).then((o) =>
-        (o.TransitGatewayRouteTables ?? []).map((x) => ({ id: x.TransitGatewayRouteTableId!, tags: x.Tags, live: !['deleting', 'deleted'].includes(x.State ?? '') })),
-      ),
+      ec2
+        .send(new DescribeTransitGatewayRouteTablesCommand({ Filters: [...f, inTgw] }))
+        .then((o) =>
+          (o.TransitGatewayRouteTables ?? []).map((x) => ({
+            id: x.TransitGatewayRouteTableId!,
+            tags: x.Tags,
+            live: !['deleting', 'deleted'].includes(x.State ?? ''),
+          })),
+        ),
     );
-    const id = pick(`network.transitGateway.routeTables[${i}].name`, 'TGW route table', t.name, 'lab', tables);
+    const id = pick(
+      `network.transitGateway.routeTables[${i}].name`,
+      'TGW route table',
+      t.name,
+      'lab',
+      tables,
+    );
     if (id) ids.tgwRouteTable[t.name] = id;
   }
 }
 
-async function resolveProbe(targets: Targets, clients: Clients, pick: ReturnType<typeof picker>, ids: ResolvedTargets['ids'], accountIds: Record<string, string>): Promise<void> {
+async function resolveProbe(
+  targets: Targets,
+  clients: Clients,
+  pick: ReturnType<typeof picker>,
+  ids: ResolvedTargets['ids'],
+  accountIds: Record<string, string>,
+): Promise<void> {
   const probe = targets.endpoints?.probe;
   if (!probe) return;
-  ids.probeRoleArn = probe.role.startsWith('arn:') ? probe.role : `arn:aws:iam::${accountIds.lab}:role/${probe.role}`;
+  ids.probeRoleArn = probe.role.startsWith('arn:')
+    ? probe.role
+    : `arn:aws:iam::${accountIds.lab}:role/${probe.role}`;
   for (const [i, placement] of probe.placements.entries()) {
     const vpc = targets.network!.vpcs.find((v) => v.name === placement.vpc)!;
     const vpcId = ids.vpc[vpc.name]!;
@@ -163,30 +246,54 @@ async function resolveProbe(targets: Targets, clients: Clients, pick: ReturnType
       const ec2 = clients(vpc.account).ec2;
       const inVpc: Filter = { Name: 'vpc-id', Values: [vpcId] };
       const byId = /^sg-[0-9a-f]+$/.test(group);
-      const lookups: Filter[][] = byId ? [[{ Name: 'group-id', Values: [group] }]] : [[{ Name: 'tag:Name', Values: [group] }], [{ Name: 'group-name', Values: [group] }]];
+      const lookups: Filter[][] = byId
+        ? [[{ Name: 'group-id', Values: [group] }]]
+        : [[{ Name: 'tag:Name', Values: [group] }], [{ Name: 'group-name', Values: [group] }]];
       let found: Found[] = [];
       for (const filters of lookups) {
         found = await reading(`look up security group ${group}`, () =>
-          ec2.send(new DescribeSecurityGroupsCommand({ Filters: [...filters, inVpc] })).then((o) => (o.SecurityGroups ?? []).map((g) => ({ id: g.GroupId!, live: true }))),
+          ec2
+            .send(new DescribeSecurityGroupsCommand({ Filters: [...filters, inVpc] }))
+            .then((o) => (o.SecurityGroups ?? []).map((g) => ({ id: g.GroupId!, live: true }))),
         );
         if (found.length) break;
       }
-      const id = pick(`endpoints.probe.placements[${i}].securityGroups[${j}]`, `security group in ${vpc.name}`, group, vpc.account, found);
+      const id = pick(
+        `endpoints.probe.placements[${i}].securityGroups[${j}]`,
+        `security group in ${vpc.name}`,
+        group,
+        vpc.account,
+        found,
+      );
       if (id) ids.securityGroup[group] = id;
     }
   }
 }
 
 /** Describes by id when the reference looks like one, else by `Name` tag. */
-async function describe(prefix: string, ref: string, run: (filters: Filter[]) => Promise<Found[]>): Promise<Found[]> {
+async function describe(
+  prefix: string,
+  ref: string,
+  run: (filters: Filter[]) => Promise<Found[]>,
+): Promise<Found[]> {
   const byId = ID.test(ref) && ref.startsWith(`${prefix}-`);
-  const filters: Filter[] = byId ? [{ Name: idFilter(prefix), Values: [ref] }] : [{ Name: 'tag:Name', Values: [ref] }];
+  const filters: Filter[] = byId
+    ? [{ Name: idFilter(prefix), Values: [ref] }]
+    : [{ Name: 'tag:Name', Values: [ref] }];
   return reading(`look up ${ref}`, () => run(filters));
 }
 
 function idFilter(prefix: string): string {
   return (
-    { vpc: 'vpc-id', subnet: 'subnet-id', i: 'instance-id', tgw: 'transit-gateway-id', 'tgw-attach': 'transit-gateway-attachment-id', 'tgw-rtb': 'transit-gateway-route-table-id', pcx: 'vpc-peering-connection-id' } as Record<string, string>
+    {
+      vpc: 'vpc-id',
+      subnet: 'subnet-id',
+      i: 'instance-id',
+      tgw: 'transit-gateway-id',
+      'tgw-attach': 'transit-gateway-attachment-id',
+      'tgw-rtb': 'transit-gateway-route-table-id',
+      pcx: 'vpc-peering-connection-id',
+    } as Record<string, string>
   )[prefix]!;
 }
 
@@ -197,7 +304,10 @@ function picker(problems: string[], accountIds: Record<string, string>, region: 
     const candidates = live.length ? live : found;
     if (candidates.length === 1) return candidates[0]!.id;
     if (!candidates.length) problems.push(`${field}: no ${what} named "${ref}" ${where}`);
-    else problems.push(`${field}: ${candidates.length} ${what}s are named "${ref}" ${where} (${candidates.map((c) => c.id).join(', ')}); name one by id`);
+    else
+      problems.push(
+        `${field}: ${candidates.length} ${what}s are named "${ref}" ${where} (${candidates.map((c) => c.id).join(', ')}); name one by id`,
+      );
     return undefined;
   };
 }

@@ -9,19 +9,30 @@ import { z } from 'zod';
  * Resources are named by their `Name` tag or by id (`vpc-0abc…`); ids are
  * recognised by their AWS prefix.
  */
-const ipv4 = z.string().regex(/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/, 'an IPv4 address');
+const ipv4 = z
+  .string()
+  .regex(/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/, 'an IPv4 address');
 const cidr = z
   .string()
-  .regex(/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/, 'an IPv4 CIDR such as 10.0.0.0/16');
+  .regex(
+    /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/,
+    'an IPv4 CIDR such as 10.0.0.0/16',
+  );
 const name = z.string().min(1, 'a Name tag or a resource id');
 const accountKey = z.string().regex(/^[a-z][a-z0-9-]*$/, 'an account key such as "lab" or "log-archive"');
 
 const account = z
   .object({
     /** Checked against STS when given; otherwise learned from STS. */
-    id: z.string().regex(/^\d{12}$/, 'a 12-digit account id').optional(),
+    id: z
+      .string()
+      .regex(/^\d{12}$/, 'a 12-digit account id')
+      .optional(),
     /** Role the runner assumes in this account; without it the default credential chain is used. */
-    assumeRoleArn: z.string().regex(/^arn:aws[\w-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN').optional(),
+    assumeRoleArn: z
+      .string()
+      .regex(/^arn:aws[\w-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN')
+      .optional(),
   })
   .strict();
 
@@ -116,7 +127,9 @@ const reachability = z
     from: z.string().min(1),
     to: z.string().min(1),
     expect: z.enum(['allow', 'deny']),
-    protocol: z.union([z.literal('icmp'), z.object({ tcp: z.number().int().min(1).max(65535) }).strict()]).default('icmp'),
+    protocol: z
+      .union([z.literal('icmp'), z.object({ tcp: z.number().int().min(1).max(65535) }).strict()])
+      .default('icmp'),
   })
   .strict();
 
@@ -129,7 +142,10 @@ const network = z
     reachability: z.array(reachability).default([]),
     /** SSM ping settings. */
     ping: z
-      .object({ count: z.number().int().min(1).max(10).default(3), timeoutSeconds: z.number().int().min(1).max(10).default(1) })
+      .object({
+        count: z.number().int().min(1).max(10).default(3),
+        timeoutSeconds: z.number().int().min(1).max(10).default(1),
+      })
       .strict()
       .prefault({}),
   })
@@ -217,14 +233,20 @@ function checkReferences(t: z.output<typeof targetsObject>, ctx: z.RefinementCtx
   const net = t.network;
   checkEndpointReferences(t, ctx);
   for (const [i, v] of (net?.vpcs ?? []).entries()) {
-    if (!(v.account in t.accounts)) ctx.addIssue({ code: 'custom', path: ['network', 'vpcs', i, 'account'], message: `no account "${v.account}" in accounts` });
+    if (!(v.account in t.accounts))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['network', 'vpcs', i, 'account'],
+        message: `no account "${v.account}" in accounts`,
+      });
   }
   if (!net) return;
   const vpcNames = new Set(net.vpcs.map((v) => v.name));
   const subnetNames = new Set(net.vpcs.flatMap((v) => v.subnets.map((s) => s.name)));
   const hostNames = new Set(net.hosts.map((h) => h.name));
   const peeringNames = new Set(net.peerings.map((p) => p.name));
-  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path: ['network', ...path], message });
+  const issue = (path: (string | number)[], message: string) =>
+    ctx.addIssue({ code: 'custom', path: ['network', ...path], message });
   net.hosts.forEach((h, i) => {
     if (!subnetNames.has(h.subnet)) issue(['hosts', i, 'subnet'], `no subnet "${h.subnet}" in network.vpcs`);
     if (!(h.account in t.accounts)) issue(['hosts', i, 'account'], `no account "${h.account}" in accounts`);
@@ -236,26 +258,40 @@ function checkReferences(t: z.output<typeof targetsObject>, ctx: z.RefinementCtx
   net.vpcs.forEach((v, i) =>
     v.routes.forEach((r, j) => {
       if (typeof r.via === 'object' && !peeringNames.has(r.via.peering))
-        issue(['vpcs', i, 'routes', j, 'via', 'peering'], `no peering "${r.via.peering}" in network.peerings`);
-      if (r.via === 'transit-gateway' && !net.transitGateway) issue(['vpcs', i, 'routes', j, 'via'], 'no transitGateway in network');
+        issue(
+          ['vpcs', i, 'routes', j, 'via', 'peering'],
+          `no peering "${r.via.peering}" in network.peerings`,
+        );
+      if (r.via === 'transit-gateway' && !net.transitGateway)
+        issue(['vpcs', i, 'routes', j, 'via'], 'no transitGateway in network');
     }),
   );
   net.peerings.forEach((p, i) => {
-    if (!vpcNames.has(p.requester)) issue(['peerings', i, 'requester'], `no VPC "${p.requester}" in network.vpcs`);
-    if (!vpcNames.has(p.accepter)) issue(['peerings', i, 'accepter'], `no VPC "${p.accepter}" in network.vpcs`);
+    if (!vpcNames.has(p.requester))
+      issue(['peerings', i, 'requester'], `no VPC "${p.requester}" in network.vpcs`);
+    if (!vpcNames.has(p.accepter))
+      issue(['peerings', i, 'accepter'], `no VPC "${p.accepter}" in network.vpcs`);
   });
   const tgw = net.transitGateway;
   if (tgw) {
     const tables = new Set(tgw.routeTables.map((r) => r.name));
     const attachments = new Set(tgw.attachments.map((a) => a.name));
     tgw.attachments.forEach((a, i) => {
-      if (!vpcNames.has(a.vpc)) issue(['transitGateway', 'attachments', i, 'vpc'], `no VPC "${a.vpc}" in network.vpcs`);
-      if (!tables.has(a.routeTable)) issue(['transitGateway', 'attachments', i, 'routeTable'], `no route table "${a.routeTable}" in transitGateway.routeTables`);
+      if (!vpcNames.has(a.vpc))
+        issue(['transitGateway', 'attachments', i, 'vpc'], `no VPC "${a.vpc}" in network.vpcs`);
+      if (!tables.has(a.routeTable))
+        issue(
+          ['transitGateway', 'attachments', i, 'routeTable'],
+          `no route table "${a.routeTable}" in transitGateway.routeTables`,
+        );
     });
     tgw.routeTables.forEach((t, i) =>
       t.routes.forEach((r, j) => {
         if (r.attachment !== 'blackhole' && !attachments.has(r.attachment))
-          issue(['transitGateway', 'routeTables', i, 'routes', j, 'attachment'], `no attachment "${r.attachment}" in transitGateway.attachments`);
+          issue(
+            ['transitGateway', 'routeTables', i, 'routes', j, 'attachment'],
+            `no attachment "${r.attachment}" in transitGateway.attachments`,
+          );
       }),
     );
   }
@@ -263,7 +299,8 @@ function checkReferences(t: z.output<typeof targetsObject>, ctx: z.RefinementCtx
 
 function checkEndpointReferences(t: z.output<typeof targetsObject>, ctx: z.RefinementCtx): void {
   const vpcs = new Map((t.network?.vpcs ?? []).map((v) => [v.name, v]));
-  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path: ['endpoints', ...path], message });
+  const issue = (path: (string | number)[], message: string) =>
+    ctx.addIssue({ code: 'custom', path: ['endpoints', ...path], message });
   t.endpoints?.vpcs.forEach((e, i) => {
     if (!vpcs.has(e.vpc)) issue(['vpcs', i, 'vpc'], `no VPC "${e.vpc}" in network.vpcs`);
     e.s3PolicyAccounts?.forEach((a, j) => {
@@ -274,7 +311,8 @@ function checkEndpointReferences(t: z.output<typeof targetsObject>, ctx: z.Refin
     const vpc = vpcs.get(p.vpc);
     if (!vpc) return issue(['probe', 'placements', i, 'vpc'], `no VPC "${p.vpc}" in network.vpcs`);
     p.subnets.forEach((s, j) => {
-      if (!vpc.subnets.some((x) => x.name === s)) issue(['probe', 'placements', i, 'subnets', j], `no subnet "${s}" in ${p.vpc}`);
+      if (!vpc.subnets.some((x) => x.name === s))
+        issue(['probe', 'placements', i, 'subnets', j], `no subnet "${s}" in ${p.vpc}`);
     });
   });
 }

@@ -21,5 +21,7 @@ export function eachRow<T extends object>(rows: readonly T[], reasonWhenNone: st
 }
 
 function fill(name: string, row: object): string {
-  return name.replace(/\$(\w+)/g, (_, key: string) => String((row as Record<string, unknown>)[key] ?? `$${key}`));
+  return name.replace(/\$(\w+)/g, (_, key: string) =>
+    String((row as Record<string, unknown>)[key] ?? `$${key}`),
+  );
 }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { loadTargets, type ResolvedTargets, resolveTargets } from '../../helpers/targets/index.ts';
 import { drifts } from '../../twin/drifts/index.ts';
-import { serveReferenceLab, type ReferenceTwin } from './support/reference-twin.ts';
+import { type ReferenceTwin, serveReferenceLab } from './support/reference-twin.ts';
 import { ROOT, runValidate, twinEnv } from './support/validate.ts';
 
 /**
@@ -23,19 +23,26 @@ beforeAll(async () => {
 afterAll(() => lab.server.close());
 
 describe('the drift matrix', () => {
-  for (const drift of drifts) test(`${drift.id}: ${drift.says}`, async ({ expect, skip }) => {
-    if (!drift.appliesTo(targets)) return skip(`the reference lab has nothing ${drift.id} changes`);
-    await lab.server.reset();
-    const operator = lab.operator(targets);
-    const breaks = await drift.breaks(targets, operator);
-    await drift.apply(targets, operator);
-    const run = await runValidate(['--targets', example], twinEnv(lab.server.endpoint, lab.runner()));
-    const notPassing = run.results!.tests.filter((t) => t.verdict === 'fail' || t.verdict === 'error');
-    const errored = notPassing.filter((t) => t.verdict === 'error').map((t) => `${t.name}: ${t.message}`);
-    const failed = notPassing.filter((t) => t.verdict === 'fail').map((t) => t.name);
-    expect(errored, 'nothing may error').toEqual([]);
-    expect(failed.filter((name) => !breaks.some((b) => name.startsWith(b))), 'failed but not declared').toEqual([]);
-    expect(breaks.filter((b) => !failed.some((name) => name.startsWith(b))), 'declared but did not fail').toEqual([]);
-    expect(run.code).toBe(1);
-  });
+  for (const drift of drifts)
+    test(`${drift.id}: ${drift.says}`, async ({ expect, skip }) => {
+      if (!drift.appliesTo(targets)) return skip(`the reference lab has nothing ${drift.id} changes`);
+      await lab.server.reset();
+      const operator = lab.operator(targets);
+      const breaks = await drift.breaks(targets, operator);
+      await drift.apply(targets, operator);
+      const run = await runValidate(['--targets', example], twinEnv(lab.server.endpoint, lab.runner()));
+      const notPassing = run.results!.tests.filter((t) => t.verdict === 'fail' || t.verdict === 'error');
+      const errored = notPassing.filter((t) => t.verdict === 'error').map((t) => `${t.name}: ${t.message}`);
+      const failed = notPassing.filter((t) => t.verdict === 'fail').map((t) => t.name);
+      expect(errored, 'nothing may error').toEqual([]);
+      expect(
+        failed.filter((name) => !breaks.some((b) => name.startsWith(b))),
+        'failed but not declared',
+      ).toEqual([]);
+      expect(
+        breaks.filter((b) => !failed.some((name) => name.startsWith(b))),
+        'declared but did not fail',
+      ).toEqual([]);
+      expect(run.code).toBe(1);
+    });
 });

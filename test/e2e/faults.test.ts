@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, test } from 'vitest';
 import type { FaultSpec } from '../../twin/gateway/faults.ts';
-import { serveReferenceLab, type ReferenceTwin } from './support/reference-twin.ts';
+import { type ReferenceTwin, serveReferenceLab } from './support/reference-twin.ts';
 import { ROOT, runValidate, twinEnv } from './support/validate.ts';
 
 /**
@@ -24,7 +24,8 @@ async function injectFaults(spec: FaultSpec): Promise<void> {
   await fetch(`${lab.server.endpoint}/_twin/faults`, { method: 'PUT', body: JSON.stringify(spec) });
 }
 async function injected(): Promise<number> {
-  return ((await (await fetch(`${lab.server.endpoint}/_twin/faults`)).json()) as { injected: number }).injected;
+  return ((await (await fetch(`${lab.server.endpoint}/_twin/faults`)).json()) as { injected: number })
+    .injected;
 }
 
 describe('faults', () => {
@@ -46,15 +47,27 @@ describe('faults', () => {
     await injectFaults({ rate: 1, kinds: ['agent-offline'], instanceIds: [instanceId] });
     const run = await runValidate(['--targets', example], twinEnv(lab.server.endpoint, lab.runner()));
     const errored = run.results!.tests.filter((t) => t.verdict === 'error');
-    expect(errored.map((t) => t.name).sort()).toEqual(['N13 dev-app → prod-app (ICMP): deny', 'N13 dev-app → shared-app (ICMP): allow']);
+    expect(errored.map((t) => t.name).sort()).toEqual([
+      'N13 dev-app → prod-app (ICMP): deny',
+      'N13 dev-app → shared-app (ICMP): allow',
+    ]);
     expect(errored[0]!.message).toMatch(/SSM agent .* ConnectionLost/);
     expect(run.results!.tests.filter((t) => t.verdict === 'fail')).toEqual([]);
     expect(run.code).toBe(3);
   });
 
   test('throttling past the retry budget is an infrastructure error (exit 3)', async ({ expect }) => {
-    await injectFaults({ rate: 1, kinds: ['throttle'], services: ['ssm'], operations: ['GetCommandInvocation'], persistence: 'every-attempt' });
-    const run = await runValidate(['--targets', example], { ...twinEnv(lab.server.endpoint, lab.runner()), MESHCHECK_MAX_ATTEMPTS: '2' });
+    await injectFaults({
+      rate: 1,
+      kinds: ['throttle'],
+      services: ['ssm'],
+      operations: ['GetCommandInvocation'],
+      persistence: 'every-attempt',
+    });
+    const run = await runValidate(['--targets', example], {
+      ...twinEnv(lab.server.endpoint, lab.runner()),
+      MESHCHECK_MAX_ATTEMPTS: '2',
+    });
     const pings = run.results!.tests.filter((t) => t.name.startsWith('N13 '));
     expect(pings.every((t) => t.verdict === 'error')).toBe(true);
     expect(pings[0]!.message).toMatch(/ThrottlingException/);

@@ -1,14 +1,14 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, test } from 'vitest';
-import { hasAwsCli } from '../support/twin.ts';
-import { serveReferenceLab, type ReferenceTwin } from './support/reference-twin.ts';
-import { ROOT, runValidate, twinEnv } from './support/validate.ts';
-import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { rootCredential } from '../../twin/twin.ts';
+import { hasAwsCli } from '../support/twin.ts';
+import { type ReferenceTwin, serveReferenceLab } from './support/reference-twin.ts';
+import { ROOT, runValidate, twinEnv } from './support/validate.ts';
 
 let lab: ReferenceTwin;
 beforeAll(async () => {
@@ -27,7 +27,9 @@ describe('meshcheck validate, end to end against the twin', () => {
     expect(run.results!.summary.passed).toBeGreaterThan(20);
   });
 
-  test('with no targets it checks the embedded twin and writes JUnit and HTML reports', async ({ expect }) => {
+  test('with no targets it checks the embedded twin and writes JUnit and HTML reports', async ({
+    expect,
+  }) => {
     const run = await runValidate([], {});
     expect(run.code, run.stderr.slice(-2000)).toBe(0);
     expect(run.stdout).toContain('embedded twin');
@@ -38,7 +40,14 @@ describe('meshcheck validate, end to end against the twin', () => {
   test('a malformed targets file exits 2, names the field, and makes no AWS call', async ({ expect }) => {
     const dir = await mkdtemp(join(tmpdir(), 'meshcheck-bad-'));
     const bad = join(dir, 'targets.json');
-    await writeFile(bad, JSON.stringify({ region: 'us-east-1', accounts: { lab: {} }, network: { vpcs: [{ name: 'x', cidr: '10.0.0.0/33', subnets: [] }] } }));
+    await writeFile(
+      bad,
+      JSON.stringify({
+        region: 'us-east-1',
+        accounts: { lab: {} },
+        network: { vpcs: [{ name: 'x', cidr: '10.0.0.0/33', subnets: [] }] },
+      }),
+    );
     const before = lab.server.requestCount;
     const run = await runValidate(['--targets', bad], twinEnv(lab.server.endpoint, lab.runner()));
     expect(run.code).toBe(2);
@@ -59,30 +68,81 @@ describe('meshcheck validate, end to end against the twin', () => {
     expect(run.stderr).toMatch(/network\.vpcs\[1\]\.name: no VPC named "No-Such-VPC"/);
   });
 
-  test.runIf(hasAwsCli)('a Prod↔Dev TGW route added with the AWS CLI makes validate exit 1 on exactly the items it breaks', async ({ expect }) => {
-    await lab.server.reset();
-    const root = rootCredential('111111111111');
-    const aws = (args: string[]) =>
-      promisify(execFile)('/usr/bin/aws', [...args, '--endpoint-url', lab.server.endpoint, '--output', 'json'], {
-        env: { PATH: process.env.PATH ?? '', AWS_ACCESS_KEY_ID: root.accessKeyId, AWS_SECRET_ACCESS_KEY: root.secretAccessKey, AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null' },
-      });
-    const table = async (name: string) =>
-      JSON.parse((await aws(['ec2', 'describe-transit-gateway-route-tables', '--filters', `Name=tag:Name,Values=${name}`])).stdout).TransitGatewayRouteTables[0].TransitGatewayRouteTableId;
-    const attachment = async (name: string) =>
-      JSON.parse((await aws(['ec2', 'describe-transit-gateway-attachments', '--filters', `Name=tag:Name,Values=${name}`])).stdout).TransitGatewayAttachments[0].TransitGatewayAttachmentId;
-    await aws(['ec2', 'create-transit-gateway-route', '--transit-gateway-route-table-id', await table('prod-rt'), '--destination-cidr-block', '10.1.0.0/16', '--transit-gateway-attachment-id', await attachment('dev-attach')]);
-    await aws(['ec2', 'create-transit-gateway-route', '--transit-gateway-route-table-id', await table('dev-rt'), '--destination-cidr-block', '10.0.0.0/16', '--transit-gateway-attachment-id', await attachment('prod-attach')]);
+  test.runIf(hasAwsCli)(
+    'a Prod↔Dev TGW route added with the AWS CLI makes validate exit 1 on exactly the items it breaks',
+    async ({ expect }) => {
+      await lab.server.reset();
+      const root = rootCredential('111111111111');
+      const aws = (args: string[]) =>
+        promisify(execFile)(
+          '/usr/bin/aws',
+          [...args, '--endpoint-url', lab.server.endpoint, '--output', 'json'],
+          {
+            env: {
+              PATH: process.env.PATH ?? '',
+              AWS_ACCESS_KEY_ID: root.accessKeyId,
+              AWS_SECRET_ACCESS_KEY: root.secretAccessKey,
+              AWS_DEFAULT_REGION: 'us-east-1',
+              AWS_CONFIG_FILE: '/dev/null',
+            },
+          },
+        );
+      const table = async (name: string) =>
+        JSON.parse(
+          (
+            await aws([
+              'ec2',
+              'describe-transit-gateway-route-tables',
+              '--filters',
+              `Name=tag:Name,Values=${name}`,
+            ])
+          ).stdout,
+        ).TransitGatewayRouteTables[0].TransitGatewayRouteTableId;
+      const attachment = async (name: string) =>
+        JSON.parse(
+          (
+            await aws([
+              'ec2',
+              'describe-transit-gateway-attachments',
+              '--filters',
+              `Name=tag:Name,Values=${name}`,
+            ])
+          ).stdout,
+        ).TransitGatewayAttachments[0].TransitGatewayAttachmentId;
+      await aws([
+        'ec2',
+        'create-transit-gateway-route',
+        '--transit-gateway-route-table-id',
+        await table('prod-rt'),
+        '--destination-cidr-block',
+        '10.1.0.0/16',
+        '--transit-gateway-attachment-id',
+        await attachment('dev-attach'),
+      ]);
+      await aws([
+        'ec2',
+        'create-transit-gateway-route',
+        '--transit-gateway-route-table-id',
+        await table('dev-rt'),
+        '--destination-cidr-block',
+        '10.0.0.0/16',
+        '--transit-gateway-attachment-id',
+        await attachment('prod-attach'),
+      ]);
 
-    const run = await runValidate(['--targets', example], twinEnv(lab.server.endpoint, lab.runner()));
-    expect(run.code).toBe(1);
-    const failed = run.results!.tests.filter((t) => t.verdict !== 'pass' && t.verdict !== 'skip').map((t) => t.name);
-    expect(failed.sort()).toEqual([
-      'N13 dev-app → prod-app (ICMP): deny',
-      'N13 prod-app → dev-app (ICMP): deny',
-      'N8 TGW route table dev-rt holds exactly its intended routes',
-      'N8 TGW route table prod-rt holds exactly its intended routes',
-    ]);
-    const ping = run.results!.tests.find((t) => t.name.startsWith('N13 prod-app → dev-app'))!;
-    expect(ping.message).toMatch(/must stay silent, but it answered/);
-  });
+      const run = await runValidate(['--targets', example], twinEnv(lab.server.endpoint, lab.runner()));
+      expect(run.code).toBe(1);
+      const failed = run
+        .results!.tests.filter((t) => t.verdict !== 'pass' && t.verdict !== 'skip')
+        .map((t) => t.name);
+      expect(failed.sort()).toEqual([
+        'N13 dev-app → prod-app (ICMP): deny',
+        'N13 prod-app → dev-app (ICMP): deny',
+        'N8 TGW route table dev-rt holds exactly its intended routes',
+        'N8 TGW route table prod-rt holds exactly its intended routes',
+      ]);
+      const ping = run.results!.tests.find((t) => t.name.startsWith('N13 prod-app → dev-app'))!;
+      expect(ping.message).toMatch(/must stay silent, but it answered/);
+    },
+  );
 });

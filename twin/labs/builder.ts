@@ -19,7 +19,12 @@ export interface LabBuilder {
   ec2<O = Record<string, unknown>>(operation: string, input: object): Promise<O>;
 }
 
-export function builderFor(twin: Twin, accountId: string, region: string, credential: Credential = rootCredential(accountId)): LabBuilder {
+export function builderFor(
+  twin: Twin,
+  accountId: string,
+  region: string,
+  credential: Credential = rootCredential(accountId),
+): LabBuilder {
   const find = (signingName: string): ServiceDefinition<unknown> => {
     const def = services.find((s) => s.signingName === signingName);
     if (!def) throw new Error(`the twin has no ${signingName} service`);
@@ -28,7 +33,8 @@ export function builderFor(twin: Twin, accountId: string, region: string, creden
   return {
     accountId,
     region,
-    call: (service, operation, input) => invoke(twin, find(service), operation, input, { credential, region }),
+    call: (service, operation, input) =>
+      invoke(twin, find(service), operation, input, { credential, region }),
     ec2: (operation, input) => invoke(twin, ec2, operation, input, { credential, region }),
   };
 }
@@ -37,7 +43,13 @@ export function builderFor(twin: Twin, accountId: string, region: string, creden
 export function named(resourceType: string, name: string, extra: Record<string, string> = {}) {
   return {
     TagSpecifications: [
-      { ResourceType: resourceType, Tags: [{ Key: 'Name', Value: name }, ...Object.entries(extra).map(([Key, Value]) => ({ Key, Value }))] },
+      {
+        ResourceType: resourceType,
+        Tags: [
+          { Key: 'Name', Value: name },
+          ...Object.entries(extra).map(([Key, Value]) => ({ Key, Value })),
+        ],
+      },
     ],
   };
 }

@@ -34,9 +34,14 @@ export function awsJson(version: '1.0' | '1.1'): Protocol {
 
     serialize(def, operation, output, meta) {
       const info = operationInfo(def, operation)!;
-      const serializer = new JsonShapeSerializer(settings);
-      serializer.write(info.output, output ?? {});
-      const body = String(serializer.flush() ?? '{}');
+      // A Unit output (PutKeyPolicy, CreateLogGroup) has no members: the SDK wants `{}`.
+      let body = '{}';
+      if (info.output.isStructSchema()) {
+        const serializer = new JsonShapeSerializer(settings);
+        serializer.write(info.output, output ?? {});
+        const flushed = serializer.flush();
+        if (typeof flushed === 'string') body = flushed;
+      }
       return { status: 200, headers: { 'content-type': contentType, 'x-amzn-requestid': meta.requestId }, body };
     },
 

@@ -1,10 +1,10 @@
-import { rootCredential } from '../../../twin/twin.ts';
+import { clientsFor } from '../../../helpers/clients.ts';
+import type { ResolvedTargets } from '../../../helpers/targets/index.ts';
+import type { Credential } from '../../../twin/core/principal.ts';
+import type { Operator } from '../../../twin/drifts/types.ts';
 import { referenceLab } from '../../../twin/labs/reference/index.ts';
 import { serve, type TwinServer } from '../../../twin/server.ts';
-import type { Credential } from '../../../twin/core/principal.ts';
-import { clientsFor } from '../../../helpers/clients.ts';
-import type { Operator } from '../../../twin/drifts/types.ts';
-import type { ResolvedTargets } from '../../../helpers/targets/index.ts';
+import { rootCredential } from '../../../twin/twin.ts';
 
 /** The reference lab served for a test file, the runner's credentials, and an operator for drifts. */
 export interface ReferenceTwin {

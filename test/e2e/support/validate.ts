@@ -25,10 +25,19 @@ export interface ValidateRun {
  */
 export async function runValidate(args: string[], env: Record<string, string>): Promise<ValidateRun> {
   const reportsDir = await mkdtemp(join(tmpdir(), 'meshcheck-reports-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'cli/main.ts'), 'validate', '--reports', reportsDir, ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'cli/main.ts'), 'validate', '--reports', reportsDir, ...args],
+    {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ...env,
+      },
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -44,7 +53,10 @@ export async function runValidate(args: string[], env: Record<string, string>): 
 }
 
 /** The environment that makes the SDK talk to a twin as the given credentials. */
-export function twinEnv(endpoint: string, credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined }): Record<string, string> {
+export function twinEnv(
+  endpoint: string,
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined },
+): Record<string, string> {
   return {
     AWS_ENDPOINT_URL: endpoint,
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,

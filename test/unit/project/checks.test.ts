@@ -16,12 +16,18 @@ const run = promisify(execFile);
 
 describe('the project', () => {
   test('type-checks (tsc, strict, source and tests)', { timeout: 120_000 }, async ({ expect }) => {
-    const result = await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', root], { cwd: root }).catch((e) => e);
+    const result = await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', root], {
+      cwd: root,
+    }).catch((e) => e);
     expect(`${result.stdout ?? ''}${result.stderr ?? ''}`.trim()).toBe('');
   });
 
   test('passes Biome (lint and format)', { timeout: 60_000 }, async ({ expect }) => {
-    const result = await run(join(root, 'node_modules/.bin/biome'), ['check', '--diagnostic-level=error', '.'], { cwd: root }).catch((e) => e);
+    const result = await run(
+      join(root, 'node_modules/.bin/biome'),
+      ['check', '--diagnostic-level=error', '.'],
+      { cwd: root },
+    ).catch((e) => e);
     expect(result.code ?? 0, `${result.stdout}\n${result.stderr}`).toBe(0);
   });
 
@@ -33,10 +39,17 @@ describe('the project', () => {
     expect(await readFile(join(root, 'twin/COVERAGE.md'), 'utf8')).toBe(coverageMarkdown());
   });
 
-  test('nothing outside targets.example.json and twin/labs names a reference-lab resource', { timeout: 30_000 }, async ({ expect }) => {
+  test('nothing outside targets.example.json and twin/labs names a reference-lab resource', {
+    timeout: 30_000,
+  }, async ({ expect }) => {
     // The suite and the twin's behaviour must hold for any lab (DESIGN.md, "Any lab, not only ours").
-    const pattern = 'Prod-VPC|Dev-VPC|Shared-Services|dap351|FinanceRole|ProcessSQSRole|WSParticipant|EventWriter|10\\.[012]\\.1\\.10|192\\.168\\.1\\.10|cloud-app-data|111111111111|222222222222';
-    const result = await run('grep', ['-rnE', pattern, 'twin', 'suites', 'helpers', 'probes', 'reports', 'policy', 'cli', '--include=*.ts'], { cwd: root }).catch((e) => e);
+    const pattern =
+      'Prod-VPC|Dev-VPC|Shared-Services|dap351|FinanceRole|ProcessSQSRole|WSParticipant|EventWriter|10\\.[012]\\.1\\.10|192\\.168\\.1\\.10|cloud-app-data|111111111111|222222222222';
+    const result = await run(
+      'grep',
+      ['-rnE', pattern, 'twin', 'suites', 'helpers', 'probes', 'reports', 'policy', 'cli', '--include=*.ts'],
+      { cwd: root },
+    ).catch((e) => e);
     const lines = String(result.stdout ?? '')
       .split('\n')
       .filter((l) => l && !l.startsWith('twin/labs/'));

@@ -56,14 +56,21 @@ export async function buildProdEndpoints(lab: LabBuilder, prod: BuiltVpc): Promi
  * prefix list and to the VPC's endpoints, nothing else (lab.md: "SG egress
  * 443 to the S3 prefix list and the endpoint SG").
  */
-export async function buildLambdaSecurityGroup(lab: LabBuilder, vpc: BuiltVpc, s3PrefixListId?: string): Promise<string> {
+export async function buildLambdaSecurityGroup(
+  lab: LabBuilder,
+  vpc: BuiltVpc,
+  s3PrefixListId?: string,
+): Promise<string> {
   const { GroupId } = await lab.ec2<CreateSecurityGroupResult>('CreateSecurityGroup', {
     GroupName: `${vpc.spec.key}-lambda`,
     Description: 'Lambda functions: HTTPS to S3 and the VPC endpoints only',
     VpcId: vpc.vpcId,
     ...named('security-group', `${vpc.spec.key}-lambda`),
   });
-  await lab.ec2('RevokeSecurityGroupEgress', { GroupId, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] });
+  await lab.ec2('RevokeSecurityGroupEgress', {
+    GroupId,
+    IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+  });
   await lab.ec2('AuthorizeSecurityGroupEgress', {
     GroupId,
     IpPermissions: [
@@ -81,8 +88,11 @@ export async function buildLambdaSecurityGroup(lab: LabBuilder, vpc: BuiltVpc, s
 
 /** The S3 prefix list of the region, as DescribePrefixLists names it. */
 export async function s3PrefixList(lab: LabBuilder): Promise<string> {
-  const { PrefixLists } = await lab.ec2<{ PrefixLists?: { PrefixListId?: string }[] }>('DescribePrefixLists', {
-    Filters: [{ Name: 'prefix-list-name', Values: [`com.amazonaws.${lab.region}.s3`] }],
-  });
+  const { PrefixLists } = await lab.ec2<{ PrefixLists?: { PrefixListId?: string }[] }>(
+    'DescribePrefixLists',
+    {
+      Filters: [{ Name: 'prefix-list-name', Values: [`com.amazonaws.${lab.region}.s3`] }],
+    },
+  );
   return PrefixLists![0]!.PrefixListId!;
 }

@@ -4,7 +4,15 @@ import { Twin, type TwinOptions } from '../../twin.ts';
 import { builderFor } from '../builder.ts';
 import { ARCHIVE_ACCOUNT, LAB_ACCOUNT, REGION } from './accounts.ts';
 import { buildCrossAccountRunner, buildInstanceRole, buildParticipantRole } from './identity.ts';
-import { addSsmEndpoints, buildTransitGateway, buildVpc, labVpcs, launchHost, partnerVpc, peerWithPartner } from './network.ts';
+import {
+  addSsmEndpoints,
+  buildTransitGateway,
+  buildVpc,
+  labVpcs,
+  launchHost,
+  partnerVpc,
+  peerWithPartner,
+} from './network.ts';
 
 export interface ReferenceLab {
   twin: Twin;
@@ -40,6 +48,11 @@ export async function referenceLab(options: Omit<TwinOptions, 'accounts'> = {}):
   await buildTransitGateway(lab, vpcs);
   await peerWithPartner(lab, archive, vpcs.find((v) => v.spec.key === 'shared')!, partner);
 
-  const runner = issueRoleSession(twin, { roleArn: participant.arn, roleId: participant.id, sessionName: 'meshcheck', neverExpires: true });
+  const runner = issueRoleSession(twin, {
+    roleArn: participant.arn,
+    roleId: participant.id,
+    sessionName: 'meshcheck',
+    neverExpires: true,
+  });
   return { twin, runner };
 }

@@ -85,14 +85,25 @@ export interface BuiltVpc {
 
 /** A VPC with its private subnets, one private route table, an endpoint SG and the host's SG. */
 export async function buildVpc(lab: LabBuilder, spec: VpcSpec): Promise<BuiltVpc> {
-  const { Vpc } = await lab.ec2<CreateVpcResult>('CreateVpc', { CidrBlock: spec.cidr, ...named('vpc', spec.name) });
+  const { Vpc } = await lab.ec2<CreateVpcResult>('CreateVpc', {
+    CidrBlock: spec.cidr,
+    ...named('vpc', spec.name),
+  });
   const vpcId = Vpc!.VpcId!;
   await lab.ec2('ModifyVpcAttribute', { VpcId: vpcId, EnableDnsHostnames: { Value: true } });
-  const { RouteTable } = await lab.ec2<CreateRouteTableResult>('CreateRouteTable', { VpcId: vpcId, ...named('route-table', `${spec.key}-private-rt`) });
+  const { RouteTable } = await lab.ec2<CreateRouteTableResult>('CreateRouteTable', {
+    VpcId: vpcId,
+    ...named('route-table', `${spec.key}-private-rt`),
+  });
   const routeTableId = RouteTable!.RouteTableId!;
   const subnetIds: string[] = [];
   for (const s of spec.subnets) {
-    const { Subnet } = await lab.ec2<CreateSubnetResult>('CreateSubnet', { VpcId: vpcId, CidrBlock: s.cidr, AvailabilityZone: s.az, ...named('subnet', s.name) });
+    const { Subnet } = await lab.ec2<CreateSubnetResult>('CreateSubnet', {
+      VpcId: vpcId,
+      CidrBlock: s.cidr,
+      AvailabilityZone: s.az,
+      ...named('subnet', s.name),
+    });
     subnetIds.push(Subnet!.SubnetId!);
     await lab.ec2('AssociateRouteTable', { RouteTableId: routeTableId, SubnetId: Subnet!.SubnetId });
   }
@@ -114,9 +125,23 @@ export async function buildVpc(lab: LabBuilder, spec: VpcSpec): Promise<BuiltVpc
   });
   await lab.ec2('AuthorizeSecurityGroupIngress', {
     GroupId: hostSg.GroupId,
-    IpPermissions: [{ IpProtocol: 'icmp', FromPort: -1, ToPort: -1, IpRanges: spec.host.icmpFrom.map((CidrIp) => ({ CidrIp })) }],
+    IpPermissions: [
+      {
+        IpProtocol: 'icmp',
+        FromPort: -1,
+        ToPort: -1,
+        IpRanges: spec.host.icmpFrom.map((CidrIp) => ({ CidrIp })),
+      },
+    ],
   });
-  return { spec, vpcId, subnetIds, routeTableId, endpointSgId: endpointSg.GroupId!, hostSgId: hostSg.GroupId! };
+  return {
+    spec,
+    vpcId,
+    subnetIds,
+    routeTableId,
+    endpointSgId: endpointSg.GroupId!,
+    hostSgId: hostSg.GroupId!,
+  };
 }
 
 /** The interface endpoints Run Command needs, in every subnet of the VPC (after the hosts took their fixed addresses). */
@@ -135,7 +160,11 @@ export async function addSsmEndpoints(lab: LabBuilder, vpc: BuiltVpc): Promise<v
 }
 
 /** The app host: a private instance at its fixed address, managed by SSM through its instance profile. */
-export async function launchHost(lab: LabBuilder, vpc: BuiltVpc, instanceProfileArn: string): Promise<string> {
+export async function launchHost(
+  lab: LabBuilder,
+  vpc: BuiltVpc,
+  instanceProfileArn: string,
+): Promise<string> {
   const out = await lab.ec2<{ Instances?: { InstanceId?: string }[] }>('RunInstances', {
     ImageId: 'ami-0c02fb55956c7d316',
     InstanceType: 't3.micro',
@@ -165,15 +194,22 @@ export async function buildTransitGateway(lab: LabBuilder, vpcs: BuiltVpc[]): Pr
   const tgwId = TransitGateway!.TransitGatewayId!;
   const attachments: Record<string, string> = {};
   for (const vpc of vpcs) {
-    const { TransitGatewayVpcAttachment } = await lab.ec2<CreateTransitGatewayVpcAttachmentResult>('CreateTransitGatewayVpcAttachment', {
-      TransitGatewayId: tgwId,
-      VpcId: vpc.vpcId,
-      SubnetIds: vpc.subnetIds,
-      ...named('transit-gateway-attachment', `${vpc.spec.key}-attach`),
-    });
+    const { TransitGatewayVpcAttachment } = await lab.ec2<CreateTransitGatewayVpcAttachmentResult>(
+      'CreateTransitGatewayVpcAttachment',
+      {
+        TransitGatewayId: tgwId,
+        VpcId: vpc.vpcId,
+        SubnetIds: vpc.subnetIds,
+        ...named('transit-gateway-attachment', `${vpc.spec.key}-attach`),
+      },
+    );
     attachments[vpc.spec.key] = TransitGatewayVpcAttachment!.TransitGatewayAttachmentId!;
     for (const cidr of vpc.spec.viaTgw) {
-      await lab.ec2('CreateRoute', { RouteTableId: vpc.routeTableId, DestinationCidrBlock: cidr, TransitGatewayId: tgwId });
+      await lab.ec2('CreateRoute', {
+        RouteTableId: vpc.routeTableId,
+        DestinationCidrBlock: cidr,
+        TransitGatewayId: tgwId,
+      });
     }
   }
   // Prod ↔ Shared and Dev ↔ Shared; no route between Prod and Dev.
@@ -183,31 +219,57 @@ export async function buildTransitGateway(lab: LabBuilder, vpcs: BuiltVpc[]): Pr
     ['shared-rt', 'shared', { '10.0.0.0/16': 'prod', '10.1.0.0/16': 'dev' }],
   ];
   for (const [name, associated, routes] of tables) {
-    const { TransitGatewayRouteTable } = await lab.ec2<CreateTransitGatewayRouteTableResult>('CreateTransitGatewayRouteTable', {
-      TransitGatewayId: tgwId,
-      ...named('transit-gateway-route-table', name),
-    });
+    const { TransitGatewayRouteTable } = await lab.ec2<CreateTransitGatewayRouteTableResult>(
+      'CreateTransitGatewayRouteTable',
+      {
+        TransitGatewayId: tgwId,
+        ...named('transit-gateway-route-table', name),
+      },
+    );
     const tableId = TransitGatewayRouteTable!.TransitGatewayRouteTableId!;
-    await lab.ec2('AssociateTransitGatewayRouteTable', { TransitGatewayRouteTableId: tableId, TransitGatewayAttachmentId: attachments[associated] });
+    await lab.ec2('AssociateTransitGatewayRouteTable', {
+      TransitGatewayRouteTableId: tableId,
+      TransitGatewayAttachmentId: attachments[associated],
+    });
     for (const [cidr, to] of Object.entries(routes)) {
-      await lab.ec2('CreateTransitGatewayRoute', { TransitGatewayRouteTableId: tableId, DestinationCidrBlock: cidr, TransitGatewayAttachmentId: attachments[to] });
+      await lab.ec2('CreateTransitGatewayRoute', {
+        TransitGatewayRouteTableId: tableId,
+        DestinationCidrBlock: cidr,
+        TransitGatewayAttachmentId: attachments[to],
+      });
     }
   }
   return tgwId;
 }
 
 /** Shared-Services ↔ Partner peering across accounts, requested by the lab and accepted by the partner. */
-export async function peerWithPartner(lab: LabBuilder, partner: LabBuilder, shared: BuiltVpc, partnerVpc: BuiltVpc): Promise<string> {
-  const { VpcPeeringConnection } = await lab.ec2<CreateVpcPeeringConnectionResult>('CreateVpcPeeringConnection', {
-    VpcId: shared.vpcId,
-    PeerVpcId: partnerVpc.vpcId,
-    PeerOwnerId: partner.accountId,
-    PeerRegion: partner.region,
-    ...named('vpc-peering-connection', 'shared-partner'),
-  });
+export async function peerWithPartner(
+  lab: LabBuilder,
+  partner: LabBuilder,
+  shared: BuiltVpc,
+  partnerVpc: BuiltVpc,
+): Promise<string> {
+  const { VpcPeeringConnection } = await lab.ec2<CreateVpcPeeringConnectionResult>(
+    'CreateVpcPeeringConnection',
+    {
+      VpcId: shared.vpcId,
+      PeerVpcId: partnerVpc.vpcId,
+      PeerOwnerId: partner.accountId,
+      PeerRegion: partner.region,
+      ...named('vpc-peering-connection', 'shared-partner'),
+    },
+  );
   const pcxId = VpcPeeringConnection!.VpcPeeringConnectionId!;
   await partner.ec2('AcceptVpcPeeringConnection', { VpcPeeringConnectionId: pcxId });
-  await lab.ec2('CreateRoute', { RouteTableId: shared.routeTableId, DestinationCidrBlock: partnerVpc.spec.cidr, VpcPeeringConnectionId: pcxId });
-  await partner.ec2('CreateRoute', { RouteTableId: partnerVpc.routeTableId, DestinationCidrBlock: shared.spec.cidr, VpcPeeringConnectionId: pcxId });
+  await lab.ec2('CreateRoute', {
+    RouteTableId: shared.routeTableId,
+    DestinationCidrBlock: partnerVpc.spec.cidr,
+    VpcPeeringConnectionId: pcxId,
+  });
+  await partner.ec2('CreateRoute', {
+    RouteTableId: partnerVpc.routeTableId,
+    DestinationCidrBlock: shared.spec.cidr,
+    VpcPeeringConnectionId: pcxId,
+  });
   return pcxId;
 }

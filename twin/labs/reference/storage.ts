@@ -11,12 +11,22 @@ export async function buildAppBucket(lab: LabBuilder): Promise<void> {
   await lab.call('s3', 'CreateBucket', { Bucket: APP_BUCKET });
   await lab.call('s3', 'PutPublicAccessBlock', {
     Bucket: APP_BUCKET,
-    PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+    PublicAccessBlockConfiguration: {
+      BlockPublicAcls: true,
+      IgnorePublicAcls: true,
+      BlockPublicPolicy: true,
+      RestrictPublicBuckets: true,
+    },
   });
-  await lab.call('s3', 'PutBucketVersioning', { Bucket: APP_BUCKET, VersioningConfiguration: { Status: 'Enabled' } });
+  await lab.call('s3', 'PutBucketVersioning', {
+    Bucket: APP_BUCKET,
+    VersioningConfiguration: { Status: 'Enabled' },
+  });
   await lab.call('s3', 'PutBucketEncryption', {
     Bucket: APP_BUCKET,
-    ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+    ServerSideEncryptionConfiguration: {
+      Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+    },
   });
 }
 
@@ -29,11 +39,19 @@ export async function buildProbeRole(lab: LabBuilder): Promise<string> {
     RoleName: 'meshcheck-probe',
     AssumeRolePolicyDocument: JSON.stringify({
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      Statement: [
+        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ],
     }),
   });
-  for (const policy of ['service-role/AWSLambdaBasicExecutionRole', 'service-role/AWSLambdaVPCAccessExecutionRole']) {
-    await lab.call('iam', 'AttachRolePolicy', { RoleName: 'meshcheck-probe', PolicyArn: `arn:aws:iam::aws:policy/${policy}` });
+  for (const policy of [
+    'service-role/AWSLambdaBasicExecutionRole',
+    'service-role/AWSLambdaVPCAccessExecutionRole',
+  ]) {
+    await lab.call('iam', 'AttachRolePolicy', {
+      RoleName: 'meshcheck-probe',
+      PolicyArn: `arn:aws:iam::aws:policy/${policy}`,
+    });
   }
   await lab.call('iam', 'PutRolePolicy', {
     RoleName: 'meshcheck-probe',
