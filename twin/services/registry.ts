@@ -4,6 +4,7 @@ import { iam } from './iam/api.ts';
 import { kms } from './kms/api.ts';
 import { lambda } from './lambda/api.ts';
 import { logs } from './logs/api.ts';
+import { s3 } from './s3/api.ts';
 import { sns } from './sns/api.ts';
 import { sqs } from './sqs/api.ts';
 import { ssm } from './ssm/api.ts';
@@ -23,6 +24,7 @@ export const services: ServiceDefinition<unknown>[] = [
   lambda as ServiceDefinition<unknown>,
   sqs as ServiceDefinition<unknown>,
   sns as ServiceDefinition<unknown>,
+  s3 as ServiceDefinition<unknown>,
 ];
 
 export function serviceBySigningName(name: string): ServiceDefinition<unknown> | undefined {
