@@ -37,6 +37,15 @@ export function formattedError(error) {
   }
 }
 
+/** @param {string | undefined} text */
+function parseClientContext(text) {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * @param {{ requestId: string, deadlineMs: number, clientContext?: string, meta: Record<string, string> }} msg
  * @param {(err: unknown, result?: unknown) => void} done
@@ -51,7 +60,7 @@ function makeContext(msg, done) {
     awsRequestId: msg.requestId,
     logGroupName: msg.meta.logGroupName,
     logStreamName: msg.meta.logStreamName,
-    clientContext: msg.clientContext ? JSON.parse(msg.clientContext) : undefined,
+    clientContext: parseClientContext(msg.clientContext),
     identity: undefined,
     getRemainingTimeInMillis: () => Math.max(0, msg.deadlineMs - twinNow()),
     succeed: (/** @type {unknown} */ result) => done(null, result),

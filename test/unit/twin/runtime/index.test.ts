@@ -179,6 +179,27 @@ describe('timeouts', () => {
   });
 });
 
+test('a handler stuck in a synchronous loop is ended at its Timeout all the same', async () => {
+  const spec = specOf(
+    twin,
+    { 'index.mjs': 'export const handler = async () => { for (;;) {} }' },
+    { timeoutSeconds: 1 },
+  );
+  const result = await run(spec);
+  expect(result.timedOut).toBe(true);
+  expect(runtimeOf(twin).environmentsOf(spec.functionArn)).toEqual([]);
+});
+
+test('the client context reaches the handler’s context', async () => {
+  const spec = specOf(twin, { 'index.mjs': 'export const handler = async (e, ctx) => ctx.clientContext' });
+  const result = await runtimeOf(twin).run(spec, {
+    requestId: 'cc',
+    payload: '{}',
+    clientContext: '{"custom":{"app":"probe"}}',
+  });
+  expect(json(result)).toEqual({ custom: { app: 'probe' } });
+});
+
 describe('disposal', () => {
   test('a disposed twin ends its workers and runs nothing more', async () => {
     const own = new Twin({ origin: 'http://127.0.0.1:9' });

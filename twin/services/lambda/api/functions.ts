@@ -124,7 +124,7 @@ export const functionHandlers: Record<string, Handler<LambdaModel>> = {
   CreateFunction: createHandler,
 
   GetFunction(_model, input: GetFunctionRequest, ctx): GetFunctionResponse {
-    const { fn } = resolveFunction(ctx, input.FunctionName);
+    const { fn } = resolveFunction(ctx, input.FunctionName, input.Qualifier);
     return {
       Configuration: renderConfiguration(ctx.twin, fn),
       Code: {
@@ -136,7 +136,7 @@ export const functionHandlers: Record<string, Handler<LambdaModel>> = {
   },
 
   GetFunctionConfiguration(_model, input: GetFunctionConfigurationRequest, ctx): FunctionConfiguration {
-    return renderConfiguration(ctx.twin, resolveFunction(ctx, input.FunctionName).fn);
+    return renderConfiguration(ctx.twin, resolveFunction(ctx, input.FunctionName, input.Qualifier).fn);
   },
 
   ListFunctions(model, input: ListFunctionsRequest, ctx): ListFunctionsResponse {
@@ -161,7 +161,7 @@ export const functionHandlers: Record<string, Handler<LambdaModel>> = {
   },
 
   DeleteFunction(_model, input: DeleteFunctionRequest, ctx): object {
-    const { model, fn } = resolveFunction(ctx, input.FunctionName);
+    const { model, fn } = resolveFunction(ctx, input.FunctionName, input.Qualifier);
     deleteFunction(ctx.twin, model, fn);
     return {};
   },

@@ -25,11 +25,15 @@ export const invokeHandlers: Record<string, Handler<LambdaModel>> = {
     if (input.LogType !== undefined && input.LogType !== 'None' && input.LogType !== 'Tail') {
       throw validationError('logType', input.LogType, 'Member must satisfy enum value set: [None, Tail]');
     }
-    const { model, fn } = resolveFunction(ctx, input.FunctionName);
+    const { model, fn } = resolveFunction(ctx, input.FunctionName, input.Qualifier);
     const result = await invoke(ctx.twin, model, fn, {
       requestId: ctx.requestId,
       payload: input.Payload,
       invocationType,
+      // "Up to 3,583 bytes of base64-encoded data about the invoking client to pass to the function in the context object."
+      ...(input.ClientContext && {
+        clientContext: Buffer.from(input.ClientContext, 'base64').toString('utf8'),
+      }),
     });
     const tail = input.LogType === 'Tail' && invocationType === 'RequestResponse';
     return {

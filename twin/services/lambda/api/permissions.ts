@@ -24,17 +24,17 @@ function tagged(ctx: RequestContext, arn: string | undefined): FunctionState {
 
 export const permissionHandlers: Record<string, Handler<LambdaModel>> = {
   AddPermission(_model, input: AddPermissionRequest, ctx): AddPermissionResponse {
-    const { fn } = resolveFunction(ctx, input.FunctionName);
+    const { fn } = resolveFunction(ctx, input.FunctionName, input.Qualifier);
     return { Statement: JSON.stringify(addPermission(fn, input)) };
   },
 
   RemovePermission(_model, input: RemovePermissionRequest, ctx): object {
-    removePermission(resolveFunction(ctx, input.FunctionName).fn, input.StatementId);
+    removePermission(resolveFunction(ctx, input.FunctionName, input.Qualifier).fn, input.StatementId);
     return {};
   },
 
   GetPolicy(_model, input: GetPolicyRequest, ctx): GetPolicyResponse {
-    const { fn } = resolveFunction(ctx, input.FunctionName);
+    const { fn } = resolveFunction(ctx, input.FunctionName, input.Qualifier);
     const policy = policyDocument(fn);
     if (!policy) throw resourceNotFound('The resource you requested does not exist.');
     return { Policy: policy, RevisionId: fn.revisionId };

@@ -23,12 +23,16 @@ export function findFunction(
   return model && fn ? { model, fn } : undefined;
 }
 
+/** The function `ref` names; a Qualifier other than $LATEST names none (the twin keeps no versions). */
 export function resolveFunction(
   ctx: RequestContext,
   ref: string | undefined,
+  qualifier?: string,
 ): { model: LambdaModel; fn: FunctionState } {
+  const { arn } = parseFunctionRef(ref, ctx.accountId, ctx.region);
+  if (qualifier !== undefined && qualifier !== '$LATEST') throw functionNotFound(`${arn}:${qualifier}`);
   const found = findFunction(ctx, ref);
-  if (!found) throw functionNotFound(parseFunctionRef(ref, ctx.accountId, ctx.region).arn);
+  if (!found) throw functionNotFound(arn);
   return found;
 }
 

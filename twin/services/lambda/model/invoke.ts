@@ -90,9 +90,14 @@ async function run(
   fn: FunctionState,
   requestId: string,
   event: string,
+  clientContext?: string,
 ): Promise<RunResult> {
   try {
-    const result = await runtimeOf(twin).run(specOf(twin, model, fn), { requestId, payload: event });
+    const result = await runtimeOf(twin).run(specOf(twin, model, fn), {
+      requestId,
+      payload: event,
+      clientContext,
+    });
     deliverLogEvents(
       twin,
       {
@@ -122,16 +127,21 @@ export async function invoke(
   twin: Twin,
   model: LambdaModel,
   fn: FunctionState,
-  request: { requestId: string; payload: Uint8Array | undefined; invocationType: InvocationType },
+  request: {
+    requestId: string;
+    payload: Uint8Array | undefined;
+    invocationType: InvocationType;
+    clientContext?: string;
+  },
 ): Promise<InvokeResult> {
   requireActive(fn, twin.clock.now());
   const event = eventText(request.payload, request.invocationType);
   if (request.invocationType === 'DryRun') return { statusCode: 204, payload: Buffer.alloc(0), logTail: '' };
   if (request.invocationType === 'Event') {
-    run(twin, model, fn, request.requestId, event).catch(() => {});
+    run(twin, model, fn, request.requestId, event, request.clientContext).catch(() => {});
     return { statusCode: 202, payload: Buffer.alloc(0), logTail: '', requestId: request.requestId };
   }
-  const result = await run(twin, model, fn, request.requestId, event);
+  const result = await run(twin, model, fn, request.requestId, event, request.clientContext);
   return {
     statusCode: 200,
     payload: result.payload,
