@@ -33,6 +33,12 @@
  *   beyond it); Event invocations are not retried.
  * - Memory Size bounds the worker's heap; Max Memory Used is its heap.
  *   GetFunction's Code.Location is a twin URL that is not served.
+ * - Every function is Pending for the profile's lambdaActivationMs, VPC or
+ *   not; Hyperplane ENIs exist from CreateFunction on (AWS makes them
+ *   during Pending); a function's calls leave from its first ENI; an unused
+ *   ENI is released 20 minutes later in the realistic profile (a fixed
+ *   figure: the profile has no key for it). DeleteFunction is accepted
+ *   while Pending.
  * - Event source mappings: SQS queues only; the polling is the SQS side's.
  */
 import * as sdk from '@aws-sdk/client-lambda';
