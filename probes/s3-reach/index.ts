@@ -37,7 +37,7 @@ async function run(attempt: Attempt, timeoutMs: number, versions: Map<string, st
   }
 }
 
-const handlerFor = (timeoutMs: number) => new NodeHttpHandler({ connectionTimeout: timeoutMs, requestTimeout: timeoutMs });
+const handlerFor = (timeoutMs: number) => new NodeHttpHandler({ connectionTimeout: timeoutMs, requestTimeout: timeoutMs, throwOnRequestTimeout: true });
 
 /** `versions` remembers what each PutObject made, so a delete in a versioned bucket removes it for good. */
 async function perform(attempt: Attempt, timeoutMs: number, versions: Map<string, string>): Promise<Partial<AttemptResult>> {

@@ -35,9 +35,13 @@ function serviceBlock(region: string): string {
   return `18.${regionOctet(region)}.0.0/16`;
 }
 
-/** A public address for a host outside AWS. */
+/**
+ * A public address for a host outside AWS, from TEST-NET-1 (192.0.2.0/24,
+ * RFC 5737): documentation space that no real host answers on, so even a
+ * socket that escaped the runtime's hooks could reach nobody.
+ */
 export function externalHostAddress(hostname: string): string {
-  return quad(104, 16 + (stableHash(`net:${hostname}`) % 16), hostname.toLowerCase());
+  return `192.0.2.${1 + (stableHash(`net:${hostname.toLowerCase()}`) % 254)}`;
 }
 
 export type PublicDestination =

@@ -102,7 +102,7 @@ const INTERNET_HOST = 'example.com';
  * host): through a NAT gateway or its own public address and an internet
  * gateway.
  *
- * @example internetPath(twin, position) // { reachable: false, because: 'rtb-0… has no route to 104.…: dropped' }
+ * @example internetPath(twin, position) // { reachable: false, because: 'rtb-0… has no route to 192.0.2.…: dropped' }
  */
 export function internetPath(twin: Twin, from: CallerPosition): ServicePath {
   const view = new NetworkView(twin);
