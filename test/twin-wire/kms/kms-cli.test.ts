@@ -16,7 +16,13 @@ beforeAll(async () => {
 });
 afterAll(() => twin.close());
 
-type Json = Record<string, Record<string, string> & string>;
+type Json = {
+  KeyMetadata: { Arn: string; KeyState: string };
+  CiphertextBlob: string;
+  Plaintext: string;
+  KeyId: string;
+  Policy: string;
+};
 
 describe.runIf(hasAwsCli)('aws kms', () => {
   test('create-key, create-alias, describe-key by alias, encrypt, then decrypt --ciphertext-blob fileb://', async () => {

@@ -31,12 +31,7 @@ export const rootStatement = (account = A) => ({
 export interface Fixture {
   twin: Twin;
   clock: ManualClock;
-  call<O = Record<string, unknown>>(
-    def: object,
-    op: string,
-    input: object,
-    as?: Credential,
-  ): Promise<O>;
+  call<O = Record<string, unknown>>(def: object, op: string, input: object, as?: Credential): Promise<O>;
   kms<O = Record<string, unknown>>(op: string, input: object, as?: Credential): Promise<O>;
   /** The error a call fails with (the test fails when it succeeds). */
   kmsError(op: string, input: object, as?: Credential): Promise<AwsError>;
