@@ -1,4 +1,5 @@
 import type { ServiceDefinition } from '../core/service.ts';
+import { cloudtrail } from './cloudtrail/api.ts';
 import { ec2 } from './ec2/api.ts';
 import { iam } from './iam/api.ts';
 import { kms } from './kms/api.ts';
@@ -20,6 +21,7 @@ export const services: ServiceDefinition<unknown>[] = [
   iam as ServiceDefinition<unknown>,
   ssm as ServiceDefinition<unknown>,
   kms as ServiceDefinition<unknown>,
+  cloudtrail as ServiceDefinition<unknown>,
   logs as ServiceDefinition<unknown>,
   lambda as ServiceDefinition<unknown>,
   sqs as ServiceDefinition<unknown>,

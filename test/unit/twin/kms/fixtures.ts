@@ -31,7 +31,13 @@ export const rootStatement = (account = A) => ({
 export interface Fixture {
   twin: Twin;
   clock: ManualClock;
-  call<O = Record<string, unknown>>(def: object, op: string, input: object, as?: Credential): Promise<O>;
+  call<O = Record<string, unknown>>(
+    def: object,
+    op: string,
+    input: object,
+    as?: Credential,
+    region?: string,
+  ): Promise<O>;
   kms<O = Record<string, unknown>>(op: string, input: object, as?: Credential): Promise<O>;
   /** The error a call fails with (the test fails when it succeeds). */
   kmsError(op: string, input: object, as?: Credential): Promise<AwsError>;
@@ -47,12 +53,13 @@ async function serve(
   operation: string,
   input: object,
   credential: Credential,
+  region = REGION,
 ) {
   const ctx = makeContext({
     twin,
     service: def,
     operation,
-    region: REGION,
+    region,
     credential,
     requestId: twin.ids.uuid(),
     sourceIp: '198.51.100.7',
@@ -78,8 +85,8 @@ export function fixture(): Fixture {
   const f: Fixture = {
     twin,
     clock,
-    call: (def, op, input, as = rootCredential(A)) =>
-      serve(twin, def as unknown as ServiceDefinition<unknown>, op, input, as) as Promise<never>,
+    call: (def, op, input, as = rootCredential(A), region = REGION) =>
+      serve(twin, def as unknown as ServiceDefinition<unknown>, op, input, as, region) as Promise<never>,
     kms: (op, input, as) => f.call(kms, op, input, as),
     async kmsError(op, input, as) {
       try {
