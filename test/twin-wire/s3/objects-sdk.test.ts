@@ -204,20 +204,17 @@ describe('addressing', () => {
    * request handler connects to 127.0.0.1 while the signed Host header
    * keeps the bucket, as DNS would make it.
    */
+  type Handle = NodeHttpHandler['handle'];
+  class ToLoopback extends NodeHttpHandler {
+    override handle(request: Parameters<Handle>[0], options?: Parameters<Handle>[1]): ReturnType<Handle> {
+      expect(request.headers.host).toMatch(new RegExp(`^${Bucket}\\.`));
+      const port = Number(new URL(twin.endpoint).port);
+      return super.handle(Object.assign(request, { hostname: '127.0.0.1', port }), options);
+    }
+  }
+
   function virtualHostClient(endpoint: string): S3Client {
-    const http = new NodeHttpHandler();
-    const port = Number(new URL(twin.endpoint).port);
-    return new S3Client({
-      ...twin.clientConfig(),
-      endpoint,
-      forcePathStyle: false,
-      requestHandler: {
-        handle: (request, options) => {
-          expect(request.headers.host).toMatch(new RegExp(`^${Bucket}\\.`));
-          return http.handle(Object.assign(request, { hostname: '127.0.0.1', port }), options);
-        },
-      },
-    });
+    return new S3Client({ ...twin.clientConfig(), endpoint, forcePathStyle: false, requestHandler: new ToLoopback() });
   }
 
   test.for([['http://localhost:PORT'], ['http://s3.us-east-1.amazonaws.com:PORT']])(
