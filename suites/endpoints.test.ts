@@ -233,14 +233,15 @@ function attemptsFor(placement: NonNullable<typeof probe>['placements'][number])
     { name: 's3 list', kind: 's3', operation: 'ListObjectsV2', bucket: probe!.bucket },
     {
       name: 's3 put',
+      lane: 'object',
       kind: 's3',
       operation: 'PutObject',
       bucket: probe!.bucket,
       key,
       body: `meshcheck ${lab.targets.runId}`,
     },
-    { name: 's3 get', kind: 's3', operation: 'GetObject', bucket: probe!.bucket, key },
-    { name: 's3 delete', kind: 's3', operation: 'DeleteObject', bucket: probe!.bucket, key },
+    { name: 's3 get', kind: 's3', operation: 'GetObject', bucket: probe!.bucket, key, lane: 'object' },
+    { name: 's3 delete', kind: 's3', operation: 'DeleteObject', bucket: probe!.bucket, key, lane: 'object' },
     { name: 'internet', kind: 'internet', host: probe!.internetHost },
     ...services.map(
       (s): Attempt => ({ name: `dns ${s}`, kind: 'dns', hostname: `${s}.${region}.amazonaws.com` }),

@@ -3,13 +3,29 @@
  * probe (which runs inside the lab) and the suite (which reads its report).
  * The probe never decides pass or fail.
  */
-export type Attempt =
-  | { name: string; kind: 's3'; operation: 'ListObjectsV2' | 'PutObject' | 'GetObject' | 'DeleteObject'; bucket: string; key?: string; body?: string; region?: string }
+export type Attempt = (
+  | {
+      name: string;
+      kind: 's3';
+      operation: 'ListObjectsV2' | 'PutObject' | 'GetObject' | 'DeleteObject';
+      bucket: string;
+      key?: string;
+      body?: string;
+      region?: string;
+    }
   | { name: string; kind: 'sts' }
   | { name: string; kind: 'dynamodb' }
   /** A TCP connection to a host on the internet (port 443): reachable or not. */
   | { name: string; kind: 'internet'; host: string; port?: number }
-  | { name: string; kind: 'dns'; hostname: string };
+  | { name: string; kind: 'dns'; hostname: string }
+) & {
+  /**
+   * Attempts in one lane run in order (put, then get, then delete); lanes run
+   * side by side, so a probe with no path waits one timeout per lane step,
+   * not one per attempt. Each attempt is its own lane by default.
+   */
+  lane?: string;
+};
 
 export type Outcome = 'ok' | 'denied' | 'timeout' | 'dns-failure' | 'error';
 

@@ -1,14 +1,34 @@
 import type { Outcome } from './attempts.ts';
 
-const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'AuthorizationError', 'Forbidden', 'KMS.AccessDeniedException']);
-const TIMEOUT = new Set(['TimeoutError', 'AbortError', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'RequestTimeout', 'ConnectTimeoutError']);
+const DENIED = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'AuthorizationError',
+  'Forbidden',
+  'KMS.AccessDeniedException',
+]);
+const TIMEOUT = new Set([
+  'TimeoutError',
+  'AbortError',
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+  'RequestTimeout',
+  'ConnectTimeoutError',
+]);
 const DNS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ENODATA']);
 
 /** Classifies an error by its name and code only (never by message text). */
 export function classify(error: unknown): { outcome: Outcome; errorCode: string } {
-  const e = (error ?? {}) as { name?: string; code?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
+  const e = (error ?? {}) as {
+    name?: string;
+    code?: string;
+    Code?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
   const code = e.Code ?? e.code ?? e.name ?? 'Error';
-  if (DENIED.has(code) || DENIED.has(e.name ?? '') || e.$metadata?.httpStatusCode === 403) return { outcome: 'denied', errorCode: code };
+  if (DENIED.has(code) || DENIED.has(e.name ?? '') || e.$metadata?.httpStatusCode === 403)
+    return { outcome: 'denied', errorCode: code };
   if (TIMEOUT.has(code) || TIMEOUT.has(e.name ?? '')) return { outcome: 'timeout', errorCode: code };
   if (DNS.has(code)) return { outcome: 'dns-failure', errorCode: code };
   return { outcome: 'error', errorCode: code };

@@ -1,7 +1,13 @@
 import { promises as dns } from 'node:dns';
 import { connect } from 'node:net';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Attempt, AttemptResult, ProbeEvent, ProbeReport } from './attempts.ts';
@@ -14,18 +20,40 @@ import { classify } from './classify.ts';
  * with no network path hangs in a VPC; the timeout turns that into
  * `timeout`, which is evidence, not a verdict.
  */
+// The bundled SDK warns about Node versions on first use; the warning would crowd the log tail the report shows.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 export async function handler(event: ProbeEvent): Promise<ProbeReport> {
   const timeoutMs = event.timeoutMs ?? 3_000;
-  const results: AttemptResult[] = [];
+  const attempts = event.attempts ?? [];
   const versions = new Map<string, string>();
-  for (const attempt of event.attempts ?? []) {
-    results.push(await run(attempt, timeoutMs, versions));
-    console.log(JSON.stringify({ attempt: attempt.name, outcome: results.at(-1)!.outcome, latencyMs: results.at(-1)!.latencyMs }));
-  }
-  return { probe: 'meshcheck-s3-reach', region: process.env.AWS_REGION, results };
+  const results = new Map<Attempt, AttemptResult>();
+  const lanes = new Map<string, Attempt[]>();
+  for (const attempt of attempts)
+    lanes.set(attempt.lane ?? attempt.name, [...(lanes.get(attempt.lane ?? attempt.name) ?? []), attempt]);
+  await Promise.all(
+    [...lanes.values()].map(async (lane) => {
+      for (const attempt of lane) {
+        const result = await run(attempt, timeoutMs, versions);
+        results.set(attempt, result);
+        console.log(
+          JSON.stringify({ attempt: attempt.name, outcome: result.outcome, latencyMs: result.latencyMs }),
+        );
+      }
+    }),
+  );
+  return {
+    probe: 'meshcheck-s3-reach',
+    region: process.env.AWS_REGION,
+    results: attempts.map((a) => results.get(a)!),
+  };
 }
 
-async function run(attempt: Attempt, timeoutMs: number, versions: Map<string, string>): Promise<AttemptResult> {
+async function run(
+  attempt: Attempt,
+  timeoutMs: number,
+  versions: Map<string, string>,
+): Promise<AttemptResult> {
   const started = Date.now();
   const base = { name: attempt.name, kind: attempt.kind };
   try {
@@ -33,14 +61,29 @@ async function run(attempt: Attempt, timeoutMs: number, versions: Map<string, st
     return { ...base, outcome: 'ok', latencyMs: Date.now() - started, ...found };
   } catch (error) {
     const { outcome, errorCode } = classify(error);
-    return { ...base, outcome, errorCode, message: (error as Error).message?.slice(0, 300), latencyMs: Date.now() - started };
+    return {
+      ...base,
+      outcome,
+      errorCode,
+      message: (error as Error).message?.slice(0, 300),
+      latencyMs: Date.now() - started,
+    };
   }
 }
 
-const handlerFor = (timeoutMs: number) => new NodeHttpHandler({ connectionTimeout: timeoutMs, requestTimeout: timeoutMs, throwOnRequestTimeout: true });
+const handlerFor = (timeoutMs: number) =>
+  new NodeHttpHandler({
+    connectionTimeout: timeoutMs,
+    requestTimeout: timeoutMs,
+    throwOnRequestTimeout: true,
+  });
 
 /** `versions` remembers what each PutObject made, so a delete in a versioned bucket removes it for good. */
-async function perform(attempt: Attempt, timeoutMs: number, versions: Map<string, string>): Promise<Partial<AttemptResult>> {
+async function perform(
+  attempt: Attempt,
+  timeoutMs: number,
+  versions: Map<string, string>,
+): Promise<Partial<AttemptResult>> {
   const common = { maxAttempts: 1, requestHandler: handlerFor(timeoutMs) };
   switch (attempt.kind) {
     case 's3': {
@@ -50,7 +93,9 @@ async function perform(attempt: Attempt, timeoutMs: number, versions: Map<string
         return { detail: `${out.KeyCount ?? 0} keys` };
       }
       if (attempt.operation === 'PutObject') {
-        const out = await s3.send(new PutObjectCommand({ Bucket: attempt.bucket, Key: attempt.key, Body: attempt.body ?? '' }));
+        const out = await s3.send(
+          new PutObjectCommand({ Bucket: attempt.bucket, Key: attempt.key, Body: attempt.body ?? '' }),
+        );
         if (out.VersionId) versions.set(`${attempt.bucket}/${attempt.key}`, out.VersionId);
         return out.VersionId ? { detail: `version ${out.VersionId}` } : {};
       }
@@ -59,7 +104,13 @@ async function perform(attempt: Attempt, timeoutMs: number, versions: Map<string
         return { detail: (await out.Body!.transformToString()).slice(0, 200) };
       }
       const VersionId = versions.get(`${attempt.bucket}/${attempt.key}`);
-      await s3.send(new DeleteObjectCommand({ Bucket: attempt.bucket, Key: attempt.key, ...(VersionId && { VersionId }) }));
+      await s3.send(
+        new DeleteObjectCommand({
+          Bucket: attempt.bucket,
+          Key: attempt.key,
+          ...(VersionId && { VersionId }),
+        }),
+      );
       return {};
     }
     case 'sts': {
@@ -88,7 +139,11 @@ function reachTcp(host: string, port: number, timeoutMs: number): Promise<Partia
     });
     socket.once('timeout', () => {
       socket.destroy();
-      reject(Object.assign(new Error(`no answer from ${host}:${port} within ${timeoutMs} ms`), { code: 'ETIMEDOUT' }));
+      reject(
+        Object.assign(new Error(`no answer from ${host}:${port} within ${timeoutMs} ms`), {
+          code: 'ETIMEDOUT',
+        }),
+      );
     });
     socket.once('error', reject);
   });
@@ -96,7 +151,10 @@ function reachTcp(host: string, port: number, timeoutMs: number): Promise<Partia
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(Object.assign(new Error(`gave up after ${ms} ms`), { name: 'TimeoutError' })), ms);
+    const timer = setTimeout(
+      () => reject(Object.assign(new Error(`gave up after ${ms} ms`), { name: 'TimeoutError' })),
+      ms,
+    );
     work.then(
       (v) => {
         clearTimeout(timer);

@@ -96,3 +96,25 @@ export async function s3PrefixList(lab: LabBuilder): Promise<string> {
   );
   return PrefixLists![0]!.PrefixListId!;
 }
+
+/**
+ * A Lambda group in a VPC without an S3 endpoint: HTTPS anywhere, so that a
+ * probe's timeout there can only mean there is no route — not a firewall.
+ */
+async function _buildOpenHttpsGroup(lab: LabBuilder, vpc: BuiltVpc): Promise<string> {
+  const { GroupId } = await lab.ec2<CreateSecurityGroupResult>('CreateSecurityGroup', {
+    GroupName: `${vpc.spec.key}-lambda`,
+    Description: 'Lambda functions: HTTPS out',
+    VpcId: vpc.vpcId,
+    ...named('security-group', `${vpc.spec.key}-lambda`),
+  });
+  await lab.ec2('RevokeSecurityGroupEgress', {
+    GroupId,
+    IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+  });
+  await lab.ec2('AuthorizeSecurityGroupEgress', {
+    GroupId,
+    IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+  });
+  return GroupId!;
+}

@@ -3,6 +3,7 @@ import { issueRoleSession } from '../../services/sts/sessions.ts';
 import { Twin, type TwinOptions } from '../../twin.ts';
 import { builderFor } from '../builder.ts';
 import { ARCHIVE_ACCOUNT, LAB_ACCOUNT, REGION } from './accounts.ts';
+import { buildLambdaSecurityGroup, buildProdEndpoints, s3PrefixList } from './endpoints.ts';
 import { buildCrossAccountRunner, buildInstanceRole, buildParticipantRole } from './identity.ts';
 import {
   addSsmEndpoints,
@@ -13,6 +14,7 @@ import {
   partnerVpc,
   peerWithPartner,
 } from './network.ts';
+import { buildAppBucket, buildProbeRole } from './storage.ts';
 
 export interface ReferenceLab {
   twin: Twin;
@@ -47,6 +49,14 @@ export async function referenceLab(options: Omit<TwinOptions, 'accounts'> = {}):
   await addSsmEndpoints(archive, partner);
   await buildTransitGateway(lab, vpcs);
   await peerWithPartner(lab, archive, vpcs.find((v) => v.spec.key === 'shared')!, partner);
+
+  const prod = vpcs.find((v) => v.spec.key === 'prod')!;
+  await buildProdEndpoints(lab, prod);
+  const s3List = await s3PrefixList(lab);
+  await buildLambdaSecurityGroup(lab, prod, s3List);
+  await buildLambdaSecurityGroup(lab, vpcs.find((v) => v.spec.key === 'dev')!);
+  await buildAppBucket(lab);
+  await buildProbeRole(lab);
 
   const runner = issueRoleSession(twin, {
     roleArn: participant.arn,
