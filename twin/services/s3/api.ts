@@ -19,8 +19,10 @@
  *   requester pays, access points, Object Lambda, S3 Select, storage
  *   classes other than STANDARD, presigned POST.
  * - ACLs are disabled as on new buckets (BucketOwnerEnforced): the owner
- *   holds FULL_CONTROL and nobody else has grants; ACL headers on requests
- *   are ignored and PutBucketAcl/PutObjectAcl are not served.
+ *   holds FULL_CONTROL and nobody else has grants; an ACL other than
+ *   bucket-owner-full-control on a PUT is AccessControlListNotSupported, and
+ *   with another ownership setting ACL headers are accepted but grant
+ *   nothing. PutBucketAcl/PutObjectAcl are not served.
  * - Block Public Access: BlockPublicPolicy refuses public bucket policies
  *   (public = an unrestricted Allow to "*", a simplified reading of "The
  *   meaning of 'public'"); RestrictPublicBuckets and the ACL settings are

@@ -79,6 +79,9 @@ export const invalidArgument = (message: string, name?: string, value?: string) 
     ...(value !== undefined && { ArgumentValue: value }),
   });
 
+export const aclNotSupported = () =>
+  err('AccessControlListNotSupported', 400, 'The bucket does not allow ACLs');
+
 export const invalidRequest = (message: string) => err('InvalidRequest', 400, message);
 
 export const malformedXml = () =>

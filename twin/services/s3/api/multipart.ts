@@ -19,7 +19,7 @@ import type { S3Model } from '../model/index.ts';
 import { compareKeys } from '../model/listing.ts';
 import { completeUpload, createUpload, uploadOf, uploadPart } from '../model/multipart.ts';
 import { parseTaggingHeader, putVersion } from '../model/objects.ts';
-import { bodyOf, DEFAULT_CONTENT_TYPE, headersOf, metadataOf } from './objects.ts';
+import { bodyOf, DEFAULT_CONTENT_TYPE, headersOf, metadataOf, refuseAcl } from './objects.ts';
 import { bucketOf, keyCaller, ownerOf } from './shared.ts';
 
 /**
@@ -34,6 +34,7 @@ export const multipartHandlers: Record<string, Handler<S3Model>> = {
   CreateMultipartUpload(_model, input: CreateMultipartUploadRequest, ctx): CreateMultipartUploadOutput {
     const bucket = bucketOf(ctx, input);
     const key = input.Key ?? '';
+    refuseAcl(bucket, input.ACL);
     const encryption = encryptFor(keyCaller(ctx), bucket, key, input);
     const upload = createUpload(
       bucket,

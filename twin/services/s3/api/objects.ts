@@ -9,12 +9,12 @@ import type {
   PutObjectRequest,
 } from '@aws-sdk/client-s3';
 import type { Handler } from '../../../core/service.ts';
-import { preconditionFailed } from '../errors.ts';
+import { aclNotSupported, preconditionFailed } from '../errors.ts';
 import { crc32Base64, etagOf, verifyDigests } from '../model/checksums.ts';
 import { decryptFor, encryptFor, encryptionHeaders } from '../model/encryption.ts';
 import type { S3Model } from '../model/index.ts';
 import { currentObject, deleteKey, parseTaggingHeader, putVersion } from '../model/objects.ts';
-import type { ObjectHeaders } from '../model/state.ts';
+import type { BucketState, ObjectHeaders } from '../model/state.ts';
 import { byteRange, checkPreconditions, checksumOf, describe, readableVersion } from './reads.ts';
 import { bucketOf, keyCaller } from './shared.ts';
 
@@ -48,6 +48,17 @@ export function metadataOf(metadata: Record<string, string> | undefined): Record
   return Object.fromEntries(Object.entries(metadata ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
 }
 
+/**
+ * "All S3 PUT requests must either specify the bucket-owner-full-control
+ * canned ACL or not specify an ACL" once ACLs are disabled (BucketOwnerEnforced,
+ * the default); others fail with AccessControlListNotSupported (S3 User
+ * Guide, object-ownership-error-responses.html).
+ */
+export function refuseAcl(bucket: BucketState, acl: string | undefined): void {
+  if (acl && acl !== 'bucket-owner-full-control' && bucket.ownership === 'BucketOwnerEnforced')
+    throw aclNotSupported();
+}
+
 /** "If you don't specify a content type, Amazon S3 uses binary/octet-stream" (Working with object metadata). */
 export const DEFAULT_CONTENT_TYPE = 'binary/octet-stream';
 
@@ -55,6 +66,7 @@ export const objectHandlers: Record<string, Handler<S3Model>> = {
   PutObject(_model, input: PutObjectRequest, ctx): PutObjectOutput {
     const bucket = bucketOf(ctx, input);
     const key = input.Key ?? '';
+    refuseAcl(bucket, input.ACL);
     const body = bodyOf(input.Body);
     verifyDigests(body, input);
     // Conditional writes (API_PutObject, If-None-Match: "*" / If-Match).

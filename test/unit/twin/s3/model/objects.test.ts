@@ -39,6 +39,16 @@ describe('PutObject and GetObject', () => {
     });
   });
 
+  test('with ACLs disabled only bucket-owner-full-control is accepted as an ACL', async () => {
+    const error = await f.s3Error('PutObject', { Bucket, Key: 'acl', Body: 'x', ACL: 'public-read' });
+    expect([error.code, error.status, error.message]).toEqual([
+      'AccessControlListNotSupported',
+      400,
+      'The bucket does not allow ACLs',
+    ]);
+    await f.s3('PutObject', { Bucket, Key: 'acl', Body: 'x', ACL: 'bucket-owner-full-control' });
+  });
+
   test('a wrong Content-MD5 or CRC32 is BadDigest and nothing is stored', async () => {
     const badMd5 = await f.s3Error('PutObject', {
       Bucket,
