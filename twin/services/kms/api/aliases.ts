@@ -13,7 +13,7 @@ import { aliasArn, checkAliasName, createAlias, getAlias, unboundManagedAliases 
 import type { KmsModel } from '../model/index.ts';
 import { requireNotPendingDeletion } from '../model/keys.ts';
 import type { AliasRecord } from '../model/state.ts';
-import { authorizeKey, keyFor, NO_OUTPUT, page } from './shared.ts';
+import { authorizeKey, keyFor, page } from './shared.ts';
 
 /**
  * Alias operations need permission on the alias (an IAM policy: "The alias
@@ -63,14 +63,14 @@ function listed(model: KmsModel, ctx: RequestContext, keyId: string | undefined)
 }
 
 export const aliasHandlers: Record<string, Handler<KmsModel>> = {
-  CreateAlias(model, input: CreateAliasRequest, ctx): typeof NO_OUTPUT {
+  CreateAlias(model, input: CreateAliasRequest, ctx): object {
     checkAliasName(input.AliasName ?? '');
     authorizeAlias(ctx, model, input.AliasName!);
     createAlias(model, input.AliasName!, targetKey(ctx, input.TargetKeyId));
-    return NO_OUTPUT;
+    return {};
   },
 
-  UpdateAlias(model, input: UpdateAliasRequest, ctx): typeof NO_OUTPUT {
+  UpdateAlias(model, input: UpdateAliasRequest, ctx): object {
     checkAliasName(input.AliasName ?? '');
     const alias = getAlias(model, input.AliasName!);
     authorizeAlias(ctx, model, alias.name);
@@ -78,17 +78,17 @@ export const aliasHandlers: Record<string, Handler<KmsModel>> = {
     if (old) authorizeKey(ctx, { action: 'kms:UpdateAlias', key: old });
     alias.targetKeyId = targetKey(ctx, input.TargetKeyId).keyId;
     alias.updatedAt = model.now;
-    return NO_OUTPUT;
+    return {};
   },
 
-  DeleteAlias(model, input: DeleteAliasRequest, ctx): typeof NO_OUTPUT {
+  DeleteAlias(model, input: DeleteAliasRequest, ctx): object {
     checkAliasName(input.AliasName ?? '');
     const alias = getAlias(model, input.AliasName!);
     authorizeAlias(ctx, model, alias.name);
     const key = model.keys().find((k) => k.keyId === alias.targetKeyId);
     if (key) authorizeKey(ctx, { action: 'kms:DeleteAlias', key });
     model.aliases.delete(alias.name);
-    return NO_OUTPUT;
+    return {};
   },
 
   ListAliases(model, input: ListAliasesRequest, ctx): ListAliasesResponse {

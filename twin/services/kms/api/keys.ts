@@ -21,7 +21,7 @@ import { defaultKeyPolicy, validateKeyPolicy } from '../model/policies.ts';
 import type { KmsTag } from '../model/state.ts';
 import { lockoutCheck } from './policies.ts';
 import { keyMetadata } from './render.ts';
-import { NO_OUTPUT, page, useKey } from './shared.ts';
+import { page, useKey } from './shared.ts';
 import { checkTags } from './tags.ts';
 
 /** The twin serves symmetric encryption keys made by KMS only (see LIMITATIONS in api.ts). */
@@ -84,14 +84,14 @@ export const keyHandlers: Record<string, Handler<KmsModel>> = {
     return { Keys: items, Truncated: next !== undefined, ...(next && { NextMarker: next }) };
   },
 
-  EnableKey(_model, input: EnableKeyRequest, ctx): typeof NO_OUTPUT {
+  EnableKey(_model, input: EnableKeyRequest, ctx): object {
     setEnabled(useKey(ctx, input.KeyId).key, true);
-    return NO_OUTPUT;
+    return {};
   },
 
-  DisableKey(_model, input: DisableKeyRequest, ctx): typeof NO_OUTPUT {
+  DisableKey(_model, input: DisableKeyRequest, ctx): object {
     setEnabled(useKey(ctx, input.KeyId).key, false);
-    return NO_OUTPUT;
+    return {};
   },
 
   ScheduleKeyDeletion(_model, input: ScheduleKeyDeletionRequest, ctx): ScheduleKeyDeletionResponse {

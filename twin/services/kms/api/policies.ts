@@ -13,7 +13,7 @@ import type { KmsModel } from '../model/index.ts';
 import { requireNotPendingDeletion } from '../model/keys.ts';
 import { validateKeyPolicy } from '../model/policies.ts';
 import type { KeyRecord } from '../model/state.ts';
-import { authorizeKey, NO_OUTPUT, useKey } from './shared.ts';
+import { authorizeKey, useKey } from './shared.ts';
 
 /**
  * The key policy lockout safety check: the new policy must let the caller
@@ -51,14 +51,14 @@ export const policyHandlers: Record<string, Handler<KmsModel>> = {
     return { Policy: key.policy, PolicyName: 'default' };
   },
 
-  PutKeyPolicy(_model, input: PutKeyPolicyRequest, ctx): typeof NO_OUTPUT {
+  PutKeyPolicy(_model, input: PutKeyPolicyRequest, ctx): object {
     const { key } = useKey(ctx, input.KeyId);
     checkPolicyName(input.PolicyName);
     requireNotPendingDeletion(key);
     validateKeyPolicy(ctx.twin, input.Policy ?? '');
     if (!input.BypassPolicyLockoutSafetyCheck) lockoutCheck(ctx, key, input.Policy!);
     key.policy = input.Policy!;
-    return NO_OUTPUT;
+    return {};
   },
 
   ListKeyPolicies(_model, input: ListKeyPoliciesRequest, ctx): ListKeyPoliciesResponse {

@@ -8,16 +8,6 @@ import type { KmsModel } from '../model/index.ts';
 import { type ModelOf, type ResolvedKey, resolveKey } from '../model/resolve.ts';
 import type { KeyRecord } from '../model/state.ts';
 
-/**
- * What an operation with no output (Smithy `Unit`: CreateAlias, EnableKey,
- * PutKeyPolicy, …) returns. The protocol layer hands a Unit output to the
- * JSON serializer, which gives the value back unchanged, and then writes
- * `String(value)`: an object would be sent as `[object Object]`, so the
- * empty JSON object is returned as text. (Workaround for
- * twin/protocols/aws-json.ts; harmless once it writes `{}` for Unit outputs.)
- */
-export const NO_OUTPUT = '{}';
-
 /** Any account's KMS model in any region, for keys named by ARN. */
 export function modelsOf(twin: Twin): ModelOf {
   return (accountId, region) => twin.model(kms, accountId, region);

@@ -9,7 +9,7 @@ import { tagError } from '../errors.ts';
 import type { KmsModel } from '../model/index.ts';
 import { requireNotPendingDeletion } from '../model/keys.ts';
 import type { KmsTag } from '../model/state.ts';
-import { NO_OUTPUT, page, useKey } from './shared.ts';
+import { page, useKey } from './shared.ts';
 
 /**
  * Tag rules of KMS ("Tagging keys": keys 1–128 characters, values up to
@@ -27,7 +27,7 @@ export function checkTags(tags: KmsTag[]): KmsTag[] {
 }
 
 export const tagHandlers: Record<string, Handler<KmsModel>> = {
-  TagResource(_model, input: TagResourceRequest, ctx): typeof NO_OUTPUT {
+  TagResource(_model, input: TagResourceRequest, ctx): object {
     const { key } = useKey(ctx, input.KeyId);
     requireNotPendingDeletion(key);
     for (const tag of checkTags((input.Tags ?? []) as KmsTag[])) {
@@ -35,15 +35,15 @@ export const tagHandlers: Record<string, Handler<KmsModel>> = {
       if (existing) existing.TagValue = tag.TagValue;
       else key.tags.push(tag);
     }
-    return NO_OUTPUT;
+    return {};
   },
 
-  UntagResource(_model, input: UntagResourceRequest, ctx): typeof NO_OUTPUT {
+  UntagResource(_model, input: UntagResourceRequest, ctx): object {
     const { key } = useKey(ctx, input.KeyId);
     requireNotPendingDeletion(key);
     const drop = new Set(input.TagKeys ?? []);
     key.tags = key.tags.filter((t) => !drop.has(t.TagKey));
-    return NO_OUTPUT;
+    return {};
   },
 
   ListResourceTags(_model, input: ListResourceTagsRequest, ctx): ListResourceTagsResponse {
