@@ -44,7 +44,9 @@ export function putVersion(
   version: Omit<ObjectVersion, 'versionId'>,
   ids: IdGenerator,
 ): ObjectVersion {
-  const stored: ObjectVersion = { ...version, versionId: newVersionId(bucket, ids) };
+  // S3 keeps Last-Modified to the second: listings show `…T10:00:00.000Z`, HEAD the same instant.
+  const lastModified = Math.floor(version.lastModified / 1000) * 1000;
+  const stored: ObjectVersion = { ...version, lastModified, versionId: newVersionId(bucket, ids) };
   const versions = (bucket.objects.get(version.key) ?? []).filter((v) => v.versionId !== stored.versionId);
   bucket.objects.set(version.key, [stored, ...versions]);
   return stored;
