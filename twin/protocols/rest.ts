@@ -3,15 +3,19 @@ import { AwsError } from '../core/errors.ts';
 import type { ServiceDefinition } from '../core/service.ts';
 import { type BodyCodec, readBoundInput, routeRequest, writeBoundOutput } from './http-binding.ts';
 import type { Protocol } from './protocol.ts';
-import { errorTraits, operationInfo, type OperationInfo } from './schemas.ts';
-import { escapeXml, readXml, xmlDocument } from './xml.ts';
+import { errorTraits, type OperationInfo, operationInfo } from './schemas.ts';
 import { queryParams, type WireRequest, xmlDeclaration } from './wire.ts';
+import { escapeXml, readXml, xmlDocument } from './xml.ts';
 
 const jsonSettings = { timestampFormat: { useTrait: true, default: 7 as const }, jsonName: true };
 
 const jsonCodec: BodyCodec = {
   contentType: 'application/json',
-  read: async (schema, body) => (await new JsonShapeDeserializer(jsonSettings).read(schema, body.toString('utf8'))) as Record<string, unknown>,
+  read: async (schema, body) =>
+    (await new JsonShapeDeserializer(jsonSettings).read(schema, body.toString('utf8'))) as Record<
+      string,
+      unknown
+    >,
   write(schema, value) {
     const s = new JsonShapeSerializer(jsonSettings);
     s.write(schema, value);
@@ -40,7 +44,11 @@ export const restJson: Protocol = {
   async parse(req, def) {
     const query = queryParams(req.rawQuery);
     const { op, labels } = routeRequest(def, req.method, pathParts(req.path), query);
-    const input = await readBoundInput(op, { labels, query, headers: req.headers, body: req.body }, jsonCodec);
+    const input = await readBoundInput(
+      op,
+      { labels, query, headers: req.headers, body: req.body },
+      jsonCodec,
+    );
     return { operation: op.name, input };
   },
   serialize(def, operation, output, meta) {
@@ -59,7 +67,11 @@ export const restJson: Protocol = {
         'x-amzn-errortype': error.code,
         ...error.headers,
       },
-      body: JSON.stringify({ Type: status >= 500 ? 'Service' : 'User', message: error.message, ...error.members }),
+      body: JSON.stringify({
+        Type: status >= 500 ? 'Service' : 'User',
+        message: error.message,
+        ...error.members,
+      }),
     };
   },
 };

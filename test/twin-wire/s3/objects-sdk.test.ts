@@ -214,7 +214,12 @@ describe('addressing', () => {
   }
 
   function virtualHostClient(endpoint: string): S3Client {
-    return new S3Client({ ...twin.clientConfig(), endpoint, forcePathStyle: false, requestHandler: new ToLoopback() });
+    return new S3Client({
+      ...twin.clientConfig(),
+      endpoint,
+      forcePathStyle: false,
+      requestHandler: new ToLoopback(),
+    });
   }
 
   test.for([['http://localhost:PORT'], ['http://s3.us-east-1.amazonaws.com:PORT']])(
