@@ -10,7 +10,9 @@ const env = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 export default defineConfig({
   test: {
     env,
-    reporters: process.env.CI ? ['default', ['json', { outputFile: 'reports/out/self-test.json' }]] : ['default'],
+    reporters: process.env.CI
+      ? ['default', ['json', { outputFile: 'reports/out/self-test.json' }]]
+      : ['default'],
     projects: [
       {
         test: {
@@ -45,8 +47,16 @@ export default defineConfig({
           // Profiles are tags: `gate` runs everything but `delivery`. Timeouts follow what each kind waits for.
           tags: [
             { name: 'config', description: 'reads configuration', timeout: 60_000 },
-            { name: 'live', description: 'probes behaviour in the lab (pings, probe calls)', timeout: 180_000 },
-            { name: 'delivery', description: 'waits for delivered evidence (flow logs, CloudTrail)', timeout: 20 * 60_000 },
+            {
+              name: 'live',
+              description: 'probes behaviour in the lab (pings, probe calls)',
+              timeout: 180_000,
+            },
+            {
+              name: 'delivery',
+              description: 'waits for delivered evidence (flow logs, CloudTrail)',
+              timeout: 20 * 60_000,
+            },
             { name: 'creates', description: 'creates run-scoped resources and removes them' },
           ],
           setupFiles: ['suites/setup/worker.ts'],

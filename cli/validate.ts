@@ -75,8 +75,12 @@ export async function validate(options: ValidateOptions): Promise<number> {
       console.error('meshcheck: interrupted — stopping the checks and removing what this run created');
       void vitest.cancelCurrentRun('keyboard-input');
     };
-    process.once('SIGINT', interrupt);
-    process.once('SIGTERM', interrupt);
+    // Vitest's logger answers SIGINT/SIGTERM with process.exit() a millisecond later, which would
+    // cut the sweep short; the CLI owns these signals, so it takes them over.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      for (const listener of process.listeners(signal)) process.off(signal, listener);
+      process.once(signal, interrupt);
+    }
     try {
       await vitest.start();
     } finally {

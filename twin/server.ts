@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { AwsError, InternalFailure } from './core/errors.ts';
 import { handleControl } from './control/routes.ts';
+import { AwsError, InternalFailure } from './core/errors.ts';
 import { chain } from './gateway/chain.ts';
 import type { Exchange } from './gateway/exchange.ts';
 import { recordCall } from './gateway/record.ts';
@@ -93,7 +93,8 @@ async function readWire(req: IncomingMessage): Promise<WireRequest> {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+  for (const [k, v] of Object.entries(req.headers))
+    if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
   return {
     method: req.method ?? 'GET',
     path: q === -1 ? url : url.slice(0, q),
@@ -128,7 +129,7 @@ async function onRequest(server: TwinServer, req: IncomingMessage, res: ServerRe
     if (!(err instanceof AwsError)) console.error('[twin] internal failure', err);
     if (ex.ctx) recordCall(ex, error);
     response = (ex.protocol ?? protocols.awsJson1_1).serializeError(
-      ex.service ?? { namespace: 'twin', signingName: 'unknown' } as never,
+      ex.service ?? ({ namespace: 'twin', signingName: 'unknown' } as never),
       error,
       meta,
     );
@@ -141,6 +142,9 @@ async function onRequest(server: TwinServer, req: IncomingMessage, res: ServerRe
 function send(res: ServerResponse, response: WireResponse): void {
   if (res.destroyed) return;
   const body = typeof response.body === 'string' ? Buffer.from(response.body) : response.body;
-  res.writeHead(response.status, { ...response.headers, 'content-length': String(body.length) });
-  res.end(body);
+  // A HEAD answer keeps the Content-Length its protocol announced (the object's size) and sends nothing.
+  const head = res.req.method === 'HEAD';
+  const length = head ? (response.headers['content-length'] ?? '0') : String(body.length);
+  res.writeHead(response.status, { ...response.headers, 'content-length': length });
+  res.end(head ? undefined : body);
 }

@@ -174,15 +174,13 @@ async function resolveTransitGateway(
   if (!tgw) return;
   const ec2 = clients('lab').ec2;
   const found = await describe('tgw', tgw.name, (f) =>
-    ec2
-      .send(new DescribeTransitGatewaysCommand({ Filters: f }))
-      .then((o) =>
-        (o.TransitGateways ?? []).map((t) => ({
-          id: t.TransitGatewayId!,
-          tags: t.Tags,
-          live: !['deleting', 'deleted'].includes(t.State ?? ''),
-        })),
-      ),
+    ec2.send(new DescribeTransitGatewaysCommand({ Filters: f })).then((o) =>
+      (o.TransitGateways ?? []).map((t) => ({
+        id: t.TransitGatewayId!,
+        tags: t.Tags,
+        live: !['deleting', 'deleted'].includes(t.State ?? ''),
+      })),
+    ),
   );
   const tgwId = pick('network.transitGateway.name', 'Transit Gateway', tgw.name, 'lab', found);
   if (!tgwId) return;
@@ -190,30 +188,26 @@ async function resolveTransitGateway(
   const inTgw: Filter = { Name: 'transit-gateway-id', Values: [tgwId] };
   for (const [i, a] of tgw.attachments.entries()) {
     const atts = await describe('tgw-attach', a.name, (f) =>
-      ec2
-        .send(new DescribeTransitGatewayAttachmentsCommand({ Filters: [...f, inTgw] }))
-        .then((o) =>
-          (o.TransitGatewayAttachments ?? []).map((x) => ({
-            id: x.TransitGatewayAttachmentId!,
-            tags: x.Tags,
-            live: !['deleting', 'deleted'].includes(x.State ?? ''),
-          })),
-        ),
+      ec2.send(new DescribeTransitGatewayAttachmentsCommand({ Filters: [...f, inTgw] })).then((o) =>
+        (o.TransitGatewayAttachments ?? []).map((x) => ({
+          id: x.TransitGatewayAttachmentId!,
+          tags: x.Tags,
+          live: !['deleting', 'deleted'].includes(x.State ?? ''),
+        })),
+      ),
     );
     const id = pick(`network.transitGateway.attachments[${i}].name`, 'TGW attachment', a.name, 'lab', atts);
     if (id) ids.tgwAttachment[a.name] = id;
   }
   for (const [i, t] of tgw.routeTables.entries()) {
     const tables = await describe('tgw-rtb', t.name, (f) =>
-      ec2
-        .send(new DescribeTransitGatewayRouteTablesCommand({ Filters: [...f, inTgw] }))
-        .then((o) =>
-          (o.TransitGatewayRouteTables ?? []).map((x) => ({
-            id: x.TransitGatewayRouteTableId!,
-            tags: x.Tags,
-            live: !['deleting', 'deleted'].includes(x.State ?? ''),
-          })),
-        ),
+      ec2.send(new DescribeTransitGatewayRouteTablesCommand({ Filters: [...f, inTgw] })).then((o) =>
+        (o.TransitGatewayRouteTables ?? []).map((x) => ({
+          id: x.TransitGatewayRouteTableId!,
+          tags: x.Tags,
+          live: !['deleting', 'deleted'].includes(x.State ?? ''),
+        })),
+      ),
     );
     const id = pick(
       `network.transitGateway.routeTables[${i}].name`,

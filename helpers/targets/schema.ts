@@ -255,7 +255,7 @@ function checkReferences(t: z.output<typeof targetsObject>, ctx: z.RefinementCtx
     if (!hostNames.has(r.from)) issue(['reachability', i, 'from'], `no host "${r.from}" in network.hosts`);
     if (!hostNames.has(r.to)) issue(['reachability', i, 'to'], `no host "${r.to}" in network.hosts`);
   });
-  net.vpcs.forEach((v, i) =>
+  net.vpcs.forEach((v, i) => {
     v.routes.forEach((r, j) => {
       if (typeof r.via === 'object' && !peeringNames.has(r.via.peering))
         issue(
@@ -264,8 +264,8 @@ function checkReferences(t: z.output<typeof targetsObject>, ctx: z.RefinementCtx
         );
       if (r.via === 'transit-gateway' && !net.transitGateway)
         issue(['vpcs', i, 'routes', j, 'via'], 'no transitGateway in network');
-    }),
-  );
+    });
+  });
   net.peerings.forEach((p, i) => {
     if (!vpcNames.has(p.requester))
       issue(['peerings', i, 'requester'], `no VPC "${p.requester}" in network.vpcs`);
@@ -285,15 +285,15 @@ function checkReferences(t: z.output<typeof targetsObject>, ctx: z.RefinementCtx
           `no route table "${a.routeTable}" in transitGateway.routeTables`,
         );
     });
-    tgw.routeTables.forEach((t, i) =>
+    tgw.routeTables.forEach((t, i) => {
       t.routes.forEach((r, j) => {
         if (r.attachment !== 'blackhole' && !attachments.has(r.attachment))
           issue(
             ['transitGateway', 'routeTables', i, 'routes', j, 'attachment'],
             `no attachment "${r.attachment}" in transitGateway.attachments`,
           );
-      }),
-    );
+      });
+    });
   }
 }
 
@@ -309,7 +309,10 @@ function checkEndpointReferences(t: z.output<typeof targetsObject>, ctx: z.Refin
   });
   t.endpoints?.probe?.placements.forEach((p, i) => {
     const vpc = vpcs.get(p.vpc);
-    if (!vpc) return issue(['probe', 'placements', i, 'vpc'], `no VPC "${p.vpc}" in network.vpcs`);
+    if (!vpc) {
+      issue(['probe', 'placements', i, 'vpc'], `no VPC "${p.vpc}" in network.vpcs`);
+      return;
+    }
     p.subnets.forEach((s, j) => {
       if (!vpc.subnets.some((x) => x.name === s))
         issue(['probe', 'placements', i, 'subnets', j], `no subnet "${s}" in ${p.vpc}`);

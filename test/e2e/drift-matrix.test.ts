@@ -31,8 +31,11 @@ describe('the drift matrix', () => {
       const breaks = await drift.breaks(targets, operator);
       await drift.apply(targets, operator);
       const run = await runValidate(['--targets', example], twinEnv(lab.server.endpoint, lab.runner()));
-      expect(run.results, `validate wrote no results (exit ${run.code}):\n${run.stderr.slice(-1500)}`).toBeDefined();
-    const notPassing = run.results!.tests.filter((t) => t.verdict === 'fail' || t.verdict === 'error');
+      expect(
+        run.results,
+        `validate wrote no results (exit ${run.code}):\n${run.stderr.slice(-1500)}`,
+      ).toBeDefined();
+      const notPassing = run.results!.tests.filter((t) => t.verdict === 'fail' || t.verdict === 'error');
       const errored = notPassing.filter((t) => t.verdict === 'error').map((t) => `${t.name}: ${t.message}`);
       const failed = notPassing.filter((t) => t.verdict === 'fail').map((t) => t.name);
       expect(errored, 'nothing may error').toEqual([]);

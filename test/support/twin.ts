@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { rootCredential, Twin, type TwinOptions } from '../../twin/twin.ts';
 import { serve, type TwinServer } from '../../twin/server.ts';
+import { rootCredential, Twin, type TwinOptions } from '../../twin/twin.ts';
 
 /**
  * A twin served on a free 127.0.0.1 port for a test file, and the ways a
@@ -22,7 +22,9 @@ export interface TestTwin {
   close(): Promise<void>;
 }
 
-export async function startTestTwin(options: TwinOptions & { lab?: (twin: Twin) => void | Promise<void> } = {}): Promise<TestTwin> {
+export async function startTestTwin(
+  options: TwinOptions & { lab?: (twin: Twin) => void | Promise<void> } = {},
+): Promise<TestTwin> {
   const server = await serve({
     build: async (origin) => {
       const { lab, ...twinOptions } = options;
@@ -59,7 +61,8 @@ const run = promisify(execFile);
 export async function aws(
   twin: TestTwin,
   args: string[],
-  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = twin.clientConfig().credentials,
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = twin.clientConfig()
+    .credentials,
 ): Promise<{ code: number; stdout: string; stderr: string; json: unknown }> {
   const env = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -73,10 +76,23 @@ export async function aws(
     AWS_PAGER: '',
   };
   try {
-    const { stdout, stderr } = await run(AWS_CLI, [...args, '--endpoint-url', twin.endpoint, '--output', 'json'], { env });
-    return { code: 0, stdout, stderr, json: stdout.trim() ? JSON.parse(stdout) : undefined };
+    const { stdout, stderr } = await run(
+      AWS_CLI,
+      [...args, '--endpoint-url', twin.endpoint, '--output', 'json'],
+      { env },
+    );
+    return { code: 0, stdout, stderr, json: parseJson(stdout) };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };
     return { code: e.code ?? 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '', json: undefined };
+  }
+}
+
+/** `aws s3 …` prints text, not JSON; only JSON output is parsed. */
+function parseJson(stdout: string): unknown {
+  try {
+    return stdout.trim() ? JSON.parse(stdout) : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -1,6 +1,6 @@
-import type { AuthorizationRequest, ServiceDefinition } from './service.ts';
-import type { CallerPosition, Principal } from './principal.ts';
 import type { Twin } from '../twin.ts';
+import type { CallerPosition, Principal } from './principal.ts';
+import type { AuthorizationRequest, ServiceDefinition } from './service.ts';
 
 /** Everything a handler may know about the request it serves. */
 export interface RequestContext {

@@ -1,6 +1,6 @@
-import type { AwsError } from './errors.ts';
-import type { RequestContext } from './context.ts';
 import type { Twin } from '../twin.ts';
+import type { RequestContext } from './context.ts';
+import type { AwsError } from './errors.ts';
 
 export type ProtocolName = 'ec2Query' | 'awsQuery' | 'awsJson1_0' | 'awsJson1_1' | 'restJson1' | 'restXml';
 
@@ -59,7 +59,11 @@ export interface ServiceDefinition<M> {
    * the default (`prefix:Operation` on `*`), or `'in-handler'` where the
    * handler must read state first (a key id inside a ciphertext blob).
    */
-  authorization?(operation: string, input: Record<string, unknown>, ctx: RequestContext): AuthorizationRequest | 'in-handler' | undefined;
+  authorization?(
+    operation: string,
+    input: Record<string, unknown>,
+    ctx: RequestContext,
+  ): AuthorizationRequest | 'in-handler' | undefined;
   /** The service's own access-denied error. */
   accessDenied(message: string): AwsError;
   /** What CloudTrail records of a call, where the default (input in lowerCamelCase, no resources) is not enough. */

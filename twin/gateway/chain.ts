@@ -3,12 +3,12 @@ import { servicePath } from '../network/service-path.ts';
 import { protocols } from '../protocols/index.ts';
 import { serviceBySigningName } from '../services/registry.ts';
 import { untilClock } from '../state/clock.ts';
+import { makeContext } from './context.ts';
+import { authorizeByDefinition, dispatchTo } from './dispatch.ts';
 import type { Exchange } from './exchange.ts';
 import { serverError, throttlingError } from './faults.ts';
 import { authErrors, findCredential, sessionProblem } from './principals.ts';
 import { readAuthorization, verifySignature } from './sigv4.ts';
-import { makeContext } from './context.ts';
-import { authorizeByDefinition, dispatchTo } from './dispatch.ts';
 
 /**
  * The request pipeline, as one readable list (LocalStack's handler chain):
@@ -34,7 +34,8 @@ function routeByCredentialScope(ex: Exchange): void {
   const signed = readAuthorization(ex.req);
   if (!signed) throw authErrors('awsJson1_1', 'unknown').missing();
   const service = serviceBySigningName(signed.service);
-  if (!service) throw new AwsError('UnknownService', `The twin does not serve ${signed.service}`, { status: 400 });
+  if (!service)
+    throw new AwsError('UnknownService', `The twin does not serve ${signed.service}`, { status: 400 });
   ex.signed = signed;
   ex.service = service;
 }
@@ -93,7 +94,9 @@ async function holdWhenUnreachable(ex: Exchange): Promise<void> {
   if (!position) return;
   const path = servicePath(ex.twin, position, ex.service!.signingName, ex.signed!.region);
   if (path.reachable) return;
-  await new Promise<never>((_, reject) => ex.signal.addEventListener('abort', () => reject(ex.signal.reason), { once: true }));
+  await new Promise<never>((_, reject) =>
+    ex.signal.addEventListener('abort', () => reject(ex.signal.reason), { once: true }),
+  );
 }
 
 function buildContext(ex: Exchange): void {
@@ -118,4 +121,3 @@ function authorize(ex: Exchange): void {
 async function dispatch(ex: Exchange): Promise<void> {
   ex.output = await dispatchTo(ex.ctx!, ex.input!);
 }
-

@@ -15,9 +15,13 @@ export function authorizeByDefinition(ctx: RequestContext, input: Record<string,
 export async function dispatchTo(ctx: RequestContext, input: Record<string, unknown>): Promise<unknown> {
   const handler = ctx.service.handlers[ctx.operation];
   if (!handler) {
-    throw new AwsError('NotImplemented', `The twin does not implement ${ctx.service.signingName}:${ctx.operation} yet`, {
-      status: 501,
-    });
+    throw new AwsError(
+      'NotImplemented',
+      `The twin does not implement ${ctx.service.signingName}:${ctx.operation} yet`,
+      {
+        status: 501,
+      },
+    );
   }
   const model = ctx.twin.model(ctx.service, ctx.accountId, ctx.region);
   return handler(model, input, ctx);

@@ -36,7 +36,12 @@ export class FaultPlan {
   }
 
   /** The fault for this call, if any. */
-  pick(call: { service: string; operation: string; invocationId: string | undefined; attempt: number }): FaultKind | undefined {
+  pick(call: {
+    service: string;
+    operation: string;
+    invocationId: string | undefined;
+    attempt: number;
+  }): FaultKind | undefined {
     const spec = this.spec;
     if (!spec || spec.rate <= 0) return undefined;
     if (spec.services && !spec.services.includes(call.service)) return undefined;
@@ -45,7 +50,9 @@ export class FaultPlan {
     const kinds = spec.kinds.filter((k) => k !== 'agent-offline');
     if (!kinds.length) return undefined;
     const key = call.invocationId ?? `${call.operation}:${Math.random()}`;
-    const h = createHash('sha256').update(`${spec.seed ?? ''}:${key}`).digest();
+    const h = createHash('sha256')
+      .update(`${spec.seed ?? ''}:${key}`)
+      .digest();
     if (h.readUInt32BE(0) / 0xffffffff >= spec.rate) return undefined;
     this.injected += 1;
     return kinds[h.readUInt8(4) % kinds.length];
@@ -59,13 +66,28 @@ export class FaultPlan {
 /** The throttling error a service of this protocol family sends. */
 export function throttlingError(service: string): AwsError {
   const code =
-    service === 'ec2' ? 'RequestLimitExceeded' : service === 's3' ? 'SlowDown' : service === 'lambda' ? 'TooManyRequestsException' : service === 'sns' || service === 'sts' || service === 'iam' ? 'Throttling' : 'ThrottlingException';
+    service === 'ec2'
+      ? 'RequestLimitExceeded'
+      : service === 's3'
+        ? 'SlowDown'
+        : service === 'lambda'
+          ? 'TooManyRequestsException'
+          : service === 'sns' || service === 'sts' || service === 'iam'
+            ? 'Throttling'
+            : 'ThrottlingException';
   const status = service === 'ec2' || service === 's3' ? 503 : service === 'lambda' ? 429 : 400;
-  return new AwsError(code, 'Rate exceeded (injected by the twin)', { status, headers: { 'x-amz-retry-after': '50' } });
+  return new AwsError(code, 'Rate exceeded (injected by the twin)', {
+    status,
+    headers: { 'x-amz-retry-after': '50' },
+  });
 }
 
 export function serverError(): AwsError {
-  return new AwsError('InternalFailure', 'We encountered an internal error. Please try again. (injected by the twin)', {
-    status: 500,
-  });
+  return new AwsError(
+    'InternalFailure',
+    'We encountered an internal error. Please try again. (injected by the twin)',
+    {
+      status: 500,
+    },
+  );
 }

@@ -31,7 +31,8 @@ export function recordCall(ex: Exchange, error: AwsError | undefined): void {
     sourceIp: ctx.sourceIp,
     userAgent: ctx.userAgent,
     requestId: ctx.requestId,
-    requestParameters: extra.requestParameters !== undefined ? extra.requestParameters : auditParameters(ex.input),
+    requestParameters:
+      extra.requestParameters !== undefined ? extra.requestParameters : auditParameters(ex.input),
     responseElements: error ? null : (extra.responseElements ?? null),
     ...(error && { errorCode: error.code, errorMessage: error.message }),
     readOnly: READ_ONLY.test(ex.operation!),

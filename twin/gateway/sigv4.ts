@@ -49,7 +49,9 @@ function safeDecode(s: string): string {
 function canonicalUri(path: string, service: string): string {
   const segments = path.split('/');
   // S3 signs the path encoded once; every other service encodes the already-encoded path again.
-  return service === 's3' ? segments.map((s) => enc(safeDecode(s))).join('/') : segments.map((s) => enc(s)).join('/');
+  return service === 's3'
+    ? segments.map((s) => enc(safeDecode(s))).join('/')
+    : segments.map((s) => enc(s)).join('/');
 }
 
 function canonicalQuery(raw: string): string {
@@ -85,7 +87,12 @@ export function verifySignature(req: WireRequest, signed: SignedRequest, secretA
     payloadHash,
   ].join('\n');
   const scope = `${signed.date}/${signed.region}/${signed.service}/aws4_request`;
-  const stringToSign = ['AWS4-HMAC-SHA256', req.headers['x-amz-date'] ?? '', scope, sha256hex(canonicalRequest)].join('\n');
+  const stringToSign = [
+    'AWS4-HMAC-SHA256',
+    req.headers['x-amz-date'] ?? '',
+    scope,
+    sha256hex(canonicalRequest),
+  ].join('\n');
   let key = hmac(`AWS4${secretAccessKey}`, signed.date);
   for (const part of [signed.region, signed.service, 'aws4_request']) key = hmac(key, part);
   const expected = hmac(key, stringToSign);

@@ -6,12 +6,13 @@
  * resource's policy, the VPC endpoint's policy — builds the request context
  * and evaluates it ("Policy evaluation logic", IAM User Guide).
  */
+
+import { type Decision, type EvalPrincipal, evaluate, type SourcePolicy } from '../../policy/evaluate.ts';
+import { arnAccount } from '../../policy/matching.ts';
 import type { Principal } from '../core/principal.ts';
 import type { AuthorizationRequest } from '../core/service.ts';
 import { principalTags, rolePolicies, userPolicies } from '../services/iam/lookups.ts';
 import type { Twin } from '../twin.ts';
-import { type Decision, type EvalPrincipal, evaluate, type SourcePolicy } from '../../policy/evaluate.ts';
-import { arnAccount } from '../../policy/matching.ts';
 import { type CallFacts, globalKeys } from './request-context.ts';
 
 export type { Decision } from '../../policy/evaluate.ts';

@@ -11,8 +11,9 @@
  * - Service principals carry aws:PrincipalServiceName; the service supplies
  *   aws:SourceArn / aws:SourceAccount through the request's own keys.
  */
-import type { Principal } from '../core/principal.ts';
+
 import type { ContextKeys } from '../../policy/context-keys.ts';
+import type { Principal } from '../core/principal.ts';
 
 export interface CallFacts {
   region: string;

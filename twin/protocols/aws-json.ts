@@ -15,7 +15,8 @@ const settings = { timestampFormat: { useTrait: true, default: 7 as const }, jso
 export function awsJson(version: '1.0' | '1.1'): Protocol {
   const contentType = `application/x-amz-json-${version}`;
   return {
-    recognizes: (req) => Boolean(req.headers['x-amz-target']) && (req.headers['content-type'] ?? '').includes('json'),
+    recognizes: (req) =>
+      Boolean(req.headers['x-amz-target']) && (req.headers['content-type'] ?? '').includes('json'),
 
     async parse(req, def) {
       const target = req.headers['x-amz-target'] ?? '';
@@ -28,7 +29,10 @@ export function awsJson(version: '1.0' | '1.1'): Protocol {
       } catch {
         throw new AwsError('SerializationException', 'Start of structure or map found where not expected.');
       }
-      const input = (await new JsonShapeDeserializer(settings).read(info.input, text)) as Record<string, unknown>;
+      const input = (await new JsonShapeDeserializer(settings).read(info.input, text)) as Record<
+        string,
+        unknown
+      >;
       return { operation, input: input ?? {} };
     },
 
@@ -42,7 +46,11 @@ export function awsJson(version: '1.0' | '1.1'): Protocol {
         const flushed = serializer.flush();
         if (typeof flushed === 'string') body = flushed;
       }
-      return { status: 200, headers: { 'content-type': contentType, 'x-amzn-requestid': meta.requestId }, body };
+      return {
+        status: 200,
+        headers: { 'content-type': contentType, 'x-amzn-requestid': meta.requestId },
+        body,
+      };
     },
 
     serializeError(def, error, meta) {
@@ -54,9 +62,14 @@ export function awsJson(version: '1.0' | '1.1'): Protocol {
       };
       // Query-compatible services (SQS) also send the legacy code, which sets e.Code / e.Type in SDKs and botocore.
       if (traits.queryCode && def.alsoSpeaks?.includes('awsQuery')) {
-        headers['x-amzn-query-error'] = `${traits.queryCode};${traits.fault === 'server' ? 'Receiver' : 'Sender'}`;
+        headers['x-amzn-query-error'] =
+          `${traits.queryCode};${traits.fault === 'server' ? 'Receiver' : 'Sender'}`;
       }
-      const body = JSON.stringify({ __type: `${def.namespace}#${error.code}`, message: error.message, ...error.members });
+      const body = JSON.stringify({
+        __type: `${def.namespace}#${error.code}`,
+        message: error.message,
+        ...error.members,
+      });
       return { status: error.status ?? traits.status ?? 400, headers, body };
     },
   };

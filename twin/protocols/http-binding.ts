@@ -56,7 +56,14 @@ function routesOf(def: ServiceDefinition<unknown>): Route[] {
       else query.set(k, v);
     }
     const literals = segments.filter((s) => 'literal' in s).length;
-    routes.push({ op, method, segments, query, xId, score: literals * 10 + query.size * 3 + segments.length });
+    routes.push({
+      op,
+      method,
+      segments,
+      query,
+      xId,
+      score: literals * 10 + query.size * 3 + segments.length,
+    });
   }
   routeCache.set(def.sdk, routes);
   return routes;
@@ -104,10 +111,12 @@ export function routeRequest(
       if (!got || (v !== undefined && !got.includes(v))) ok = false;
     }
     if (!ok) continue;
-    const rank = route.score * 10 + (xId && route.xId === xId ? 5 : 0) + requiredQueryPresent(route.op, query);
+    const rank =
+      route.score * 10 + (xId && route.xId === xId ? 5 : 0) + requiredQueryPresent(route.op, query);
     if (!best || rank > best.rank) best = { route, labels, rank };
   }
-  if (!best) throw new UnknownOperationError(`No ${def.signingName} operation matches ${method} /${parts.join('/')}`);
+  if (!best)
+    throw new UnknownOperationError(`No ${def.signingName} operation matches ${method} /${parts.join('/')}`);
   return { op: best.route.op, labels: best.labels };
 }
 
@@ -124,7 +133,8 @@ function requiredQueryPresent(op: OperationInfo, query: Map<string, string[]>): 
 function fromText(schema: NormalizedSchema, text: string): unknown {
   if (schema.isBooleanSchema()) return text === 'true';
   if (schema.isNumericSchema()) return Number(text);
-  if (schema.isTimestampSchema()) return /^\d+(\.\d+)?$/.test(text) ? new Date(Number(text) * 1000) : new Date(text);
+  if (schema.isTimestampSchema())
+    return /^\d+(\.\d+)?$/.test(text) ? new Date(Number(text) * 1000) : new Date(text);
   if (schema.isBlobSchema()) return fromBase64(text);
   if (schema.isListSchema()) return text.split(',').map((s) => fromText(schema.getValueSchema(), s.trim()));
   return text;
@@ -144,7 +154,11 @@ export interface BoundRequest {
 }
 
 /** Reads the input shape of `op` from its HTTP bindings. */
-export async function readBoundInput(op: OperationInfo, req: BoundRequest, codec: BodyCodec): Promise<Record<string, unknown>> {
+export async function readBoundInput(
+  op: OperationInfo,
+  req: BoundRequest,
+  codec: BodyCodec,
+): Promise<Record<string, unknown>> {
   const input: Record<string, unknown> = {};
   let hasBodyMembers = false;
   for (const [name, member] of op.input.structIterator()) {
@@ -153,7 +167,10 @@ export async function readBoundInput(op: OperationInfo, req: BoundRequest, codec
       if (req.labels[name] !== undefined) input[name] = req.labels[name];
     } else if (typeof t.httpQuery === 'string') {
       const values = req.query.get(t.httpQuery);
-      if (values) input[name] = member.isListSchema() ? values.map((v) => fromText(member.getValueSchema(), v)) : fromText(member, values[0]!);
+      if (values)
+        input[name] = member.isListSchema()
+          ? values.map((v) => fromText(member.getValueSchema(), v))
+          : fromText(member, values[0]!);
     } else if (t.httpQueryParams) {
       input[name] = Object.fromEntries([...req.query].map(([k, v]) => [k, v[0]]));
     } else if (typeof t.httpHeader === 'string') {
@@ -162,7 +179,8 @@ export async function readBoundInput(op: OperationInfo, req: BoundRequest, codec
     } else if (typeof t.httpPrefixHeaders === 'string') {
       const prefix = t.httpPrefixHeaders.toLowerCase();
       const map: Record<string, string> = {};
-      for (const [h, v] of Object.entries(req.headers)) if (h.startsWith(prefix)) map[h.slice(prefix.length)] = v;
+      for (const [h, v] of Object.entries(req.headers))
+        if (h.startsWith(prefix)) map[h.slice(prefix.length)] = v;
       if (Object.keys(map).length) input[name] = map;
     } else if (t.httpPayload) {
       if (member.isBlobSchema() || member.isStreaming()) input[name] = req.body;
@@ -176,7 +194,13 @@ export async function readBoundInput(op: OperationInfo, req: BoundRequest, codec
     const fromBody = await codec.read(op.input, req.body);
     for (const [name, member] of op.input.structIterator()) {
       const t = member.getMergedTraits() as Record<string, unknown>;
-      const bound = t.httpLabel || t.httpQuery || t.httpQueryParams || t.httpHeader || t.httpPrefixHeaders || t.httpPayload;
+      const bound =
+        t.httpLabel ||
+        t.httpQuery ||
+        t.httpQueryParams ||
+        t.httpHeader ||
+        t.httpPrefixHeaders ||
+        t.httpPayload;
       if (!bound && fromBody[name] !== undefined) input[name] = fromBody[name];
     }
   }
@@ -202,7 +226,8 @@ export function writeBoundOutput(
     } else if (typeof t.httpHeader === 'string') {
       if (value !== undefined && value !== null) headers[t.httpHeader.toLowerCase()] = toText(member, value);
     } else if (typeof t.httpPrefixHeaders === 'string') {
-      for (const [k, v] of Object.entries((value as Record<string, string>) ?? {})) headers[`${t.httpPrefixHeaders.toLowerCase()}${k}`] = v;
+      for (const [k, v] of Object.entries((value as Record<string, string>) ?? {}))
+        headers[`${t.httpPrefixHeaders.toLowerCase()}${k}`] = v;
     } else if (t.httpPayload) {
       if (value === undefined || value === null) continue;
       if (member.isBlobSchema() || member.isStreaming()) body = Buffer.from(value as Uint8Array);

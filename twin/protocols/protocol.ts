@@ -19,6 +19,11 @@ export interface Protocol {
   recognizes(req: WireRequest): boolean;
   /** Throws AwsError when the request names no known operation or is malformed. */
   parse(req: WireRequest, def: ServiceDefinition<unknown>): Promise<ParsedCall>;
-  serialize(def: ServiceDefinition<unknown>, operation: string, output: unknown, meta: ResponseMeta): WireResponse;
+  serialize(
+    def: ServiceDefinition<unknown>,
+    operation: string,
+    output: unknown,
+    meta: ResponseMeta,
+  ): WireResponse;
   serializeError(def: ServiceDefinition<unknown>, error: AwsError, meta: ResponseMeta): WireResponse;
 }

@@ -13,7 +13,11 @@ export interface FormSettings {
   ec2: boolean;
 }
 
-export function decodeForm(schema: unknown, form: URLSearchParams, settings: FormSettings): Record<string, unknown> {
+export function decodeForm(
+  schema: unknown,
+  form: URLSearchParams,
+  settings: FormSettings,
+): Record<string, unknown> {
   const params = new Map<string, string>();
   for (const [k, v] of form) if (k !== 'Action' && k !== 'Version') params.set(k, v);
   const value = readShape(NormalizedSchema.of(schema as never), '', params, settings);
@@ -33,11 +37,18 @@ function hasPrefix(params: Map<string, string>, prefix: string): boolean {
   return false;
 }
 
-function readShape(ns: NormalizedSchema, prefix: string, params: Map<string, string>, settings: FormSettings): unknown {
+function readShape(
+  ns: NormalizedSchema,
+  prefix: string,
+  params: Map<string, string>,
+  settings: FormSettings,
+): unknown {
   if (ns.isStructSchema()) {
     const out: Record<string, unknown> = {};
     for (const [memberName, member] of ns.structIterator()) {
-      const key = prefix ? `${prefix}.${keyFor(member, memberName, settings)}` : keyFor(member, memberName, settings);
+      const key = prefix
+        ? `${prefix}.${keyFor(member, memberName, settings)}`
+        : keyFor(member, memberName, settings);
       if (!hasPrefix(params, key)) continue;
       const value = readShape(member, key, params, settings);
       if (value !== undefined) out[memberName] = value;
@@ -48,9 +59,12 @@ function readShape(ns: NormalizedSchema, prefix: string, params: Map<string, str
     const member = ns.getValueSchema();
     const traits = member.getMergedTraits() as { xmlName?: string; ec2QueryName?: string };
     const flat = settings.ec2 || Boolean(ns.getMergedTraits().xmlFlattened);
-    const base = flat ? prefix : `${prefix}.${(settings.ec2 && traits.ec2QueryName) || traits.xmlName || 'member'}`;
+    const base = flat
+      ? prefix
+      : `${prefix}.${(settings.ec2 && traits.ec2QueryName) || traits.xmlName || 'member'}`;
     const items: unknown[] = [];
-    for (let i = 1; hasPrefix(params, `${base}.${i}`); i++) items.push(readShape(member, `${base}.${i}`, params, settings));
+    for (let i = 1; hasPrefix(params, `${base}.${i}`); i++)
+      items.push(readShape(member, `${base}.${i}`, params, settings));
     return items;
   }
   if (ns.isMapSchema()) {
@@ -62,7 +76,9 @@ function readShape(ns: NormalizedSchema, prefix: string, params: Map<string, str
       const entry = flat ? `${prefix}.${i}` : `${prefix}.entry.${i}`;
       const k = params.get(`${entry}.${keyName}`) ?? params.get(`${entry}.${capitalize(keyName)}`);
       if (k === undefined) break;
-      const valueKey = hasPrefix(params, `${entry}.${valueName}`) ? `${entry}.${valueName}` : `${entry}.${capitalize(valueName)}`;
+      const valueKey = hasPrefix(params, `${entry}.${valueName}`)
+        ? `${entry}.${valueName}`
+        : `${entry}.${capitalize(valueName)}`;
       out[k] = readShape(ns.getValueSchema(), valueKey, params, settings);
     }
     return out;

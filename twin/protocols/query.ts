@@ -2,8 +2,8 @@ import { UnknownOperationError } from '../core/errors.ts';
 import type { Protocol } from './protocol.ts';
 import { decodeForm } from './query-form.ts';
 import { errorTraits, operationInfo } from './schemas.ts';
-import { escapeXml, xmlInner } from './xml.ts';
 import { xmlDeclaration } from './wire.ts';
+import { escapeXml, xmlInner } from './xml.ts';
 
 /**
  * awsQuery (SNS, STS, IAM, legacy SQS) and ec2Query (EC2): a form POST with
@@ -21,7 +21,8 @@ export function query(flavour: 'awsQuery' | 'ec2Query'): Protocol {
 
     async parse(req, def) {
       const form = new URLSearchParams(req.body.toString('utf8'));
-      if (req.rawQuery) for (const [k, v] of new URLSearchParams(req.rawQuery)) if (!form.has(k)) form.set(k, v);
+      if (req.rawQuery)
+        for (const [k, v] of new URLSearchParams(req.rawQuery)) if (!form.has(k)) form.set(k, v);
       const operation = form.get('Action') ?? '';
       const info = operationInfo(def, operation);
       if (!info) throw new UnknownOperationError(`Could not find operation ${operation || '(no Action)'}`);
@@ -35,7 +36,11 @@ export function query(flavour: 'awsQuery' | 'ec2Query'): Protocol {
       const body = ec2
         ? `${xmlDeclaration}<${operation}Response xmlns="${ns}"><requestId>${meta.requestId}</requestId>${inner}</${operation}Response>`
         : `${xmlDeclaration}<${operation}Response xmlns="${ns}"><${operation}Result>${inner}</${operation}Result><ResponseMetadata><RequestId>${meta.requestId}</RequestId></ResponseMetadata></${operation}Response>`;
-      return { status: 200, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': meta.requestId }, body };
+      return {
+        status: 200,
+        headers: { 'content-type': 'text/xml', 'x-amzn-requestid': meta.requestId },
+        body,
+      };
     },
 
     serializeError(def, error, meta) {

@@ -152,7 +152,8 @@ export const restXml: Protocol = {
     };
     // A ranged GET answers 206 Partial Content with Content-Range (RFC 9110 §15.3.7; API_GetObject).
     const status = operation === 'GetObject' && headers['content-range'] ? 206 : out.status;
-    return { status, headers, body: meta.method === 'HEAD' ? headBody(headers) : out.body };
+    // A HEAD answer announces the object's Content-Length (set above from the output) and sends no body.
+    return { status, headers, body: meta.method === 'HEAD' ? '' : out.body };
   },
   serializeError(def, error, meta) {
     const traits = errorTraits(def, error.code);
@@ -172,17 +173,6 @@ export const restXml: Protocol = {
     };
   },
 };
-
-/**
- * A HEAD answer carries the representation's Content-Length but no body.
- * The server sets Content-Length from the body it is handed and node's
- * http server never sends a body on a HEAD response, so the body handed
- * over has the announced length (HeadObject's ContentLength).
- */
-function headBody(headers: Record<string, string>): Buffer {
-  const length = Number(headers['content-length'] ?? 0);
-  return Buffer.alloc(Number.isSafeInteger(length) && length > 0 ? length : 0);
-}
 
 const incompleteBody = () =>
   new AwsError(

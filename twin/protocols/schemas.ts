@@ -24,7 +24,14 @@ function operationsOf(def: ServiceDefinition<unknown>): Map<string, OperationInf
   ops = new Map();
   for (const [exportName, value] of Object.entries(def.sdk)) {
     if (!exportName.endsWith('$') || !Array.isArray(value) || value[0] !== OPERATION) continue;
-    const [, , name, traits, input, output] = value as [number, string, string, Record<string, unknown> | 0, unknown, unknown];
+    const [, , name, traits, input, output] = value as [
+      number,
+      string,
+      string,
+      Record<string, unknown> | 0,
+      unknown,
+      unknown,
+    ];
     const http = traits && typeof traits === 'object' ? (traits.http as OperationInfo['http']) : undefined;
     ops.set(name, {
       name,

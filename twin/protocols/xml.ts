@@ -23,19 +23,31 @@ export function xmlInner(schema: NormalizedSchema, value: unknown, serviceNamesp
 }
 
 /** Serializes a value of `schema` as a whole document (restXml bodies and payloads). */
-export function xmlDocument(schema: NormalizedSchema, value: unknown, namespace: string | undefined, serviceNamespace: string): string {
+export function xmlDocument(
+  schema: NormalizedSchema,
+  value: unknown,
+  namespace: string | undefined,
+  serviceNamespace: string,
+): string {
   // biome-ignore lint/suspicious/noExplicitAny: see xmlInner
   const serializer = new XmlShapeSerializer(xmlSettings(namespace, serviceNamespace, true) as any);
   serializer.write(schema, value ?? {});
   return String(serializer.flush());
 }
 
-export function readXml(schema: NormalizedSchema, body: Buffer, serviceNamespace: string): Promise<Record<string, unknown>> {
+export function readXml(
+  schema: NormalizedSchema,
+  body: Buffer,
+  serviceNamespace: string,
+): Promise<Record<string, unknown>> {
   // biome-ignore lint/suspicious/noExplicitAny: see xmlInner
   const deserializer = new XmlShapeDeserializer(xmlSettings(undefined, serviceNamespace, true) as any);
   return deserializer.read(schema, new Uint8Array(body)) as Promise<Record<string, unknown>>;
 }
 
 export function escapeXml(s: string): string {
-  return s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
+  return s.replace(
+    /[<>&'"]/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!,
+  );
 }

@@ -33,7 +33,8 @@ export class IdGenerator {
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
     const hex = this.next(length * 2);
     let out = prefix;
-    for (let i = 0; out.length < length; i += 2) out += alphabet[Number.parseInt(hex.slice(i, i + 2), 16) % 32];
+    for (let i = 0; out.length < length; i += 2)
+      out += alphabet[Number.parseInt(hex.slice(i, i + 2), 16) % 32];
     return out;
   }
 

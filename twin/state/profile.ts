@@ -55,6 +55,9 @@ export function profileNamed(name: ProfileName, scale = 1): LatencyProfile {
 }
 
 /** A delay of the profile in ms, scaled. */
-export function delay(profile: LatencyProfile, key: Exclude<keyof LatencyProfile, 'name' | 'scale' | 'apiLatencyMs'>): number {
+export function delay(
+  profile: LatencyProfile,
+  key: Exclude<keyof LatencyProfile, 'name' | 'scale' | 'apiLatencyMs'>,
+): number {
   return Math.round(profile[key] * profile.scale);
 }

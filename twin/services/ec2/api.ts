@@ -41,8 +41,8 @@
  */
 import * as sdk from '@aws-sdk/client-ec2';
 import { defineService, type Handler } from '../../core/service.ts';
-import { gatewayHandlers } from './api/gateways.ts';
 import { addressHandlers } from './api/addresses.ts';
+import { gatewayHandlers } from './api/gateways.ts';
 import { instanceProfileHandlers } from './api/instance-profiles.ts';
 import { instanceHandlers } from './api/instances.ts';
 import { networkAclHandlers } from './api/network-acls.ts';

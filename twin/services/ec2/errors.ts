@@ -40,5 +40,9 @@ export function dependencyViolation(message: string): AwsError {
 }
 
 export function unauthorizedOperation(message: string): AwsError {
-  return new AwsError('UnauthorizedOperation', `You are not authorized to perform this operation. ${message}`, { status: 403 });
+  return new AwsError(
+    'UnauthorizedOperation',
+    `You are not authorized to perform this operation. ${message}`,
+    { status: 403 },
+  );
 }

@@ -8,11 +8,20 @@ import type { Tags } from './model/state.ts';
  * `tag:Key`, `tag-key` and `tag-value` work on every tagged resource. An
  * unknown filter name is an error, as in AWS.
  */
-export type FilterValue = string | number | boolean | undefined | null | readonly (string | number | boolean | undefined | null)[];
+export type FilterValue =
+  | string
+  | number
+  | boolean
+  | undefined
+  | null
+  | readonly (string | number | boolean | undefined | null)[];
 export type Accessors<T> = Record<string, (item: T) => FilterValue>;
 
 function pattern(value: string): RegExp {
-  const escaped = value.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const escaped = value
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${escaped}$`);
 }
 
@@ -21,7 +30,12 @@ function valuesOf(v: FilterValue): string[] {
   return (Array.isArray(v) ? v : [v]).filter((x) => x !== undefined && x !== null).map(String);
 }
 
-export function applyFilters<T>(items: T[], filters: Filter[] | undefined, accessors: Accessors<T>, tagsOf: (item: T) => Tags): T[] {
+export function applyFilters<T>(
+  items: T[],
+  filters: Filter[] | undefined,
+  accessors: Accessors<T>,
+  tagsOf: (item: T) => Tags,
+): T[] {
   if (!filters?.length) return items;
   const tests = filters.map((f) => {
     const name = f.Name ?? '';
@@ -47,9 +61,14 @@ export function applyFilters<T>(items: T[], filters: Filter[] | undefined, acces
  * One page of results. NextToken is opaque to callers (an offset here);
  * describe calls return everything when MaxResults is absent.
  */
-export function paginate<T>(items: T[], maxResults: number | undefined, nextToken: string | undefined): { page: T[]; nextToken?: string } {
+export function paginate<T>(
+  items: T[],
+  maxResults: number | undefined,
+  nextToken: string | undefined,
+): { page: T[]; nextToken?: string } {
   const start = nextToken ? Number(Buffer.from(nextToken, 'base64url').toString('utf8')) : 0;
-  if (Number.isNaN(start)) throw new AwsError('InvalidPaginationToken', `Invalid pagination token: ${nextToken}`);
+  if (Number.isNaN(start))
+    throw new AwsError('InvalidPaginationToken', `Invalid pagination token: ${nextToken}`);
   if (!maxResults) return { page: items.slice(start) };
   const end = start + maxResults;
   const page = items.slice(start, end);

@@ -20,12 +20,23 @@ export interface AssociateParams {
 export function associateAddress(model: Ec2Model, p: AssociateParams): string {
   const eip = getAddress(model, p.allocationId, p.publicIp);
   const eniId = p.networkInterfaceId ?? (p.instanceId ? primaryInterfaceOf(model, p.instanceId) : undefined);
-  if (!eniId) throw new AwsError('MissingParameter', 'Either an instance ID or a network interface ID must be specified.');
+  if (!eniId)
+    throw new AwsError(
+      'MissingParameter',
+      'Either an instance ID or a network interface ID must be specified.',
+    );
   const eni = model.networkInterfaces.get(eniId);
   if (!eni) throw notFoundError('networkInterface', eniId);
-  const igwAttached = [...model.internetGateways.values()].some((g) => g.attachments.some((a) => a.vpcId === eni.vpcId && a.state === 'attached'));
-  if (!igwAttached) throw new AwsError('Gateway.NotAttached', `Network ${eni.vpcId} is not attached to any internet gateway`);
-  if (eip.associationId && !p.allowReassociation) throw new AwsError('Resource.AlreadyAssociated', `resource ${eip.allocationId} is already associated with associate-id ${eip.associationId}`);
+  const igwAttached = [...model.internetGateways.values()].some((g) =>
+    g.attachments.some((a) => a.vpcId === eni.vpcId && a.state === 'attached'),
+  );
+  if (!igwAttached)
+    throw new AwsError('Gateway.NotAttached', `Network ${eni.vpcId} is not attached to any internet gateway`);
+  if (eip.associationId && !p.allowReassociation)
+    throw new AwsError(
+      'Resource.AlreadyAssociated',
+      `resource ${eip.allocationId} is already associated with associate-id ${eip.associationId}`,
+    );
   if (eip.networkInterfaceId) clearPublicIp(model, eip.networkInterfaceId);
   eip.associationId = model.newId('eipassoc');
   eip.networkInterfaceId = eni.id;
@@ -35,9 +46,19 @@ export function associateAddress(model: Ec2Model, p: AssociateParams): string {
   return eip.associationId;
 }
 
-export function disassociateAddress(model: Ec2Model, associationId: string | undefined, publicIp: string | undefined): void {
-  const eip = [...model.elasticIps.values()].find((e) => (associationId ? e.associationId === associationId : e.publicIp === publicIp));
-  if (!eip?.associationId) throw new AwsError('InvalidAssociationID.NotFound', `The association ID '${associationId ?? publicIp}' does not exist`);
+export function disassociateAddress(
+  model: Ec2Model,
+  associationId: string | undefined,
+  publicIp: string | undefined,
+): void {
+  const eip = [...model.elasticIps.values()].find((e) =>
+    associationId ? e.associationId === associationId : e.publicIp === publicIp,
+  );
+  if (!eip?.associationId)
+    throw new AwsError(
+      'InvalidAssociationID.NotFound',
+      `The association ID '${associationId ?? publicIp}' does not exist`,
+    );
   if (eip.networkInterfaceId) clearPublicIp(model, eip.networkInterfaceId);
   delete eip.associationId;
   delete eip.networkInterfaceId;

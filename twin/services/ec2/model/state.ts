@@ -140,7 +140,13 @@ export interface NetworkInterfaceState {
   tags: Tags;
 }
 
-export type InstanceStateName = 'pending' | 'running' | 'stopping' | 'stopped' | 'shutting-down' | 'terminated';
+export type InstanceStateName =
+  | 'pending'
+  | 'running'
+  | 'stopping'
+  | 'stopped'
+  | 'shutting-down'
+  | 'terminated';
 
 export interface InstanceState {
   id: string;
@@ -209,7 +215,15 @@ export interface VpcPeeringConnectionState {
   id: string;
   requester: PeeringSide;
   accepter: PeeringSide;
-  status: 'initiating-request' | 'pending-acceptance' | 'active' | 'deleted' | 'rejected' | 'failed' | 'expired' | 'deleting';
+  status:
+    | 'initiating-request'
+    | 'pending-acceptance'
+    | 'active'
+    | 'deleted'
+    | 'rejected'
+    | 'failed'
+    | 'expired'
+    | 'deleting';
   /** Epoch ms; a deleted or rejected connection stays visible for a while, as in AWS. */
   statusChangedAt: number;
   /** The account whose call made the last change: how long a deleted connection stays visible depends on it. */
@@ -250,7 +264,15 @@ export interface TransitGatewayVpcAttachmentState {
   vpcId: string;
   vpcOwnerId: string;
   subnetIds: string[];
-  state: 'pendingAcceptance' | 'pending' | 'available' | 'modifying' | 'deleting' | 'deleted' | 'rejected' | 'failed';
+  state:
+    | 'pendingAcceptance'
+    | 'pending'
+    | 'available'
+    | 'modifying'
+    | 'deleting'
+    | 'deleted'
+    | 'rejected'
+    | 'failed';
   dnsSupport: boolean;
   applianceModeSupport: boolean;
   /** The route table this attachment is associated with: an attachment has at most one. */

@@ -6,11 +6,11 @@ import type {
   SimulatePrincipalPolicyRequest,
   Statement,
 } from '@aws-sdk/client-iam';
-import type { Handler } from '../../../core/service.ts';
 import type { ContextKeys } from '../../../../policy/context-keys.ts';
 import type { EvalPrincipal, SourcePolicy } from '../../../../policy/evaluate.ts';
 import { parsePolicy } from '../../../../policy/policy.ts';
 import { type SimulatedStatement, type SimulationResult, simulate } from '../../../../policy/simulate.ts';
+import type { Handler } from '../../../core/service.ts';
 import { invalidInput, noSuchEntity } from '../errors.ts';
 import { identityPolicies } from '../model/identity-policies.ts';
 import { type IamModel, page } from '../model/index.ts';

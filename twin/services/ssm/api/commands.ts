@@ -34,10 +34,18 @@ import { PLUGIN, renderCommand, renderInvocation, renderInvocationResult } from 
  */
 function authorizeSendCommand(input: SendCommandRequest, ctx: RequestContext): void {
   const name = input.DocumentName ?? '';
-  const document = name.startsWith('arn:') ? name : name.startsWith('AWS-') ? `arn:aws:ssm:${ctx.region}::document/${name}` : `arn:aws:ssm:${ctx.region}:${ctx.accountId}:document/${name}`;
+  const document = name.startsWith('arn:')
+    ? name
+    : name.startsWith('AWS-')
+      ? `arn:aws:ssm:${ctx.region}::document/${name}`
+      : `arn:aws:ssm:${ctx.region}:${ctx.accountId}:document/${name}`;
   ctx.authorize({ action: 'ssm:SendCommand', resource: document });
   const instances = input.InstanceIds?.length ? input.InstanceIds : ['*'];
-  for (const id of instances) ctx.authorize({ action: 'ssm:SendCommand', resource: `arn:aws:ec2:${ctx.region}:${ctx.accountId}:instance/${id}` });
+  for (const id of instances)
+    ctx.authorize({
+      action: 'ssm:SendCommand',
+      resource: `arn:aws:ec2:${ctx.region}:${ctx.accountId}:instance/${id}`,
+    });
 }
 
 /** "Member must satisfy regular expression pattern" for InstanceId (SSM API reference, InstanceId type). */
