@@ -72,3 +72,145 @@ export function endpointPolicyLetsIn(
     check('an outsider reading its own bucket', roleSession(OUTSIDER), 'outside-bucket', OUTSIDER, false),
   ];
 }
+
+/** A principal named in targets, made concrete: a role of the lab account, the runner, or an AWS service. */
+export interface NamedPrincipal {
+  /** How reports name it: `role:AuditRole`, `runner`, `service:sns.amazonaws.com`. */
+  ref: string;
+  principal: EvalPrincipal;
+  context: Record<string, string | boolean>;
+}
+
+/** Turns a targets principal (`role:NAME`, `runner`, `service:NAME`) into what the evaluator needs. */
+export function namedPrincipal(
+  ref: string,
+  lab: { accountId: string; runner: { arn: string; roleArn?: string }; roleArns: Record<string, string> },
+): NamedPrincipal {
+  if (ref === 'runner') {
+    const principal: EvalPrincipal = lab.runner.roleArn
+      ? { type: 'assumed-role', accountId: lab.accountId, arn: lab.runner.arn, roleArn: lab.runner.roleArn }
+      : {
+          type: lab.runner.arn.endsWith(':root') ? 'root' : 'user',
+          accountId: lab.accountId,
+          arn: lab.runner.arn,
+        };
+    return { ref, principal, context: principalKeys(principal) };
+  }
+  if (ref.startsWith('service:')) {
+    const service = ref.slice('service:'.length);
+    // A service acting for this account's resources carries the account as aws:SourceAccount.
+    return {
+      ref,
+      principal: { type: 'service', accountId: lab.accountId, arn: service, service },
+      context: { 'aws:SourceAccount': lab.accountId, 'aws:SecureTransport': true },
+    };
+  }
+  const roleArn =
+    lab.roleArns[ref.slice('role:'.length)] ?? `arn:aws:iam::${lab.accountId}:role/${ref.slice(5)}`;
+  const principal: EvalPrincipal = {
+    type: 'assumed-role',
+    accountId: lab.accountId,
+    arn: `${roleArn.replace(':iam:', ':sts:').replace(/:role\/(?:.*\/)?([^/]+)$/, ':assumed-role/$1')}/meshcheck`,
+    roleArn,
+  };
+  return { ref, principal, context: principalKeys(principal) };
+}
+
+/**
+ * What a key policy alone grants `who` (a key policy without the root
+ * statement is the only thing that can: "Key policies"); the identity side is
+ * left out on purpose, so the answer is the key policy's own.
+ */
+export function keyPolicyAllows(
+  policy: string,
+  keyArn: string,
+  who: NamedPrincipal,
+  action: string,
+): { allowed: boolean; because: string } {
+  const decision = evaluate({
+    principal: who.principal,
+    action,
+    resource: keyArn,
+    resourceAccount: keyArn.split(':')[4],
+    context: { ...who.context, 'kms:CallerAccount': who.principal.accountId },
+    policies: [{ kind: 'resource', id: 'key-policy', document: policy || '{}' }],
+    resourcePolicyRequired: true,
+  });
+  return { allowed: decision.allowed, because: decision.because };
+}
+
+/**
+ * Whether the key policy delegates to the account's IAM policies (the
+ * "Enable IAM User Permissions" root statement): a role nobody named, whose
+ * IAM policy allows everything, gets `action` only through that delegation.
+ */
+export function keyPolicyDelegatesToIam(policy: string, keyArn: string, action: string): boolean {
+  const accountId = keyArn.split(':')[4]!;
+  const stranger: EvalPrincipal = {
+    type: 'assumed-role',
+    accountId,
+    arn: `arn:aws:sts::${accountId}:assumed-role/meshcheck-unnamed/check`,
+    roleArn: `arn:aws:iam::${accountId}:role/meshcheck-unnamed`,
+  };
+  return evaluate({
+    principal: stranger,
+    action,
+    resource: keyArn,
+    resourceAccount: accountId,
+    context: principalKeys(stranger),
+    policies: [
+      {
+        kind: 'identity',
+        id: 'allow-all',
+        document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+      },
+      { kind: 'resource', id: 'key-policy', document: policy || '{}' },
+    ],
+    resourcePolicyRequired: true,
+  }).allowed;
+}
+
+/**
+ * A resource policy's answer (topic, queue, bucket) for one request, with
+ * the caller's IAM side allowing everything: what the policy itself forbids
+ * or requires shows through.
+ */
+export function resourcePolicyDecision(
+  policy: string,
+  request: {
+    who: NamedPrincipal;
+    action: string;
+    resource: string;
+    resourceAccount: string;
+    context?: Record<string, string | boolean>;
+  },
+): { allowed: boolean; explicitDeny: boolean; because: string } {
+  const serviceCaller = request.who.principal.type === 'service';
+  const decision = evaluate({
+    principal: request.who.principal,
+    action: request.action,
+    resource: request.resource,
+    resourceAccount: request.resourceAccount,
+    context: { ...request.who.context, ...request.context },
+    policies: [
+      ...(serviceCaller
+        ? []
+        : [
+            {
+              kind: 'identity' as const,
+              id: 'allow-all',
+              document: {
+                Version: '2012-10-17',
+                Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+              },
+            },
+          ]),
+      { kind: 'resource', id: 'resource-policy', document: policy || '{}' },
+    ],
+  });
+  return {
+    allowed: decision.allowed,
+    explicitDeny: decision.decision === 'explicitDeny',
+    because: decision.because,
+  };
+}

@@ -1,25 +1,38 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { zipSync } from 'fflate';
 
 /**
- * Builds a probe into a Lambda deployment package: esbuild bundles the
- * handler with the SDK clients it uses (so it does not depend on the SDK
- * version a Lambda runtime happens to ship), then fflate zips it with a
- * fixed timestamp so the same source always gives the same bytes. Cached
- * under .cache/probes by the bundle's hash.
+ * Builds Lambda code into a deployment package: esbuild bundles the handler
+ * with the SDK clients it uses (so it does not depend on the SDK version a
+ * Lambda runtime happens to ship), then fflate zips it with a fixed
+ * timestamp so the same source always gives the same bytes. Packages are
+ * cached under .cache/lambda by a hash of their sources and the lockfile,
+ * so a second build of unchanged code costs a file read.
  *
  * @example
  *   const zip = await bundleProbe('s3-reach'); // Uint8Array, handler index.handler
  */
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-export async function bundleProbe(name: 's3-reach'): Promise<Uint8Array> {
+export function bundleProbe(name: 's3-reach'): Promise<Uint8Array> {
+  return bundleLambda(join(root, 'probes', name, 'index.ts'));
+}
+
+/** Bundles the handler module `entry` (and the files beside it) as `index.js`. */
+export async function bundleLambda(entry: string): Promise<Uint8Array> {
+  const key = await sourceHash(entry);
+  const cached = join(root, '.cache', 'lambda', `${key}.zip`);
+  try {
+    return new Uint8Array(await readFile(cached));
+  } catch {
+    // not built yet
+  }
   const result = await build({
-    entryPoints: [join(root, 'probes', name, 'index.ts')],
+    entryPoints: [entry],
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -29,15 +42,19 @@ export async function bundleProbe(name: 's3-reach'): Promise<Uint8Array> {
     legalComments: 'none',
     logLevel: 'silent',
   });
-  const code = result.outputFiles[0]!.contents;
-  const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
-  const cached = join(root, '.cache', 'probes', `${name}-${hash}.zip`);
-  try {
-    return new Uint8Array(await readFile(cached));
-  } catch {
-    const zip = zipSync({ 'index.js': [code, { mtime: new Date('2020-01-01T00:00:00Z') }] });
-    await mkdir(dirname(cached), { recursive: true });
-    await writeFile(cached, zip);
-    return zip;
+  const zip = zipSync({ 'index.js': [result.outputFiles[0]!.contents, { mtime: new Date('2020-01-01T00:00:00Z') }] });
+  await mkdir(dirname(cached), { recursive: true });
+  await writeFile(cached, zip);
+  return zip;
+}
+
+/** The sources of a handler's folder and the lockfile (which pins the SDK it bundles). */
+async function sourceHash(entry: string): Promise<string> {
+  const hash = createHash('sha256');
+  const dir = dirname(entry);
+  for (const file of (await readdir(dir)).filter((f) => /\.(ts|js|mjs)$/.test(f)).sort()) {
+    hash.update(file).update(await readFile(join(dir, file)));
   }
+  hash.update(await readFile(join(root, 'package-lock.json')));
+  return hash.digest('hex').slice(0, 20);
 }

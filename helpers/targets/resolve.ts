@@ -14,6 +14,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { type AwsClients, clientsFor } from '../clients.ts';
 import { reading, TargetsError } from '../errors.ts';
 import { runId } from '../run.ts';
+import { resolveDataProtection, runnerOf } from './data-protection.ts';
 import type { Targets } from './schema.ts';
 
 /**
@@ -25,6 +26,8 @@ import type { Targets } from './schema.ts';
 export interface ResolvedTargets extends Targets {
   runId: string;
   accountIds: Record<string, string>;
+  /** Who runs the suite in the lab account: its ARN as STS reports it, and its role's ARN when a role session. */
+  runner: { arn: string; roleArn?: string };
   ids: {
     vpc: Record<string, string>;
     subnet: Record<string, string>;
@@ -37,6 +40,12 @@ export interface ResolvedTargets extends Targets {
     /** Security groups named in targets (probe placements), by the name used there. */
     securityGroup: Record<string, string>;
     probeRoleArn?: string;
+    /** Key alias → key ARN. */
+    key: Record<string, string>;
+    /** Role name → role ARN (readers, pipeline roles, principals named in key expectations). */
+    role: Record<string, string>;
+    topicArn?: string;
+    queueUrl?: string;
   };
 }
 
@@ -60,7 +69,7 @@ export async function resolveTargets(
   clients: Clients = clientsForTargets(targets),
 ): Promise<ResolvedTargets> {
   const problems: string[] = [];
-  const accountIds = await resolveAccounts(targets, clients, problems);
+  const { accountIds, runner } = await resolveAccounts(targets, clients, problems);
   const ids: ResolvedTargets['ids'] = {
     vpc: {},
     subnet: {},
@@ -69,6 +78,8 @@ export async function resolveTargets(
     tgwRouteTable: {},
     peering: {},
     securityGroup: {},
+    key: {},
+    role: {},
   };
   const net = targets.network;
   if (net && !problems.length) {
@@ -139,17 +150,20 @@ export async function resolveTargets(
   }
   if (net && !problems.length)
     await resolveProbe(targets, clients, picker(problems, accountIds, targets.region), ids, accountIds);
+  if (targets.dataProtection && !problems.length)
+    await resolveDataProtection(targets, clients('lab'), ids, accountIds, problems);
   if (problems.length)
     throw new TargetsError(`the targets do not match the account:\n  ${problems.join('\n  ')}`, problems);
-  return { ...targets, runId: runId(), accountIds, ids };
+  return { ...targets, runId: runId(), accountIds, runner, ids };
 }
 
 async function resolveAccounts(
   targets: Targets,
   clients: Clients,
   problems: string[],
-): Promise<Record<string, string>> {
+): Promise<{ accountIds: Record<string, string>; runner: ResolvedTargets['runner'] }> {
   const accountIds: Record<string, string> = {};
+  let runner: ResolvedTargets['runner'] = { arn: '' };
   for (const [key, account] of Object.entries(targets.accounts)) {
     const me = await reading(`learn who the runner is in account "${key}"`, () =>
       clients(key).sts.send(new GetCallerIdentityCommand({})),
@@ -160,8 +174,9 @@ async function resolveAccounts(
       );
     }
     accountIds[key] = me.Account ?? '';
+    if (key === 'lab') runner = await runnerOf(clients(key), me.Arn ?? '');
   }
-  return accountIds;
+  return { accountIds, runner };
 }
 
 async function resolveTransitGateway(

@@ -9,6 +9,13 @@ import { z } from 'zod';
  * Resources are named by their `Name` tag or by id (`vpc-0abc…`); ids are
  * recognised by their AWS prefix.
  */
+/** The fruits the data-protection write-up publishes, one per stage. */
+const FRUITS = ['apple', 'orange', 'banana', 'grape', 'plum', 'pineapple', 'mango'].map((name, i) => ({
+  name,
+  quantity: 3 + (i % 3),
+  price: 2 + i,
+}));
+
 const ipv4 = z
   .string()
   .regex(/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/, 'an IPv4 address');
@@ -204,6 +211,55 @@ const endpoints = z
   })
   .strict();
 
+/** `runner` (whoever runs the suite), `role:NAME` (a role of the lab account), or `service:sns.amazonaws.com`. */
+const principalRef = z
+  .string()
+  .regex(
+    /^(runner|role:[\w+=,.@/-]+|service:[a-z0-9.-]+\.amazonaws\.com)$/,
+    'runner, role:NAME or service:NAME.amazonaws.com',
+  );
+
+const grant = z
+  .object({ allow: z.array(principalRef).default([]), deny: z.array(principalRef).default([]) })
+  .strict();
+
+const keyTarget = z
+  .object({
+    alias: z.string().regex(/^alias\/[\w/-]+$/, 'a key alias such as alias/app-key'),
+    /** Who the key policy lets decrypt, and who it must refuse. */
+    decrypt: grant.prefault({}),
+    /** Who the key policy lets make data keys (encrypt), and who it must refuse. */
+    generateDataKey: grant.prefault({}),
+  })
+  .strict();
+
+const order = z
+  .object({ name: z.string().min(1), quantity: z.number().int().min(1), price: z.number().min(0) })
+  .strict();
+
+const dataProtection = z
+  .object({
+    /** Topic name; encrypted with `eventsKey`, refusing publishes without TLS. */
+    topic: z.string().min(1),
+    /** Queue name; encrypted with `eventsKey`, refusing non-TLS access, fed by the topic only. */
+    queue: z.string().min(1),
+    eventsKey: z.string().regex(/^alias\//),
+    receiptBucket: z.string().min(3),
+    receiptKey: z.string().regex(/^alias\//),
+    /** Where the processor writes the receipt of a published message. */
+    receiptKeyTemplate: z.string().includes('{messageId}').default('receipts/{messageId}.txt'),
+    keys: z.array(keyTarget).default([]),
+    /** Roles that must be able to read receipts (assumed by the runner). */
+    readers: z.array(z.string().min(1)).default([]),
+    /** Roles the pipeline runs as: CloudTrail must show no KMS denial for them. */
+    pipelineRoles: z.array(z.string().min(1)).default([]),
+    /** The orders to publish, one receipt each (default: the write-up's seven fruits). */
+    orders: z.array(order).min(1).default(FRUITS),
+    receiptTimeoutSeconds: z.number().int().min(5).max(1800).default(180),
+    cloudTrailTimeoutSeconds: z.number().int().min(5).max(3600).default(1200),
+  })
+  .strict();
+
 const targetsObject = z
   .object({
     $schema: z.string().optional(),
@@ -213,6 +269,7 @@ const targetsObject = z
     accounts: z.record(accountKey, account).refine((a) => 'lab' in a, 'must name the "lab" account'),
     network: network.optional(),
     endpoints: endpoints.optional(),
+    dataProtection: dataProtection.optional(),
   })
   .strict();
 
@@ -227,6 +284,8 @@ export type TransitGatewayTarget = z.output<typeof transitGateway>;
 export type PeeringTarget = z.output<typeof peering>;
 export type EndpointsVpcTarget = z.output<typeof endpointsVpc>;
 export type ProbePlacementTarget = z.output<typeof probePlacement>;
+export type DataProtectionTarget = z.output<typeof dataProtection>;
+export type KeyTarget = z.output<typeof keyTarget>;
 
 /** Cross-references the schema alone cannot see: every name used must be declared. */
 function checkReferences(t: z.output<typeof targetsObject>, ctx: z.RefinementCtx): void {

@@ -107,7 +107,8 @@ describe('cleanup', () => {
     expect(during.functions.length).toBeGreaterThan(0);
     expect(code, stderr.slice(-1500)).toBe(130);
     expect(stderr).toContain('interrupted');
-    expect(stdout).toMatch(/removed \d+ leftovers of run/);
+    // The probes' own afterAll may already have removed them; the sweep takes whatever is left.
+    expect(stdout + stderr).not.toMatch(/could not remove everything/);
     expect(await waitForNoLeftovers()).toEqual({ functions: [], versions: [], enis: [] });
   });
 });

@@ -59,13 +59,14 @@ describe('meshcheck validate, end to end against the twin', () => {
   test('a name that matches nothing exits 2 and says which field and name', async ({ expect }) => {
     const dir = await mkdtemp(join(tmpdir(), 'meshcheck-bad-'));
     const targets = JSON.parse(await (await import('node:fs/promises')).readFile(example, 'utf8'));
-    targets.network.vpcs[1].name = 'No-Such-VPC';
-    targets.network.transitGateway.attachments[1].vpc = 'No-Such-VPC';
+    targets.network.vpcs[2].subnets[1].name = 'No-Such-Subnet';
     const path = join(dir, 'targets.json');
     await writeFile(path, JSON.stringify(targets));
     const run = await runValidate(['--targets', path], twinEnv(lab.server.endpoint, lab.runner()));
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/network\.vpcs\[1\]\.name: no VPC named "No-Such-VPC"/);
+    expect(run.stderr).toMatch(
+      /network\.vpcs\[2\]\.subnets\[1\]\.name: no subnet of .* named "No-Such-Subnet"/,
+    );
   });
 
   test.runIf(hasAwsCli)(

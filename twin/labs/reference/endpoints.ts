@@ -61,6 +61,7 @@ export async function buildLambdaSecurityGroup(
   vpc: BuiltVpc,
   s3PrefixListId?: string,
 ): Promise<string> {
+  if (!s3PrefixListId) return buildOpenHttpsGroup(lab, vpc);
   const { GroupId } = await lab.ec2<CreateSecurityGroupResult>('CreateSecurityGroup', {
     GroupName: `${vpc.spec.key}-lambda`,
     Description: 'Lambda functions: HTTPS to S3 and the VPC endpoints only',
@@ -101,7 +102,7 @@ export async function s3PrefixList(lab: LabBuilder): Promise<string> {
  * A Lambda group in a VPC without an S3 endpoint: HTTPS anywhere, so that a
  * probe's timeout there can only mean there is no route — not a firewall.
  */
-async function _buildOpenHttpsGroup(lab: LabBuilder, vpc: BuiltVpc): Promise<string> {
+async function buildOpenHttpsGroup(lab: LabBuilder, vpc: BuiltVpc): Promise<string> {
   const { GroupId } = await lab.ec2<CreateSecurityGroupResult>('CreateSecurityGroup', {
     GroupName: `${vpc.spec.key}-lambda`,
     Description: 'Lambda functions: HTTPS out',

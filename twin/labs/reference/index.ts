@@ -3,6 +3,7 @@ import { issueRoleSession } from '../../services/sts/sessions.ts';
 import { Twin, type TwinOptions } from '../../twin.ts';
 import { builderFor } from '../builder.ts';
 import { ARCHIVE_ACCOUNT, LAB_ACCOUNT, REGION } from './accounts.ts';
+import { buildDataProtection } from './data-protection.ts';
 import { buildLambdaSecurityGroup, buildProdEndpoints, s3PrefixList } from './endpoints.ts';
 import { buildCrossAccountRunner, buildInstanceRole, buildParticipantRole } from './identity.ts';
 import {
@@ -53,10 +54,15 @@ export async function referenceLab(options: Omit<TwinOptions, 'accounts'> = {}):
   const prod = vpcs.find((v) => v.spec.key === 'prod')!;
   await buildProdEndpoints(lab, prod);
   const s3List = await s3PrefixList(lab);
-  await buildLambdaSecurityGroup(lab, prod, s3List);
+  const prodLambdaGroup = await buildLambdaSecurityGroup(lab, prod, s3List);
   await buildLambdaSecurityGroup(lab, vpcs.find((v) => v.spec.key === 'dev')!);
   await buildAppBucket(lab);
   await buildProbeRole(lab);
+  await buildDataProtection(lab, {
+    participantArn: participant.arn,
+    prod,
+    lambdaSecurityGroupId: prodLambdaGroup,
+  });
 
   const runner = issueRoleSession(twin, {
     roleArn: participant.arn,
