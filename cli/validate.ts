@@ -65,6 +65,8 @@ export async function validate(options: ValidateOptions): Promise<number> {
       project: 'conformance',
       run: true,
       watch: false,
+      // The checks wait on AWS, not on the CPU: more files at once than cores.
+      maxWorkers: 4,
       reporters: ['default', [join(root, 'reports/reporter.ts'), { outputDir }]],
       ...(options.profile === 'gate' && { tagsFilter: ['!delivery'] }),
     });

@@ -1,14 +1,15 @@
 import {
   CreateFunctionCommand,
   DeleteFunctionCommand,
+  GetFunctionConfigurationCommand,
   InvokeCommand,
   ResourceNotFoundException,
-  waitUntilFunctionActiveV2,
 } from '@aws-sdk/client-lambda';
 import { bundleProbe } from '../probes/bundle.ts';
 import type { Attempt, ProbeReport } from '../probes/s3-reach/attempts.ts';
 import type { AwsClients } from './clients.ts';
 import { CannotTellError, cannotTell, reading } from './errors.ts';
+import { eventually } from './eventually.ts';
 import { RUN_TAG } from './run.ts';
 
 /**
@@ -53,21 +54,27 @@ export async function deployProbe(clients: AwsClients, p: ProbePlacement): Promi
     ),
   );
   const probe = { functionName, clients };
-  try {
-    // Pending → Active can take a minute or two while Hyperplane ENIs are made (aws-fidelity.md, Lambda).
-    await waitUntilFunctionActiveV2(
-      {
-        client: clients.lambda,
-        maxWaitTime: 300,
-        minDelay: 1,
-        maxDelay: 5,
-        ...(p.signal && { abortSignal: p.signal }),
-      },
-      { FunctionName: functionName },
-    );
-  } catch (error) {
-    throw cannotTell(`wait for probe ${functionName} to become Active`, error);
-  }
+  // Pending → Active can take a minute or two while Hyperplane ENIs are made (aws-fidelity.md, Lambda).
+  // Polled here rather than with waitUntilFunctionActiveV2, whose one-second floor is most of a fast run.
+  const state = await eventually(
+    `probe ${functionName} to become Active`,
+    () =>
+      reading(`read probe ${functionName}`, () =>
+        clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName })),
+      ),
+    {
+      timeoutMs: 300_000,
+      until: (c) => c.State !== 'Pending',
+      minIntervalMs: 100,
+      maxIntervalMs: 5_000,
+      onTimeout: 'cannot-tell',
+      show: (c) => `${c.State} (${c.StateReasonCode ?? ''})`,
+      reproduce: `aws lambda get-function-configuration --function-name ${functionName}`,
+      ...(p.signal && { signal: p.signal }),
+    },
+  );
+  if (state.State !== 'Active')
+    throw new CannotTellError(`probe ${functionName} is ${state.State}: ${state.StateReason ?? ''}`);
   return probe;
 }
 

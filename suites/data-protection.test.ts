@@ -1,0 +1,472 @@
+import { DeleteObjectCommand, PutObjectCommand, type PutObjectCommandInput } from '@aws-sdk/client-s3';
+import { describe, inject, test } from 'vitest';
+import { lookupEvents, type TrailEvent } from '../helpers/cloudtrail.ts';
+import {
+  findDefaultEncryption,
+  getBucketPolicy,
+  getQueueProtection,
+  getTopicProtection,
+} from '../helpers/data-protection.ts';
+import { cannotTell, classify } from '../helpers/errors.ts';
+import { eventually } from '../helpers/eventually.ts';
+import { attachEvidence } from '../helpers/evidence.ts';
+import { assumeRole } from '../helpers/identities.ts';
+import { getKeyPolicy } from '../helpers/kms.ts';
+import {
+  keyPolicyAllows,
+  keyPolicyDelegatesToIam,
+  namedPrincipal,
+  resourcePolicyDecision,
+} from '../helpers/policies.ts';
+import {
+  type Order,
+  type Published,
+  publishOrder,
+  type ReadOutcome,
+  type Receipt,
+  tryReading,
+  waitForReceipt,
+} from '../helpers/receipts.ts';
+import { Lab } from '../helpers/targets/lab.ts';
+import { eachRow } from './setup/rows.ts';
+
+const lab = new Lab(inject('targets'));
+const dp = lab.targets.dataProtection;
+const { ids, runner, region } = lab.targets;
+const account = lab.targets.accountIds.lab!;
+const who = (ref: string) => namedPrincipal(ref, { accountId: account, runner, roleArns: ids.role });
+const keyArn = (alias: string) => ids.key[alias]!;
+const skipWithout = (skip: (note: string) => never) => {
+  if (!dp) skip('no dataProtection in targets');
+};
+
+describe.concurrent('D · The topic, the queue and the bucket are encrypted and refuse plain transport', {
+  tags: ['config'],
+}, () => {
+  test(`D1 the topic is encrypted with the events key and refuses publishing without TLS`, async ({
+    expect,
+    annotate,
+    skip,
+  }) => {
+    skipWithout(skip);
+    const topic = await getTopicProtection(lab.clients(), ids.topicArn!);
+    const plain = resourcePolicyDecision(topic.policy, {
+      who: who('runner'),
+      action: 'sns:Publish',
+      resource: ids.topicArn!,
+      resourceAccount: account,
+      context: { 'aws:SecureTransport': false },
+    });
+    await attachEvidence(
+      annotate,
+      'config',
+      `key ${topic.keyAsNamed ?? 'none'}; plain HTTP ${plain.explicitDeny ? 'refused' : 'not refused'}`,
+      { ...topic, plainHttp: plain },
+    );
+    expect(topic.keyArn, `${dp!.topic} must be encrypted with ${dp!.eventsKey}`).toBe(keyArn(dp!.eventsKey));
+    expect(
+      plain.explicitDeny,
+      `${dp!.topic}'s policy must deny sns:Publish when aws:SecureTransport is false`,
+    ).toBe(true);
+  });
+
+  test(`D2 the queue is encrypted with the events key, fed by the topic only, and refuses non-TLS access`, async ({
+    expect,
+    annotate,
+    skip,
+  }) => {
+    skipWithout(skip);
+    const queue = await getQueueProtection(lab.clients(), ids.queueUrl!);
+    const queueArn = `arn:aws:sqs:${region}:${account}:${dp!.queue}`;
+    const sns = who('service:sns.amazonaws.com');
+    const decide = (action: string, context: Record<string, string | boolean>, as = who('runner')) =>
+      resourcePolicyDecision(queue.policy, {
+        who: as,
+        action,
+        resource: queueArn,
+        resourceAccount: account,
+        context,
+      });
+    const verdicts = {
+      fromTheTopic: decide(
+        'sqs:SendMessage',
+        { 'aws:SourceArn': ids.topicArn!, 'aws:SecureTransport': true },
+        sns,
+      ).allowed,
+      fromAnotherTopic: decide(
+        'sqs:SendMessage',
+        { 'aws:SourceArn': `${ids.topicArn}-not-this-one`, 'aws:SecureTransport': true },
+        sns,
+      ).allowed,
+      plainSend: decide('sqs:SendMessage', { 'aws:SecureTransport': false }).explicitDeny,
+      plainReceive: decide('sqs:ReceiveMessage', { 'aws:SecureTransport': false }).explicitDeny,
+    };
+    await attachEvidence(annotate, 'config', `key ${queue.keyAsNamed ?? 'none'}`, { ...queue, verdicts });
+    expect(queue.keyArn, `${dp!.queue} must be encrypted with ${dp!.eventsKey}`).toBe(keyArn(dp!.eventsKey));
+    expect(verdicts, `${dp!.queue}'s policy, evaluated`).toEqual({
+      fromTheTopic: true,
+      fromAnotherTopic: false,
+      plainSend: true,
+      plainReceive: true,
+    });
+  });
+
+  test('D5 the receipt bucket defaults to SSE-KMS with the receipt key and a bucket key', async ({
+    expect,
+    annotate,
+    skip,
+  }) => {
+    skipWithout(skip);
+    const rule = await findDefaultEncryption(lab.clients(), dp!.receiptBucket);
+    await attachEvidence(
+      annotate,
+      'config',
+      `${rule?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm ?? 'none'}`,
+      rule ?? null,
+    );
+    const named = rule?.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID;
+    expect(
+      rule?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm,
+      `${dp!.receiptBucket} default encryption`,
+    ).toBe('aws:kms');
+    expect(
+      [named, named && ids.key[named]].includes(keyArn(dp!.receiptKey)),
+      `${dp!.receiptBucket} default key ${named} must be ${dp!.receiptKey}`,
+    ).toBe(true);
+    expect(rule?.BucketKeyEnabled, `${dp!.receiptBucket} bucket key`).toBe(true);
+  });
+});
+
+const keyRows = (dp?.keys ?? []).map((k) => ({ ...k, key: k.alias }));
+const grantRows = (dp?.keys ?? []).flatMap((k) =>
+  (['decrypt', 'generateDataKey'] as const)
+    .filter((g) => k[g].allow.length + k[g].deny.length > 0)
+    .map((g) => ({
+      key: k.alias,
+      action: g === 'decrypt' ? 'kms:Decrypt' : 'kms:GenerateDataKey',
+      grant: k[g],
+    })),
+);
+
+describe.concurrent('D · Key policies grant exactly what the lab intends', { tags: ['config'] }, () => {
+  eachRow(keyRows, 'no keys in dataProtection.keys')(
+    'D3 $key does not hand its use to IAM policies (no root statement)',
+    async (row, { expect, annotate }) => {
+      const policy = await getKeyPolicy(lab.clients(), keyArn(row.alias));
+      const delegates = ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:PutKeyPolicy'].filter((a) =>
+        keyPolicyDelegatesToIam(policy, keyArn(row.alias), a),
+      );
+      await attachEvidence(
+        annotate,
+        'config',
+        delegates.length ? `delegates ${delegates.join(', ')}` : 'no delegation to IAM',
+        { policy },
+      );
+      expect(delegates, `${row.alias}: actions any IAM-allowed principal of the account gets`).toEqual([]);
+    },
+  );
+
+  eachRow(grantRows, 'no grants in dataProtection.keys')(
+    'D4 $key lets exactly the intended principals $action',
+    async (row, { expect, annotate }) => {
+      const arn = keyArn(row.key);
+      const policy = await getKeyPolicy(lab.clients(), arn);
+      const seen = [
+        ...row.grant.allow.map((p) => ({ p, want: true })),
+        ...row.grant.deny.map((p) => ({ p, want: false })),
+      ].map(({ p, want }) => ({
+        principal: p,
+        want,
+        ...keyPolicyAllows(policy, arn, who(p), row.action),
+      }));
+      // A service must be confined to this account: the same service acting for another account is refused.
+      const foreign = row.grant.allow
+        .filter((p) => p.startsWith('service:'))
+        .map((p) => ({
+          principal: `${p} for another account`,
+          want: false,
+          ...keyPolicyAllows(
+            policy,
+            arn,
+            { ...who(p), context: { 'aws:SourceAccount': '000000000000' } },
+            row.action,
+          ),
+        }));
+      const all = [...seen, ...foreign];
+      await attachEvidence(
+        annotate,
+        'config',
+        all.map((s) => `${s.principal}: ${s.allowed ? 'allowed' : 'refused'}`).join('; '),
+        { policy, verdicts: all },
+      );
+      expect(
+        all
+          .filter((s) => s.allowed !== s.want)
+          .map((s) => `${s.principal} is ${s.allowed ? 'allowed' : 'refused'} ${row.action}`),
+        `${row.key}, evaluated`,
+      ).toEqual([]);
+    },
+  );
+});
+
+describe('D · The receipt bucket refuses receipts not encrypted under the receipt key', {
+  tags: ['live', 'creates'],
+}, () => {
+  const writes: [string, Record<string, string>][] = [
+    ['no encryption header', {}],
+    ['SSE-S3', { 's3:x-amz-server-side-encryption': 'AES256' }],
+    [
+      'SSE-KMS naming the key by alias',
+      {
+        's3:x-amz-server-side-encryption': 'aws:kms',
+        's3:x-amz-server-side-encryption-aws-kms-key-id': dp?.receiptKey ?? '',
+      },
+    ],
+  ];
+
+  test('D6 PutObject without SSE-KMS, with SSE-S3, or naming the key by alias is refused', async ({
+    expect,
+    annotate,
+    skip,
+  }) => {
+    skipWithout(skip);
+    // The bucket policy, evaluated for the receipt writer: the condition keys carry the headers as sent.
+    const writer = who(dp!.pipelineRoles[0] ? `role:${dp!.pipelineRoles[0]}` : 'runner');
+    const policy = await getBucketPolicy(lab.clients(), dp!.receiptBucket);
+    const object = `arn:aws:s3:::${dp!.receiptBucket}/${dp!.receiptKeyTemplate.replace('{messageId}', 'check')}`;
+    const judge = (context: Record<string, string>) =>
+      resourcePolicyDecision(policy, {
+        who: writer,
+        action: 's3:PutObject',
+        resource: object,
+        resourceAccount: account,
+        context,
+      });
+    const evaluated = writes.map(([label, context]) => ({ label, refused: judge(context).explicitDeny }));
+    const right = judge({
+      's3:x-amz-server-side-encryption': 'aws:kms',
+      's3:x-amz-server-side-encryption-aws-kms-key-id': keyArn(dp!.receiptKey),
+    });
+    // And tried for real, as the runner, with run-scoped objects; anything that lands is deleted again.
+    const live = await tryUnencryptedWrites();
+    await attachEvidence(
+      annotate,
+      'config',
+      evaluated.map((e) => `${e.label}: ${e.refused ? 'refused' : 'let through'}`).join('; '),
+      { writer: writer.ref, evaluated, rightKeyRefused: right.explicitDeny, live },
+    );
+    expect(
+      evaluated.filter((e) => !e.refused).map((e) => e.label),
+      `${dp!.receiptBucket}'s policy must refuse these writes by ${writer.ref}`,
+    ).toEqual([]);
+    expect(
+      right.explicitDeny,
+      `${dp!.receiptBucket}'s policy must not refuse SSE-KMS under ${dp!.receiptKey}'s ARN`,
+    ).toBe(false);
+    expect(
+      live.filter((r) => !r.outcome.startsWith('refused')).map((r) => r.label),
+      `${dp!.receiptBucket} accepted these writes`,
+    ).toEqual([]);
+  });
+});
+
+async function tryUnencryptedWrites(): Promise<{ label: string; outcome: string }[]> {
+  const { s3 } = lab.clients();
+  const tries: [string, Partial<PutObjectCommandInput>][] = [
+    ['no encryption header', {}],
+    ['SSE-S3', { ServerSideEncryption: 'AES256' }],
+    ['SSE-KMS naming the key by alias', { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: dp!.receiptKey }],
+  ];
+  const results = [];
+  for (const [i, [label, headers]] of tries.entries()) {
+    const key = `meshcheck/${lab.targets.runId}/unencrypted-${i}.txt`;
+    try {
+      await s3.send(
+        new PutObjectCommand({ Bucket: dp!.receiptBucket, Key: key, Body: 'meshcheck', ...headers }),
+      );
+      await s3.send(new DeleteObjectCommand({ Bucket: dp!.receiptBucket, Key: key })).catch(() => undefined);
+      results.push({ label, outcome: 'landed (deleted again)' });
+    } catch (error) {
+      if (classify(error) !== 'denied') throw cannotTell(`put s3://${dp!.receiptBucket}/${key}`, error);
+      results.push({ label, outcome: `refused: ${(error as Error).name}` });
+    }
+  }
+  return results;
+}
+
+/** Slow evidence, produced early and collected late: every order is published before any test waits. */
+interface Trail {
+  published: Promise<Published>;
+  receipt: Promise<Receipt>;
+  asRunner: Promise<ReadOutcome>;
+  asReaders: Promise<{ role: string; read: ReadOutcome }[]>;
+}
+
+const trails = new Map<string, Trail>();
+const started = new Date(Date.now() - 60_000);
+
+function trailOf(order: Order): Trail {
+  let trail = trails.get(order.name);
+  if (trail) return trail;
+  const clients = lab.clients();
+  const published = publishOrder(clients, ids.topicArn!, order, lab.targets.runId);
+  const receipt = published.then((p) =>
+    waitForReceipt(clients, dp!.receiptBucket, receiptKeyOf(p), p, dp!.receiptTimeoutSeconds * 1000),
+  );
+  const asRunner = receipt.then((r) => tryReading(clients, dp!.receiptBucket, r.key, 'the runner'));
+  const asReaders = receipt.then((r) =>
+    Promise.all(
+      dp!.readers.map(async (role) => {
+        const reader = await assumeRole(clients, ids.role[role]!, { region, runId: lab.targets.runId });
+        return { role, read: await tryReading(reader, dp!.receiptBucket, r.key, role) };
+      }),
+    ),
+  );
+  for (const p of [published, receipt, asRunner, asReaders]) p.catch(() => undefined);
+  trail = { published, receipt, asRunner, asReaders };
+  trails.set(order.name, trail);
+  return trail;
+}
+
+const receiptKeyOf = (p: Published) => dp!.receiptKeyTemplate.replace('{messageId}', p.messageId);
+for (const order of dp?.orders ?? []) trailOf(order);
+
+const orderRows = (dp?.orders ?? []).map((o) => ({ ...o, fruit: o.name }));
+
+describe.concurrent('D · Orders flow through the encrypted pipeline, and only the readers can read receipts', {
+  tags: ['live'],
+}, () => {
+  eachRow(orderRows, 'no dataProtection in targets')(
+    'D7 $fruit: the order gets a receipt encrypted under the receipt key',
+    async (order, { expect, annotate }) => {
+      const published = await trailOf(order).published;
+      const receipt = await trailOf(order).receipt;
+      await attachEvidence(
+        annotate,
+        'receipt',
+        `${order.name}: ${receipt.key} after ${(receipt.afterMs / 1000).toFixed(1)} s`,
+        {
+          fruit: order.name,
+          messageId: published.messageId,
+          receiptKey: receipt.key,
+          encryption: receipt.serverSideEncryption,
+          kmsKeyId: receipt.kmsKeyId,
+          timeToReceiptMs: receipt.afterMs,
+        },
+      );
+      expect(receipt.serverSideEncryption, `${receipt.key} encryption`).toBe('aws:kms');
+      expect(receipt.kmsKeyId, `${receipt.key} must be under ${dp!.receiptKey}`).toBe(keyArn(dp!.receiptKey));
+    },
+  );
+
+  eachRow(orderRows, 'no dataProtection in targets')(
+    'D8 $fruit: the runner cannot read the receipt',
+    async (order, { expect, annotate }) => {
+      const receipt = await trailOf(order).receipt;
+      const read = await trailOf(order).asRunner;
+      await attachEvidence(annotate, 'receipt', `runner: ${read.outcome}`, {
+        fruit: order.name,
+        receiptKey: receipt.key,
+        runner: lab.targets.runner.arn,
+        read: read.outcome === 'ok' ? 'read it' : read,
+      });
+      expect(read.outcome, `${lab.targets.runner.arn} must not read ${receipt.key}`).toBe('denied');
+    },
+  );
+
+  eachRow(orderRows, 'no dataProtection in targets')(
+    'D9 $fruit: the readers read the receipt, and it says what was ordered',
+    async (order, { expect, annotate, skip }) => {
+      if (!dp!.readers.length) return skip('no dataProtection.readers in targets');
+      const receipt = await trailOf(order).receipt;
+      const reads = await trailOf(order).asReaders;
+      await attachEvidence(annotate, 'receipt', reads.map((r) => `${r.role}: ${r.read.outcome}`).join('; '), {
+        fruit: order.name,
+        receiptKey: receipt.key,
+        reads,
+      });
+      for (const { role, read } of reads) {
+        expect(read.outcome, `${role} must read ${receipt.key}`).toBe('ok');
+        const body = read.outcome === 'ok' ? read.body : '';
+        const total = order.quantity * order.price;
+        expect(
+          [order.name, order.quantity, order.price, total].map(String).filter((w) => !body.includes(w)),
+          `${receipt.key} must name the ${order.name}, ${order.quantity}, ${order.price} and ${total}`,
+        ).toEqual([]);
+      }
+    },
+  );
+});
+
+/** Once the runner's own denial is in CloudTrail, everything the pipeline did before it is too. */
+let runnerDenial: Promise<TrailEvent[]> | undefined;
+function waitForRunnerDenial(): Promise<TrailEvent[]> {
+  runnerDenial ??= (async () => {
+    await Promise.allSettled([...trails.values()].map((t) => t.asRunner));
+    const mine = (e: TrailEvent) =>
+      e.errorCode === 'AccessDenied' &&
+      (e.principalArn === runner.arn || (runner.roleArn && e.roleArn === runner.roleArn)) &&
+      e.resources.includes(keyArn(dp!.receiptKey));
+    const events = await eventually(
+      'the runner’s denied Decrypt in CloudTrail',
+      () => lookupEvents(lab.clients(), 'Decrypt', started),
+      {
+        timeoutMs: dp!.cloudTrailTimeoutSeconds * 1000,
+        until: (found) => found.some(mine),
+        // Lookups are paced to the quota anyway; back off from half a second to half a minute.
+        minIntervalMs: 500,
+        maxIntervalMs: 30_000,
+        show: (found) => `${found.length} Decrypt events, none a denial of ${runner.arn}`,
+        reproduce:
+          'aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventName,AttributeValue=Decrypt',
+      },
+    );
+    return events.filter(mine);
+  })();
+  return runnerDenial;
+}
+
+describe.concurrent('D · CloudTrail records who was refused the keys', { tags: ['delivery'] }, () => {
+  test('D10 CloudTrail shows the runner refused Decrypt on the receipt key', async ({
+    expect,
+    annotate,
+    skip,
+  }) => {
+    skipWithout(skip);
+    const denials = await waitForRunnerDenial();
+    await attachEvidence(
+      annotate,
+      'cloudtrail',
+      `${denials.length} denials: ${denials.map((d) => d.id).join(', ')}`,
+      denials,
+    );
+    expect(denials.length).toBeGreaterThan(0);
+  });
+
+  test('D11 CloudTrail shows no KMS denial for the pipeline’s roles during the run', async ({
+    expect,
+    annotate,
+    skip,
+  }) => {
+    skipWithout(skip);
+    if (!dp!.pipelineRoles.length) return skip('no dataProtection.pipelineRoles in targets');
+    await waitForRunnerDenial().catch(() => undefined);
+    const roles = new Map(dp!.pipelineRoles.map((r) => [ids.role[r]!, r]));
+    const events = [
+      ...(await lookupEvents(lab.clients(), 'Decrypt', started)),
+      ...(await lookupEvents(lab.clients(), 'GenerateDataKey', started)),
+    ];
+    const refused = events.filter((e) => e.errorCode && e.roleArn && roles.has(e.roleArn));
+    await attachEvidence(annotate, 'cloudtrail', `${refused.length} refusals of pipeline roles`, {
+      looked: events.length,
+      refused,
+    });
+    expect(
+      refused.map(
+        (e) =>
+          `${roles.get(e.roleArn!)} was refused ${e.name} on ${e.resources.join(', ') || 'a key'} (${e.errorCode}, event ${e.id})`,
+      ),
+      'the pipeline’s roles must be able to use their keys',
+    ).toEqual([]);
+  });
+});
