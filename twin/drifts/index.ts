@@ -1,9 +1,10 @@
+import { dataProtectionDrifts } from './data-protection.ts';
 import { endpointDrifts } from './endpoints.ts';
 import { tgwDrifts } from './network-tgw.ts';
 import { vpcDrifts } from './network-vpc.ts';
 import type { Drift } from './types.ts';
 
 /** The drift catalogue: every change the drift matrix proves the suite catches. */
-export const drifts: Drift[] = [...tgwDrifts, ...vpcDrifts, ...endpointDrifts];
+export const drifts: Drift[] = [...tgwDrifts, ...vpcDrifts, ...endpointDrifts, ...dataProtectionDrifts];
 
 export type { Drift, Operator } from './types.ts';

@@ -18,5 +18,13 @@ export interface Drift {
   apply(lab: ResolvedTargets, operator: Operator): Promise<void>;
 }
 
-/** The operator's SDK clients per account key of the targets (an administrator, not the runner). */
-export type Operator = (accountKey: string) => AwsClients;
+/**
+ * Who changes the lab: an account's administrator (its root) per account
+ * key of the targets, and the runner's own principal — in labs where the
+ * runner is also a key administrator (key policies without the root
+ * statement lock even the root out), key policies change as the runner.
+ */
+export interface Operator {
+  (accountKey: string): AwsClients;
+  runner(): AwsClients;
+}

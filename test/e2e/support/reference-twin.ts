@@ -25,12 +25,19 @@ export async function serveReferenceLab(): Promise<ReferenceTwin> {
   return {
     server,
     runner: () => runner!,
-    operator: (lab) => (accountKey) => {
-      const root = rootCredential(lab.accountIds[accountKey]!);
-      return clientsFor({
-        region: lab.region,
-        endpoint: server.endpoint,
-        credentials: { accessKeyId: root.accessKeyId, secretAccessKey: root.secretAccessKey },
+    operator: (lab) => {
+      const as = (c: { accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined }) =>
+        clientsFor({
+          region: lab.region,
+          endpoint: server.endpoint,
+          credentials: {
+            accessKeyId: c.accessKeyId,
+            secretAccessKey: c.secretAccessKey,
+            ...(c.sessionToken && { sessionToken: c.sessionToken }),
+          },
+        });
+      return Object.assign((accountKey: string) => as(rootCredential(lab.accountIds[accountKey]!)), {
+        runner: () => as(runner!),
       });
     },
   };

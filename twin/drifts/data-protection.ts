@@ -1,0 +1,275 @@
+import { GetKeyPolicyCommand, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
+import {
+  GetBucketPolicyCommand,
+  PutBucketEncryptionCommand,
+  PutBucketPolicyCommand,
+} from '@aws-sdk/client-s3';
+import { GetTopicAttributesCommand, SetTopicAttributesCommand } from '@aws-sdk/client-sns';
+import { GetQueueAttributesCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import type { ResolvedTargets } from '../../helpers/targets/index.ts';
+import type { Drift, Operator } from './types.ts';
+
+/**
+ * Drifts of the data-protection pipeline: key policies, topic, queue and
+ * bucket settings. Each reads the current policy, changes the one statement
+ * or setting it is about (found by what it grants, not by its Sid), and
+ * writes it back through the public API.
+ */
+type Statement = {
+  Sid?: string;
+  Effect: string;
+  Principal?: unknown;
+  Action?: string | string[];
+  Condition?: Record<string, Record<string, unknown>>;
+};
+type Policy = { Version: string; Statement: Statement[] };
+
+const dp = (lab: ResolvedTargets) => lab.dataProtection!;
+const has = (lab: ResolvedTargets) => Boolean(lab.dataProtection);
+const list = (v: unknown) => (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(String);
+const principals = (s: Statement) => JSON.stringify(s.Principal ?? '');
+const actions = (s: Statement) => list(s.Action);
+
+/** Every fruit's receipt checks, and the CloudTrail check that depends on the runner reading a receipt. */
+const pipelineStops = (lab: ResolvedTargets) => [
+  ...dp(lab).orders.flatMap((o) => [`D7 ${o.name}:`, `D8 ${o.name}:`, `D9 ${o.name}:`]),
+  'D10 CloudTrail shows the runner',
+];
+const d4 = (alias: string, action: 'kms:Decrypt' | 'kms:GenerateDataKey') =>
+  `D4 ${alias} lets exactly the intended principals ${action}`;
+
+async function editKeyPolicy(
+  lab: ResolvedTargets,
+  op: Operator,
+  alias: string,
+  edit: (p: Policy) => void,
+): Promise<void> {
+  const kms = op.runner().kms;
+  const keyId = lab.ids.key[alias]!;
+  const { Policy } = await kms.send(new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default' }));
+  const policy = JSON.parse(Policy!) as Policy;
+  edit(policy);
+  await kms.send(
+    new PutKeyPolicyCommand({
+      KeyId: keyId,
+      PolicyName: 'default',
+      Policy: JSON.stringify(policy),
+      BypassPolicyLockoutSafetyCheck: true,
+    }),
+  );
+}
+
+export const snsDroppedFromEventsKey: Drift = {
+  id: 'dp-events-key-drops-sns',
+  says: 'the SNS service statement is dropped from the events key policy',
+  appliesTo: has,
+  async breaks(lab) {
+    return [
+      d4(dp(lab).eventsKey, 'kms:Decrypt'),
+      d4(dp(lab).eventsKey, 'kms:GenerateDataKey'),
+      ...pipelineStops(lab),
+    ];
+  },
+  apply: (lab, op) =>
+    editKeyPolicy(lab, op, dp(lab).eventsKey, (p) => {
+      p.Statement = p.Statement.filter((s) => !principals(s).includes('sns.amazonaws.com'));
+    }),
+};
+
+export const consumerDroppedFromEventsKey: Drift = {
+  id: 'dp-events-key-drops-consumer',
+  says: "the processor's Decrypt statement is dropped from the events key policy",
+  appliesTo: (lab) => has(lab) && dp(lab).pipelineRoles.length > 0,
+  async breaks(lab) {
+    return [
+      d4(dp(lab).eventsKey, 'kms:Decrypt'),
+      ...pipelineStops(lab),
+      'D11 CloudTrail shows no KMS denial',
+    ];
+  },
+  apply: (lab, op) =>
+    editKeyPolicy(lab, op, dp(lab).eventsKey, (p) => {
+      const processor = lab.ids.role[dp(lab).pipelineRoles[0]!]!;
+      p.Statement = p.Statement.filter((s) => !principals(s).includes(processor));
+    }),
+};
+
+export const rootStatementAdded: Drift = {
+  id: 'dp-receipt-key-delegates-to-iam',
+  says: 'the "Enable IAM User Permissions" root statement is added to the receipt key policy',
+  appliesTo: has,
+  async breaks(lab) {
+    return [`D3 ${dp(lab).receiptKey} does not hand`];
+  },
+  apply: (lab, op) =>
+    editKeyPolicy(lab, op, dp(lab).receiptKey, (p) => {
+      p.Statement.push({
+        Sid: 'Enable IAM User Permissions',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${lab.accountIds.lab}:root` },
+        Action: 'kms:*',
+      });
+      (p.Statement.at(-1) as Statement & { Resource: string }).Resource = '*';
+    }),
+};
+
+export const runnerMayDecryptReceipts: Drift = {
+  id: 'dp-runner-may-decrypt-receipts',
+  says: "the runner's role is added to the receipt key's users",
+  appliesTo: (lab) => has(lab) && Boolean(lab.runner.roleArn),
+  async breaks(lab) {
+    return [
+      d4(dp(lab).receiptKey, 'kms:Decrypt'),
+      d4(dp(lab).receiptKey, 'kms:GenerateDataKey'),
+      ...dp(lab).orders.map((o) => `D8 ${o.name}:`),
+      'D10 CloudTrail shows the runner',
+    ];
+  },
+  apply: (lab, op) =>
+    editKeyPolicy(lab, op, dp(lab).receiptKey, (p) => {
+      p.Statement.push({
+        Sid: 'AlsoTheRunner',
+        Effect: 'Allow',
+        Principal: { AWS: lab.runner.roleArn },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      });
+      (p.Statement.at(-1) as Statement & { Resource: string }).Resource = '*';
+    }),
+};
+
+export const processorLosesGenerateDataKey: Drift = {
+  id: 'dp-processor-loses-generate-data-key',
+  says: 'the processor may no longer make data keys with the receipt key',
+  appliesTo: (lab) => has(lab) && dp(lab).pipelineRoles.length > 0,
+  async breaks(lab) {
+    return [
+      d4(dp(lab).receiptKey, 'kms:GenerateDataKey'),
+      ...pipelineStops(lab),
+      'D11 CloudTrail shows no KMS denial',
+    ];
+  },
+  apply: (lab, op) =>
+    editKeyPolicy(lab, op, dp(lab).receiptKey, (p) => {
+      const processor = lab.ids.role[dp(lab).pipelineRoles[0]!]!;
+      for (const s of p.Statement.filter((x) => principals(x).includes(processor)))
+        s.Action = actions(s).filter((a) => !a.startsWith('kms:GenerateDataKey'));
+    }),
+};
+
+export const bucketDefaultSseS3: Drift = {
+  id: 'dp-receipt-bucket-default-sse-s3',
+  says: "the receipt bucket's default encryption is switched to SSE-S3",
+  appliesTo: has,
+  async breaks() {
+    return ['D5 the receipt bucket'];
+  },
+  async apply(lab, op) {
+    await op('lab').s3.send(
+      new PutBucketEncryptionCommand({
+        Bucket: dp(lab).receiptBucket,
+        ServerSideEncryptionConfiguration: {
+          Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+      }),
+    );
+  },
+};
+
+export const bucketKeyConditionDropped: Drift = {
+  id: 'dp-receipt-bucket-accepts-any-key',
+  says: "the receipt bucket policy's deny for other keys is dropped",
+  appliesTo: has,
+  async breaks() {
+    return ['D6 PutObject without SSE-KMS'];
+  },
+  async apply(lab, op) {
+    const { s3 } = op('lab');
+    const { Policy } = await s3.send(new GetBucketPolicyCommand({ Bucket: dp(lab).receiptBucket }));
+    const policy = JSON.parse(Policy!) as Policy;
+    policy.Statement = policy.Statement.filter(
+      (s) => !JSON.stringify(s.Condition ?? {}).includes('aws-kms-key-id'),
+    );
+    await s3.send(
+      new PutBucketPolicyCommand({ Bucket: dp(lab).receiptBucket, Policy: JSON.stringify(policy) }),
+    );
+  },
+};
+
+const withoutTlsDeny = (policy: Policy) => ({
+  ...policy,
+  Statement: policy.Statement.filter(
+    (s) => !JSON.stringify(s.Condition ?? {}).includes('aws:SecureTransport'),
+  ),
+});
+
+export const queueTlsDenyRemoved: Drift = {
+  id: 'dp-queue-tls-deny-removed',
+  says: 'the TLS deny is removed from the queue policy',
+  appliesTo: has,
+  async breaks() {
+    return ['D2 the queue'];
+  },
+  async apply(lab, op) {
+    const { sqs } = op('lab');
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: lab.ids.queueUrl, AttributeNames: ['Policy'] }),
+    );
+    await sqs.send(
+      new SetQueueAttributesCommand({
+        QueueUrl: lab.ids.queueUrl,
+        Attributes: { Policy: JSON.stringify(withoutTlsDeny(JSON.parse(Attributes!.Policy!))) },
+      }),
+    );
+  },
+};
+
+export const topicTlsDenyRemoved: Drift = {
+  id: 'dp-topic-tls-deny-removed',
+  says: 'the TLS deny is removed from the topic policy',
+  appliesTo: has,
+  async breaks() {
+    return ['D1 the topic'];
+  },
+  async apply(lab, op) {
+    const { sns } = op('lab');
+    const { Attributes } = await sns.send(new GetTopicAttributesCommand({ TopicArn: lab.ids.topicArn }));
+    await sns.send(
+      new SetTopicAttributesCommand({
+        TopicArn: lab.ids.topicArn,
+        AttributeName: 'Policy',
+        AttributeValue: JSON.stringify(withoutTlsDeny(JSON.parse(Attributes!.Policy!))),
+      }),
+    );
+  },
+};
+
+export const topicUnencrypted: Drift = {
+  id: 'dp-topic-unencrypted',
+  says: 'encryption is turned off on the topic',
+  appliesTo: has,
+  async breaks() {
+    return ['D1 the topic'];
+  },
+  async apply(lab, op) {
+    await op('lab').sns.send(
+      new SetTopicAttributesCommand({
+        TopicArn: lab.ids.topicArn,
+        AttributeName: 'KmsMasterKeyId',
+        AttributeValue: '',
+      }),
+    );
+  },
+};
+
+export const dataProtectionDrifts: Drift[] = [
+  snsDroppedFromEventsKey,
+  consumerDroppedFromEventsKey,
+  rootStatementAdded,
+  runnerMayDecryptReceipts,
+  processorLosesGenerateDataKey,
+  bucketDefaultSseS3,
+  bucketKeyConditionDropped,
+  queueTlsDenyRemoved,
+  topicTlsDenyRemoved,
+  topicUnencrypted,
+];
