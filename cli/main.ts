@@ -11,7 +11,7 @@ import { validate } from './validate.ts';
  * 3 infrastructure errors (the suite could not tell).
  */
 const usage = `usage:
-  meshcheck validate [--targets FILE] [--profile gate|nightly] [--reports DIR] [--twin-profile fast|realistic] [--scale N]
+  meshcheck validate [--targets FILE] [--profile gate|nightly] [--reports DIR] [--twin-profile fast|realistic] [--scale N] [--only AREA]
   meshcheck twin [--port N] [--empty] [--profile fast|realistic] [--scale N]
   meshcheck cleanup --targets FILE [--older-than-hours N]`;
 
@@ -24,6 +24,7 @@ async function main(argv: string[]): Promise<number> {
       profile: { type: 'string' },
       reports: { type: 'string' },
       'twin-profile': { type: 'string' },
+      only: { type: 'string', multiple: true },
       scale: { type: 'string' },
       port: { type: 'string' },
       empty: { type: 'boolean' },
@@ -44,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
         reportsDir: values.reports ?? 'reports/out',
         twinProfile: (values['twin-profile'] ?? 'fast') as 'fast' | 'realistic',
         scale: values.scale ? Number(values.scale) : 1,
+        only: values.only ?? [],
       });
     case 'twin':
       return serveTwin({

@@ -1,7 +1,7 @@
 import { serve } from '../twin/server.ts';
 import { profileNamed } from '../twin/state/profile.ts';
 import { rootCredential, Twin } from '../twin/twin.ts';
-import { pointSdkAt, startEmbeddedTwin } from './embedded.ts';
+import { startEmbeddedTwin } from './embedded.ts';
 
 /**
  * Serves the twin alone and says how to use it: the runner's credentials,

@@ -17,6 +17,8 @@ export interface ValidateOptions {
   reportsDir: string;
   twinProfile: 'fast' | 'realistic';
   scale: number;
+  /** Areas of the checklist to run (`network`, `endpoints`, `data-protection`); all when empty. */
+  only: string[];
 }
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -84,7 +86,7 @@ export async function validate(options: ValidateOptions): Promise<number> {
       process.once(signal, interrupt);
     }
     try {
-      await vitest.start();
+      await vitest.start(options.only.map((area) => `suites/${area}.test.ts`));
     } finally {
       await vitest.close();
       process.off('SIGINT', interrupt);

@@ -42,7 +42,9 @@ export async function bundleLambda(entry: string): Promise<Uint8Array> {
     legalComments: 'none',
     logLevel: 'silent',
   });
-  const zip = zipSync({ 'index.js': [result.outputFiles[0]!.contents, { mtime: new Date('2020-01-01T00:00:00Z') }] });
+  const zip = zipSync({
+    'index.js': [result.outputFiles[0]!.contents, { mtime: new Date('2020-01-01T00:00:00Z') }],
+  });
   await mkdir(dirname(cached), { recursive: true });
   await writeFile(cached, zip);
   return zip;

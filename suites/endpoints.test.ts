@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, inject, test } from 'vitest';
+import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { findEndpoint, listNetworkInterfaces, listVpcEndpoints, serviceName } from '../helpers/endpoints.ts';
 import { attachEvidence } from '../helpers/evidence.ts';
 import { cidrContains } from '../helpers/path.ts';

@@ -1,6 +1,5 @@
 import { JsonShapeDeserializer, JsonShapeSerializer } from '@smithy/core/protocols';
 import { AwsError, UnknownOperationError } from '../core/errors.ts';
-import type { ServiceDefinition } from '../core/service.ts';
 import type { Protocol } from './protocol.ts';
 import { errorTraits, operationInfo } from './schemas.ts';
 import type { WireRequest } from './wire.ts';
