@@ -33,3 +33,21 @@ export function classify(error: unknown): { outcome: Outcome; errorCode: string 
   if (DNS.has(code)) return { outcome: 'dns-failure', errorCode: code };
   return { outcome: 'error', errorCode: code };
 }
+
+const THROTTLED = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'SlowDown',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+]);
+
+/**
+ * An answer from the service that says "try again": a 5xx or throttling.
+ * Worth a retry, unlike a timeout (no path) or a denial (a verdict).
+ */
+export function isServiceHiccup(error: unknown): boolean {
+  const e = (error ?? {}) as { name?: string; $metadata?: { httpStatusCode?: number } };
+  const status = e.$metadata?.httpStatusCode ?? 0;
+  return status >= 500 || status === 429 || THROTTLED.has(e.name ?? '');
+}

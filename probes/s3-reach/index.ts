@@ -10,8 +10,9 @@ import {
 } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import pRetry from 'p-retry';
 import type { Attempt, AttemptResult, ProbeEvent, ProbeReport } from './attempts.ts';
-import { classify } from './classify.ts';
+import { classify, isServiceHiccup } from './classify.ts';
 
 /**
  * meshcheck's reach probe: a Lambda function the suite deploys into lab
@@ -57,7 +58,14 @@ async function run(
   const started = Date.now();
   const base = { name: attempt.name, kind: attempt.kind };
   try {
-    const found = await withTimeout(perform(attempt, timeoutMs, versions), timeoutMs + 500);
+    // The SDK's own retries would also repeat timeouts, tripling the wait on a missing path;
+    // only a service's 5xx or throttling is worth another try.
+    const found = await pRetry(() => withTimeout(perform(attempt, timeoutMs, versions), timeoutMs + 500), {
+      retries: 4,
+      minTimeout: 50,
+      maxTimeout: 200,
+      shouldRetry: ({ error }) => isServiceHiccup(error),
+    });
     return { ...base, outcome: 'ok', latencyMs: Date.now() - started, ...found };
   } catch (error) {
     const { outcome, errorCode } = classify(error);

@@ -22,9 +22,10 @@ export const chain: readonly Step[] = [
   pickProtocol,
   verifySigV4AndFindPrincipal,
   parseRequest,
+  // A caller with no network path gets nothing back, not even a fault: holding comes first.
+  holdWhenUnreachable,
   injectFaults,
   simulateLatency,
-  holdWhenUnreachable,
   buildContext,
   authorize,
   dispatch,
