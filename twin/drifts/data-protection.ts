@@ -7,6 +7,7 @@ import {
 import { GetTopicAttributesCommand, SetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { ResolvedTargets } from '../../helpers/targets/index.ts';
+import { pipelineStops } from './lab-view.ts';
 import type { Drift, Operator } from './types.ts';
 
 /**
@@ -30,11 +31,6 @@ const list = (v: unknown) => (Array.isArray(v) ? v : v === undefined ? [] : [v])
 const principals = (s: Statement) => JSON.stringify(s.Principal ?? '');
 const actions = (s: Statement) => list(s.Action);
 
-/** Every fruit's receipt checks, and the CloudTrail check that depends on the runner reading a receipt. */
-const pipelineStops = (lab: ResolvedTargets) => [
-  ...dp(lab).orders.flatMap((o) => [`D7 ${o.name}:`, `D8 ${o.name}:`, `D9 ${o.name}:`]),
-  'D10 CloudTrail shows the runner',
-];
 const d4 = (alias: string, action: 'kms:Decrypt' | 'kms:GenerateDataKey') =>
   `D4 ${alias} lets exactly the intended principals ${action}`;
 

@@ -17,6 +17,7 @@ import {
   type VpcEndpoint,
 } from '@aws-sdk/client-ec2';
 import type { ResolvedTargets } from '../../helpers/targets/index.ts';
+import { pipelineStopsIfIn } from './lab-view.ts';
 import type { Drift, Operator } from './types.ts';
 
 /**
@@ -63,9 +64,13 @@ export const gatewayRouteRemoved: Drift = {
   id: 'ep-s3-gateway-route-removed',
   says: "the S3 gateway endpoint is taken off its VPC's route tables",
   appliesTo: (lab) => Boolean(s3Vpc(lab)),
-  async breaks(lab) {
+  async breaks(lab, op) {
     const { vpc, placements } = s3Vpc(lab)!;
-    return [`E1 ${vpc} has a s3 gateway endpoint`, ...placements.map((p) => e6(p.name))];
+    return [
+      `E1 ${vpc} has a s3 gateway endpoint`,
+      ...placements.map((p) => e6(p.name)),
+      ...(await pipelineStopsIfIn(lab, op, vpc)),
+    ];
   },
   async apply(lab, op) {
     const { vpc } = s3Vpc(lab)!;
@@ -92,12 +97,13 @@ export const s3PolicyDenies: Drift = {
   id: 'ep-s3-endpoint-policy-denies',
   says: 'the S3 endpoint policy is replaced by one that denies everything',
   appliesTo: (lab) => Boolean(s3Vpc(lab)),
-  async breaks(lab) {
+  async breaks(lab, op) {
     const { vpc, placements } = s3Vpc(lab)!;
     const policyChecked = lab.endpoints!.vpcs.find((v) => v.vpc === vpc)!.s3PolicyAccounts;
     return [
       ...(policyChecked ? [`E5 the S3 endpoint policy of ${vpc}`] : []),
       ...placements.map((p) => e6(p.name)),
+      ...(await pipelineStopsIfIn(lab, op, vpc)),
     ];
   },
   async apply(lab, op) {
@@ -200,10 +206,12 @@ export const probeGroupLosesEgress: Drift = {
   id: 'ep-lambda-sg-egress-revoked',
   says: 'the Lambda security group loses its HTTPS egress',
   appliesTo: (lab) => Boolean(s3Vpc(lab)?.placements.length),
-  async breaks(lab) {
-    return s3Vpc(lab)!
-      .placements.slice(0, 1)
-      .map((p) => e6(p.name));
+  async breaks(lab, op) {
+    const placement = s3Vpc(lab)!.placements[0]!;
+    return [
+      e6(placement.name),
+      ...(await pipelineStopsIfIn(lab, op, placement.vpc, placement.securityGroups)),
+    ];
   },
   async apply(lab, op) {
     const placement = s3Vpc(lab)!.placements[0]!;

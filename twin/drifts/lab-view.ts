@@ -1,4 +1,7 @@
 import { DescribeRouteTablesCommand } from '@aws-sdk/client-ec2';
+import { GetFunctionConfigurationCommand, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { cidrContains } from '../../helpers/path.ts';
 import type { ReachabilityTarget, ResolvedTargets } from '../../helpers/targets/index.ts';
 import type { Operator } from './types.ts';
 
@@ -20,12 +23,17 @@ export function attachmentOf(lab: ResolvedTargets, vpcName: string) {
   return lab.network?.transitGateway?.attachments.find((a) => a.vpc === vpcName);
 }
 
-/** The attachment whose route table reaches the most others: the hub of a hub-and-spoke TGW. */
+/**
+ * The hub of a hub-and-spoke TGW: the attachment the most other route
+ * tables (not its own) send traffic to. Ties go to the first listed.
+ */
 export function hubAttachment(lab: ResolvedTargets) {
   const tgw = lab.network?.transitGateway;
   if (!tgw) return undefined;
-  const routesOf = (table: string) => tgw.routeTables.find((t) => t.name === table)?.routes.length ?? 0;
-  return [...tgw.attachments].sort((a, b) => routesOf(b.routeTable) - routesOf(a.routeTable))[0];
+  const pointedAt = (a: { name: string; routeTable: string }) =>
+    tgw.routeTables.filter((t) => t.name !== a.routeTable && t.routes.some((r) => r.attachment === a.name))
+      .length;
+  return [...tgw.attachments].sort((a, b) => pointedAt(b) - pointedAt(a))[0];
 }
 
 /** A spoke whose table routes to the hub, and that route. */
@@ -43,33 +51,69 @@ export function spokeOfHub(lab: ResolvedTargets) {
   return undefined;
 }
 
-/** VPC pairs, both on the TGW, that a deny row says must not talk. */
+/**
+ * VPC pairs, both on the TGW, that a deny row says must not talk and no
+ * allow row joins: pairs kept apart by routing, not by a port rule.
+ */
 export function denyPairsAcrossTgw(lab: ResolvedTargets): [string, string][] {
   const pairs = new Map<string, [string, string]>();
+  const allowed = new Set<string>();
   for (const r of lab.network?.reachability ?? []) {
     const a = vpcOf(lab, r.from);
     const b = vpcOf(lab, r.to);
-    if (r.expect !== 'deny' || !a || !b || a === b || !attachmentOf(lab, a) || !attachmentOf(lab, b))
-      continue;
-    pairs.set([a, b].sort().join('|'), [a, b]);
+    if (!a || !b || a === b || !attachmentOf(lab, a) || !attachmentOf(lab, b)) continue;
+    const key = [a, b].sort().join('|');
+    if (r.expect === 'allow') allowed.add(key);
+    else pairs.set(key, [a, b]);
   }
-  return [...pairs.values()];
+  return [...pairs].filter(([key]) => !allowed.has(key)).map(([, pair]) => pair);
 }
 
-/** ICMP allow rows with one end in `vpc` and the other in another VPC (on the TGW, and `with` if given). */
+/** Whether `from`'s route table (per targets) sends `to`'s CIDR to the TGW. */
+export function vpcRoutesToTgw(lab: ResolvedTargets, from: string, to: string): boolean {
+  const vpcs = lab.network?.vpcs ?? [];
+  const cidr = vpcs.find((v) => v.name === to)?.cidr ?? '';
+  return Boolean(
+    vpcs
+      .find((v) => v.name === from)
+      ?.routes.some((r) => r.via === 'transit-gateway' && covers(r.cidr, cidr)),
+  );
+}
+
+/**
+ * Allow rows, of any protocol, with one end in `vpcs` and the other in a
+ * VPC outside them (on the TGW, and passing `other` if given): the rows a
+ * broken route between those VPCs stops, in either direction (replies
+ * need the way back).
+ */
 export function allowRowsTouching(
   lab: ResolvedTargets,
-  vpc: string,
-  options: { acrossTgw: boolean; with?: string },
+  vpcs: string | string[],
+  options: { acrossTgw: boolean; other?: (vpc: string) => boolean },
 ): ReachabilityTarget[] {
+  const inside = new Set([vpcs].flat());
   return (lab.network?.reachability ?? []).filter((r) => {
-    if (r.expect !== 'allow' || r.protocol !== 'icmp') return false;
-    const ends = [vpcOf(lab, r.from), vpcOf(lab, r.to)];
-    if (!ends.includes(vpc) || ends[0] === ends[1]) return false;
-    const other = ends[0] === vpc ? ends[1]! : ends[0]!;
+    if (r.expect !== 'allow') return false;
+    const ends = [vpcOf(lab, r.from)!, vpcOf(lab, r.to)!];
+    const mine = ends.filter((e) => inside.has(e));
+    if (mine.length !== 1) return false;
+    const other = ends.find((e) => !inside.has(e))!;
     if (options.acrossTgw && !attachmentOf(lab, other)) return false;
-    return !options.with || other === options.with;
+    return !options.other || options.other(other);
   });
+}
+
+/** The VPCs whose TGW attachments are associated with route table `table`. */
+export function vpcsOnTable(lab: ResolvedTargets, table: string): string[] {
+  return (lab.network?.transitGateway?.attachments ?? [])
+    .filter((a) => a.routeTable === table)
+    .map((a) => a.vpc);
+}
+
+/** Whether CIDR `outer` contains CIDR `inner` (a summary route covering a VPC). */
+export function covers(outer: string, inner: string): boolean {
+  const [base, bits] = inner.split('/');
+  return cidrContains(outer, base!) && Number(bits) >= Number(outer.split('/')[1]);
 }
 
 export function reachRow(r: ReachabilityTarget): string {
@@ -96,4 +140,54 @@ export async function subnetsSharingTable(
   const same: string[] = [];
   for (const s of vpc.subnets) if ((await tableOf(s.name)) === first) same.push(s.name);
   return same;
+}
+
+/** Every fruit's receipt checks, and the CloudTrail check that depends on the runner reading a receipt. */
+export function pipelineStops(lab: ResolvedTargets): string[] {
+  return [
+    ...(lab.dataProtection?.orders ?? []).flatMap((o) => [`D7 ${o.name}:`, `D8 ${o.name}:`, `D9 ${o.name}:`]),
+    'D10 CloudTrail shows the runner',
+  ];
+}
+
+/**
+ * Where the pipeline's consumer runs: the function the queue's event source
+ * mapping invokes, and its VPC placement. Targets do not say (the consumer
+ * is the lab's, not the suite's), so a drift that cuts a VPC's way to S3
+ * asks AWS whether it also cuts the pipeline's.
+ */
+export async function pipelineConsumer(
+  lab: ResolvedTargets,
+  op: Operator,
+): Promise<{ vpcId?: string; securityGroupIds: string[] } | undefined> {
+  if (!lab.ids.queueUrl) return undefined;
+  const clients = op('lab');
+  const { Attributes } = await clients.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: lab.ids.queueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  const { EventSourceMappings } = await clients.lambda.send(
+    new ListEventSourceMappingsCommand({ EventSourceArn: Attributes!.QueueArn! }),
+  );
+  const functionArn = EventSourceMappings?.find((m) => m.State !== 'Disabled')?.FunctionArn;
+  if (!functionArn) return undefined;
+  const { VpcConfig } = await clients.lambda.send(
+    new GetFunctionConfigurationCommand({ FunctionName: functionArn }),
+  );
+  return {
+    ...(VpcConfig?.VpcId && { vpcId: VpcConfig.VpcId }),
+    securityGroupIds: VpcConfig?.SecurityGroupIds ?? [],
+  };
+}
+
+/** `pipelineStops` when the pipeline's consumer runs in `vpc` (and, if given, in one of `groups`). */
+export async function pipelineStopsIfIn(
+  lab: ResolvedTargets,
+  op: Operator,
+  vpc: string,
+  groups?: string[],
+): Promise<string[]> {
+  const consumer = await pipelineConsumer(lab, op);
+  if (!consumer || consumer.vpcId !== lab.ids.vpc[vpc]) return [];
+  if (groups && !groups.some((g) => consumer.securityGroupIds.includes(lab.ids.securityGroup[g]!))) return [];
+  return pipelineStops(lab);
 }

@@ -20,6 +20,8 @@ import {
   reachRow,
   spokeOfHub,
   vpcOf,
+  vpcRoutesToTgw,
+  vpcsOnTable,
 } from './lab-view.ts';
 
 export const tgwRouteJoinsDeniedPair: Drift = {
@@ -28,8 +30,12 @@ export const tgwRouteJoinsDeniedPair: Drift = {
   appliesTo: (lab) => denyPairsAcrossTgw(lab).length > 0,
   async breaks(lab) {
     const [a, b] = denyPairsAcrossTgw(lab)[0]!;
+    // Packets then cross the TGW; they arrive, and replies return, only if both VPCs' own route
+    // tables send the other's range to the TGW (a summary route does) — otherwise only the tables fail.
+    const joined = vpcRoutesToTgw(lab, a, b) && vpcRoutesToTgw(lab, b, a);
     const rows = (lab.network?.reachability ?? []).filter(
       (r) =>
+        joined &&
         r.expect === 'deny' &&
         [a, b].includes(vpcOf(lab, r.from)!) &&
         [a, b].includes(vpcOf(lab, r.to)!) &&
@@ -87,9 +93,13 @@ export const spokeRouteBlackholed: Drift = {
   async breaks(lab) {
     const { spoke } = spokeOfHub(lab)!;
     const hub = hubAttachment(lab)!;
+    // Every VPC sharing the spoke's table loses the hub.
     return [
       `N8 TGW route table ${spoke.routeTable} holds`,
-      ...allowRowsTouching(lab, spoke.vpc, { acrossTgw: true, with: hub.vpc }).map(reachRow),
+      ...allowRowsTouching(lab, vpcsOnTable(lab, spoke.routeTable), {
+        acrossTgw: true,
+        other: (vpc) => vpc === hub.vpc,
+      }).map(reachRow),
     ];
   },
   async apply(lab, op) {

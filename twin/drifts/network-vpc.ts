@@ -20,6 +20,7 @@ import {
 import type { ResolvedTargets } from '../../helpers/targets/index.ts';
 import {
   allowRowsTouching,
+  covers,
   hostsIn,
   hubAttachment,
   reachRow,
@@ -34,23 +35,39 @@ const ec2 = (op: Operator, account: string) => op(account).ec2;
 export const spokeVpcRouteDeleted: Drift = {
   id: 'net-vpc-route-to-hub-deleted',
   says: "a spoke VPC's route table loses its route to the hub VPC",
-  appliesTo: (lab) => Boolean(spokeOfHub(lab)),
+  appliesTo: (lab) => Boolean(spokeOfHub(lab) && routeToHub(lab)),
   async breaks(lab, op) {
     const { spoke } = spokeOfHub(lab)!;
-    const hub = hubAttachment(lab)!;
+    const route = routeToHub(lab)!;
+    const cidrOf = (vpc: string) => lab.network!.vpcs.find((v) => v.name === vpc)!.cidr;
     const subnets = await subnetsSharingTable(lab, op, spoke.vpc);
+    // A summary route carries more than the hub: every VPC it covers is cut off.
     return [
       ...subnets.map((s) => `N9 ${s} routes`),
-      ...allowRowsTouching(lab, spoke.vpc, { acrossTgw: true, with: hub.vpc }).map(reachRow),
+      ...allowRowsTouching(lab, spoke.vpc, {
+        acrossTgw: true,
+        other: (vpc) => covers(route.cidr, cidrOf(vpc)),
+      }).map(reachRow),
     ];
   },
   async apply(lab, op) {
     const { spoke } = spokeOfHub(lab)!;
-    const hubCidr = lab.network!.vpcs.find((v) => v.name === hubAttachment(lab)!.vpc)!.cidr;
     const table = await firstSubnetTable(lab, op, spoke.vpc);
-    await ec2(op, 'lab').send(new DeleteRouteCommand({ RouteTableId: table, DestinationCidrBlock: hubCidr }));
+    await ec2(op, 'lab').send(
+      new DeleteRouteCommand({ RouteTableId: table, DestinationCidrBlock: routeToHub(lab)!.cidr }),
+    );
   },
 };
+
+/** The spoke VPC's route (per targets) that carries its traffic for the hub to the TGW. */
+function routeToHub(lab: ResolvedTargets) {
+  const { spoke } = spokeOfHub(lab)!;
+  const vpcs = lab.network!.vpcs;
+  const hubCidr = vpcs.find((v) => v.name === hubAttachment(lab)!.vpc)!.cidr;
+  return vpcs
+    .find((v) => v.name === spoke.vpc)!
+    .routes.find((r) => r.via === 'transit-gateway' && covers(r.cidr, hubCidr));
+}
 
 export const internetRouteAdded: Drift = {
   id: 'net-private-route-to-internet',

@@ -5,12 +5,11 @@ import type { Operator } from '../../../twin/drifts/types.ts';
 import { referenceLab } from '../../../twin/labs/reference/index.ts';
 import { serve, type TwinServer } from '../../../twin/server.ts';
 import { rootCredential } from '../../../twin/twin.ts';
+import type { ServedLab } from './drift-matrix.ts';
 
 /** The reference lab served for a test file, the runner's credentials, and an operator for drifts. */
-export interface ReferenceTwin {
+export interface ReferenceTwin extends ServedLab {
   server: TwinServer;
-  runner: () => Credential;
-  operator: (lab: ResolvedTargets) => Operator;
 }
 
 export async function serveReferenceLab(): Promise<ReferenceTwin> {
@@ -24,21 +23,29 @@ export async function serveReferenceLab(): Promise<ReferenceTwin> {
   });
   return {
     server,
+    endpoint: server.endpoint,
     runner: () => runner!,
-    operator: (lab) => {
-      const as = (c: { accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined }) =>
-        clientsFor({
-          region: lab.region,
-          endpoint: server.endpoint,
-          credentials: {
-            accessKeyId: c.accessKeyId,
-            secretAccessKey: c.secretAccessKey,
-            ...(c.sessionToken && { sessionToken: c.sessionToken }),
-          },
-        });
-      return Object.assign((accountKey: string) => as(rootCredential(lab.accountIds[accountKey]!)), {
-        runner: () => as(runner!),
-      });
-    },
+    operator: (lab) => operatorOf(lab, server.endpoint, () => runner!),
+    reset: () => server.reset(),
+    close: () => server.close(),
   };
+}
+
+type Keys = { accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined };
+
+/** Who changes a lab for a drift: each account's root, and the runner (for key policies only it administers). */
+export function operatorOf(lab: ResolvedTargets, endpoint: string, runner: () => Keys): Operator {
+  const as = (c: Keys) =>
+    clientsFor({
+      region: lab.region,
+      endpoint,
+      credentials: {
+        accessKeyId: c.accessKeyId,
+        secretAccessKey: c.secretAccessKey,
+        ...(c.sessionToken && { sessionToken: c.sessionToken }),
+      },
+    });
+  return Object.assign((accountKey: string) => as(rootCredential(lab.accountIds[accountKey]!)), {
+    runner: () => as(runner()),
+  });
 }
