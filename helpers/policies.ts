@@ -84,7 +84,13 @@ export interface NamedPrincipal {
 /** Turns a targets principal (`role:NAME`, `runner`, `service:NAME`) into what the evaluator needs. */
 export function namedPrincipal(
   ref: string,
-  lab: { accountId: string; runner: { arn: string; roleArn?: string }; roleArns: Record<string, string> },
+  lab: {
+    accountId: string;
+    runner: { arn: string; roleArn?: string };
+    roleArns: Record<string, string>;
+    /** The lab resource each service acts for (`sns.amazonaws.com` → the topic's ARN), its aws:SourceArn. */
+    sourceArns?: Record<string, string>;
+  },
 ): NamedPrincipal {
   if (ref === 'runner') {
     const principal: EvalPrincipal = lab.runner.roleArn
@@ -98,11 +104,17 @@ export function namedPrincipal(
   }
   if (ref.startsWith('service:')) {
     const service = ref.slice('service:'.length);
-    // A service acting for this account's resources carries the account as aws:SourceAccount.
+    // A service acting for one of this account's resources carries the account as aws:SourceAccount
+    // and, where targets name the resource, its ARN as aws:SourceArn — AWS sends both.
+    const sourceArn = lab.sourceArns?.[service];
     return {
       ref,
       principal: { type: 'service', accountId: lab.accountId, arn: service, service },
-      context: { 'aws:SourceAccount': lab.accountId, 'aws:SecureTransport': true },
+      context: {
+        'aws:SourceAccount': lab.accountId,
+        ...(sourceArn && { 'aws:SourceArn': sourceArn }),
+        'aws:SecureTransport': true,
+      },
     };
   }
   const roleArn =

@@ -34,7 +34,18 @@ const lab = new Lab(inject('targets'));
 const dp = lab.targets.dataProtection;
 const { ids, runner, region } = lab.targets;
 const account = lab.targets.accountIds.lab!;
-const who = (ref: string) => namedPrincipal(ref, { accountId: account, runner, roleArns: ids.role });
+const sourceArns = { 'sns.amazonaws.com': ids.topicArn ?? '' };
+const who = (ref: string) =>
+  namedPrincipal(ref, { accountId: account, runner, roleArns: ids.role, sourceArns });
+/** The same service acting for another account's resource (ARNs rewritten to account 000000000000). */
+const FOREIGN = '000000000000';
+const foreignContext = (context: Record<string, string | boolean>) => ({
+  ...context,
+  'aws:SourceAccount': FOREIGN,
+  ...(typeof context['aws:SourceArn'] === 'string' && {
+    'aws:SourceArn': context['aws:SourceArn'].replace(`:${account}:`, `:${FOREIGN}:`),
+  }),
+});
 const keyArn = (alias: string) => ids.key[alias]!;
 const skipWithout = (skip: (note: string) => never) => {
   if (!dp) skip('no dataProtection in targets');
@@ -185,12 +196,7 @@ describe.concurrent('D · Key policies grant exactly what the lab intends', { ta
         .map((p) => ({
           principal: `${p} for another account`,
           want: false,
-          ...keyPolicyAllows(
-            policy,
-            arn,
-            { ...who(p), context: { 'aws:SourceAccount': '000000000000' } },
-            row.action,
-          ),
+          ...keyPolicyAllows(policy, arn, { ...who(p), context: foreignContext(who(p).context) }, row.action),
         }));
       const all = [...seen, ...foreign];
       await attachEvidence(

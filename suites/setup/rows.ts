@@ -11,7 +11,8 @@ import { type TestContext, test } from 'vitest';
 export function eachRow<T extends object>(rows: readonly T[], reasonWhenNone: string) {
   return (name: string, fn: (row: T, ctx: TestContext) => Promise<void>) => {
     if (!rows.length) {
-      test(name.replace(/\$\w+/g, '—'), (ctx) => ctx.skip(reasonWhenNone));
+      // The checklist id and why it does not apply: the name's other words are about a row.
+      test(`${name.split(' ')[0]} does not apply: ${reasonWhenNone}`, (ctx) => ctx.skip(reasonWhenNone));
       return;
     }
     // Names are filled in here rather than by test.for, which quotes strings ('App-VPC'): the
