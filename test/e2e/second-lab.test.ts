@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, test } from 'vitest';
+import { describeDriftMatrix, type ServedLab } from './support/drift-matrix.ts';
+import { serveSecondLab } from './support/second-lab-twin.ts';
+import { ROOT, runValidate, twinEnv } from './support/validate.ts';
+
+/**
+ * The twin holds any lab: a second lab, different in region, ranges,
+ * topology, names, keys and fruit, built from nothing through the SDK,
+ * passes the whole suite from its own targets, and its drifts are caught.
+ */
+const targetsFile = join(ROOT, 'test/labs/second/targets.json');
+
+describe('the second lab, clean', () => {
+  let lab: ServedLab;
+  beforeAll(async () => {
+    lab = await serveSecondLab();
+  });
+  afterAll(() => lab.close());
+
+  test('passes every check that applies to it, and says why the rest do not', async ({ expect }) => {
+    const run = await runValidate(['--targets', targetsFile], twinEnv(lab.endpoint, lab.runner()));
+    expect(run.results, run.stderr.slice(-1500)).toBeDefined();
+    const { tests, summary } = run.results!;
+    expect(
+      tests
+        .filter((t) => t.verdict === 'fail' || t.verdict === 'error')
+        .map((t) => `${t.name}: ${t.message}`),
+    ).toEqual([]);
+    // It has no peering: that item is skipped, saying so; everything else ran.
+    expect(tests.filter((t) => t.verdict === 'skip').map((t) => t.message)).toEqual([
+      'no network.peerings in targets',
+    ]);
+    // Every host pair, probe placement and fruit of its targets was checked.
+    expect(tests.filter((t) => t.name.startsWith('N13 ')).length).toBe(11);
+    expect(tests.filter((t) => /^D7 (kiwi|lychee|papaya|fig|quince):/.test(t.name)).length).toBe(5);
+    expect(tests.filter((t) => /^E6 probe in (payments|sandbox):/.test(t.name)).length).toBe(2);
+    expect(summary.passed).toBe(summary.total - 1);
+    expect(run.code).toBe(0);
+  });
+});
+
+describeDriftMatrix('the drift matrix on the second lab', {
+  targetsFile,
+  serve: serveSecondLab,
+  only: [
+    'net-tgw-route-joins-denied-pair',
+    'net-tgw-propagation-leak',
+    'net-tgw-hub-association-removed',
+    'net-vpc-route-to-hub-deleted',
+    'net-sg-icmp-revoked',
+    'ep-s3-gateway-route-removed',
+    'ep-private-dns-off',
+    'dp-events-key-drops-sns',
+    'dp-receipt-bucket-default-sse-s3',
+    'dp-processor-loses-generate-data-key',
+  ],
+});
