@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Builds a small lab with the AWS CLI alone: a hub VPC and two spokes on a
+# Transit Gateway, spokes kept apart, one SSM-managed host in each, no
+# internet path. Run it against an empty twin (`npm run twin -- --empty`)
+# or, as it is, against a sandbox account you own. Its targets are
+# targets.json beside this script.
+#
+#   ENDPOINT=http://127.0.0.1:4566 bash examples/cli-lab/build.sh
+#
+# Credentials come from the environment (an account's administrator).
+set -euo pipefail
+
+AWS_BIN=${AWS_BIN:-/usr/bin/aws}
+export AWS_DEFAULT_REGION=${AWS_DEFAULT_REGION:-us-west-2}
+export AWS_PAGER=""
+aws() { "$AWS_BIN" ${ENDPOINT:+--endpoint-url "$ENDPOINT"} --output text "$@"; }
+name() { echo "ResourceType=$1,Tags=[{Key=Name,Value=$2}]"; }
+
+# The hosts' instance profile: Systems Manager core, so Run Command can reach them.
+aws iam create-role --role-name cli-lab-node \
+  --assume-role-policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}' >/dev/null
+aws iam attach-role-policy --role-name cli-lab-node \
+  --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore
+profile_arn=$(aws iam create-instance-profile --instance-profile-name cli-lab-node \
+  --query InstanceProfile.Arn)
+aws iam add-role-to-instance-profile --instance-profile-name cli-lab-node --role-name cli-lab-node
+
+# vpc NAME CIDR SUBNET_CIDR HOST_IP: a VPC with one private subnet and route table, a host, and the
+# SSM endpoints; prints "vpc subnet route-table".
+vpc() {
+  local name=$1 cidr=$2 subnet_cidr=$3 host_ip=$4
+  local vpc_id subnet_id rtb_id sg_id
+  vpc_id=$(aws ec2 create-vpc --cidr-block "$cidr" --tag-specifications "$(name vpc "$name")" --query Vpc.VpcId)
+  aws ec2 modify-vpc-attribute --vpc-id "$vpc_id" --enable-dns-hostnames '{"Value":true}'
+  subnet_id=$(aws ec2 create-subnet --vpc-id "$vpc_id" --cidr-block "$subnet_cidr" \
+    --availability-zone "${AWS_DEFAULT_REGION}a" --tag-specifications "$(name subnet "$name-private")" \
+    --query Subnet.SubnetId)
+  rtb_id=$(aws ec2 create-route-table --vpc-id "$vpc_id" --query RouteTable.RouteTableId)
+  aws ec2 associate-route-table --route-table-id "$rtb_id" --subnet-id "$subnet_id" >/dev/null
+  # One group for the host and the endpoints: ICMP from the lab's 10.40.0.0/14, HTTPS from the VPC.
+  sg_id=$(aws ec2 create-security-group --vpc-id "$vpc_id" --group-name "$name-sg" \
+    --description "$name host and endpoints" --tag-specifications "$(name security-group "$name-sg")" \
+    --query GroupId)
+  aws ec2 authorize-security-group-ingress --group-id "$sg_id" --ip-permissions \
+    "IpProtocol=icmp,FromPort=-1,ToPort=-1,IpRanges=[{CidrIp=10.40.0.0/14}]" \
+    "IpProtocol=tcp,FromPort=443,ToPort=443,IpRanges=[{CidrIp=$cidr}]" >/dev/null
+  aws ec2 run-instances --image-id ami-0c2ab3b8efb09f272 --instance-type t3.micro --count 1 \
+    --subnet-id "$subnet_id" --private-ip-address "$host_ip" --security-group-ids "$sg_id" \
+    --iam-instance-profile "Arn=$profile_arn" --tag-specifications "$(name instance "$name-host")" >/dev/null
+  for service in ssm ssmmessages ec2messages; do
+    aws ec2 create-vpc-endpoint --vpc-id "$vpc_id" --vpc-endpoint-type Interface \
+      --service-name "com.amazonaws.$AWS_DEFAULT_REGION.$service" --subnet-ids "$subnet_id" \
+      --security-group-ids "$sg_id" --private-dns-enabled >/dev/null
+  done
+  echo "$vpc_id $subnet_id $rtb_id"
+}
+
+read -r hub_vpc hub_subnet hub_rtb < <(vpc hub 10.40.0.0/16 10.40.1.0/24 10.40.1.10)
+read -r blue_vpc blue_subnet blue_rtb < <(vpc blue 10.41.0.0/16 10.41.1.0/24 10.41.1.10)
+read -r green_vpc green_subnet green_rtb < <(vpc green 10.42.0.0/16 10.42.1.0/24 10.42.1.10)
+
+tgw=$(aws ec2 create-transit-gateway --description "cli lab" \
+  --options DefaultRouteTableAssociation=disable,DefaultRouteTablePropagation=disable,DnsSupport=enable,AutoAcceptSharedAttachments=disable \
+  --tag-specifications "$(name transit-gateway cli-lab-tgw)" --query TransitGateway.TransitGatewayId)
+attach() {
+  aws ec2 create-transit-gateway-vpc-attachment --transit-gateway-id "$tgw" --vpc-id "$1" --subnet-ids "$2" \
+    --tag-specifications "$(name transit-gateway-attachment "$3")" \
+    --query TransitGatewayVpcAttachment.TransitGatewayAttachmentId
+}
+hub_att=$(attach "$hub_vpc" "$hub_subnet" hub-att)
+blue_att=$(attach "$blue_vpc" "$blue_subnet" blue-att)
+green_att=$(attach "$green_vpc" "$green_subnet" green-att)
+
+# The hub's table learns both spokes; the spokes' shared table learns only the hub.
+table() {
+  aws ec2 create-transit-gateway-route-table --transit-gateway-id "$tgw" \
+    --tag-specifications "$(name transit-gateway-route-table "$1")" \
+    --query TransitGatewayRouteTable.TransitGatewayRouteTableId
+}
+hub_table=$(table hub-rt)
+spokes_table=$(table spokes-rt)
+for pair in "$hub_table $hub_att" "$spokes_table $blue_att" "$spokes_table $green_att"; do
+  read -r t a <<<"$pair"
+  aws ec2 associate-transit-gateway-route-table --transit-gateway-route-table-id "$t" \
+    --transit-gateway-attachment-id "$a" >/dev/null
+done
+for pair in "$hub_table $blue_att" "$hub_table $green_att" "$spokes_table $hub_att"; do
+  read -r t a <<<"$pair"
+  aws ec2 enable-transit-gateway-route-table-propagation --transit-gateway-route-table-id "$t" \
+    --transit-gateway-attachment-id "$a" >/dev/null
+done
+
+route() { aws ec2 create-route --route-table-id "$1" --destination-cidr-block "$2" --transit-gateway-id "$tgw" >/dev/null; }
+route "$hub_rtb" 10.41.0.0/16
+route "$hub_rtb" 10.42.0.0/16
+route "$blue_rtb" 10.40.0.0/16
+route "$green_rtb" 10.40.0.0/16
+echo "cli lab built: transit gateway $tgw"

@@ -1,0 +1,93 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, test } from 'vitest';
+import { rootCredential } from '../../twin/twin.ts';
+import { AWS_CLI, aws, hasAwsCli, startTestTwin, type TestTwin } from '../support/twin.ts';
+import { ROOT, runValidate, twinEnv } from './support/validate.ts';
+
+/**
+ * The README's walk-through: an empty twin, a lab built on it with the AWS
+ * CLI alone (examples/cli-lab/build.sh), then `validate --targets` with that
+ * lab's targets — it conforms; one change made with the CLI, and exactly the
+ * item it touches fails.
+ */
+const run = promisify(execFile);
+const targets = join(ROOT, 'examples/cli-lab/targets.json');
+let twin: TestTwin;
+let root: { accessKeyId: string; secretAccessKey: string };
+
+describe.runIf(hasAwsCli)('a lab built with the AWS CLI on an empty twin', () => {
+  beforeAll(async () => {
+    twin = await startTestTwin();
+    const r = rootCredential(twin.server.twin.accounts[0]!);
+    root = { accessKeyId: r.accessKeyId, secretAccessKey: r.secretAccessKey };
+    await run('bash', [join(ROOT, 'examples/cli-lab/build.sh')], {
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: process.env.HOME ?? '/tmp',
+        AWS_BIN: AWS_CLI,
+        ENDPOINT: twin.endpoint,
+        AWS_ACCESS_KEY_ID: root.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: root.secretAccessKey,
+        AWS_CONFIG_FILE: '/dev/null',
+        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      },
+    });
+  }, 240_000);
+  afterAll(() => twin?.close());
+
+  test('conforms to its targets: every network check passes, the absent slices say so', async ({
+    expect,
+  }) => {
+    const result = await runValidate(['--targets', targets], twinEnv(twin.endpoint, root));
+    expect(result.results, result.stderr.slice(-1500)).toBeDefined();
+    const { tests } = result.results!;
+    expect(tests.filter((t) => t.verdict === 'fail' || t.verdict === 'error').map((t) => t.name)).toEqual([]);
+    expect(tests.filter((t) => t.name.startsWith('N13 ') && t.verdict === 'pass').length).toBe(4);
+    const skipped = new Set(tests.filter((t) => t.verdict === 'skip').map((t) => t.message));
+    expect(skipped).toContain('no dataProtection in targets');
+    expect(result.code).toBe(0);
+  });
+
+  test('a spoke propagating into the spokes’ table, made with the CLI, fails that table’s check only', async ({
+    expect,
+  }) => {
+    const ids = async (args: string[]) => {
+      const out = await aws(twin, args, root);
+      return out.json as Record<string, { [k: string]: string }[]>;
+    };
+    const tables = await ids([
+      'ec2',
+      'describe-transit-gateway-route-tables',
+      '--filters',
+      'Name=tag:Name,Values=spokes-rt',
+    ]);
+    const attachments = await ids([
+      'ec2',
+      'describe-transit-gateway-attachments',
+      '--filters',
+      'Name=tag:Name,Values=green-att',
+    ]);
+    const changed = await aws(
+      twin,
+      [
+        'ec2',
+        'enable-transit-gateway-route-table-propagation',
+        '--transit-gateway-route-table-id',
+        tables.TransitGatewayRouteTables![0]!.TransitGatewayRouteTableId!,
+        '--transit-gateway-attachment-id',
+        attachments.TransitGatewayAttachments![0]!.TransitGatewayAttachmentId!,
+      ],
+      root,
+    );
+    expect(changed.code, changed.stderr).toBe(0);
+    const result = await runValidate(['--targets', targets], twinEnv(twin.endpoint, root));
+    const notPassing = result.results!.tests.filter((t) => t.verdict === 'fail' || t.verdict === 'error');
+    expect(notPassing.map((t) => `${t.verdict} ${t.name}`)).toEqual([
+      'fail N8 TGW route table spokes-rt holds exactly its intended routes',
+    ]);
+    expect(notPassing[0]!.message).toContain('10.42.0.0/16');
+    expect(result.code).toBe(1);
+  });
+});
