@@ -1,0 +1,94 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { CreateFunctionCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { ListObjectVersionsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, test } from 'vitest';
+import type { AwsClients } from '../../helpers/clients.ts';
+import { loadTargets, resolveTargets } from '../../helpers/targets/index.ts';
+import { bundleProbe } from '../../probes/bundle.ts';
+import { type ReferenceTwin, serveReferenceLab } from './support/reference-twin.ts';
+import { ROOT, twinEnv } from './support/validate.ts';
+
+/**
+ * `meshcheck cleanup` sweeps what a crashed run left (its tagged probe and
+ * its objects) older than the bound, and nothing of the lab's own.
+ */
+const example = join(ROOT, 'targets.example.json');
+let lab: ReferenceTwin;
+let admin: AwsClients;
+let bucket: string;
+let accountId: string;
+
+beforeAll(async () => {
+  lab = await serveReferenceLab();
+  Object.assign(process.env, twinEnv(lab.endpoint, lab.runner()));
+  const targets = await resolveTargets(await loadTargets(example));
+  admin = lab.operator(targets)('lab');
+  bucket = targets.endpoints!.probe!.bucket;
+  accountId = targets.accountIds.lab!;
+});
+afterAll(() => lab.close());
+
+/** What a run killed with SIGKILL leaves: its probe function and a run-scoped object. */
+async function crashedRun(runId: string): Promise<void> {
+  await admin.lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: `meshcheck-s3-reach-${runId}`,
+      Runtime: 'nodejs20.x',
+      Handler: 'index.handler',
+      Role: `arn:aws:iam::${accountId}:role/meshcheck-probe`,
+      Code: { ZipFile: await bundleProbe('s3-reach') },
+      Tags: { 'meshcheck:run': runId },
+    }),
+  );
+  await admin.s3.send(
+    new PutObjectCommand({ Bucket: bucket, Key: `meshcheck/${runId}/probe.txt`, Body: 'x' }),
+  );
+}
+
+async function leftovers() {
+  const { Functions } = await admin.lambda.send(new ListFunctionsCommand({}));
+  const { Versions } = await admin.s3.send(
+    new ListObjectVersionsCommand({ Bucket: bucket, Prefix: 'meshcheck/' }),
+  );
+  return {
+    probes: (Functions ?? []).map((f) => f.FunctionName!).filter((n) => n.startsWith('meshcheck-')),
+    others: (Functions ?? []).filter((f) => !f.FunctionName!.startsWith('meshcheck-')).length,
+    objects: (Versions ?? []).length,
+  };
+}
+
+const cleanup = (args: string[]) =>
+  promisify(execFile)(process.execPath, ['--import', 'tsx', join(ROOT, 'cli/main.ts'), 'cleanup', ...args], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...twinEnv(lab.endpoint, lab.runner()),
+    },
+  });
+
+describe('meshcheck cleanup', () => {
+  test('keeps leftovers younger than the bound, then sweeps them, and never the lab’s own functions', async ({
+    expect,
+  }) => {
+    await crashedRun('crashed0001');
+    const before = await leftovers();
+    expect(before).toMatchObject({ probes: ['meshcheck-s3-reach-crashed0001'], objects: 1 });
+
+    const kept = await cleanup(['--targets', example, '--older-than-hours', '1']);
+    expect(kept.stdout).toContain('nothing older than 1 h');
+    expect(await leftovers()).toEqual(before);
+
+    const swept = await cleanup(['--targets', example]);
+    expect(swept.stdout).toContain('meshcheck-s3-reach-crashed0001 (run crashed0001)');
+    expect(await leftovers()).toEqual({ probes: [], others: before.others, objects: 0 });
+  });
+
+  test('a malformed targets file exits 2 and sweeps nothing', async ({ expect }) => {
+    const failed = await cleanup(['--targets', join(ROOT, 'package.json')]).catch((e) => e);
+    expect(failed.code).toBe(2);
+  });
+});
