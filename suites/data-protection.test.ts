@@ -218,15 +218,13 @@ describe.concurrent('D · Key policies grant exactly what the lab intends', { ta
 describe('D · The receipt bucket refuses receipts not encrypted under the receipt key', {
   tags: ['live', 'creates'],
 }, () => {
-  const writes: [string, Record<string, string>][] = [
+  // The writes the bucket must refuse: evaluated against its policy and tried for real.
+  const writes: [string, Partial<PutObjectCommandInput>][] = [
     ['no encryption header', {}],
-    ['SSE-S3', { 's3:x-amz-server-side-encryption': 'AES256' }],
+    ['SSE-S3', { ServerSideEncryption: 'AES256' }],
     [
       'SSE-KMS naming the key by alias',
-      {
-        's3:x-amz-server-side-encryption': 'aws:kms',
-        's3:x-amz-server-side-encryption-aws-kms-key-id': dp?.receiptKey ?? '',
-      },
+      { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: dp?.receiptKey ?? '' },
     ],
   ];
 
@@ -240,21 +238,18 @@ describe('D · The receipt bucket refuses receipts not encrypted under the recei
     const writer = who(dp!.pipelineRoles[0] ? `role:${dp!.pipelineRoles[0]}` : 'runner');
     const policy = await getBucketPolicy(lab.clients(), dp!.receiptBucket);
     const object = `arn:aws:s3:::${dp!.receiptBucket}/${dp!.receiptKeyTemplate.replace('{messageId}', 'check')}`;
-    const judge = (context: Record<string, string>) =>
+    const judge = (headers: Partial<PutObjectCommandInput>) =>
       resourcePolicyDecision(policy, {
         who: writer,
         action: 's3:PutObject',
         resource: object,
         resourceAccount: account,
-        context,
+        context: sseConditionKeys(headers),
       });
-    const evaluated = writes.map(([label, context]) => ({ label, refused: judge(context).explicitDeny }));
-    const right = judge({
-      's3:x-amz-server-side-encryption': 'aws:kms',
-      's3:x-amz-server-side-encryption-aws-kms-key-id': keyArn(dp!.receiptKey),
-    });
+    const evaluated = writes.map(([label, headers]) => ({ label, refused: judge(headers).explicitDeny }));
+    const right = judge({ ServerSideEncryption: 'aws:kms', SSEKMSKeyId: keyArn(dp!.receiptKey) });
     // And tried for real, as the runner, with run-scoped objects; anything that lands is deleted again.
-    const live = await tryUnencryptedWrites();
+    const live = await tryWrites(writes);
     await attachEvidence(
       annotate,
       'config',
@@ -276,15 +271,21 @@ describe('D · The receipt bucket refuses receipts not encrypted under the recei
   });
 });
 
-async function tryUnencryptedWrites(): Promise<{ label: string; outcome: string }[]> {
+/** The condition keys S3 sets from a PutObject's encryption headers (absent header, absent key). */
+function sseConditionKeys(headers: Partial<PutObjectCommandInput>): Record<string, string> {
+  return {
+    ...(headers.ServerSideEncryption && { 's3:x-amz-server-side-encryption': headers.ServerSideEncryption }),
+    ...(headers.SSEKMSKeyId && { 's3:x-amz-server-side-encryption-aws-kms-key-id': headers.SSEKMSKeyId }),
+  };
+}
+
+/** Each write tried as the runner with a run-scoped object; anything that lands is deleted again. */
+async function tryWrites(
+  writes: [string, Partial<PutObjectCommandInput>][],
+): Promise<{ label: string; outcome: string }[]> {
   const { s3 } = lab.clients();
-  const tries: [string, Partial<PutObjectCommandInput>][] = [
-    ['no encryption header', {}],
-    ['SSE-S3', { ServerSideEncryption: 'AES256' }],
-    ['SSE-KMS naming the key by alias', { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: dp!.receiptKey }],
-  ];
   const results = [];
-  for (const [i, [label, headers]] of tries.entries()) {
+  for (const [i, [label, headers]] of writes.entries()) {
     const key = `meshcheck/${lab.targets.runId}/unencrypted-${i}.txt`;
     try {
       await s3.send(
