@@ -33,10 +33,11 @@ export function describeDriftMatrix(
 
   beforeAll(async () => {
     // Waits sized for the twin's fast profile: a drift that stops the pipeline is proved by
-    // receipts and CloudTrail events that do not come, which takes the whole bound.
+    // receipts and CloudTrail events that do not come, which takes the whole bound. A receipt takes
+    // 1–2 s on an idle machine; 15 s leaves room for two matrices sharing two cores in CI.
     const file = JSON.parse(await readFile(setup.targetsFile, 'utf8'));
     if (file.dataProtection)
-      Object.assign(file.dataProtection, { receiptTimeoutSeconds: 8, cloudTrailTimeoutSeconds: 8 });
+      Object.assign(file.dataProtection, { receiptTimeoutSeconds: 15, cloudTrailTimeoutSeconds: 15 });
     targetsFile = join(await mkdtemp(join(tmpdir(), 'meshcheck-matrix-')), 'targets.json');
     await writeFile(targetsFile, JSON.stringify(file));
     lab = await setup.serve();
