@@ -39,12 +39,26 @@ describe.concurrent('N · VPCs, subnets and hosts are laid out as the lab intend
 }, () => {
   eachRow(vpcs, 'no network.vpcs in targets')('N1 $name is $cidr', async (vpc, { expect, annotate }) => {
     const found = await getVpc(lab.clients(vpc.account), ids.vpc[vpc.name]!);
-    await attachEvidence(annotate, 'config', `${found.VpcId}: ${found.CidrBlock}`, {
+    const blocks = (found.CidrBlockAssociationSet ?? []).map((a) => ({
+      cidr: a.CidrBlock,
+      state: a.CidrBlockState?.State,
+    }));
+    // A block still associating is as good as associated; disassociated ones linger in the set for a while.
+    const associated = blocks
+      .filter((b) => b.state === 'associated' || b.state === 'associating')
+      .map((b) => b.cidr);
+    await attachEvidence(annotate, 'config', `${found.VpcId}: ${associated.join(', ')}`, {
       vpcId: found.VpcId,
       cidr: found.CidrBlock,
+      associatedCidrs: associated,
+      cidrBlockAssociations: blocks,
       state: found.State,
     });
     expect(found.CidrBlock, `${vpc.name} (${found.VpcId}) CIDR`).toBe(vpc.cidr);
+    expect(
+      associated,
+      `${vpc.name} (${found.VpcId}) IPv4 CIDR blocks: a secondary range the lab did not plan can overlap its peers`,
+    ).toEqual([vpc.cidr]);
   });
 
   eachRow(subnets, 'no subnets in targets')(

@@ -1,6 +1,7 @@
 import {
   AllocateAddressCommand,
   AssociateAddressCommand,
+  AssociateVpcCidrBlockCommand,
   AttachInternetGatewayCommand,
   AuthorizeSecurityGroupIngressCommand,
   CreateInternetGatewayCommand,
@@ -302,6 +303,43 @@ function crowdedSubnet(lab: ResolvedTargets) {
   return undefined;
 }
 
+/**
+ * A block no plan names: the first /16 of the shared address space
+ * 100.64.0.0/10 clear of every CIDR the targets list. AWS permits 100.64.0.0/10
+ * as a secondary block whatever range the primary lies in (vpc-cidr-blocks.html,
+ * "IPv4 CIDR block association restrictions"). A planned block wider than all
+ * of 100.64.0.0/10 (a default route) names none of its addresses, so it does not count.
+ */
+function unplannedRange(lab: ResolvedTargets): string | undefined {
+  const net = lab.network!;
+  const planned = [
+    ...net.vpcs.flatMap((v) => [v.cidr, ...v.subnets.map((s) => s.cidr), ...v.routes.map((r) => r.cidr)]),
+    ...(net.transitGateway?.routeTables ?? []).flatMap((t) => t.routes.map((r) => r.cidr)),
+    ...net.hosts.flatMap((h) => h.icmpFrom),
+  ].filter((cidr) => !covers(cidr, '100.64.0.0/10'));
+  for (let octet = 64; octet < 128; octet++) {
+    const candidate = `100.${octet}.0.0/16`;
+    if (!planned.some((cidr) => covers(cidr, candidate) || covers(candidate, cidr))) return candidate;
+  }
+  return undefined;
+}
+
+export const secondaryCidrAdded: Drift = {
+  id: 'net-vpc-secondary-cidr',
+  says: 'a VPC gains a secondary CIDR block the lab did not plan',
+  appliesTo: (lab) => Boolean(lab.network?.vpcs.length && unplannedRange(lab)),
+  async breaks(lab) {
+    // Only N1 looks at a VPC's blocks; nothing the plan routes or pings lies in the new one.
+    return [`N1 ${lab.network!.vpcs[0]!.name} is`];
+  },
+  async apply(lab, op) {
+    const vpc = lab.network!.vpcs[0]!;
+    await ec2(op, vpc.account).send(
+      new AssociateVpcCidrBlockCommand({ VpcId: lab.ids.vpc[vpc.name], CidrBlock: unplannedRange(lab) }),
+    );
+  },
+};
+
 /** Drifts of VPCs, subnets, hosts, security groups, ACLs and peering. */
 export const vpcDrifts: Drift[] = [
   spokeVpcRouteDeleted,
@@ -313,6 +351,7 @@ export const vpcDrifts: Drift[] = [
   subnetMapsPublicIps,
   hostGetsPublicIp,
   subnetCrowded,
+  secondaryCidrAdded,
 ];
 
 async function firstSubnetTable(lab: ResolvedTargets, op: Operator, vpcName: string): Promise<string> {

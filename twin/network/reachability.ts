@@ -5,8 +5,8 @@
  * walk (one packet, one direction), dns, service-path, traffic-log.
  *
  * LIMITATIONS
- * - IPv4 only; each VPC has its primary CIDR only and each interface one
- *   private address (no secondary CIDRs or addresses).
+ * - IPv4 only; each interface has one private address (no secondary
+ *   addresses). Secondary VPC CIDR blocks route as `local` like the primary.
  * - Transit Gateways: VPC attachments only (no VPN, Direct Connect or TGW
  *   peering); appliance mode and security group referencing across a TGW
  *   are not modelled. Traffic that entered a VPC through a TGW may leave it

@@ -4,6 +4,7 @@ import type {
   TransitGatewayRouteTableState,
 } from '../services/ec2/model/state.ts';
 import { effectiveTgwRoutes } from '../services/ec2/model/transit-gateway-routes.ts';
+import { vpcCidrs } from '../services/ec2/model/vpc-cidrs.ts';
 import { longestPrefixMatch } from './cidr.ts';
 import { prefixListById } from './prefix-lists.ts';
 import type { NetworkView } from './view.ts';
@@ -28,7 +29,7 @@ function describeDestination(route: RouteState): string {
   return route.destinationPrefixListId ?? route.destinationCidr ?? '?';
 }
 
-/** Routes of a table as CIDR candidates; the local route is implied if the state leaves it out. */
+/** Routes of a table as CIDR candidates; the local routes (one per VPC block) are implied if the state leaves them out. */
 function candidates(view: NetworkView, table: RouteTableState): { cidr: string; route: RouteState }[] {
   const out: { cidr: string; route: RouteState }[] = [];
   const region = view.regionOfVpc(table.vpcId);
@@ -40,12 +41,14 @@ function candidates(view: NetworkView, table: RouteTableState): { cidr: string; 
         out.push({ cidr, route });
     }
   }
-  const vpcCidr = view.vpc(table.vpcId)?.cidr;
-  if (vpcCidr && !table.routes.some((r) => r.target.kind === 'local')) {
-    out.push({
-      cidr: vpcCidr,
-      route: { destinationCidr: vpcCidr, target: { kind: 'local' }, origin: 'CreateRouteTable' },
-    });
+  const vpc = view.vpc(table.vpcId);
+  if (vpc && !table.routes.some((r) => r.target.kind === 'local')) {
+    for (const cidr of vpcCidrs(vpc)) {
+      out.push({
+        cidr,
+        route: { destinationCidr: cidr, target: { kind: 'local' }, origin: 'CreateRouteTable' },
+      });
+    }
   }
   return out;
 }

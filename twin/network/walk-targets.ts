@@ -1,4 +1,5 @@
 import type { NetworkInterfaceState } from '../services/ec2/model/state.ts';
+import { vpcCidrs } from '../services/ec2/model/vpc-cidrs.ts';
 import { cidrContains, isPrivateAddress } from './cidr.ts';
 import { gatewayServiceOf } from './prefix-lists.ts';
 import { classifyPublicAddress } from './public-addresses.ts';
@@ -90,11 +91,13 @@ export function viaPeering(walk: Walk, pos: Position, choice: VpcRouteChoice): S
   const local = [pcx.requester, pcx.accepter].find((side) => side.vpcId === pos.vpcId);
   if (!local) return walk.fail(pcxId, `${pcxId} does not connect ${pos.vpcId}: dropped`);
   const peer = local === pcx.requester ? pcx.accepter : pcx.requester;
-  const peerCidr = walk.view.vpc(peer.vpcId)?.cidr ?? peer.cidr;
-  if (!cidrContains(peerCidr, walk.dstIp)) {
+  // Any of the peer's associated blocks, secondaries included, is reachable across the connection.
+  const peerVpc = walk.view.vpc(peer.vpcId);
+  const peerCidrs = peerVpc ? vpcCidrs(peerVpc) : [peer.cidr];
+  if (!peerCidrs.some((cidr) => cidrContains(cidr, walk.dstIp))) {
     return walk.fail(
       pcxId,
-      `${pcxId} carries traffic only to ${peer.vpcId} (${peerCidr}); ${walk.dstIp} is outside it and peering is not transitive: dropped`,
+      `${pcxId} carries traffic only to ${peer.vpcId} (${peerCidrs.join(', ')}); ${walk.dstIp} is outside it and peering is not transitive: dropped`,
     );
   }
   if (pos.subnetId && !walk.acl(pos.subnetId, 'outbound')) return false;

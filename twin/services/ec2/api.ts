@@ -7,7 +7,10 @@
  * - No default VPC: an account starts empty.
  * - (each api/ file adds what it does not emulate)
  * Network core (api/vpcs, subnets, zones, route-tables, gateways, peering, security-groups, network-acls, tags):
- * - One IPv4 CIDR per VPC (no AssociateVpcCidrBlock); no DHCP option sets (DhcpOptionsId reads `default`).
+ * - Secondary IPv4 CIDR blocks: explicit CidrBlock only (no IPAM pools, no IPv6 associations); they are
+ *   `associated` at once and a disassociated block drops out of DescribeVpcs after an hour. Peering
+ *   connections keep the CIDR blocks of when they were made (CidrBlockSet lists the primary only).
+ *   No Direct Connect gateway overlap check. No DHCP option sets (DhcpOptionsId reads `default`).
  * - Availability Zone names map to the same zone ids in every account (AWS shuffles them per account).
  * - Route targets: internet, NAT and transit gateways, peering, interfaces, instances and gateway endpoints;
  *   no virtual private, egress-only, local or carrier gateways, no GWLB endpoints, no route propagation.
@@ -31,7 +34,7 @@
  *   and gateways vanish at once (AWS shows `deleting`/`deleted` for a while). Any account of the twin
  *   may attach a VPC to any TGW by id (no RAM shares); a shared TGW is not listed by
  *   DescribeTransitGateways in the VPC owner's account. VPC attachments only (no VPN, peering,
- *   Connect, multicast or prefix-list references); one CIDR propagated per VPC.
+ *   Connect, multicast or prefix-list references).
  * - VPC endpoints: Gateway and Interface only, for the AWS services of DescribeVpcEndpointServices
  *   (no PrivateLink endpoint services of your own, no GWLB or Resource endpoints, no IPv6 or
  *   DnsOptions); interface endpoints are `available` at once. Endpoint policies are stored and

@@ -1,8 +1,8 @@
 import { AwsError } from '../../../core/errors.ts';
 import { notFoundError } from '../errors.ts';
-import { cidrTextsOverlap } from './cidr.ts';
 import type { Ec2Model } from './index.ts';
 import type { PeeringSide, Tags, VpcPeeringConnectionState } from './state.ts';
+import { anyCidrsOverlap, findVpc, vpcCidrs } from './vpc-cidrs.ts';
 
 /**
  * Every EC2 model of the twin (all accounts, all regions). A peering
@@ -150,7 +150,8 @@ export function createPeering(
       `A VPC peering connection ${duplicate.id} between the VPCs already exists.`,
     );
   }
-  const failed = !peerVpc || peerVpc.id === vpc.id || cidrTextsOverlap(vpc.cidr, peerVpc.cidr);
+  // Any overlap between the two VPCs' blocks, secondaries included, fails the request.
+  const failed = !peerVpc || peerVpc.id === vpc.id || anyCidrsOverlap(vpcCidrs(vpc), vpcCidrs(peerVpc));
   const conn: VpcPeeringConnectionState = {
     id: model.newId('pcx'),
     requester: { ownerId: vpc.ownerId, vpcId: vpc.id, region: vpc.region, cidr: vpc.cidr },
@@ -206,10 +207,11 @@ export function acceptPeering(
   now: number,
 ): VpcPeeringConnectionState {
   const conn = answerPeering(world, viewer, id, now, 'accept');
-  const accepterVpc = world
-    .find((m) => m.accountId === conn.accepter.ownerId && m.region === conn.accepter.region)
-    ?.vpcs.get(conn.accepter.vpcId);
-  if (!accepterVpc || cidrTextsOverlap(accepterVpc.cidr, conn.requester.cidr)) {
+  const accepterVpc = findVpc(world, conn.accepter);
+  const requesterVpc = findVpc(world, conn.requester);
+  // A block either side associated meanwhile that overlaps the other fails the request (vpc-cidr-blocks.html#vpc-resize).
+  const requesterCidrs = requesterVpc ? vpcCidrs(requesterVpc) : [conn.requester.cidr];
+  if (!accepterVpc || anyCidrsOverlap(vpcCidrs(accepterVpc), requesterCidrs)) {
     Object.assign(conn, { status: 'failed', statusChangedAt: now, statusChangedBy: viewer.accountId });
     throw invalidTransition(conn, 'active', now);
   }

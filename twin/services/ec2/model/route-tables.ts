@@ -3,6 +3,7 @@ import { dependencyViolation, invalidParameter, notFoundError } from '../errors.
 import type { Ec2Model } from './index.ts';
 import type { RouteTableAssociationState, RouteTableState, Tags, VpcState } from './state.ts';
 import { getSubnet } from './subnets.ts';
+import { vpcCidrs } from './vpc-cidrs.ts';
 import { getVpc } from './vpcs.ts';
 
 /** The route table, or `InvalidRouteTableID.NotFound`. */
@@ -13,13 +14,17 @@ export function getRouteTable(model: Ec2Model, id: string | undefined): RouteTab
 }
 
 function newTable(model: Ec2Model, vpc: VpcState, tags: Tags): RouteTableState {
-  // Every table starts with the `local` route for the VPC's CIDR, which cannot
-  // be deleted (docs.aws.amazon.com/vpc/latest/userguide/RouteTables.html#route-table-routes).
+  // Every table starts with a `local` route for each of the VPC's CIDR blocks, which
+  // cannot be deleted (docs.aws.amazon.com/vpc/latest/userguide/RouteTables.html#route-table-routes).
   const table: RouteTableState = {
     id: model.newId('rtb'),
     vpcId: vpc.id,
     ownerId: model.accountId,
-    routes: [{ destinationCidr: vpc.cidr, target: { kind: 'local' }, origin: 'CreateRouteTable' }],
+    routes: vpcCidrs(vpc).map((cidr) => ({
+      destinationCidr: cidr,
+      target: { kind: 'local' },
+      origin: 'CreateRouteTable',
+    })),
     associations: [],
     tags,
   };

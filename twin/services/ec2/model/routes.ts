@@ -5,6 +5,7 @@ import type { Ec2Model } from './index.ts';
 import { allPeerings, peeringActiveFor, peeringStatus, type World } from './peering.ts';
 import { getRouteTable } from './route-tables.ts';
 import type { RouteState, RouteTableState, RouteTarget } from './state.ts';
+import { vpcCidrs } from './vpc-cidrs.ts';
 
 /** The route's destination and target as CreateRoute / ReplaceRoute carry them. */
 export interface RouteInput {
@@ -159,14 +160,14 @@ function checkTarget(
 }
 
 /**
- * A route as specific as the VPC's own CIDR may only target an interface or
- * an instance (middlebox routing; RouteTables.html "more specific routes").
+ * A route as specific as one of the VPC's own CIDR blocks may only target an
+ * interface or an instance (middlebox routing; RouteTables.html "more specific routes").
  */
 function checkMoreSpecific(model: Ec2Model, table: RouteTableState, route: RouteState): void {
   const vpc = model.vpcs.get(table.vpcId);
   const destination = parseCidr(route.destinationCidr);
-  const vpcCidr = parseCidr(vpc?.cidr);
-  if (!destination || !vpcCidr || !cidrContains(vpcCidr, destination)) return;
+  const blocks = vpc ? vpcCidrs(vpc).map((c) => parseCidr(c)!) : [];
+  if (!destination || !blocks.some((block) => cidrContains(block, destination))) return;
   if (route.target.kind === 'network-interface' || route.target.kind === 'instance') return;
   throw invalidParameter(
     `The destination CIDR block ${route.destinationCidr} is equal to or more specific than one of this VPC's CIDR blocks. This route can target only an interface or an instance.`,

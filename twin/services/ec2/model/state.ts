@@ -7,12 +7,24 @@
  */
 export type Tags = Record<string, string>;
 
+/** A secondary IPv4 block (AssociateVpcCidrBlock); `associating`/`disassociating` are only ever answered, never stored. */
+export interface VpcCidrAssociationState {
+  /** `vpc-cidr-assoc-…` */
+  id: string;
+  cidr: string;
+  state: 'associated' | 'disassociated';
+  /** Epoch ms of DisassociateVpcCidrBlock; the block stays described for a while after it. */
+  disassociatedAt?: number;
+}
+
 export interface VpcState {
   id: string;
   ownerId: string;
   region: string;
   cidr: string;
   state: 'pending' | 'available';
+  /** Secondary IPv4 blocks in association order; absent until the first AssociateVpcCidrBlock. */
+  secondaryCidrs?: VpcCidrAssociationState[];
   enableDnsSupport: boolean;
   enableDnsHostnames: boolean;
   mainRouteTableId: string;

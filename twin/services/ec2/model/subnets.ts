@@ -14,6 +14,7 @@ import type { Ec2Model } from './index.ts';
 import { attachToDefaultNetworkAcl, forgetSubnetNetworkAcl } from './network-acls.ts';
 import { forgetSubnetAssociations } from './route-tables.ts';
 import type { SubnetState, Tags } from './state.ts';
+import { vpcCidrs } from './vpc-cidrs.ts';
 import { getVpc } from './vpcs.ts';
 
 /** The subnet, or `InvalidSubnetID.NotFound`. */
@@ -77,7 +78,8 @@ export interface CreateSubnetParams {
 }
 
 /**
- * CreateSubnet: the block must be /16–/28, inside the VPC's CIDR and clear
+ * CreateSubnet: the block must be /16–/28, inside one of the VPC's associated
+ * CIDR blocks (primary or secondary, vpc-cidr-blocks.html#vpc-resize) and clear
  * of its other subnets (docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html).
  * The subnet starts on the VPC's default network ACL and the main route table.
  */
@@ -90,8 +92,8 @@ export function createSubnet(model: Ec2Model, p: CreateSubnetParams): SubnetStat
       `Value (${p.cidr}) for parameter cidrBlock is invalid. This is not a valid CIDR block.`,
     );
   }
-  const vpcCidr = parseCidr(vpc.cidr)!;
-  if (!cidr.canonical || cidr.prefix < 16 || cidr.prefix > 28 || !cidrContains(vpcCidr, cidr)) {
+  const inVpc = vpcCidrs(vpc).some((block) => cidrContains(parseCidr(block)!, cidr));
+  if (!cidr.canonical || cidr.prefix < 16 || cidr.prefix > 28 || !inVpc) {
     throw new AwsError('InvalidSubnet.Range', `The CIDR '${p.cidr}' is invalid.`);
   }
   const clash = [...model.subnets.values()].some(

@@ -4,13 +4,14 @@ import { formatCidr, parseCidr } from './cidr.ts';
 import type { Ec2Model } from './index.ts';
 import type { World } from './peering.ts';
 import type { Tags, TransitGatewayRouteTableState, TransitGatewayVpcAttachmentState } from './state.ts';
+import { vpcCidrs } from './vpc-cidrs.ts';
 import { invalidCidrParameter } from './vpcs.ts';
 
 /**
  * Transit Gateway route tables (docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html):
  * each attachment is associated with at most one table, which decides where
- * its traffic goes; attachments propagate their VPC's CIDR into any number
- * of tables; static routes win over propagated ones for the same prefix.
+ * its traffic goes; attachments propagate their VPC's CIDR blocks into any
+ * number of tables; static routes win over propagated ones for the same prefix.
  */
 
 export interface EffectiveTgwRoute {
@@ -267,20 +268,22 @@ function tableOwner(
   return undefined;
 }
 
-function attachedVpcCidr(
+/** Every associated IPv4 block of the attached VPC: propagation carries them all, secondaries included. */
+function attachedVpcCidrs(
   world: World | Ec2Model,
   owner: Ec2Model,
   attachment: TransitGatewayVpcAttachmentState,
-): string | undefined {
+): string[] {
   const models = Array.isArray(world) ? world : [world as Ec2Model];
   const vpcModel =
     models.find((m) => m.accountId === attachment.vpcOwnerId && m.region === owner.region) ?? owner;
-  return vpcModel.vpcs.get(attachment.vpcId)?.cidr;
+  const vpc = vpcModel.vpcs.get(attachment.vpcId);
+  return vpc ? vpcCidrs(vpc) : [];
 }
 
 /**
  * The routes a TGW route table holds now: its static routes plus the VPC
- * CIDR of each propagating available attachment, a static route winning on
+ * CIDR blocks of each propagating available attachment, a static route winning on
  * the same prefix (docs.aws.amazon.com/vpc/latest/tgw/how-transit-gateways-work.html#tgw-route-evaluation-overview).
  * A static route whose attachment is gone or not available is a blackhole.
  * Pass every EC2 model (`World`) so attachments of VPCs in other accounts resolve.
@@ -305,10 +308,12 @@ export function effectiveTgwRoutes(world: World | Ec2Model, routeTableId: string
   const taken = new Set(routes.map((r) => r.cidr));
   for (const attachmentId of table.propagatingAttachmentIds) {
     const attachment = owner.transitGatewayAttachments.get(attachmentId);
-    const cidr = attachment?.state === 'available' ? attachedVpcCidr(world, owner, attachment) : undefined;
-    if (!attachment || !cidr || taken.has(cidr)) continue;
-    taken.add(cidr);
-    routes.push({ cidr, attachmentId, resourceId: attachment.vpcId, type: 'propagated', state: 'active' });
+    if (attachment?.state !== 'available') continue;
+    for (const cidr of attachedVpcCidrs(world, owner, attachment)) {
+      if (taken.has(cidr)) continue;
+      taken.add(cidr);
+      routes.push({ cidr, attachmentId, resourceId: attachment.vpcId, type: 'propagated', state: 'active' });
+    }
   }
   return routes.sort((a, b) => compareCidrTexts(a.cidr, b.cidr));
 }
