@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { cleanup } from './cleanup.ts';
-import { serveTwin } from './twin.ts';
-import { validate } from './validate.ts';
+
+// Each command imports what it needs when it runs: a run against an account never loads the twin.
 
 /**
  * meshcheck's command line: `validate` (the suite; the embedded twin when no
@@ -37,9 +36,14 @@ async function main(argv: string[]): Promise<number> {
     console.log(usage);
     return command ? 0 : 2;
   }
+  const bad = badChoice(command, values);
+  if (bad) {
+    console.error(`meshcheck: ${bad}\n${usage}`);
+    return 2;
+  }
   switch (command) {
     case 'validate':
-      return validate({
+      return (await import('./validate.ts')).validate({
         targets: values.targets,
         profile: (values.profile ?? 'nightly') as 'gate' | 'nightly',
         reportsDir: values.reports ?? 'reports/out',
@@ -48,18 +52,42 @@ async function main(argv: string[]): Promise<number> {
         only: values.only ?? [],
       });
     case 'twin':
-      return serveTwin({
+      return (await import('./twin.ts')).serveTwin({
         port: values.port ? Number(values.port) : 0,
         empty: Boolean(values.empty),
         profile: (values.profile ?? 'fast') as 'fast' | 'realistic',
         scale: values.scale ? Number(values.scale) : 1,
       });
     case 'cleanup':
-      return cleanup({ targets: values.targets, olderThanHours: Number(values['older-than-hours'] ?? 0) });
+      return (await import('./cleanup.ts')).cleanup({
+        targets: values.targets,
+        olderThanHours: Number(values['older-than-hours'] ?? 0),
+      });
     default:
       console.error(`unknown command ${command}\n${usage}`);
       return 2;
   }
+}
+
+const CHOICES: Record<string, readonly string[]> = {
+  only: ['network', 'endpoints', 'data-protection'],
+  'twin-profile': ['fast', 'realistic'],
+};
+
+/** An option value outside its choices, named; before anything runs (exit 2). */
+function badChoice(command: string, values: Record<string, unknown>): string | undefined {
+  const choices = {
+    ...CHOICES,
+    profile: command === 'validate' ? ['gate', 'nightly'] : ['fast', 'realistic'],
+  };
+  for (const [option, allowed] of Object.entries(choices)) {
+    for (const value of [values[option] ?? []].flat() as string[])
+      if (!allowed.includes(value)) return `--${option} ${value}: expected one of ${allowed.join(', ')}`;
+  }
+  for (const option of ['scale', 'port'])
+    if (values[option] !== undefined && !(Number(values[option]) >= 0))
+      return `--${option} ${values[option]}: expected a number`;
+  return undefined;
 }
 
 main(process.argv.slice(2)).then(

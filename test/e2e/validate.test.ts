@@ -56,6 +56,17 @@ describe('meshcheck validate, end to end against the twin', () => {
     expect(lab.server.requestCount - before, 'requests the twin received').toBe(0);
   });
 
+  test('an option outside its choices exits 2, names it, and makes no AWS call', async ({ expect }) => {
+    const before = lab.server.requestCount;
+    const run = await runValidate(
+      ['--targets', example, '--only', 'nets'],
+      twinEnv(lab.server.endpoint, lab.runner()),
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--only nets: expected one of network, endpoints, data-protection');
+    expect(lab.server.requestCount - before, 'requests the twin received').toBe(0);
+  });
+
   test('a name that matches nothing exits 2 and says which field and name', async ({ expect }) => {
     const dir = await mkdtemp(join(tmpdir(), 'meshcheck-bad-'));
     const targets = JSON.parse(await (await import('node:fs/promises')).readFile(example, 'utf8'));
