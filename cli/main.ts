@@ -12,7 +12,8 @@ import { parseArgs } from 'node:util';
 const usage = `usage:
   meshcheck validate [--targets FILE] [--profile gate|nightly] [--reports DIR] [--twin-profile fast|realistic] [--scale N] [--only AREA]
   meshcheck twin [--port N] [--empty] [--profile fast|realistic] [--scale N]
-  meshcheck cleanup --targets FILE [--older-than-hours N]`;
+  meshcheck cleanup --targets FILE [--older-than-hours N]
+  meshcheck probe-zip --out FILE`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -28,6 +29,7 @@ async function main(argv: string[]): Promise<number> {
       port: { type: 'string' },
       empty: { type: 'boolean' },
       'older-than-hours': { type: 'string' },
+      out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -63,6 +65,20 @@ async function main(argv: string[]): Promise<number> {
         targets: values.targets,
         olderThanHours: Number(values['older-than-hours'] ?? 0),
       });
+    case 'probe-zip': {
+      // The reach probe's deployment package, for a lab that keeps a probe deployed (placement `deployed`).
+      if (!values.out) {
+        console.error(`meshcheck probe-zip needs --out FILE\n${usage}`);
+        return 2;
+      }
+      const { bundleProbe } = await import('../probes/bundle.ts');
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(values.out, await bundleProbe('s3-reach'));
+      console.log(
+        `meshcheck: wrote the reach probe to ${values.out} (runtime nodejs20.x, handler index.handler)`,
+      );
+      return 0;
+    }
     default:
       console.error(`unknown command ${command}\n${usage}`);
       return 2;

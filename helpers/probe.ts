@@ -78,6 +78,34 @@ export async function deployProbe(clients: AwsClients, p: ProbePlacement): Promi
   return probe;
 }
 
+/**
+ * A probe the lab keeps deployed (targets name it): used as it is, never
+ * created or deleted. It must be Active and sit exactly where its placement
+ * says, or its answers would be evidence about another position.
+ */
+export async function deployedProbe(
+  clients: AwsClients,
+  functionArn: string,
+  where: { subnetIds: string[]; securityGroupIds: string[] },
+): Promise<DeployedProbe> {
+  const config = await reading(`read probe ${functionArn}`, () =>
+    clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionArn })),
+  );
+  const same = (a: string[] = [], b: string[]) => a.length === b.length && b.every((x) => a.includes(x));
+  if (config.State !== 'Active')
+    throw new CannotTellError(
+      `deployed probe ${config.FunctionName} is ${config.State}: ${config.StateReason ?? ''}`,
+    );
+  if (
+    !same(config.VpcConfig?.SubnetIds, where.subnetIds) ||
+    !same(config.VpcConfig?.SecurityGroupIds, where.securityGroupIds)
+  )
+    throw new CannotTellError(
+      `deployed probe ${config.FunctionName} runs in subnets ${config.VpcConfig?.SubnetIds?.join(', ') || 'none'} with groups ${config.VpcConfig?.SecurityGroupIds?.join(', ') || 'none'}, not its placement's ${where.subnetIds.join(', ')} with ${where.securityGroupIds.join(', ')}`,
+    );
+  return { functionName: config.FunctionName!, clients };
+}
+
 export interface ProbeRun {
   report: ProbeReport;
   /** The last 4 KB of the invocation's log, decoded. */

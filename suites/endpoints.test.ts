@@ -6,6 +6,7 @@ import { endpointPolicyLetsIn } from '../helpers/policies.ts';
 import {
   type DeployedProbe,
   deleteProbe,
+  deployedProbe,
   deployProbe,
   invokeProbe,
   type ProbeRun,
@@ -253,18 +254,25 @@ beforeAll(async () => {
   if (!probe) return;
   const clients = lab.clients();
   for (const placement of probe.placements) {
+    const where = {
+      subnetIds: placement.subnets.map((s) => ids.subnet[s]!),
+      securityGroupIds: placement.securityGroups.map((g) => ids.securityGroup[g]!),
+    };
+    // A probe the lab keeps deployed is only invoked; an ephemeral one is made for this run and removed.
+    const ready = placement.deployed
+      ? deployedProbe(clients, ids.probeFunction[placement.name]!, where)
+      : deployProbe(clients, {
+          placement: placement.name,
+          roleArn: ids.probeRoleArn!,
+          ...where,
+          runId: lab.targets.runId,
+        }).then((p) => {
+          deployed.push(p);
+          return p;
+        });
     runs.set(
       placement.name,
-      deployProbe(clients, {
-        placement: placement.name,
-        roleArn: ids.probeRoleArn!,
-        subnetIds: placement.subnets.map((s) => ids.subnet[s]!),
-        securityGroupIds: placement.securityGroups.map((g) => ids.securityGroup[g]!),
-        runId: lab.targets.runId,
-      }).then((p) => {
-        deployed.push(p);
-        return invokeProbe(p, attemptsFor(placement), probe.attemptTimeoutMs);
-      }),
+      ready.then((p) => invokeProbe(p, attemptsFor(placement), probe.attemptTimeoutMs)),
     );
   }
   // A failed deploy is reported by the tests that need it, as "cannot tell".

@@ -10,9 +10,10 @@ import {
   type Filter,
   type Tag,
 } from '@aws-sdk/client-ec2';
+import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { type AwsClients, clientsFor } from '../clients.ts';
-import { reading, TargetsError } from '../errors.ts';
+import { classify, reading, TargetsError } from '../errors.ts';
 import { runId } from '../run.ts';
 import { resolveDataProtection, runnerOf } from './data-protection.ts';
 import type { Targets } from './schema.ts';
@@ -40,6 +41,8 @@ export interface ResolvedTargets extends Targets {
     /** Security groups named in targets (probe placements), by the name used there. */
     securityGroup: Record<string, string>;
     probeRoleArn?: string;
+    /** Placement name → ARN of the probe already deployed there (placements with `deployed`). */
+    probeFunction: Record<string, string>;
     /** Key alias → key ARN. */
     key: Record<string, string>;
     /** Role name → role ARN (readers, pipeline roles, principals named in key expectations). */
@@ -78,6 +81,7 @@ export async function resolveTargets(
     tgwRouteTable: {},
     peering: {},
     securityGroup: {},
+    probeFunction: {},
     key: {},
     role: {},
   };
@@ -275,6 +279,17 @@ async function resolveProbe(
         found,
       );
       if (id) ids.securityGroup[group] = id;
+    }
+    if (placement.deployed) {
+      const ref = placement.deployed;
+      const found = await reading(`look up probe function ${ref}`, () =>
+        clients('lab')
+          .lambda.send(new GetFunctionConfigurationCommand({ FunctionName: ref }))
+          .then((c): Found[] => [{ id: c.FunctionArn!, live: true }])
+          .catch((error) => (classify(error) === 'not-found' ? [] : Promise.reject(error))),
+      );
+      const arn = pick(`endpoints.probe.placements[${i}].deployed`, 'Lambda function', ref, 'lab', found);
+      if (arn) ids.probeFunction[placement.name] = arn;
     }
   }
 }

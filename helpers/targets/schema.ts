@@ -180,6 +180,17 @@ const probePlacement = z
     subnets: z.array(name).min(1),
     /** Security groups by Name tag, group name or id. */
     securityGroups: z.array(name).min(1),
+    /**
+     * A probe already deployed in that placement (function name or ARN): invoked as it is, never
+     * created or deleted. The runner policy lets the suite invoke only functions named `meshcheck-…`.
+     */
+    deployed: z
+      .string()
+      .regex(
+        /^(arn:aws[\w-]*:lambda:[\w-]+:\d{12}:function:)?meshcheck-[\w-]{1,54}$/,
+        'a function named meshcheck-… (its name or ARN)',
+      )
+      .optional(),
     expect: z
       .object({
         /** S3 list/put/get/delete of a run-scoped object in `probe.bucket`. */
