@@ -14,6 +14,8 @@ export interface ServedLab {
   operator(targets: ResolvedTargets): Operator;
   /** The lab as it was built, drifts undone. */
   reset(): Promise<void>;
+  /** What the twin can tell about an unexpected failure (the pipeline's counters). */
+  diagnose(): unknown;
   close(): Promise<void>;
 }
 
@@ -65,9 +67,10 @@ export function describeDriftMatrix(
         const errored = notPassing.filter((t) => t.verdict === 'error').map((t) => `${t.name}: ${t.message}`);
         const failed = notPassing.filter((t) => t.verdict === 'fail').map((t) => t.name);
         expect(errored, 'nothing may error').toEqual([]);
+        const undeclared = failed.filter((name) => !breaks.some((b) => name.startsWith(b)));
         expect(
-          failed.filter((name) => !breaks.some((b) => name.startsWith(b))),
-          'failed but not declared',
+          undeclared,
+          `failed but not declared; the twin's pipeline: ${undeclared.length ? JSON.stringify(lab.diagnose()) : ''}`,
         ).toEqual([]);
         expect(
           breaks.filter((b) => !failed.some((name) => name.startsWith(b))),

@@ -3,6 +3,7 @@ import type { ResolvedTargets } from '../../../helpers/targets/index.ts';
 import type { Credential } from '../../../twin/core/principal.ts';
 import type { Operator } from '../../../twin/drifts/types.ts';
 import { referenceLab } from '../../../twin/labs/reference/index.ts';
+import { pipelineStats } from '../../../twin/pipeline/stats.ts';
 import { serve, type TwinServer } from '../../../twin/server.ts';
 import { rootCredential } from '../../../twin/twin.ts';
 import type { ServedLab } from './drift-matrix.ts';
@@ -27,6 +28,7 @@ export async function serveReferenceLab(): Promise<ReferenceTwin> {
     runner: () => runner!,
     operator: (lab) => operatorOf(lab, server.endpoint, () => runner!),
     reset: () => server.reset(),
+    diagnose: () => pipelineStats(server.twin),
     close: () => server.close(),
   };
 }

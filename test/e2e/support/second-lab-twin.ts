@@ -1,3 +1,4 @@
+import { pipelineStats } from '../../../twin/pipeline/stats.ts';
 import { serve } from '../../../twin/server.ts';
 import { rootCredential, Twin } from '../../../twin/twin.ts';
 import { buildSecondLab, type Credentials, runnerSession } from '../../labs/second/index.ts';
@@ -28,6 +29,7 @@ export async function serveSecondLab(): Promise<ServedLab & { accountId: string 
       await server.reset();
       await build();
     },
+    diagnose: () => pipelineStats(server.twin),
     close: () => server.close(),
   };
 }
