@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { zipSync } from 'fflate';
 
 /**
@@ -24,7 +24,26 @@ export function bundleProbe(name: 's3-reach'): Promise<Uint8Array> {
 
 /** Bundles the handler module `entry` (and the files beside it) as `index.js`. */
 export async function bundleLambda(entry: string): Promise<Uint8Array> {
-  const key = await sourceHash(entry);
+  return cachedBundle(await sourceHash(entry), { entryPoints: [entry] });
+}
+
+/**
+ * Bundles handler source text (an ES module exporting `handler`, resolving
+ * its imports from the project) as `index.js`: for functions a test writes inline.
+ */
+export async function bundleLambdaSource(source: string): Promise<Uint8Array> {
+  const key = createHash('sha256')
+    .update(source)
+    .update(await readFile(join(root, 'package-lock.json')))
+    .digest('hex')
+    .slice(0, 20);
+  return cachedBundle(key, { stdin: { contents: source, resolveDir: root, loader: 'ts' } });
+}
+
+async function cachedBundle(
+  key: string,
+  input: Pick<BuildOptions, 'entryPoints' | 'stdin'>,
+): Promise<Uint8Array> {
   const cached = join(root, '.cache', 'lambda', `${key}.zip`);
   try {
     return new Uint8Array(await readFile(cached));
@@ -32,7 +51,7 @@ export async function bundleLambda(entry: string): Promise<Uint8Array> {
     // not built yet
   }
   const result = await build({
-    entryPoints: [entry],
+    ...input,
     bundle: true,
     platform: 'node',
     target: 'node20',
