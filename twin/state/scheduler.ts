@@ -46,6 +46,9 @@ export class Scheduler {
       if (!next || next.at > this.clock.now()) break;
       this.tasks.shift();
       ran += 1;
+      // On real timers the next task gets its own timer now: a task that
+      // waits (a function running for seconds) must not hold up the others.
+      this.arm();
       try {
         await next.run();
       } catch (error) {
