@@ -1,5 +1,7 @@
+import { AwsError } from '../core/errors.ts';
 import type { Principal } from '../core/principal.ts';
 import { findRole } from '../services/iam/lookups.ts';
+import type { InvokeResult } from '../services/lambda/lookups.ts';
 import { deleteAs, hasReceivable, nextReceivableAt, receiveAs } from '../services/sqs/lookups.ts';
 import { onAvailable } from '../services/sqs/model/index.ts';
 import type { MessageState } from '../services/sqs/model/state.ts';
@@ -99,21 +101,26 @@ function schedulePoll(twin: Twin, queueArn: string, at: number): void {
   });
 }
 
-type Outcome = 'ok' | 'empty' | 'error' | 'problem';
+/** How a poll ended; `throttled` means a retry of the batch is scheduled and the mapping stays busy. */
+type Outcome = 'ok' | 'empty' | 'error' | 'problem' | 'throttled';
 
 /** Polls every enabled mapping of a queue once, then schedules the next poll the queue needs. */
 export async function pollQueue(twin: Twin, queueArn: string): Promise<void> {
   const mappings = mappingsOf(twin, queueArn);
   const outcomes: Outcome[] = [];
   for (const mapping of mappings) outcomes.push(await pollMapping(twin, mapping));
-  if (mappings.length === 0) return;
+  if (mappings.length > 0) scheduleNextPoll(twin, queueArn, outcomes);
+}
+
+function scheduleNextPoll(twin: Twin, queueArn: string, outcomes: Outcome[]): void {
   const now = twin.clock.now();
-  if (outcomes.includes('problem') && hasReceivable(twin, queueArn))
-    return schedulePoll(twin, queueArn, now + 20 * hop(twin));
-  if (outcomes.includes('ok') && hasReceivable(twin, queueArn))
-    return schedulePoll(twin, queueArn, now + hop(twin));
-  const next = nextReceivableAt(twin, queueArn);
-  if (next !== undefined) schedulePoll(twin, queueArn, next);
+  const waiting = hasReceivable(twin, queueArn);
+  if (outcomes.includes('problem') && waiting) schedulePoll(twin, queueArn, now + 20 * hop(twin));
+  else if (outcomes.includes('ok') && waiting) schedulePoll(twin, queueArn, now + hop(twin));
+  else {
+    const next = nextReceivableAt(twin, queueArn);
+    if (next !== undefined) schedulePoll(twin, queueArn, next);
+  }
 }
 
 /** The execution role's session as Lambda's poller uses it (session name: the function name). */
@@ -167,39 +174,60 @@ export async function pollMapping(twin: Twin, mapping: EventSourceMappingView): 
     return 'problem';
   }
   if (batch.length === 0) return 'empty';
+  stats.received += batch.length;
   busy.add(mapping.uuid);
-  try {
-    return await deliver(twin, principal, mapping, batch);
-  } finally {
-    busy.delete(mapping.uuid);
-  }
+  const outcome = await deliver(twin, principal, mapping, batch, hop(twin));
+  if (outcome !== 'throttled') busy.delete(mapping.uuid);
+  return outcome;
 }
 
+/**
+ * Hands the batch to the function and deletes it when the function
+ * succeeds. "If the invocation fails due to throttling, Lambda gradually
+ * backs off retries … until the message's timestamp exceeds your queue's
+ * visibility timeout" (Lambda Operator Guide, sqs-retries.html): a
+ * throttle is no function error; the same batch is tried again `backoff`
+ * later (doubling each time) while it is still invisible. The retry is a
+ * task of its own, so that the twin's scheduler never waits on it.
+ */
 async function deliver(
   twin: Twin,
   principal: Principal,
   mapping: EventSourceMappingView,
   batch: MessageState[],
+  backoff: number,
 ): Promise<Outcome> {
   const stats = mappingStats(twin, mapping.uuid, mapping.functionArn, mapping.eventSourceArn);
-  stats.received += batch.length;
-  stats.invocations += 1;
   const payload = Buffer.from(
     JSON.stringify({ Records: batch.map((m) => sqsRecord(m, mapping.eventSourceArn)) }),
   );
+  let result: InvokeResult;
   try {
-    const result = await seamsOf(twin).invokeFunction(twin, {
+    result = await seamsOf(twin).invokeFunction(twin, {
       functionArn: mapping.functionArn,
       payload,
       invocationType: 'RequestResponse',
     });
-    if (result.functionError) {
-      stats.errors += 1;
-      return 'error';
-    }
   } catch (error) {
+    const throttled = error instanceof AwsError && error.code === 'TooManyRequestsException';
+    if (throttled && twin.clock.now() + backoff < visibleAgainAt(batch)) {
+      stats.throttles += 1;
+      twin.scheduler.after(backoff, () => retryThrottled(twin, principal, mapping, batch, backoff));
+      return 'throttled';
+    }
+    stats.invocations += 1;
     stats.errors += 1;
     stats.lastProblem = problemOf(error);
+    stats.lastError = { error: problemOf(error), logTail: '' };
+    return 'error';
+  }
+  stats.invocations += 1;
+  if (result.functionError) {
+    stats.errors += 1;
+    stats.lastError = {
+      error: errorOf(result.payload),
+      logTail: Buffer.from(result.logTail, 'base64').toString('utf8').slice(-1024),
+    };
     return 'error';
   }
   try {
@@ -211,4 +239,48 @@ async function deliver(
     return 'problem';
   }
   return 'ok';
+}
+
+async function retryThrottled(
+  twin: Twin,
+  principal: Principal,
+  mapping: EventSourceMappingView,
+  batch: MessageState[],
+  backoff: number,
+): Promise<void> {
+  const outcome =
+    twin.clock.now() < visibleAgainAt(batch)
+      ? await deliver(twin, principal, mapping, batch, Math.min(2 * backoff, 20 * hop(twin)))
+      : gaveUp(twin, mapping);
+  if (outcome === 'throttled') return;
+  stateOf(twin).busy.delete(mapping.uuid);
+  scheduleNextPoll(twin, mapping.eventSourceArn, [outcome]);
+}
+
+/** The earliest moment a message of the batch shows in the queue again. */
+const visibleAgainAt = (batch: MessageState[]) => Math.min(...batch.map((m) => m.visibleAt));
+
+/** Throttled until the batch became visible again: Lambda lets it go back to the queue. */
+function gaveUp(twin: Twin, mapping: EventSourceMappingView): Outcome {
+  const stats = mappingStats(twin, mapping.uuid, mapping.functionArn, mapping.eventSourceArn);
+  stats.invocations += 1;
+  stats.errors += 1;
+  stats.lastError = {
+    error: 'TooManyRequestsException: throttled until the visibility timeout',
+    logTail: '',
+  };
+  return 'error';
+}
+
+/** A function error as `Type: message`, from the error payload Lambda returns. */
+function errorOf(payload: Buffer): string {
+  try {
+    const { errorType, errorMessage } = JSON.parse(payload.toString('utf8')) as {
+      errorType?: string;
+      errorMessage?: string;
+    };
+    return `${errorType ?? 'Error'}: ${errorMessage ?? ''}`;
+  } catch {
+    return payload.toString('utf8').slice(0, 200);
+  }
 }

@@ -32,7 +32,11 @@ export interface MappingStats {
   invocations: number;
   /** Invocations that returned a function error (the batch stays in the queue). */
   errors: number;
+  /** Invocations Lambda throttled and retried (they do not run the function). */
+  throttles: number;
   deleted: number;
+  /** The last function error (`Type: message`) and the end of that invocation's log; kept after later successes. */
+  lastError?: { error: string; logTail: string };
   /** The last problem polling the queue ("AccessDenied: …"); cleared by a good poll. */
   lastProblem?: string;
 }
@@ -79,7 +83,16 @@ export function mappingStats(
   eventSourceArn: string,
 ): MappingStats {
   const all = pipelineStats(twin).mappings;
-  all[uuid] ??= { functionArn, eventSourceArn, polls: 0, received: 0, invocations: 0, errors: 0, deleted: 0 };
+  all[uuid] ??= {
+    functionArn,
+    eventSourceArn,
+    polls: 0,
+    received: 0,
+    invocations: 0,
+    errors: 0,
+    throttles: 0,
+    deleted: 0,
+  };
   return all[uuid];
 }
 

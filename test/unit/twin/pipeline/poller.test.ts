@@ -37,6 +37,7 @@ let hop: number;
 let url: string;
 let invokes: { Records: Record<string, unknown>[] }[];
 let failNext: number;
+let throttleNext: number;
 let mapping: EventSourceMappingView;
 
 async function role(...managed: string[]): Promise<void> {
@@ -61,6 +62,7 @@ beforeEach(async () => {
   hop = delay(f.twin.profile, 'pipelineHopMs');
   invokes = [];
   failNext = 0;
+  throttleNext = 0;
   url = (
     await f.sqs<{ QueueUrl: string }>('CreateQueue', {
       QueueName: 'jobs',
@@ -78,6 +80,10 @@ beforeEach(async () => {
   setPipelineSeams(f.twin, {
     listEventSourceMappings: () => [mapping],
     invokeFunction: async (_twin, request) => {
+      if (throttleNext > 0) {
+        throttleNext -= 1;
+        throw new AwsError('TooManyRequestsException', 'Rate Exceeded.');
+      }
       invokes.push(JSON.parse(request.payload.toString('utf8')));
       if (failNext > 0) {
         failNext -= 1;
@@ -158,6 +164,43 @@ describe('with AWSLambdaSQSQueueExecutionRole', () => {
       ApproximateNumberOfMessages: '0',
       ApproximateNumberOfMessagesNotVisible: '0',
     });
+  });
+
+  test('a function error is kept in the stats with the end of its log, after later successes too', async () => {
+    failNext = 1;
+    await send('flaky');
+    await f.advance(hop);
+    await f.advance(30_000);
+    expect(pipelineStats(f.twin).mappings['esm-1']).toMatchObject({
+      errors: 1,
+      deleted: 1,
+      lastError: { error: 'Error: boom' },
+    });
+  });
+
+  test('a throttled invocation is retried with backoff while the batch is invisible, not after its timeout', async () => {
+    throttleNext = 3;
+    await send('busy');
+    await f.advance(hop);
+    expect(invokes).toHaveLength(0);
+    // Waits of 1, 2 and 4 hops, then the function runs: seven hops, well inside the 30 s visibility timeout.
+    for (let i = 0; i < 7; i++) await f.advance(hop);
+    expect(invokes).toHaveLength(1);
+    expect(pipelineStats(f.twin).mappings['esm-1']).toMatchObject({ throttles: 3, errors: 0, deleted: 1 });
+    expect(await remaining()).toMatchObject({ ApproximateNumberOfMessagesNotVisible: '0' });
+  });
+
+  test('a throttle that outlasts the visibility timeout leaves the batch to come back', async () => {
+    throttleNext = 1_000;
+    await send('busy');
+    await f.advance(hop);
+    await f.advance(29_000);
+    expect(invokes).toHaveLength(0);
+    throttleNext = 0;
+    await f.advance(1_000 + hop);
+    expect(invokes).toHaveLength(1);
+    expect(invokes[0]!.Records[0]!.attributes).toMatchObject({ ApproximateReceiveCount: '2' });
+    expect(pipelineStats(f.twin).mappings['esm-1']).toMatchObject({ errors: 1, deleted: 1 });
   });
 
   test('after maxReceiveCount failures the message goes to the dead-letter queue', async () => {
