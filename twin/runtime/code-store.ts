@@ -5,12 +5,17 @@ import { unzipSync } from 'fflate';
 
 /**
  * Where function code is unpacked: one directory per code version (by its
- * SHA-256) under `.cache/lambda-tasks/<twin>/`, the function's
- * LAMBDA_TASK_ROOT. The tasks folder carries a `{"type": "commonjs"}`
+ * SHA-256) under `.cache/lambda-tasks/<store>/`, the function's
+ * LAMBDA_TASK_ROOT. Each store's folder carries a `{"type": "commonjs"}`
  * package.json so that, as in /var/task, a `.js` file is CommonJS unless
  * the bundle's own package.json says otherwise; bare imports that the
  * bundle does not carry resolve from the project's node_modules, much as
  * Lambda's Node.js runtimes provide the AWS SDK. Removed with the twin.
+ *
+ * The package.json is the store's own and written once, before any of its
+ * functions starts: Node reads the nearest one to load a handler, and a
+ * file that other twins (other processes) rewrote could be caught
+ * half-written, failing a cold start with "Error parsing package.json".
  */
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TASKS = join(PROJECT_ROOT, '.cache', 'lambda-tasks');
@@ -30,8 +35,10 @@ export class CodeStore {
     const known = this.unpacked.get(code.sha256);
     if (known) return known;
     const dir = join(this.root, code.sha256.replace(/[^A-Za-z0-9]/g, '_'));
-    mkdirSync(TASKS, { recursive: true });
-    writeFileSync(join(TASKS, 'package.json'), '{ "type": "commonjs" }\n');
+    if (this.unpacked.size === 0) {
+      mkdirSync(this.root, { recursive: true });
+      writeFileSync(join(this.root, 'package.json'), '{ "type": "commonjs" }\n');
+    }
     for (const [name, bytes] of Object.entries(unzipSync(code.zip))) {
       if (name.endsWith('/')) continue;
       const target = resolve(dir, name);

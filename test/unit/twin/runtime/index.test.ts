@@ -1,3 +1,6 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
 import { type FunctionSpec, runtimeOf } from '../../../../twin/runtime/index.ts';
 import { Twin } from '../../../../twin/twin.ts';
@@ -71,6 +74,20 @@ describe('cold and warm starts', () => {
     expect(logText(cold)).toMatch(/^\S+\tundefined\tINFO\tloading\nSTART RequestId: /);
     expect(logText(cold)).toMatch(/\tInit Duration: \d+\.\d\d ms\t\n$/);
     expect(logText(warm)).not.toContain('Init Duration');
+  });
+
+  test('a CommonJS handler loads whatever other twins leave in the shared tasks folder', async () => {
+    // Other twins (other processes) unpack code beside this one; a package.json of
+    // theirs caught half-written must not decide how this handler loads.
+    const shared = join(fileURLToPath(new URL('../../../../', import.meta.url)), '.cache', 'lambda-tasks');
+    mkdirSync(shared, { recursive: true });
+    writeFileSync(join(shared, 'package.json'), '{ "type": "comm');
+    try {
+      const result = await run(specOf(twin, { 'index.js': 'exports.handler = async () => "loaded";' }));
+      expect([result.functionError, json(result)]).toEqual([undefined, 'loaded']);
+    } finally {
+      rmSync(join(shared, 'package.json'), { force: true });
+    }
   });
 
   test('a new version of the code starts cold', async () => {
