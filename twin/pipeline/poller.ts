@@ -263,7 +263,6 @@ const visibleAgainAt = (batch: MessageState[]) => Math.min(...batch.map((m) => m
 /** Throttled until the batch became visible again: Lambda lets it go back to the queue. */
 function gaveUp(twin: Twin, mapping: EventSourceMappingView): Outcome {
   const stats = mappingStats(twin, mapping.uuid, mapping.functionArn, mapping.eventSourceArn);
-  stats.invocations += 1;
   stats.errors += 1;
   stats.lastError = {
     error: 'TooManyRequestsException: throttled until the visibility timeout',

@@ -30,7 +30,7 @@ export interface MappingStats {
   /** Messages handed to the function. */
   received: number;
   invocations: number;
-  /** Invocations that returned a function error (the batch stays in the queue). */
+  /** Batches that failed: a function error, a refused invoke, or throttles until the visibility timeout (the batch stays in the queue). */
   errors: number;
   /** Invocations Lambda throttled and retried (they do not run the function). */
   throttles: number;
