@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
@@ -64,8 +64,12 @@ async function cachedBundle(
   const zip = zipSync({
     'index.js': [result.outputFiles[0]!.contents, { mtime: new Date('2020-01-01T00:00:00Z') }],
   });
+  // Other processes (parallel test files) read this cache: write aside, then
+  // rename, so that a reader sees no file or a whole one, never half a zip.
   await mkdir(dirname(cached), { recursive: true });
-  await writeFile(cached, zip);
+  const aside = `${cached}.${process.pid}.${randomUUID()}`;
+  await writeFile(aside, zip);
+  await rename(aside, cached);
   return zip;
 }
 
