@@ -175,10 +175,26 @@ export async function pollMapping(twin: Twin, mapping: EventSourceMappingView): 
   }
   if (batch.length === 0) return 'empty';
   stats.received += batch.length;
+  return deliverWhileBusy(twin, principal, mapping, batch, hop(twin));
+}
+
+/** Delivers with the mapping marked busy; a scheduled throttle retry keeps it busy until it ends. */
+async function deliverWhileBusy(
+  twin: Twin,
+  principal: Principal,
+  mapping: EventSourceMappingView,
+  batch: MessageState[],
+  backoff: number,
+): Promise<Outcome> {
+  const { busy } = stateOf(twin);
   busy.add(mapping.uuid);
-  const outcome = await deliver(twin, principal, mapping, batch, hop(twin));
-  if (outcome !== 'throttled') busy.delete(mapping.uuid);
-  return outcome;
+  let outcome: Outcome = 'error';
+  try {
+    outcome = await deliver(twin, principal, mapping, batch, backoff);
+    return outcome;
+  } finally {
+    if (outcome !== 'throttled') busy.delete(mapping.uuid);
+  }
 }
 
 /**
@@ -187,8 +203,9 @@ export async function pollMapping(twin: Twin, mapping: EventSourceMappingView): 
  * backs off retries … until the message's timestamp exceeds your queue's
  * visibility timeout" (Lambda Operator Guide, sqs-retries.html): a
  * throttle is no function error; the same batch is tried again `backoff`
- * later (doubling each time) while it is still invisible. The retry is a
- * task of its own, so that the twin's scheduler never waits on it.
+ * later (doubling each time), and given up once the batch is visible
+ * again. The retry is a task of its own, so that the twin's scheduler
+ * never waits on it.
  */
 async function deliver(
   twin: Twin,
@@ -198,6 +215,7 @@ async function deliver(
   backoff: number,
 ): Promise<Outcome> {
   const stats = mappingStats(twin, mapping.uuid, mapping.functionArn, mapping.eventSourceArn);
+  if (twin.clock.now() >= visibleAgainAt(batch)) return gaveUp(twin, mapping);
   const payload = Buffer.from(
     JSON.stringify({ Records: batch.map((m) => sqsRecord(m, mapping.eventSourceArn)) }),
   );
@@ -210,7 +228,7 @@ async function deliver(
     });
   } catch (error) {
     const throttled = error instanceof AwsError && error.code === 'TooManyRequestsException';
-    if (throttled && twin.clock.now() + backoff < visibleAgainAt(batch)) {
+    if (throttled) {
       stats.throttles += 1;
       twin.scheduler.after(backoff, () => retryThrottled(twin, principal, mapping, batch, backoff));
       return 'throttled';
@@ -248,13 +266,9 @@ async function retryThrottled(
   batch: MessageState[],
   backoff: number,
 ): Promise<void> {
-  const outcome =
-    twin.clock.now() < visibleAgainAt(batch)
-      ? await deliver(twin, principal, mapping, batch, Math.min(2 * backoff, 20 * hop(twin)))
-      : gaveUp(twin, mapping);
-  if (outcome === 'throttled') return;
-  stateOf(twin).busy.delete(mapping.uuid);
-  scheduleNextPoll(twin, mapping.eventSourceArn, [outcome]);
+  const next = Math.min(2 * backoff, 20 * hop(twin));
+  const outcome = await deliverWhileBusy(twin, principal, mapping, batch, next);
+  if (outcome !== 'throttled') scheduleNextPoll(twin, mapping.eventSourceArn, [outcome]);
 }
 
 /** The earliest moment a message of the batch shows in the queue again. */

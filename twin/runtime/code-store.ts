@@ -24,6 +24,8 @@ let stores = 0;
 export class CodeStore {
   private readonly root: string;
   private readonly unpacked = new Map<string, string>();
+  /** Its package.json is written. */
+  private prepared = false;
 
   constructor() {
     stores += 1;
@@ -35,9 +37,10 @@ export class CodeStore {
     const known = this.unpacked.get(code.sha256);
     if (known) return known;
     const dir = join(this.root, code.sha256.replace(/[^A-Za-z0-9]/g, '_'));
-    if (this.unpacked.size === 0) {
+    if (!this.prepared) {
       mkdirSync(this.root, { recursive: true });
       writeFileSync(join(this.root, 'package.json'), '{ "type": "commonjs" }\n');
+      this.prepared = true;
     }
     for (const [name, bytes] of Object.entries(unzipSync(code.zip))) {
       if (name.endsWith('/')) continue;
@@ -55,5 +58,6 @@ export class CodeStore {
   dispose(): void {
     rmSync(this.root, { recursive: true, force: true });
     this.unpacked.clear();
+    this.prepared = false;
   }
 }
