@@ -76,13 +76,13 @@ function injectFaults(ex: Exchange): void {
   });
   if (fault === 'throttle') throw throttlingError(ex.service!.signingName);
   if (fault === '5xx') throw serverError();
+  if (fault === 'latency') ex.faultLatencyMs = ex.twin.faults.spec?.latencyMs ?? 0;
 }
 
 async function simulateLatency(ex: Exchange): Promise<void> {
   const [min, max] = ex.twin.profile.apiLatencyMs;
-  const extra = ex.twin.faults.spec?.kinds.includes('latency') ? (ex.twin.faults.spec.latencyMs ?? 0) : 0;
-  const ms = (min + Math.random() * (max - min)) * ex.twin.profile.scale;
-  if (ms + extra > 0) await untilClock(ex.twin.clock, ex.twin.clock.now() + ms, ex.signal);
+  const ms = (min + Math.random() * (max - min)) * ex.twin.profile.scale + (ex.faultLatencyMs ?? 0);
+  if (ms > 0) await untilClock(ex.twin.clock, ex.twin.clock.now() + ms, ex.signal);
 }
 
 /**

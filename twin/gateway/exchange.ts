@@ -23,4 +23,6 @@ export interface Exchange {
   input?: Record<string, unknown>;
   ctx?: RequestContext;
   output?: unknown;
+  /** Milliseconds a `latency` fault adds to this call. */
+  faultLatencyMs?: number;
 }
