@@ -1,8 +1,8 @@
 import { DescribeRouteTablesCommand } from '@aws-sdk/client-ec2';
 import { GetFunctionConfigurationCommand, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { cidrContains } from '../../helpers/path.ts';
 import type { ReachabilityTarget, ResolvedTargets } from '../../helpers/targets/index.ts';
+import { cidrTextContains } from '../services/ec2/model/cidr.ts';
 import type { Operator } from './types.ts';
 
 /**
@@ -111,10 +111,7 @@ export function vpcsOnTable(lab: ResolvedTargets, table: string): string[] {
 }
 
 /** Whether CIDR `outer` contains CIDR `inner` (a summary route covering a VPC). */
-export function covers(outer: string, inner: string): boolean {
-  const [base, bits] = inner.split('/');
-  return cidrContains(outer, base!) && Number(bits) >= Number(outer.split('/')[1]);
-}
+export const covers = cidrTextContains;
 
 export function reachRow(r: ReachabilityTarget): string {
   return `N13 ${r.from} → ${r.to} (`;

@@ -19,6 +19,7 @@ import {
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import type { ResolvedTargets } from '../../helpers/targets/index.ts';
+import { cidrTextsOverlap } from '../services/ec2/model/cidr.ts';
 import {
   allowRowsTouching,
   covers,
@@ -319,7 +320,7 @@ function unplannedRange(lab: ResolvedTargets): string | undefined {
   ].filter((cidr) => !covers(cidr, '100.64.0.0/10'));
   for (let octet = 64; octet < 128; octet++) {
     const candidate = `100.${octet}.0.0/16`;
-    if (!planned.some((cidr) => covers(cidr, candidate) || covers(candidate, cidr))) return candidate;
+    if (!planned.some((cidr) => cidrTextsOverlap(cidr, candidate))) return candidate;
   }
   return undefined;
 }

@@ -69,6 +69,18 @@ export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
   return cidrContains(a, b) || cidrContains(b, a);
 }
 
+/** Same as `cidrContains` on the text forms (a summary route covering a VPC); false when either does not parse. */
+export function cidrTextContains(outer: string, inner: string): boolean {
+  const x = parseCidr(outer);
+  const y = parseCidr(inner);
+  return Boolean(x && y && cidrContains(x, y));
+}
+
+/** True when any block of `a` overlaps any block of `b`. */
+export function anyCidrsOverlap(a: readonly string[], b: readonly string[]): boolean {
+  return a.some((x) => b.some((y) => cidrTextsOverlap(x, y)));
+}
+
 /** Same as `cidrsOverlap` on the text forms; false when either does not parse. */
 export function cidrTextsOverlap(a: string, b: string): boolean {
   const x = parseCidr(a);

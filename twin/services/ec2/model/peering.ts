@@ -1,8 +1,9 @@
 import { AwsError } from '../../../core/errors.ts';
 import { notFoundError } from '../errors.ts';
+import { anyCidrsOverlap } from './cidr.ts';
 import type { Ec2Model } from './index.ts';
 import type { PeeringSide, Tags, VpcPeeringConnectionState } from './state.ts';
-import { anyCidrsOverlap, findVpc, vpcCidrs } from './vpc-cidrs.ts';
+import { findVpc, sideCidrs, vpcCidrs } from './vpc-cidrs.ts';
 
 /**
  * Every EC2 model of the twin (all accounts, all regions). A peering
@@ -208,10 +209,8 @@ export function acceptPeering(
 ): VpcPeeringConnectionState {
   const conn = answerPeering(world, viewer, id, now, 'accept');
   const accepterVpc = findVpc(world, conn.accepter);
-  const requesterVpc = findVpc(world, conn.requester);
   // A block either side associated meanwhile that overlaps the other fails the request (vpc-cidr-blocks.html#vpc-resize).
-  const requesterCidrs = requesterVpc ? vpcCidrs(requesterVpc) : [conn.requester.cidr];
-  if (!accepterVpc || anyCidrsOverlap(vpcCidrs(accepterVpc), requesterCidrs)) {
+  if (!accepterVpc || anyCidrsOverlap(vpcCidrs(accepterVpc), sideCidrs(world, conn.requester))) {
     Object.assign(conn, { status: 'failed', statusChangedAt: now, statusChangedBy: viewer.accountId });
     throw invalidTransition(conn, 'active', now);
   }

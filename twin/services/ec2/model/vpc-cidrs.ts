@@ -1,9 +1,9 @@
 import { AwsError } from '../../../core/errors.ts';
-import { type Cidr, cidrContains, cidrsOverlap, formatCidr, parseCidr } from './cidr.ts';
+import { anyCidrsOverlap, type Cidr, cidrContains, cidrsOverlap, formatCidr, parseCidr } from './cidr.ts';
 import type { Ec2Model } from './index.ts';
 import { allPeerings, peeringStatus, type World } from './peering.ts';
-import type { VpcCidrAssociationState, VpcState } from './state.ts';
-import { getVpc, invalidCidrParameter } from './vpcs.ts';
+import type { PeeringSide, VpcCidrAssociationState, VpcState } from './state.ts';
+import { getVpc, vpcBlock } from './vpcs.ts';
 
 /**
  * Secondary IPv4 CIDR blocks (AssociateVpcCidrBlock / DisassociateVpcCidrBlock),
@@ -47,11 +47,10 @@ export function findVpc(world: World, owner: { ownerId: string; region: string; 
   return world.find((m) => m.accountId === owner.ownerId && m.region === owner.region)?.vpcs.get(owner.vpcId);
 }
 
-/** True when any block of `a` overlaps any block of `b`. */
-export function anyCidrsOverlap(a: readonly string[], b: readonly string[]): boolean {
-  const parse = (list: readonly string[]) => list.map((c) => parseCidr(c)).filter((c) => c !== undefined);
-  const right = parse(b);
-  return parse(a).some((x) => right.some((y) => cidrsOverlap(x, y)));
+/** The blocks of one side of a peering: its VPC's, or what the connection recorded once the VPC is gone. */
+export function sideCidrs(world: World, side: PeeringSide): string[] {
+  const vpc = findVpc(world, side);
+  return vpc ? vpcCidrs(vpc) : [side.cidr];
 }
 
 const range = (text: string): Cidr => parseCidr(text)!;
@@ -121,28 +120,12 @@ function checkPeerings(world: World, vpc: VpcState, text: string, now: number): 
           ? conn.requester
           : undefined;
     if (status !== 'active' || !peer) continue;
-    const peerVpc = findVpc(world, peer);
-    if (anyCidrsOverlap([text], peerVpc ? vpcCidrs(peerVpc) : [peer.cidr])) {
+    if (anyCidrsOverlap([text], sideCidrs(world, peer))) {
       throw rangeError(
         `The CIDR '${text}' overlaps with a CIDR block of ${peer.vpcId}, peered through ${conn.id}.`,
       );
     }
   }
-}
-
-/** The block the request names, canonical and /16–/28, or the error AWS gives. */
-function requestedBlock(text: string | undefined): Cidr {
-  if (!text) {
-    throw new AwsError(
-      'MissingParameter',
-      'Either cidrBlock, ipv4IpamPoolId, amazonProvidedIpv6CidrBlock or ipv6Pool must be specified.',
-    );
-  }
-  const cidr = parseCidr(text);
-  if (!cidr) throw invalidCidrParameter(text);
-  if (!cidr.canonical || cidr.prefix < 16 || cidr.prefix > 28)
-    throw rangeError(`The CIDR '${text}' is invalid.`);
-  return cidr;
 }
 
 /**
@@ -156,7 +139,10 @@ export function associateVpcCidrBlock(
   p: { vpcId: string | undefined; cidr: string | undefined; now: number },
 ): VpcCidrAssociationState {
   const vpc = getVpc(model, p.vpcId);
-  const cidr = requestedBlock(p.cidr);
+  const cidr = vpcBlock(
+    p.cidr,
+    'Either cidrBlock, ipv4IpamPoolId, amazonProvidedIpv6CidrBlock or ipv6Pool must be specified.',
+  );
   const text = formatCidr(cidr);
   const current = vpcCidrs(vpc);
   if (current.length >= MAX_IPV4_CIDRS) {

@@ -1,6 +1,6 @@
 import { AwsError } from '../../../core/errors.ts';
 import { dependencyViolation, notFoundError } from '../errors.ts';
-import { formatCidr, parseCidr } from './cidr.ts';
+import { type Cidr, formatCidr, parseCidr } from './cidr.ts';
 import type { Ec2Model } from './index.ts';
 import { newDefaultNetworkAcl } from './network-acls.ts';
 import { markVpcPeeringsDeleted, pendingRequestTo, type World } from './peering.ts';
@@ -24,19 +24,27 @@ export function invalidCidrParameter(cidr: string | undefined, parameter = 'cidr
 }
 
 /**
+ * A VPC's IPv4 block as a request names it (CreateVpc, AssociateVpcCidrBlock):
+ * canonical and /16 to /28, or the error AWS gives; `missing` is the
+ * operation's own message when no block is named.
+ */
+export function vpcBlock(text: string | undefined, missing: string): Cidr {
+  if (!text) throw new AwsError('MissingParameter', missing);
+  const cidr = parseCidr(text);
+  if (!cidr) throw invalidCidrParameter(text);
+  if (!cidr.canonical || cidr.prefix < 16 || cidr.prefix > 28)
+    throw new AwsError('InvalidVpc.Range', `The CIDR '${text}' is invalid.`);
+  return cidr;
+}
+
+/**
  * Creates a VPC with what AWS makes alongside it: the main route table (one
  * `local` route), the default network ACL and the `default` security group
  * (docs.aws.amazon.com/vpc/latest/userguide/create-vpc.html). The block size
  * must be /16 to /28 (docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html).
  */
 export function createVpc(model: Ec2Model, params: { cidr: string | undefined; tags: Tags }): VpcState {
-  if (!params.cidr)
-    throw new AwsError('MissingParameter', 'Either cidrBlock or ipv4IpamPoolId must be specified.');
-  const cidr = parseCidr(params.cidr);
-  if (!cidr) throw invalidCidrParameter(params.cidr);
-  if (!cidr.canonical || cidr.prefix < 16 || cidr.prefix > 28) {
-    throw new AwsError('InvalidVpc.Range', `The CIDR '${params.cidr}' is invalid.`);
-  }
+  const cidr = vpcBlock(params.cidr, 'Either cidrBlock or ipv4IpamPoolId must be specified.');
   const id = model.newId('vpc');
   const vpc: VpcState = {
     id,
