@@ -1,14 +1,14 @@
-import { TargetsError } from '../helpers/errors.ts';
-import { sweepObjects, sweepProbes } from '../helpers/sweep.ts';
+import { reading, TargetsError } from '../helpers/errors.ts';
+import { type Swept, sweepAll } from '../helpers/sweep.ts';
 import { loadTargets } from '../helpers/targets/index.ts';
 import { clientsForTargets } from '../helpers/targets/resolve.ts';
 
 /**
  * Sweeps what crashed runs left behind in the lab account the targets name:
  * probe functions tagged `meshcheck:run` and objects under `meshcheck/` in
- * the probe bucket, of any run, older than the bound (so a run in progress
- * elsewhere keeps its own). The network and data-protection checks create
- * nothing that outlives their run.
+ * the probe and receipt buckets, of any run, older than the bound (2 hours
+ * by default, so a run in progress elsewhere keeps its own). The network
+ * checks create nothing.
  */
 export async function cleanup(options: {
   targets: string | undefined;
@@ -16,10 +16,6 @@ export async function cleanup(options: {
 }): Promise<number> {
   if (!options.targets) {
     console.error('meshcheck cleanup needs --targets FILE (it sweeps the lab account that file names)');
-    return 2;
-  }
-  if (!Number.isFinite(options.olderThanHours) || options.olderThanHours < 0) {
-    console.error('meshcheck cleanup: --older-than-hours must be a number of hours, 0 or more');
     return 2;
   }
   let targets: Awaited<ReturnType<typeof loadTargets>>;
@@ -34,9 +30,14 @@ export async function cleanup(options: {
   }
   const clients = clientsForTargets(targets)('lab');
   const olderThanMs = options.olderThanHours * 3_600_000;
-  const swept = [...(await sweepProbes(clients, { olderThanMs }))];
-  const bucket = targets.endpoints?.probe?.bucket;
-  if (bucket) swept.push(...(await sweepObjects(clients, bucket, { olderThanMs })));
+  let swept: Swept[];
+  try {
+    swept = await reading('sweep what crashed runs left', () => sweepAll(clients, targets, { olderThanMs }));
+  } catch (error) {
+    // No credentials, no permission, AWS unreachable: the sweep could not tell (exit 3), not bad input.
+    console.error(`meshcheck: ${(error as Error).message}`);
+    return 3;
+  }
   console.log(
     swept.length
       ? `meshcheck cleanup: removed ${swept.length} leftovers: ${swept.map((s) => `${s.id} (run ${s.runId})`).join(', ')}`

@@ -12,10 +12,14 @@ import { parseArgs } from 'node:util';
 const usage = `usage:
   meshcheck validate [--targets FILE] [--profile gate|nightly] [--reports DIR] [--twin-profile fast|realistic] [--scale N] [--only AREA]
   meshcheck twin [--port N] [--empty] [--profile fast|realistic] [--scale N]
-  meshcheck cleanup --targets FILE [--older-than-hours N]
+  meshcheck cleanup --targets FILE [--older-than-hours N (default 2)]
   meshcheck probe-zip --out FILE`;
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === '--help' || argv[0] === '-h') {
+    console.log(usage);
+    return 0;
+  }
   const [command, ...rest] = argv;
   const { values } = parseArgs({
     args: rest,
@@ -63,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
     case 'cleanup':
       return (await import('./cleanup.ts')).cleanup({
         targets: values.targets,
-        olderThanHours: Number(values['older-than-hours'] ?? 0),
+        olderThanHours: Number(values['older-than-hours'] ?? DEFAULT_CLEANUP_HOURS),
       });
     case 'probe-zip': {
       // The reach probe's deployment package, for a lab that keeps a probe deployed (placement `deployed`).
@@ -85,6 +89,9 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Long enough for any run still in progress elsewhere (a nightly run waits up to 20 min for CloudTrail). */
+const DEFAULT_CLEANUP_HOURS = 2;
+
 const CHOICES: Record<string, readonly string[]> = {
   only: ['network', 'endpoints', 'data-protection'],
   'twin-profile': ['fast', 'realistic'],
@@ -100,9 +107,9 @@ function badChoice(command: string, values: Record<string, unknown>): string | u
     for (const value of [values[option] ?? []].flat() as string[])
       if (!allowed.includes(value)) return `--${option} ${value}: expected one of ${allowed.join(', ')}`;
   }
-  for (const option of ['scale', 'port'])
-    if (values[option] !== undefined && !(Number(values[option]) >= 0))
-      return `--${option} ${values[option]}: expected a number`;
+  for (const option of ['scale', 'port', 'older-than-hours'])
+    if (values[option] !== undefined && !/^\d+(\.\d+)?$/.test(String(values[option])))
+      return `--${option} ${values[option]}: expected a number, 0 or more`;
   return undefined;
 }
 

@@ -5,11 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { createVitest } from 'vitest/node';
 import { CannotTellError, TargetsError } from '../helpers/errors.ts';
 import { runId } from '../helpers/run.ts';
-import { type Swept, sweepObjects, sweepProbes } from '../helpers/sweep.ts';
+import { type Swept, sweepAll } from '../helpers/sweep.ts';
 import { loadTargets, type ResolvedTargets, resolveTargets, type Targets } from '../helpers/targets/index.ts';
 import { clientsForTargets } from '../helpers/targets/resolve.ts';
 import { readResults } from '../reports/index.ts';
-import { pointSdkAt, startEmbeddedTwin } from './embedded.ts';
+import type { EmbeddedTwin } from './embedded.ts';
 
 export interface ValidateOptions {
   targets: string | undefined;
@@ -40,8 +40,11 @@ export async function validate(options: ValidateOptions): Promise<number> {
     throw error;
   }
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const twin = embedded ? await startEmbeddedTwin(options.twinProfile, options.scale) : undefined;
-  if (twin) {
+  // Only a run without targets loads the twin: a run against an account never does.
+  let twin: EmbeddedTwin | undefined;
+  if (embedded) {
+    const { pointSdkAt, startEmbeddedTwin } = await import('./embedded.ts');
+    twin = await startEmbeddedTwin(options.twinProfile, options.scale);
     pointSdkAt(twin.env);
     console.log(
       `meshcheck: no --targets given: checking the reference lab on the embedded twin at ${twin.server.endpoint} (${options.twinProfile} profile)`,
@@ -113,10 +116,7 @@ async function sweepRun(targets: ResolvedTargets): Promise<void> {
   const clients = clientsForTargets(targets)('lab');
   const swept: Swept[] = [];
   try {
-    if (targets.endpoints?.probe) {
-      swept.push(...(await sweepProbes(clients, { runId: targets.runId })));
-      swept.push(...(await sweepObjects(clients, targets.endpoints.probe.bucket, { runId: targets.runId })));
-    }
+    swept.push(...(await sweepAll(clients, targets, { runId: targets.runId })));
   } catch (error) {
     console.error(
       `meshcheck: could not remove everything run ${targets.runId} created (${(error as Error).message}); \`meshcheck cleanup\` will`,

@@ -2,6 +2,7 @@ import { DeleteFunctionCommand, ListFunctionsCommand, ListTagsCommand } from '@a
 import { DeleteObjectsCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import type { AwsClients } from './clients.ts';
 import { RUN_TAG } from './run.ts';
+import type { Targets } from './targets/index.ts';
 
 /**
  * Removes what the suite created and tagged `meshcheck:run`: at the end of
@@ -46,8 +47,9 @@ export async function sweepProbes(clients: AwsClients, options: SweepOptions = {
 }
 
 /**
- * Removes the run-scoped objects the probe wrote under `meshcheck/<run>/`,
- * every version of them (the lab's buckets are versioned).
+ * Removes the run-scoped objects a run wrote under `meshcheck/<run>/` (the
+ * probe's, and D6's tried writes), every version of them (the lab's buckets
+ * are versioned).
  */
 export async function sweepObjects(
   clients: AwsClients,
@@ -90,5 +92,23 @@ export async function sweepObjects(
     keyMarker = page.NextKeyMarker;
     versionMarker = page.NextVersionIdMarker;
   } while (keyMarker);
+  return swept;
+}
+
+/** The buckets a run may write run-scoped objects to: the probe's, and the receipt bucket D6 tries writes in. */
+function runScopedBuckets(targets: Targets): string[] {
+  const buckets = [targets.endpoints?.probe?.bucket, targets.dataProtection?.receiptBucket];
+  return [...new Set(buckets.filter((b): b is string => Boolean(b)))];
+}
+
+/** Sweeps probes and run-scoped objects in every bucket the targets name; one run's or all runs'. */
+export async function sweepAll(
+  clients: AwsClients,
+  targets: Targets,
+  options: SweepOptions,
+): Promise<Swept[]> {
+  const swept = targets.endpoints?.probe ? await sweepProbes(clients, options) : [];
+  for (const bucket of runScopedBuckets(targets))
+    swept.push(...(await sweepObjects(clients, bucket, options)));
   return swept;
 }

@@ -279,7 +279,7 @@ function sseConditionKeys(headers: Partial<PutObjectCommandInput>): Record<strin
   };
 }
 
-/** Each write tried as the runner with a run-scoped object; anything that lands is deleted again. */
+/** Each write tried as the runner with a run-scoped object; anything that lands is deleted again, version and all. */
 async function tryWrites(
   writes: [string, Partial<PutObjectCommandInput>][],
 ): Promise<{ label: string; outcome: string }[]> {
@@ -288,10 +288,13 @@ async function tryWrites(
   for (const [i, [label, headers]] of writes.entries()) {
     const key = `meshcheck/${lab.targets.runId}/unencrypted-${i}.txt`;
     try {
-      await s3.send(
+      const { VersionId } = await s3.send(
         new PutObjectCommand({ Bucket: dp!.receiptBucket, Key: key, Body: 'meshcheck', ...headers }),
       );
-      await s3.send(new DeleteObjectCommand({ Bucket: dp!.receiptBucket, Key: key })).catch(() => undefined);
+      // The version itself goes (the bucket is versioned); should this fail, the run's sweep removes it.
+      await s3
+        .send(new DeleteObjectCommand({ Bucket: dp!.receiptBucket, Key: key, VersionId }))
+        .catch(() => undefined);
       results.push({ label, outcome: 'landed (deleted again)' });
     } catch (error) {
       if (classify(error) !== 'denied') throw cannotTell(`put s3://${dp!.receiptBucket}/${key}`, error);

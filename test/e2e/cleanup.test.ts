@@ -59,14 +59,14 @@ async function leftovers() {
   };
 }
 
-const cleanup = (args: string[]) =>
+const cleanup = (args: string[], credentials = lab.runner()) =>
   promisify(execFile)(process.execPath, ['--import', 'tsx', join(ROOT, 'cli/main.ts'), 'cleanup', ...args], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      ...twinEnv(lab.endpoint, lab.runner()),
+      ...twinEnv(lab.endpoint, credentials),
     },
   });
 
@@ -82,7 +82,12 @@ describe('meshcheck cleanup', () => {
     expect(kept.stdout).toContain('nothing older than 1 h');
     expect(await leftovers()).toEqual(before);
 
-    const swept = await cleanup(['--targets', example]);
+    const byDefault = await cleanup(['--targets', example]);
+    expect(byDefault.stdout, 'the default bound spares a run that may still be going').toContain(
+      'nothing older than 2 h',
+    );
+
+    const swept = await cleanup(['--targets', example, '--older-than-hours', '0']);
     expect(swept.stdout).toContain('meshcheck-s3-reach-crashed0001 (run crashed0001)');
     expect(await leftovers()).toEqual({ probes: [], others: before.others, objects: 0 });
   });
@@ -90,5 +95,14 @@ describe('meshcheck cleanup', () => {
   test('a malformed targets file exits 2 and sweeps nothing', async ({ expect }) => {
     const failed = await cleanup(['--targets', join(ROOT, 'package.json')]).catch((e) => e);
     expect(failed.code).toBe(2);
+  });
+
+  test('credentials AWS refuses make it exit 3 (could not tell), not 2 (bad input)', async ({ expect }) => {
+    const refused = await cleanup(['--targets', example], {
+      ...lab.runner(),
+      secretAccessKey: 'not-the-secret',
+    }).catch((e) => e);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/could not sweep what crashed runs left: \w+ \(403\)/);
   });
 });
