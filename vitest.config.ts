@@ -54,7 +54,7 @@ export default defineConfig({
             },
             {
               name: 'delivery',
-              description: 'waits for delivered evidence (flow logs, CloudTrail)',
+              description: 'waits for delivered evidence (CloudTrail)',
               timeout: 20 * 60_000,
             },
             { name: 'creates', description: 'creates run-scoped resources and removes them' },
