@@ -27,26 +27,93 @@ export function checkRules(t: Targets, ctx: z.RefinementCtx): void {
   if (t.endpoints && !t.endpoints.vpcs.length && !t.endpoints.probe)
     issue(['endpoints'], 'names no VPC and no probe, so nothing would be checked: remove it or fill it in');
   checkAccounts(t, issue);
+  checkDuplicates(t, issue);
   if (t.network) checkNetwork(t, t.network, issue);
   checkEndpoints(t, issue);
   checkDataProtection(t, issue);
 }
 
-/** Reports every entry whose key an earlier entry already used. */
-function unique<T>(
-  items: readonly T[],
-  key: (item: T) => string,
-  at: (i: number) => Path,
-  what: string,
-  issue: Issue,
-) {
-  const seen = new Map<string, number>();
-  items.forEach((item, i) => {
-    const k = key(item);
-    const first = seen.get(k);
-    if (first === undefined) seen.set(k, i);
-    else issue(at(i), `duplicate ${what} "${k}" (first at index ${first})`);
+type Entries = [key: string, path: Path][];
+
+/** Reports every entry whose key an earlier entry of the same list already used. */
+function unique(what: string, entries: Entries, issue: Issue): void {
+  const seen = new Map<string, Path>();
+  for (const [key, path] of entries) {
+    const first = seen.get(key);
+    if (!first) seen.set(key, path);
+    else issue(path, `duplicate ${what} "${key}" (first at ${render(first)})`);
+  }
+}
+
+function render(path: Path): string {
+  return path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+    .join('')
+    .slice(1);
+}
+
+/** Entries keyed by a field of each item (the path ends in that field). */
+function byField<T>(items: readonly T[] | undefined, field: keyof T & string, ...at: Path): Entries {
+  return (items ?? []).map((x, i) => [String(x[field]), [...at, i, field]]);
+}
+
+function byValue(items: readonly string[] | undefined, ...at: Path): Entries {
+  return (items ?? []).map((x, i) => [x, [...at, i]]);
+}
+
+/**
+ * Names are unique within their kind: each is looked up by name, so a second
+ * entry would be checked against the first one's resource. Routes are unique
+ * per CIDR (AWS answers a second CreateRoute with RouteAlreadyExists).
+ */
+function checkDuplicates(t: Targets, issue: Issue): void {
+  const net = t.network;
+  const tgw = net?.transitGateway;
+  const probe = t.endpoints?.probe;
+  const dp = t.dataProtection;
+  const instances: Entries = (net?.hosts ?? []).map((h, i) => [
+    h.instance ?? h.name,
+    ['network', 'hosts', i, 'instance'],
+  ]);
+  const lists: [string, Entries][] = [
+    ['VPC name', byField(net?.vpcs, 'name', 'network', 'vpcs')],
+    [
+      'subnet name',
+      (net?.vpcs ?? []).flatMap((v, i) => byField(v.subnets, 'name', 'network', 'vpcs', i, 'subnets')),
+    ],
+    ['host name', byField(net?.hosts, 'name', 'network', 'hosts')],
+    ['instance', instances],
+    ['peering name', byField(net?.peerings, 'name', 'network', 'peerings')],
+    ['attachment name', byField(tgw?.attachments, 'name', 'network', 'transitGateway', 'attachments')],
+    ['route table name', byField(tgw?.routeTables, 'name', 'network', 'transitGateway', 'routeTables')],
+    ['entry for VPC', byField(t.endpoints?.vpcs, 'vpc', 'endpoints', 'vpcs')],
+    ['placement name', byField(probe?.placements, 'name', 'endpoints', 'probe', 'placements')],
+    ['key alias', byField(dp?.keys, 'alias', 'dataProtection', 'keys')],
+    ['order', byField(dp?.orders, 'name', 'dataProtection', 'orders')],
+    ['reader', byValue(dp?.readers, 'dataProtection', 'readers')],
+    ['pipeline role', byValue(dp?.pipelineRoles, 'dataProtection', 'pipelineRoles')],
+  ];
+  net?.vpcs.forEach((v, i) => {
+    lists.push(['route for', byField(v.routes, 'cidr', 'network', 'vpcs', i, 'routes')]);
   });
+  tgw?.routeTables.forEach((rt, i) => {
+    lists.push([
+      'route for',
+      byField(rt.routes, 'cidr', 'network', 'transitGateway', 'routeTables', i, 'routes'),
+    ]);
+  });
+  t.endpoints?.vpcs.forEach((v, i) => {
+    lists.push(['gateway endpoint', byValue(v.gateway, 'endpoints', 'vpcs', i, 'gateway')]);
+    lists.push(['interface endpoint', byValue(v.interface, 'endpoints', 'vpcs', i, 'interface')]);
+  });
+  probe?.placements.forEach((p, i) => {
+    lists.push(['subnet', byValue(p.subnets, 'endpoints', 'probe', 'placements', i, 'subnets')]);
+    lists.push([
+      'security group',
+      byValue(p.securityGroups, 'endpoints', 'probe', 'placements', i, 'securityGroups'),
+    ]);
+  });
+  for (const [what, entries] of lists) unique(what, entries, issue);
 }
 
 function checkAccounts(t: Targets, issue: Issue): void {
@@ -62,44 +129,6 @@ function checkAccounts(t: Targets, issue: Issue): void {
 
 function checkNetwork(t: Targets, net: NonNullable<Targets['network']>, issue: Issue): void {
   const at = (...p: Path) => ['network', ...p];
-  unique(
-    net.vpcs,
-    (v) => v.name,
-    (i) => at('vpcs', i, 'name'),
-    'VPC name',
-    issue,
-  );
-  const subnets = net.vpcs.flatMap((v, i) =>
-    v.subnets.map((s, j) => ({ s, v, path: at('vpcs', i, 'subnets', j) })),
-  );
-  unique(
-    subnets,
-    (x) => x.s.name,
-    (i) => [...subnets[i]!.path, 'name'],
-    'subnet name',
-    issue,
-  );
-  unique(
-    net.hosts,
-    (h) => h.name,
-    (i) => at('hosts', i, 'name'),
-    'host name',
-    issue,
-  );
-  unique(
-    net.hosts,
-    (h) => h.instance ?? h.name,
-    (i) => at('hosts', i, 'instance'),
-    'instance',
-    issue,
-  );
-  unique(
-    net.peerings,
-    (p) => p.name,
-    (i) => at('peerings', i, 'name'),
-    'peering name',
-    issue,
-  );
   net.vpcs.forEach((v, i) => {
     v.subnets.forEach((s, j) => {
       const path = at('vpcs', i, 'subnets', j);
@@ -121,44 +150,10 @@ function checkNetwork(t: Targets, net: NonNullable<Targets['network']>, issue: I
       if (s.availabilityZone && !s.availabilityZone.startsWith(t.region))
         issue([...path, 'availabilityZone'], `${s.availabilityZone} is not a zone of ${t.region}`);
     });
-    unique(
-      v.routes,
-      (r) => r.cidr,
-      (j) => at('vpcs', i, 'routes', j, 'cidr'),
-      'route for',
-      issue,
-    );
   });
   checkHosts(net, issue);
   checkReachability(net, issue);
   checkConnectedOverlaps(net, issue);
-  const tgw = net.transitGateway;
-  if (tgw) {
-    const tp = (...p: Path) => at('transitGateway', ...p);
-    unique(
-      tgw.attachments,
-      (a) => a.name,
-      (i) => tp('attachments', i, 'name'),
-      'attachment name',
-      issue,
-    );
-    unique(
-      tgw.routeTables,
-      (r) => r.name,
-      (i) => tp('routeTables', i, 'name'),
-      'route table name',
-      issue,
-    );
-    tgw.routeTables.forEach((rt, i) => {
-      unique(
-        rt.routes,
-        (r) => r.cidr,
-        (j) => tp('routeTables', i, 'routes', j, 'cidr'),
-        'route for',
-        issue,
-      );
-    });
-  }
 }
 
 function checkHosts(net: NonNullable<Targets['network']>, issue: Issue): void {
@@ -232,56 +227,10 @@ function checkConnectedOverlaps(net: NonNullable<Targets['network']>, issue: Iss
 }
 
 function checkEndpoints(t: Targets, issue: Issue): void {
-  const e = t.endpoints;
-  if (!e) return;
-  unique(
-    e.vpcs,
-    (v) => v.vpc,
-    (i) => ['endpoints', 'vpcs', i, 'vpc'],
-    'entry for VPC',
-    issue,
-  );
-  e.vpcs.forEach((v, i) => {
-    unique(
-      v.gateway,
-      (s) => s,
-      (j) => ['endpoints', 'vpcs', i, 'gateway', j],
-      'gateway endpoint',
-      issue,
-    );
-    unique(
-      v.interface,
-      (s) => s,
-      (j) => ['endpoints', 'vpcs', i, 'interface', j],
-      'interface endpoint',
-      issue,
-    );
-  });
-  const probe = e.probe;
+  const probe = t.endpoints?.probe;
   if (!probe) return;
   const pp = (...p: Path) => ['endpoints', 'probe', ...p];
-  unique(
-    probe.placements,
-    (p) => p.name,
-    (i) => pp('placements', i, 'name'),
-    'placement name',
-    issue,
-  );
   probe.placements.forEach((p, i) => {
-    unique(
-      p.subnets,
-      (s) => s,
-      (j) => pp('placements', i, 'subnets', j),
-      'subnet',
-      issue,
-    );
-    unique(
-      p.securityGroups,
-      (s) => s,
-      (j) => pp('placements', i, 'securityGroups', j),
-      'security group',
-      issue,
-    );
     const arn = p.deployed?.match(/^arn:[^:]+:lambda:([^:]+):(\d{12}):/);
     if (arn && arn[1] !== t.region)
       issue(
@@ -311,34 +260,6 @@ function checkDataProtection(t: Targets, issue: Issue): void {
   const dp = t.dataProtection;
   if (!dp) return;
   const at = (...p: Path) => ['dataProtection', ...p];
-  unique(
-    dp.keys,
-    (k) => k.alias,
-    (i) => at('keys', i, 'alias'),
-    'key alias',
-    issue,
-  );
-  unique(
-    dp.orders,
-    (o) => o.name,
-    (i) => at('orders', i, 'name'),
-    'order',
-    issue,
-  );
-  unique(
-    dp.readers,
-    (r) => r,
-    (i) => at('readers', i),
-    'reader',
-    issue,
-  );
-  unique(
-    dp.pipelineRoles,
-    (r) => r,
-    (i) => at('pipelineRoles', i),
-    'pipeline role',
-    issue,
-  );
   dp.keys.forEach((k, i) => {
     for (const action of ['decrypt', 'generateDataKey'] as const) {
       const allow = new Set(k[action].allow);
