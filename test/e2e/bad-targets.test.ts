@@ -12,12 +12,12 @@ import { ROOT, runValidate, twinEnv } from './support/validate.ts';
 
 /**
  * Bad targets never reach AWS. The unit tests in test/unit/helpers/targets/
- * hold one row per case of a fault in the file alone; here a few files go
- * through `meshcheck validate --targets` against the reference twin (each
- * run starts a CLI process, so only one per path through the code): it exits
- * 2, names the field, and the twin's call log shows no call at all (a fault
- * in the file) or only read-only look-ups (a name AWS does not know). The
- * look-ups themselves are proved in-process with resolveTargets.
+ * hold one row per case; here one file per class goes through `meshcheck
+ * validate --targets` against the reference twin (each run starts a CLI
+ * process, so no more than one per class): it exits 2, names the field, and
+ * the twin's call log shows no call at all (a fault in the file) or only
+ * read-only look-ups (a name AWS does not know). The look-ups themselves
+ * are proved in-process with resolveTargets, which is cheap.
  */
 let lab: ReferenceTwin;
 let dir: string;
@@ -71,6 +71,38 @@ describe('a bad targets file exits 2 with no AWS call, naming the field', () => 
         t.network.vpcs[0].subnets[1].cidr = t.network.vpcs[0].subnets[0].cidr;
         return fileWith('overlap.json', JSON.stringify(t));
       },
+    },
+    {
+      kind: 'a name holding an EC2 filter wildcard',
+      field: 'network.transitGateway.name',
+      make: async () => {
+        const t = await exampleFile();
+        t.network.transitGateway.name = `${t.network.transitGateway.name.slice(0, -1)}?`;
+        return fileWith('wildcard.json', JSON.stringify(t));
+      },
+    },
+    {
+      kind: 'a file that describes nothing to check',
+      field: '(root)',
+      make: async () => {
+        const t = await exampleFile();
+        return fileWith('nothing.json', JSON.stringify({ region: t.region, accounts: { lab: {} } }));
+      },
+    },
+    {
+      kind: 'a value AWS would refuse (a probe role the runner policy cannot pass to Lambda)',
+      field: 'endpoints.probe.role',
+      make: async () => {
+        const t = await exampleFile();
+        t.endpoints.probe.role = 'lab-probe-role';
+        return fileWith('role.json', JSON.stringify(t));
+      },
+    },
+    {
+      kind: 'a key given twice',
+      field: 'region',
+      make: async () =>
+        fileWith('twice.json', (await readFile(example, 'utf8')).replace('{', '{"region": "eu-west-1",')),
     },
     {
       kind: 'a FIFO with no writer',
