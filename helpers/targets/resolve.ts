@@ -273,7 +273,7 @@ async function resolveProbe(
             (o.SecurityGroups ?? []).map((g) => ({
               id: g.GroupId!,
               tags: g.Tags,
-              name: byId ? g.GroupId : filters[0]!.Name === 'group-name' ? g.GroupName : undefined,
+              name: filters[0]!.Name === 'group-name' ? g.GroupName : undefined,
               live: true,
             })),
           ),
