@@ -337,7 +337,9 @@ function exactlyNamed(found: Found, ref: string): boolean {
  * you do not have permission to access it, the HEAD request returns a
  * generic 400 Bad Request, 403 Forbidden or 404 Not Found code", S3 API,
  * HeadBucket); a 403 is taken as "exists", and the checks find out the rest.
- * A bucket in another Region answers 301.
+ * A bucket in another Region answers 301, or names its Region
+ * (x-amz-bucket-region): the probe reaches S3 through the VPC's gateway
+ * endpoint, which serves its own Region's buckets only.
  */
 async function resolveBuckets(
   targets: Targets,
@@ -352,7 +354,9 @@ async function resolveBuckets(
   for (const [field, bucket] of buckets) {
     if (!bucket) continue;
     try {
-      await lab.s3.send(new HeadBucketCommand({ Bucket: bucket }));
+      const { BucketRegion } = await lab.s3.send(new HeadBucketCommand({ Bucket: bucket }));
+      if (BucketRegion && BucketRegion !== targets.region)
+        problems.push(`${field}: bucket "${bucket}" is in ${BucketRegion}, not ${targets.region}`);
     } catch (error) {
       const kind = classify(error);
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;

@@ -3,10 +3,13 @@ import { closeSync, constants, openSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, test } from 'vitest';
+import { clientsFor } from '../../helpers/clients.ts';
 import { TargetsError } from '../../helpers/errors.ts';
 import { loadTargets, resolveTargets, type Targets } from '../../helpers/targets/index.ts';
 import type { ApiCall } from '../../twin/core/audit.ts';
+import { rootCredential } from '../../twin/twin.ts';
 import { type ReferenceTwin, serveReferenceLab } from './support/reference-twin.ts';
 import { ROOT, runValidate, twinEnv } from './support/validate.ts';
 
@@ -208,6 +211,25 @@ describe('resolveTargets is literal and checks buckets (against the reference tw
       expect(mutating(calls), 'mutating calls').toEqual([]);
     },
   );
+
+  test('a probe bucket in another Region is a TargetsError naming the field', async ({ expect }) => {
+    const accountId = (await loadTargets(example)).accounts.lab!.id!;
+    const elsewhere = 'meshcheck-bucket-in-eu-west-1';
+    const root = rootCredential(accountId);
+    await clientsFor({ region: 'eu-west-1', endpoint: lab.endpoint, credentials: root }).s3.send(
+      new CreateBucketCommand({
+        Bucket: elsewhere,
+        CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' },
+      }),
+    );
+    const { problems, calls } = await resolving((t) => {
+      t.endpoints!.probe!.bucket = elsewhere;
+    });
+    expect(problems).toEqual([
+      `endpoints.probe.bucket: bucket "${elsewhere}" is in eu-west-1, not us-east-1`,
+    ]);
+    expect(mutating(calls), 'mutating calls').toEqual([]);
+  });
 
   test('the reference lab resolves, buckets included', async ({ expect }) => {
     const { problems, calls } = await resolving(() => {});
