@@ -10,6 +10,12 @@ import {
 import { cannotTell, classify } from '../helpers/errors.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { attachEvidence } from '../helpers/evidence.ts';
+import {
+  describeGrantee,
+  keyPolicyGrantees,
+  resourcePolicyGrantees,
+  unintendedGrantees,
+} from '../helpers/grants.ts';
 import { assumeRole } from '../helpers/identities.ts';
 import { getKeyPolicy } from '../helpers/kms.ts';
 import {
@@ -164,14 +170,15 @@ describe.concurrent('D · Key policies grant exactly what the lab intends', { ta
     'D3 $key does not hand its use to IAM policies (no root statement)',
     async (row, { expect, annotate }) => {
       const policy = await getKeyPolicy(lab.clients(), keyArn(row.alias));
-      const delegates = ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:PutKeyPolicy'].filter((a) =>
-        keyPolicyDelegatesToIam(policy, keyArn(row.alias), a),
-      );
+      const delegates = ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:PutKeyPolicy'].flatMap((a) => {
+        const delegation = keyPolicyDelegatesToIam(policy, keyArn(row.alias), a);
+        return delegation ? [`${a} to ${describeGrantee(delegation)}`] : [];
+      });
       await attachEvidence(
         annotate,
         'config',
-        delegates.length ? `delegates ${delegates.join(', ')}` : 'no delegation to IAM',
-        { policy },
+        delegates.length ? `delegates ${delegates.join('; ')}` : 'no delegation to IAM',
+        { policy, delegates },
       );
       expect(delegates, `${row.alias}: actions any IAM-allowed principal of the account gets`).toEqual([]);
     },
@@ -199,11 +206,16 @@ describe.concurrent('D · Key policies grant exactly what the lab intends', { ta
           ...keyPolicyAllows(policy, arn, { ...who(p), context: foreignContext(who(p).context) }, row.action),
         }));
       const all = [...seen, ...foreign];
+      // "Exactly": everyone else the policy can grant, evaluated under the conditions a caller could meet.
+      const others = unintendedGrantees(keyPolicyGrantees(policy, arn, row.action), row.grant.allow.map(who));
       await attachEvidence(
         annotate,
         'config',
-        all.map((s) => `${s.principal}: ${s.allowed ? 'allowed' : 'refused'}`).join('; '),
-        { policy, verdicts: all },
+        [
+          ...all.map((s) => `${s.principal}: ${s.allowed ? 'allowed' : 'refused'}`),
+          ...others.map((o) => `also allowed: ${o}`),
+        ].join('; '),
+        { policy, verdicts: all, othersAllowed: others },
       );
       expect(
         all
@@ -211,6 +223,7 @@ describe.concurrent('D · Key policies grant exactly what the lab intends', { ta
           .map((s) => `${s.principal} is ${s.allowed ? 'allowed' : 'refused'} ${row.action}`),
         `${row.key}, evaluated`,
       ).toEqual([]);
+      expect(others, `${row.key} lets principals targets do not allow ${row.action}`).toEqual([]);
     },
   );
 });
