@@ -1,5 +1,8 @@
 import type { ContextKeys } from '../policy/context-keys.ts';
 import { type Grantee, granteesOf } from '../policy/grantees.ts';
+
+export type { Grantee } from '../policy/grantees.ts';
+
 import { kmsCallerKeys, type NamedPrincipal, OUTSIDER } from './policies.ts';
 
 /**
