@@ -91,5 +91,9 @@ export async function tryWrites(
 export function refusedBy(write: LiveWrite, writerMayUseKey: boolean | undefined): string {
   if (write.landed) return 'landed (deleted again)';
   if (!write.key || writerMayUseKey) return `refused (${write.error}) by the bucket policy`;
-  return `refused (${write.error}), by KMS or the bucket: the runner may not use ${write.key}, so this is not the bucket policy's answer`;
+  const why =
+    writerMayUseKey === false
+      ? `the runner may not use ${write.key}`
+      : `whether the runner may use ${write.key} is unknown`;
+  return `refused (${write.error}), by KMS or the bucket: ${why}, so this is not the bucket policy's answer`;
 }

@@ -337,10 +337,14 @@ async function tryLiveWrites(
   return Promise.all(
     tried.map(async (t) => {
       const arn = t.key && (ids.key[t.key] ?? (t.key.startsWith('arn:') ? t.key : undefined));
+      // A key policy the runner may not read leaves "unknown": the refusal then counts for nobody, and
+      // the evaluated half carries the check — never a pass on a guess.
+      const policy =
+        t.key && !t.landed && arn ? await getKeyPolicy(clients, arn).catch(() => undefined) : undefined;
       const mayUse =
-        t.key && !t.landed && arn
-          ? keyPolicyAllows(await getKeyPolicy(clients, arn), arn, viaS3, 'kms:GenerateDataKey').allowed
-          : undefined;
+        policy === undefined
+          ? undefined
+          : keyPolicyAllows(policy, arn!, viaS3, 'kms:GenerateDataKey').allowed;
       return { label: t.label, outcome: refusedBy(t, mayUse), ...(t.key && { key: t.key }) };
     }),
   );

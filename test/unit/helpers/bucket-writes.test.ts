@@ -71,7 +71,9 @@ describe('refusedBy', () => {
     expect(refusedBy({ ...refused, key: KEY }, false)).toMatch(
       /^refused \(AccessDenied\), by KMS or the bucket: the runner may not use .*not the bucket policy's answer$/,
     );
-    expect(refusedBy({ ...refused, key: KEY }, undefined)).toMatch(/not the bucket policy's answer/);
+    expect(refusedBy({ ...refused, key: KEY }, undefined)).toMatch(
+      /is unknown, so this is not the bucket policy's answer$/,
+    );
     expect(refusedBy({ label: 'x', landed: true }, undefined)).toBe('landed (deleted again)');
   });
 });
