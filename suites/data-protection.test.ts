@@ -1,5 +1,6 @@
-import { DeleteObjectCommand, PutObjectCommand, type PutObjectCommandInput } from '@aws-sdk/client-s3';
+import type { PutObjectCommandInput } from '@aws-sdk/client-s3';
 import { describe, inject, test } from 'vitest';
+import { refusedBy, sseConditionKeys, tryWrites, type WriteAttempt } from '../helpers/bucket-writes.ts';
 import { lookupEvents, type TrailEvent } from '../helpers/cloudtrail.ts';
 import {
   findDefaultEncryption,
@@ -7,9 +8,15 @@ import {
   getQueueProtection,
   getTopicProtection,
 } from '../helpers/data-protection.ts';
-import { cannotTell, classify } from '../helpers/errors.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { attachEvidence } from '../helpers/evidence.ts';
+import {
+  describeGrantee,
+  type Grantee,
+  keyPolicyGrantees,
+  resourcePolicyGrantees,
+  unintendedGrantees,
+} from '../helpers/grants.ts';
 import { assumeRole } from '../helpers/identities.ts';
 import { getKeyPolicy } from '../helpers/kms.ts';
 import {
@@ -112,7 +119,24 @@ describe.concurrent('D · The topic, the queue and the bucket are encrypted and 
       plainSend: decide('sqs:SendMessage', { 'aws:SecureTransport': false }).explicitDeny,
       plainReceive: decide('sqs:ReceiveMessage', { 'aws:SecureTransport': false }).explicitDeny,
     };
-    await attachEvidence(annotate, 'config', `key ${queue.keyAsNamed ?? 'none'}`, { ...queue, verdicts });
+    // "By the topic only": whoever else the policy lets send, under any conditions a caller could meet.
+    const fromTheTopic = (g: Grantee) =>
+      g.kind === 'service' && g.label === 'sns.amazonaws.com' && g.context['aws:SourceArn'] === ids.topicArn;
+    const others = unintendedGrantees(
+      resourcePolicyGrantees(queue.policy, {
+        action: 'sqs:SendMessage',
+        resource: queueArn,
+        resourceAccount: account,
+      }),
+      [],
+      fromTheTopic,
+    );
+    await attachEvidence(
+      annotate,
+      'config',
+      `key ${queue.keyAsNamed ?? 'none'}${others.length ? `; also sending: ${others.join('; ')}` : ''}`,
+      { ...queue, verdicts, othersSending: others },
+    );
     expect(queue.keyArn, `${dp!.queue} must be encrypted with ${dp!.eventsKey}`).toBe(keyArn(dp!.eventsKey));
     expect(verdicts, `${dp!.queue}'s policy, evaluated`).toEqual({
       fromTheTopic: true,
@@ -120,6 +144,7 @@ describe.concurrent('D · The topic, the queue and the bucket are encrypted and 
       plainSend: true,
       plainReceive: true,
     });
+    expect(others, `${dp!.queue}'s policy lets others than ${ids.topicArn} send`).toEqual([]);
   });
 
   test('D5 the receipt bucket defaults to SSE-KMS with the receipt key and a bucket key', async ({
@@ -164,14 +189,15 @@ describe.concurrent('D · Key policies grant exactly what the lab intends', { ta
     'D3 $key does not hand its use to IAM policies (no root statement)',
     async (row, { expect, annotate }) => {
       const policy = await getKeyPolicy(lab.clients(), keyArn(row.alias));
-      const delegates = ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:PutKeyPolicy'].filter((a) =>
-        keyPolicyDelegatesToIam(policy, keyArn(row.alias), a),
-      );
+      const delegates = ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:PutKeyPolicy'].flatMap((a) => {
+        const delegation = keyPolicyDelegatesToIam(policy, keyArn(row.alias), a);
+        return delegation ? [`${a} to ${describeGrantee(delegation)}`] : [];
+      });
       await attachEvidence(
         annotate,
         'config',
-        delegates.length ? `delegates ${delegates.join(', ')}` : 'no delegation to IAM',
-        { policy },
+        delegates.length ? `delegates ${delegates.join('; ')}` : 'no delegation to IAM',
+        { policy, delegates },
       );
       expect(delegates, `${row.alias}: actions any IAM-allowed principal of the account gets`).toEqual([]);
     },
@@ -199,11 +225,16 @@ describe.concurrent('D · Key policies grant exactly what the lab intends', { ta
           ...keyPolicyAllows(policy, arn, { ...who(p), context: foreignContext(who(p).context) }, row.action),
         }));
       const all = [...seen, ...foreign];
+      // "Exactly": everyone else the policy can grant, evaluated under the conditions a caller could meet.
+      const others = unintendedGrantees(keyPolicyGrantees(policy, arn, row.action), row.grant.allow.map(who));
       await attachEvidence(
         annotate,
         'config',
-        all.map((s) => `${s.principal}: ${s.allowed ? 'allowed' : 'refused'}`).join('; '),
-        { policy, verdicts: all },
+        [
+          ...all.map((s) => `${s.principal}: ${s.allowed ? 'allowed' : 'refused'}`),
+          ...others.map((o) => `also allowed: ${o}`),
+        ].join('; '),
+        { policy, verdicts: all, othersAllowed: others },
       );
       expect(
         all
@@ -211,6 +242,7 @@ describe.concurrent('D · Key policies grant exactly what the lab intends', { ta
           .map((s) => `${s.principal} is ${s.allowed ? 'allowed' : 'refused'} ${row.action}`),
         `${row.key}, evaluated`,
       ).toEqual([]);
+      expect(others, `${row.key} lets principals targets do not allow ${row.action}`).toEqual([]);
     },
   );
 });
@@ -219,7 +251,7 @@ describe('D · The receipt bucket refuses receipts not encrypted under the recei
   tags: ['live', 'creates'],
 }, () => {
   // The writes the bucket must refuse: evaluated against its policy and tried for real.
-  const writes: [string, Partial<PutObjectCommandInput>][] = [
+  const writes: WriteAttempt[] = [
     ['no encryption header', {}],
     ['SSE-S3', { ServerSideEncryption: 'AES256' }],
     [
@@ -234,74 +266,88 @@ describe('D · The receipt bucket refuses receipts not encrypted under the recei
     skip,
   }) => {
     skipWithout(skip);
-    // The bucket policy, evaluated for the receipt writer: the condition keys carry the headers as sent.
+    // The bucket policy, evaluated for everyone who could write: the receipt writer, the runner, any
+    // principal of the account its IAM lets write, and whoever else the policy grants PutObject.
     const writer = who(dp!.pipelineRoles[0] ? `role:${dp!.pipelineRoles[0]}` : 'runner');
     const policy = await getBucketPolicy(lab.clients(), dp!.receiptBucket);
     const object = `arn:aws:s3:::${dp!.receiptBucket}/${dp!.receiptKeyTemplate.replace('{messageId}', 'check')}`;
-    const judge = (headers: Partial<PutObjectCommandInput>) =>
-      resourcePolicyDecision(policy, {
-        who: writer,
-        action: 's3:PutObject',
-        resource: object,
-        resourceAccount: account,
-        context: sseConditionKeys(headers),
-      });
-    const evaluated = writes.map(([label, headers]) => ({ label, refused: judge(headers).explicitDeny }));
-    const right = judge({ ServerSideEncryption: 'aws:kms', SSEKMSKeyId: keyArn(dp!.receiptKey) });
-    // And tried for real, as the runner, with run-scoped objects; anything that lands is deleted again.
-    const live = await tryWrites(writes);
+    const request = (headers: Partial<PutObjectCommandInput>) => ({
+      action: 's3:PutObject',
+      resource: object,
+      resourceAccount: account,
+      context: sseConditionKeys(headers),
+    });
+    const writers = [
+      ...new Map([writer, who('runner'), who(`role:${UNNAMED_ROLE}`)].map((w) => [w.ref, w])).values(),
+    ];
+    const letThrough = (headers: Partial<PutObjectCommandInput>) => [
+      ...writers
+        .filter((w) => resourcePolicyDecision(policy, { who: w, ...request(headers) }).allowed)
+        .map((w) =>
+          w.ref === `role:${UNNAMED_ROLE}` ? 'any principal of the account its IAM lets write' : w.ref,
+        ),
+      ...unintendedGrantees(resourcePolicyGrantees(policy, request(headers)), []),
+    ];
+    const evaluated = writes.map(([label, headers]) => ({ label, letThrough: letThrough(headers) }));
+    const right = resourcePolicyDecision(policy, {
+      who: writer,
+      ...request({ ServerSideEncryption: 'aws:kms', SSEKMSKeyId: keyArn(dp!.receiptKey) }),
+    });
+    // And tried for real, as the runner; a refusal is the bucket's only where KMS would not have refused.
+    const live = await tryLiveWrites(writes);
     await attachEvidence(
       annotate,
       'config',
-      evaluated.map((e) => `${e.label}: ${e.refused ? 'refused' : 'let through'}`).join('; '),
+      evaluated
+        .map(
+          (e) =>
+            `${e.label}: ${e.letThrough.length ? `let through for ${e.letThrough.join(', ')}` : 'refused'}`,
+        )
+        .join('; '),
       { writer: writer.ref, evaluated, rightKeyRefused: right.explicitDeny, live },
     );
     expect(
-      evaluated.filter((e) => !e.refused).map((e) => e.label),
-      `${dp!.receiptBucket}'s policy must refuse these writes by ${writer.ref}`,
+      evaluated.filter((e) => e.letThrough.length).map((e) => `${e.label}: ${e.letThrough.join(', ')}`),
+      `${dp!.receiptBucket}'s policy must refuse these writes by anyone`,
     ).toEqual([]);
     expect(
       right.explicitDeny,
       `${dp!.receiptBucket}'s policy must not refuse SSE-KMS under ${dp!.receiptKey}'s ARN`,
     ).toBe(false);
     expect(
-      live.filter((r) => !r.outcome.startsWith('refused')).map((r) => r.label),
+      live.filter((r) => r.outcome.startsWith('landed')).map((r) => r.label),
       `${dp!.receiptBucket} accepted these writes`,
     ).toEqual([]);
   });
 });
 
-/** The condition keys S3 sets from a PutObject's encryption headers (absent header, absent key). */
-function sseConditionKeys(headers: Partial<PutObjectCommandInput>): Record<string, string> {
-  return {
-    ...(headers.ServerSideEncryption && { 's3:x-amz-server-side-encryption': headers.ServerSideEncryption }),
-    ...(headers.SSEKMSKeyId && { 's3:x-amz-server-side-encryption-aws-kms-key-id': headers.SSEKMSKeyId }),
-  };
-}
+/** A role nobody named, standing for any principal of the account whose IAM policies allow the action. */
+const UNNAMED_ROLE = 'meshcheck-unnamed';
 
-/** Each write tried as the runner with a run-scoped object; anything that lands is deleted again, version and all. */
-async function tryWrites(
-  writes: [string, Partial<PutObjectCommandInput>][],
-): Promise<{ label: string; outcome: string }[]> {
-  const { s3 } = lab.clients();
-  const results = [];
-  for (const [i, [label, headers]] of writes.entries()) {
-    const key = `meshcheck/${lab.targets.runId}/unencrypted-${i}.txt`;
-    try {
-      const { VersionId } = await s3.send(
-        new PutObjectCommand({ Bucket: dp!.receiptBucket, Key: key, Body: 'meshcheck', ...headers }),
-      );
-      // The version itself goes (the bucket is versioned); should this fail, the run's sweep removes it.
-      await s3
-        .send(new DeleteObjectCommand({ Bucket: dp!.receiptBucket, Key: key, VersionId }))
-        .catch(() => undefined);
-      results.push({ label, outcome: 'landed (deleted again)' });
-    } catch (error) {
-      if (classify(error) !== 'denied') throw cannotTell(`put s3://${dp!.receiptBucket}/${key}`, error);
-      results.push({ label, outcome: `refused: ${(error as Error).name}` });
-    }
-  }
-  return results;
+/** The D6 writes tried as the runner, each refusal attributed to the bucket policy or to KMS. */
+async function tryLiveWrites(
+  writes: WriteAttempt[],
+): Promise<{ label: string; outcome: string; key?: string }[]> {
+  const clients = lab.clients();
+  const rule = await findDefaultEncryption(clients, dp!.receiptBucket);
+  const tried = await tryWrites(clients, dp!.receiptBucket, lab.targets.runId, writes, rule);
+  const runner = who('runner');
+  // S3 asks KMS for the data key as the caller, via S3 ("kms:ViaService").
+  const viaS3 = { ...runner, context: { ...runner.context, 'kms:ViaService': `s3.${region}.amazonaws.com` } };
+  return Promise.all(
+    tried.map(async (t) => {
+      const arn = t.key && (ids.key[t.key] ?? (t.key.startsWith('arn:') ? t.key : undefined));
+      // A key policy the runner may not read leaves "unknown": the refusal then counts for nobody, and
+      // the evaluated half carries the check — never a pass on a guess.
+      const policy =
+        t.key && !t.landed && arn ? await getKeyPolicy(clients, arn).catch(() => undefined) : undefined;
+      const mayUse =
+        policy === undefined
+          ? undefined
+          : keyPolicyAllows(policy, arn!, viaS3, 'kms:GenerateDataKey').allowed;
+      return { label: t.label, outcome: refusedBy(t, mayUse), ...(t.key && { key: t.key }) };
+    }),
+  );
 }
 
 /** Slow evidence, produced early and collected late: every order is published before any test waits. */
