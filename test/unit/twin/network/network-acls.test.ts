@@ -3,6 +3,7 @@ import { builderFor, type LabBuilder } from '../../../../twin/labs/builder.ts';
 import { probePath } from '../../../../twin/network/reachability.ts';
 import { ManualClock } from '../../../../twin/state/clock.ts';
 import { Twin } from '../../../../twin/twin.ts';
+import { type Host, joinByTransitGateway, type Out, vpcWithHost } from './api-lab.ts';
 
 /**
  * The reachability engine on network ACLs built only through the EC2 API,
@@ -21,88 +22,11 @@ const REGION = 'us-east-1';
 const ECHO_REQUEST = 8;
 const ECHO_REPLY = 0;
 
-interface Host {
-  subnetId: string;
-  aclId: string;
-  eniId: string;
-  ip: string;
-  vpcId: string;
-}
-
 let twin: Twin;
 let lab: LabBuilder;
 let hub: Host;
 let spokeA: Host;
 let spokeB: Host;
-
-type Out = Record<string, Record<string, unknown>>;
-
-async function vpcWithHost(octet: number): Promise<Host> {
-  const vpcId = (await lab.ec2<Out>('CreateVpc', { CidrBlock: `10.${octet}.0.0/16` })).Vpc!.VpcId as string;
-  const subnetId = (
-    await lab.ec2<Out>('CreateSubnet', {
-      VpcId: vpcId,
-      CidrBlock: `10.${octet}.1.0/24`,
-      AvailabilityZone: `${REGION}a`,
-    })
-  ).Subnet!.SubnetId as string;
-  const groups = await lab.ec2<{ SecurityGroups: { GroupId: string }[] }>('DescribeSecurityGroups', {
-    Filters: [
-      { Name: 'vpc-id', Values: [vpcId] },
-      { Name: 'group-name', Values: ['default'] },
-    ],
-  });
-  const groupId = groups.SecurityGroups[0]!.GroupId;
-  await lab.ec2('AuthorizeSecurityGroupIngress', {
-    GroupId: groupId,
-    IpPermissions: [{ IpProtocol: 'icmp', FromPort: -1, ToPort: -1, IpRanges: [{ CidrIp: '10.0.0.0/8' }] }],
-  });
-  const ip = `10.${octet}.1.10`;
-  const run = await lab.ec2<{ Instances: { NetworkInterfaces: { NetworkInterfaceId: string }[] }[] }>(
-    'RunInstances',
-    {
-      ImageId: 'ami-0c02fb55956c7d316',
-      InstanceType: 't3.micro',
-      MinCount: 1,
-      MaxCount: 1,
-      SubnetId: subnetId,
-      PrivateIpAddress: ip,
-      SecurityGroupIds: [groupId],
-    },
-  );
-  const acls = await lab.ec2<{ NetworkAcls: { NetworkAclId: string }[] }>('DescribeNetworkAcls', {
-    Filters: [{ Name: 'association.subnet-id', Values: [subnetId] }],
-  });
-  return {
-    vpcId,
-    subnetId,
-    ip,
-    aclId: acls.NetworkAcls[0]!.NetworkAclId,
-    eniId: run.Instances[0]!.NetworkInterfaces[0]!.NetworkInterfaceId,
-  };
-}
-
-async function joinByTransitGateway(hosts: Host[]): Promise<void> {
-  const tgw = await lab.ec2<Out>('CreateTransitGateway', {
-    Options: { DefaultRouteTableAssociation: 'enable', DefaultRouteTablePropagation: 'enable' },
-  });
-  const tgwId = tgw.TransitGateway!.TransitGatewayId as string;
-  for (const h of hosts) {
-    await lab.ec2('CreateTransitGatewayVpcAttachment', {
-      TransitGatewayId: tgwId,
-      VpcId: h.vpcId,
-      SubnetIds: [h.subnetId],
-    });
-    const tables = await lab.ec2<{ RouteTables: { RouteTableId: string }[] }>('DescribeRouteTables', {
-      Filters: [{ Name: 'vpc-id', Values: [h.vpcId] }],
-    });
-    await lab.ec2('CreateRoute', {
-      RouteTableId: tables.RouteTables[0]!.RouteTableId,
-      DestinationCidrBlock: '10.0.0.0/8',
-      TransitGatewayId: tgwId,
-    });
-  }
-}
 
 /** An entry as `aws ec2 create-network-acl-entry` makes it. */
 function entry(
@@ -134,10 +58,10 @@ const ping = (from: Host, to: Host) =>
 beforeEach(async () => {
   twin = new Twin({ clock: new ManualClock(), seed: 'network-acls' });
   lab = builderFor(twin, ACCOUNT, REGION);
-  hub = await vpcWithHost(60);
-  spokeA = await vpcWithHost(61);
-  spokeB = await vpcWithHost(62);
-  await joinByTransitGateway([hub, spokeA, spokeB]);
+  hub = await vpcWithHost(lab, 60);
+  spokeA = await vpcWithHost(lab, 61);
+  spokeB = await vpcWithHost(lab, 62);
+  await joinByTransitGateway(lab, [hub, spokeA, spokeB]);
 });
 afterEach(() => twin.dispose());
 
