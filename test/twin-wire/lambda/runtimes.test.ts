@@ -10,6 +10,7 @@ import {
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { scheduleOf } from '../../../twin/services/lambda/model/runtimes.ts';
 import { ManualClock } from '../../../twin/state/clock.ts';
 import { delay } from '../../../twin/state/profile.ts';
 import { aws, hasAwsCli, startTestTwin, type TestTwin } from '../../support/twin.ts';
@@ -17,16 +18,18 @@ import { executionRole, zipOf } from './support.ts';
 
 /**
  * Lambda's runtime deprecation blocks through the unchanged SDK and the AWS
- * CLI. The twin's clock starts on 2026-05-20, when a Node.js 20 function
- * could still be made, then stands on 2026-12-07: past Node.js 20's "Block
- * function create" (2026-06-01) and "Block function update" (2026-07-01)
- * days; Node.js 22 is supported.
+ * CLI. The twin's clock starts ten days before Node.js 20's "Block
+ * function create" day, when such a function could still be made, then
+ * stands a day past its "Block function update" day (both from the table);
+ * Node.js 22 is supported.
  */
 /** Node.js 20, blocked on purpose: the refusal under test. */
 const NODE_20 = 'nodejs20.x';
 const BLOCKED =
   'The runtime parameter of nodejs20.x is no longer supported for creating or updating AWS Lambda functions. We recommend you use a supported runtime while creating or updating functions.';
-const clock = new ManualClock(Date.parse('2026-05-20T12:00:00Z'));
+const DAY = 86_400_000;
+const { blockCreate, blockUpdate } = scheduleOf(NODE_20)!;
+const clock = new ManualClock(Date.parse(`${blockCreate}T12:00:00Z`) - 10 * DAY);
 let twin: TestTwin;
 let lambda: LambdaClient;
 let roleArn: string;
@@ -49,7 +52,7 @@ beforeAll(async () => {
       Code: { ZipFile: ZIP },
     }),
   );
-  clock.advance(Date.parse('2026-12-07T12:00:00Z') - clock.now());
+  clock.advance(Date.parse(`${blockUpdate}T12:00:00Z`) + DAY - clock.now());
 });
 afterAll(async () => {
   await twin.close();
