@@ -79,7 +79,7 @@ async function main(argv: string[]): Promise<number> {
       const { writeFile } = await import('node:fs/promises');
       await writeFile(values.out, await bundleProbe('s3-reach'));
       console.log(
-        `meshcheck: wrote the reach probe to ${values.out} (runtime nodejs20.x, handler index.handler)`,
+        `meshcheck: wrote the reach probe to ${values.out} (runtime nodejs22.x, handler index.handler)`,
       );
       return 0;
     }
