@@ -149,7 +149,8 @@ export class OrderTrails {
    */
   async runnerRefusals(): Promise<Receipt[]> {
     const tries = await Promise.allSettled(
-      this.all().map(async (t) => ({ receipt: await t.receipt, read: await t.asRunner })),
+      // The read first: when the receipt never came, its rejection is the BlockedError naming D7.
+      this.all().map(async (t) => ({ read: await t.asRunner, receipt: await t.receipt })),
     );
     const done = tries.flatMap((t) => (t.status === 'fulfilled' ? [t.value] : []));
     const refused = done.filter((t) => t.read.outcome === 'denied').map((t) => t.receipt);
