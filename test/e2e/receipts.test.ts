@@ -106,6 +106,34 @@ describe('receipts, end to end against the twin', () => {
     expect(bad.find((t) => t.name.startsWith('D9 apple:'))?.message).toContain('its quantity is 4, not 3');
   });
 
+  test('CloudTrail throttled past every retry makes D10 and D11 errors (exit 3), never passes', async ({
+    expect,
+  }) => {
+    const faults = (spec: object) =>
+      fetch(`${lab.server.endpoint}/_twin/faults`, { method: 'PUT', body: JSON.stringify(spec) });
+    await faults({
+      rate: 1,
+      kinds: ['throttle'],
+      services: ['cloudtrail'],
+      operations: ['LookupEvents'],
+      persistence: 'every-attempt',
+    });
+    try {
+      const file = structuredClone(example) as { dataProtection: Record<string, unknown> };
+      Object.assign(file.dataProtection, { cloudTrailTimeoutSeconds: 15 });
+      const run = await validate(await targetsFile(file));
+      const bad = notPassing(run);
+      expect(bad.map((t) => `${t.id} ${t.verdict}`).sort(), run.stderr.slice(-1500)).toEqual([
+        'D10 error',
+        'D11 error',
+      ]);
+      for (const t of bad) expect(t.message, t.name).toMatch(/CloudTrail|refusal/);
+      expect(run.code).toBe(3);
+    } finally {
+      await faults({ rate: 0, kinds: [] });
+    }
+  });
+
   test('two validates at once against one twin both pass, each with only its own evidence', async ({
     expect,
   }) => {
