@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteFunctionCommand, ListFunctionsCommand, ListTagsCommand } from '@aws-sdk/client-lambda';
@@ -114,7 +114,8 @@ export async function sweepAll(
   const swept = targets.endpoints?.probe ? await sweepProbes(clients, options) : [];
   for (const bucket of runScopedBuckets(targets))
     swept.push(...(await sweepObjects(clients, bucket, options)));
-  swept.push(...(await sweepReceipts(clients, options)));
+  const receiptBucket = targets.dataProtection?.receiptBucket;
+  if (receiptBucket) swept.push(...(await sweepReceipts(clients, { ...options, buckets: [receiptBucket] })));
   return swept;
 }
 
@@ -170,11 +171,18 @@ async function ledgers(
   return out;
 }
 
-/** Removes the receipts runs recorded (this run's, or every crashed run's past the bound), version and all. */
-export async function sweepReceipts(clients: AwsClients, options: SweepOptions = {}): Promise<Swept[]> {
+/**
+ * Removes the receipts runs recorded (this run's, or every crashed run's past the bound), version and all.
+ * Only in `buckets` when given: a ledger entry of another lab (another account's bucket) stays for its own cleanup.
+ */
+export async function sweepReceipts(
+  clients: AwsClients,
+  options: SweepOptions & { buckets?: string[] } = {},
+): Promise<Swept[]> {
   const swept: Swept[] = [];
   for (const ledger of await ledgers(options)) {
-    for (const r of ledger.records) {
+    const mine = (r: ReceiptRecord) => !options.buckets || options.buckets.includes(r.bucket);
+    for (const r of ledger.records.filter(mine)) {
       try {
         await clients.s3.send(
           new DeleteObjectCommand({
@@ -192,7 +200,9 @@ export async function sweepReceipts(clients: AwsClients, options: SweepOptions =
         runId: ledger.runId,
       });
     }
-    await rm(ledger.file, { force: true });
+    const others = ledger.records.filter((r) => !mine(r));
+    if (others.length) await writeFile(ledger.file, others.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    else await rm(ledger.file, { force: true });
   }
   return swept;
 }

@@ -41,6 +41,15 @@ describe('sweepReceipts: the receipts a run caused, and no other run’s', () =>
     expect(swept).toEqual([{ kind: 's3-receipt', id: 's3://b/receipts/c.txt', runId: 'mc-20260301-bbbbbb' }]);
   });
 
+  test('another lab’s receipts stay in the ledger for its own cleanup', async ({ expect }) => {
+    await recordForSweep({ bucket: 'b', key: 'receipts/a.txt' }, 'mc-20260301-aaaaaa');
+    await recordForSweep({ bucket: 'elsewhere', key: 'receipts/z.txt' }, 'mc-20260301-aaaaaa');
+    const swept = await sweepReceipts(clients, { olderThanMs: 0, buckets: ['b'] });
+    expect(swept.map((s) => s.id)).toEqual(['s3://b/receipts/a.txt']);
+    const again = await sweepReceipts(clients, { olderThanMs: 0 });
+    expect(again.map((s) => s.id)).toEqual(['s3://elsewhere/receipts/z.txt']);
+  });
+
   test('a receipt already gone is not an error', async ({ expect }) => {
     s3.on(DeleteObjectCommand).rejects(
       Object.assign(new Error('gone'), { name: 'NoSuchKey', $metadata: {} }),
