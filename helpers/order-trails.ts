@@ -86,10 +86,19 @@ export class OrderTrails {
   of(order: Order): OrderTrail {
     let trail = this.trails.get(order.name);
     if (trail) return trail;
-    const published = publishOrder(this.p.clients, this.p.topicArn, order, this.p.runId);
+    const published = publishOrder(this.p.clients, this.p.topicArn, order, this.p.runId).then(async (p) => {
+      // A computed key is this run's from the moment the order is out: an interrupted run removes it
+      // even if it never got to look for the receipt.
+      if ('template' in this.p.naming)
+        await recordForSweep({ bucket: this.p.bucket, key: this.keyOf(p) }, this.p.runId);
+      return p;
+    });
     const receipt = published.then(async (p) => {
       const found = await this.receiptOf(p);
-      await recordForSweep({ bucket: this.p.bucket, key: found.key, versionId: found.versionId });
+      await recordForSweep(
+        { bucket: this.p.bucket, key: found.key, versionId: found.versionId },
+        this.p.runId,
+      );
       return found;
     });
     const blocked = <T>(next: (r: Receipt) => Promise<T>) =>
@@ -118,12 +127,23 @@ export class OrderTrails {
     return trail;
   }
 
+  private keyOf(published: Published): string {
+    const { naming } = this.p;
+    return 'template' in naming
+      ? receiptKeyFrom(naming.template, published.order, published.messageId, this.p.runId)
+      : '';
+  }
+
   private async receiptOf(published: Published): Promise<Receipt> {
     const { naming } = this.p;
-    if ('template' in naming) {
-      const key = receiptKeyFrom(naming.template, published.order, published.messageId, this.p.runId);
-      return waitForReceipt(this.p.clients, this.p.bucket, key, published, this.p.receiptTimeoutMs);
-    }
+    if ('template' in naming)
+      return waitForReceipt(
+        this.p.clients,
+        this.p.bucket,
+        this.keyOf(published),
+        published,
+        this.p.receiptTimeoutMs,
+      );
     const [reader] = await this.readerSessions();
     if (!reader)
       throw new CannotTellError('receipts found by search need a reader in dataProtection.readers');

@@ -172,6 +172,24 @@ async function ledgers(
 }
 
 /**
+ * One delete per receipt: a key recorded when its order went out and again
+ * with the version found is deleted by version only (a delete without one
+ * would leave a delete marker in a versioned bucket).
+ */
+function once(records: ReceiptRecord[]): ReceiptRecord[] {
+  const id = (r: ReceiptRecord) => `${r.bucket}/${r.key}`;
+  const versioned = new Set(records.filter((r) => r.versionId).map(id));
+  const seen = new Set<string>();
+  return records.filter((r) => {
+    if (!r.versionId && versioned.has(id(r))) return false;
+    const key = `${id(r)}#${r.versionId ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
  * Removes the receipts runs recorded (this run's, or every crashed run's past the bound), version and all.
  * Only in `buckets` when given: a ledger entry of another lab (another account's bucket) stays for its own cleanup.
  */
@@ -182,7 +200,7 @@ export async function sweepReceipts(
   const swept: Swept[] = [];
   for (const ledger of await ledgers(options)) {
     const mine = (r: ReceiptRecord) => !options.buckets || options.buckets.includes(r.bucket);
-    for (const r of ledger.records.filter(mine)) {
+    for (const r of once(ledger.records.filter(mine))) {
       try {
         await clients.s3.send(
           new DeleteObjectCommand({

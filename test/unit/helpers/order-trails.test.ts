@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
@@ -66,6 +66,16 @@ describe('OrderTrails: one broken stage is one failure', () => {
     expect(control).toBeInstanceOf(BlockedError);
     expect(control.by).toBe('D7');
     expect(Date.now() - started, 'no wait past the receipt bound').toBeLessThan(1_000);
+  });
+
+  test('a computed receipt key is recorded for the sweep as soon as its order is out', async ({ expect }) => {
+    s3.on(HeadObjectCommand).rejects(new NoSuchKey({ message: 'no', $metadata: {} }));
+    await new OrderTrails(pipeline({ runId: 'mc-20260301-cccccc' })).of(apple).published;
+    const ledger = await readFile(
+      join(process.env.MESHCHECK_LEDGER_DIR!, 'mc-20260301-cccccc.jsonl'),
+      'utf8',
+    );
+    expect(JSON.parse(ledger)).toMatchObject({ bucket: 'b', key: 'receipts/m1.txt' });
   });
 
   test('the runner read the receipt: the refusal control is blocked by D8', async ({ expect }) => {

@@ -50,6 +50,17 @@ describe('sweepReceipts: the receipts a run caused, and no other run’s', () =>
     expect(again.map((s) => s.id)).toEqual(['s3://elsewhere/receipts/z.txt']);
   });
 
+  test('a key recorded when its order went out and again when found is deleted once, by version', async ({
+    expect,
+  }) => {
+    await recordForSweep({ bucket: 'b', key: 'receipts/a.txt' }, 'mc-20260301-aaaaaa');
+    await recordForSweep({ bucket: 'b', key: 'receipts/a.txt', versionId: 'v1' }, 'mc-20260301-aaaaaa');
+    await recordForSweep({ bucket: 'b', key: 'receipts/never-found.txt' }, 'mc-20260301-aaaaaa');
+    await recordForSweep({ bucket: 'b', key: 'receipts/never-found.txt' }, 'mc-20260301-aaaaaa');
+    const swept = await sweepReceipts(clients, { runId: 'mc-20260301-aaaaaa' });
+    expect(swept.map((s) => s.id)).toEqual(['s3://b/receipts/a.txt#v1', 's3://b/receipts/never-found.txt']);
+  });
+
   test('a receipt already gone is not an error', async ({ expect }) => {
     s3.on(DeleteObjectCommand).rejects(
       Object.assign(new Error('gone'), { name: 'NoSuchKey', $metadata: {} }),
