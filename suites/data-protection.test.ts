@@ -1,14 +1,14 @@
 import type { PutObjectCommandInput } from '@aws-sdk/client-s3';
 import { describe, inject, test } from 'vitest';
 import { refusedBy, sseConditionKeys, tryWrites, type WriteAttempt } from '../helpers/bucket-writes.ts';
-import { lookupEvents, type TrailEvent } from '../helpers/cloudtrail.ts';
+import { lookupEvents } from '../helpers/cloudtrail.ts';
 import {
   findDefaultEncryption,
   getBucketPolicy,
   getQueueProtection,
   getTopicProtection,
 } from '../helpers/data-protection.ts';
-import { eventually } from '../helpers/eventually.ts';
+import { CannotTellError } from '../helpers/errors.ts';
 import { attachEvidence } from '../helpers/evidence.ts';
 import {
   describeGrantee,
@@ -17,23 +17,24 @@ import {
   resourcePolicyGrantees,
   unintendedGrantees,
 } from '../helpers/grants.ts';
-import { assumeRole } from '../helpers/identities.ts';
+import {
+  controlProblem,
+  type DenialEvidence,
+  listGenerateDataKeys,
+  noControl,
+  type RunControl,
+  refusalsOf,
+  waitForRunDenial,
+} from '../helpers/key-denials.ts';
 import { getKeyPolicy } from '../helpers/kms.ts';
+import { OrderTrails } from '../helpers/order-trails.ts';
 import {
   keyPolicyAllows,
   keyPolicyDelegatesToIam,
   namedPrincipal,
   resourcePolicyDecision,
 } from '../helpers/policies.ts';
-import {
-  type Order,
-  type Published,
-  publishOrder,
-  type ReadOutcome,
-  type Receipt,
-  tryReading,
-  waitForReceipt,
-} from '../helpers/receipts.ts';
+import { type Order, receiptDiscrepancies, receiptKeyFrom, receiptNamingOf } from '../helpers/receipts.ts';
 import { Lab } from '../helpers/targets/lab.ts';
 import { eachRow } from './setup/rows.ts';
 
@@ -270,7 +271,12 @@ describe('D · The receipt bucket refuses receipts not encrypted under the recei
     // principal of the account its IAM lets write, and whoever else the policy grants PutObject.
     const writer = who(dp!.pipelineRoles[0] ? `role:${dp!.pipelineRoles[0]}` : 'runner');
     const policy = await getBucketPolicy(lab.clients(), dp!.receiptBucket);
-    const object = `arn:aws:s3:::${dp!.receiptBucket}/${dp!.receiptKeyTemplate.replace('{messageId}', 'check')}`;
+    const naming = receiptNamingOf(dp!);
+    const sample =
+      'template' in naming
+        ? receiptKeyFrom(naming.template, dp!.orders[0]!, 'check', 'check')
+        : `${naming.searchPrefix}check`;
+    const object = `arn:aws:s3:::${dp!.receiptBucket}/${sample}`;
     const request = (headers: Partial<PutObjectCommandInput>) => ({
       action: 's3:PutObject',
       resource: object,
@@ -351,41 +357,22 @@ async function tryLiveWrites(
 }
 
 /** Slow evidence, produced early and collected late: every order is published before any test waits. */
-interface Trail {
-  published: Promise<Published>;
-  receipt: Promise<Receipt>;
-  asRunner: Promise<ReadOutcome>;
-  asReaders: Promise<{ role: string; read: ReadOutcome }[]>;
-}
-
-const trails = new Map<string, Trail>();
 const started = new Date(Date.now() - 60_000);
-
-function trailOf(order: Order): Trail {
-  let trail = trails.get(order.name);
-  if (trail) return trail;
-  const clients = lab.clients();
-  const published = publishOrder(clients, ids.topicArn!, order, lab.targets.runId);
-  const receipt = published.then((p) =>
-    waitForReceipt(clients, dp!.receiptBucket, receiptKeyOf(p), p, dp!.receiptTimeoutSeconds * 1000),
-  );
-  const asRunner = receipt.then((r) => tryReading(clients, dp!.receiptBucket, r.key, 'the runner'));
-  const asReaders = receipt.then((r) =>
-    Promise.all(
-      dp!.readers.map(async (role) => {
-        const reader = await assumeRole(clients, ids.role[role]!, { region, runId: lab.targets.runId });
-        return { role, read: await tryReading(reader, dp!.receiptBucket, r.key, role) };
-      }),
-    ),
-  );
-  for (const p of [published, receipt, asRunner, asReaders]) p.catch(() => undefined);
-  trail = { published, receipt, asRunner, asReaders };
-  trails.set(order.name, trail);
-  return trail;
-}
-
-const receiptKeyOf = (p: Published) => dp!.receiptKeyTemplate.replace('{messageId}', p.messageId);
-for (const order of dp?.orders ?? []) trailOf(order);
+const pipeline =
+  dp &&
+  new OrderTrails({
+    clients: lab.clients(),
+    region,
+    runId: lab.targets.runId,
+    topicArn: ids.topicArn!,
+    bucket: dp.receiptBucket,
+    naming: receiptNamingOf(dp),
+    receiptTimeoutMs: dp.receiptTimeoutSeconds * 1000,
+    runner,
+    readers: dp.readers.map((role) => ({ role, arn: ids.role[role]! })),
+  });
+for (const order of dp?.orders ?? []) pipeline!.of(order);
+const trailOf = (order: Order) => pipeline!.of(order);
 
 const orderRows = (dp?.orders ?? []).map((o) => ({ ...o, fruit: o.name }));
 
@@ -405,6 +392,7 @@ describe.concurrent('D · Orders flow through the encrypted pipeline, and only t
           fruit: order.name,
           messageId: published.messageId,
           receiptKey: receipt.key,
+          matchedBy: receipt.matchedBy,
           encryption: receipt.serverSideEncryption,
           kmsKeyId: receipt.kmsKeyId,
           timeToReceiptMs: receipt.afterMs,
@@ -418,12 +406,13 @@ describe.concurrent('D · Orders flow through the encrypted pipeline, and only t
   eachRow(orderRows, 'no dataProtection in targets')(
     'D8 $fruit: the runner cannot read the receipt',
     async (order, { expect, annotate }) => {
-      const receipt = await trailOf(order).receipt;
       const read = await trailOf(order).asRunner;
+      const receipt = await trailOf(order).receipt;
+      const as = await pipeline!.runnerSession();
       await attachEvidence(annotate, 'receipt', `runner: ${read.outcome}`, {
         fruit: order.name,
         receiptKey: receipt.key,
-        runner: lab.targets.runner.arn,
+        runner: as.sessionArn ?? lab.targets.runner.arn,
         read: read.outcome === 'ok' ? 'read it' : read,
       });
       expect(read.outcome, `${lab.targets.runner.arn} must not read ${receipt.key}`).toBe('denied');
@@ -434,52 +423,53 @@ describe.concurrent('D · Orders flow through the encrypted pipeline, and only t
     'D9 $fruit: the readers read the receipt, and it says what was ordered',
     async (order, { expect, annotate, skip }) => {
       if (!dp!.readers.length) return skip('no dataProtection.readers in targets');
-      const receipt = await trailOf(order).receipt;
       const reads = await trailOf(order).asReaders;
+      const receipt = await trailOf(order).receipt;
+      const verdicts = reads.map(({ role, read }) => ({
+        role,
+        outcome: read.outcome,
+        wrong: read.outcome === 'ok' ? receiptDiscrepancies(read.body, order) : [],
+      }));
       await attachEvidence(annotate, 'receipt', reads.map((r) => `${r.role}: ${r.read.outcome}`).join('; '), {
         fruit: order.name,
         receiptKey: receipt.key,
         reads,
+        verdicts,
       });
-      for (const { role, read } of reads) {
-        expect(read.outcome, `${role} must read ${receipt.key}`).toBe('ok');
-        const body = read.outcome === 'ok' ? read.body : '';
-        const total = order.quantity * order.price;
-        expect(
-          [order.name, order.quantity, order.price, total].map(String).filter((w) => !body.includes(w)),
-          `${receipt.key} must name the ${order.name}, ${order.quantity}, ${order.price} and ${total}`,
-        ).toEqual([]);
+      for (const { role, outcome, wrong } of verdicts) {
+        expect(outcome, `${role} must read ${receipt.key}`).toBe('ok');
+        expect(wrong, `${receipt.key} must say ${order.quantity} × ${order.name} at ${order.price}`).toEqual(
+          [],
+        );
       }
     },
   );
 });
 
-/** Once the runner's own denial is in CloudTrail, everything the pipeline did before it is too. */
-let runnerDenial: Promise<TrailEvent[]> | undefined;
-function waitForRunnerDenial(): Promise<TrailEvent[]> {
-  runnerDenial ??= (async () => {
-    await Promise.allSettled([...trails.values()].map((t) => t.asRunner));
-    const mine = (e: TrailEvent) =>
-      e.errorCode === 'AccessDenied' &&
-      (e.principalArn === runner.arn || (runner.roleArn && e.roleArn === runner.roleArn)) &&
-      e.resources.includes(keyArn(dp!.receiptKey));
-    const events = await eventually(
-      'the runner’s denied Decrypt in CloudTrail',
-      () => lookupEvents(lab.clients(), 'Decrypt', started),
-      {
-        timeoutMs: dp!.cloudTrailTimeoutSeconds * 1000,
-        until: (found) => found.some(mine),
-        // Lookups are paced to the quota anyway; back off from half a second to half a minute.
-        minIntervalMs: 500,
-        maxIntervalMs: 30_000,
-        show: (found) => `${found.length} Decrypt events, none a denial of ${runner.arn}`,
-        reproduce:
-          'aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventName,AttributeValue=Decrypt',
-      },
+/** This run's own refusal in CloudTrail: D10's evidence, and the control every absence below leans on. */
+let runDenial: Promise<DenialEvidence> | undefined;
+function waitForThisRunsDenial(): Promise<DenialEvidence> {
+  runDenial ??= (async () => {
+    const refused = await pipeline!.runnerRefusals();
+    const session = await pipeline!.runnerSession();
+    const control: RunControl = {
+      keyArn: keyArn(dp!.receiptKey),
+      sessionArn: session.sessionArn,
+      objectArns: refused.map((r) => `arn:aws:s3:::${dp!.receiptBucket}/${r.key}`),
+    };
+    const problem = controlProblem(
+      control,
+      refused.some((r) => r.bucketKeyEnabled),
+      session.why,
     );
-    return events.filter(mine);
+    if (problem) throw new CannotTellError(problem);
+    return waitForRunDenial(lab.clients(), control, {
+      start: started,
+      timeoutMs: dp!.cloudTrailTimeoutSeconds * 1000,
+    });
   })();
-  return runnerDenial;
+  runDenial.catch(() => undefined);
+  return runDenial;
 }
 
 describe.concurrent('D · CloudTrail records who was refused the keys', { tags: ['delivery'] }, () => {
@@ -489,7 +479,7 @@ describe.concurrent('D · CloudTrail records who was refused the keys', { tags: 
     skip,
   }) => {
     skipWithout(skip);
-    const denials = await waitForRunnerDenial();
+    const { denials } = await waitForThisRunsDenial();
     await attachEvidence(
       annotate,
       'cloudtrail',
@@ -506,15 +496,24 @@ describe.concurrent('D · CloudTrail records who was refused the keys', { tags: 
   }) => {
     skipWithout(skip);
     if (!dp!.pipelineRoles.length) return skip('no dataProtection.pipelineRoles in targets');
-    await waitForRunnerDenial().catch(() => undefined);
     const roles = new Map(dp!.pipelineRoles.map((r) => [ids.role[r]!, r]));
+    const control = await waitForThisRunsDenial().then(
+      (found) => ({ found }),
+      (error: unknown) => ({ missing: noControl(error) }),
+    );
+    // A refusal found is a failure with or without the control; only "none" needs it.
+    // Without the control the look-up is one try, bounded by a minute: the verdict is an error unless it finds a refusal.
+    const bound = { boundMs: 'found' in control ? dp!.cloudTrailTimeoutSeconds * 1000 : 60_000 };
     const events = [
-      ...(await lookupEvents(lab.clients(), 'Decrypt', started)),
-      ...(await lookupEvents(lab.clients(), 'GenerateDataKey', started)),
+      ...('found' in control
+        ? control.found.decrypts
+        : await lookupEvents(lab.clients(), 'Decrypt', started, bound)),
+      ...(await listGenerateDataKeys(lab.clients(), started, bound)),
     ];
-    const refused = events.filter((e) => e.errorCode && e.roleArn && roles.has(e.roleArn));
+    const refused = refusalsOf(events, new Set(roles.keys()));
     await attachEvidence(annotate, 'cloudtrail', `${refused.length} refusals of pipeline roles`, {
       looked: events.length,
+      control: 'found' in control ? control.found.denials.map((d) => d.id) : control.missing.message,
       refused,
     });
     expect(
@@ -524,5 +523,6 @@ describe.concurrent('D · CloudTrail records who was refused the keys', { tags: 
       ),
       'the pipeline’s roles must be able to use their keys',
     ).toEqual([]);
+    if ('missing' in control) throw control.missing;
   });
 });

@@ -257,8 +257,28 @@ const dataProtection = z
     eventsKey: keyAlias,
     receiptBucket: bucketName,
     receiptKey: keyAlias,
-    /** Where the processor writes the receipt of a published message. */
-    receiptKeyTemplate: z.string().includes('{messageId}').default('receipts/{messageId}.txt'),
+    /**
+     * Where the processor writes the receipt of an order, from what the suite knows when it publishes:
+     * `{messageId}` (the topic's message id), `{reference}` (the run id the order carries), `{fruit}`.
+     * Without it (and without `receiptSearchPrefix`), `receipts/{messageId}.txt`.
+     */
+    receiptKeyTemplate: z
+      .string()
+      .regex(
+        /\{(messageId|reference)\}/,
+        'a key naming {messageId} or {reference}, so each order has its own',
+      )
+      .refine(
+        (t) => !/\{(?!messageId\}|reference\}|fruit\})[^}]*\}/.test(t),
+        'only {messageId}, {reference} and {fruit}',
+      )
+      .optional(),
+    /**
+     * For receipts named after what the suite cannot know (the queue's message id): the suite lists the
+     * bucket under this prefix for objects written after the order, reads them as the first reader and
+     * takes the one that names the order's message id or run id (`reference`) and fruit.
+     */
+    receiptSearchPrefix: z.string().optional(),
     keys: z.array(keyTarget).default([]),
     /** Roles that must be able to read receipts (assumed by the runner). */
     readers: z.array(roleName).default([]),
@@ -269,7 +289,22 @@ const dataProtection = z
     receiptTimeoutSeconds: z.number().int().min(5).max(1800).default(180),
     cloudTrailTimeoutSeconds: z.number().int().min(5).max(3600).default(1200),
   })
-  .strict();
+  .strict()
+  .superRefine((dp, ctx) => {
+    // Receipts are found one way: by a key the suite can compute, or by search read as a reader.
+    if (dp.receiptSearchPrefix !== undefined && dp.receiptKeyTemplate !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['receiptSearchPrefix'],
+        message: 'name receipts by receiptKeyTemplate or find them by receiptSearchPrefix, not both',
+      });
+    if (dp.receiptSearchPrefix !== undefined && dp.readers.length === 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['receiptSearchPrefix'],
+        message: 'receipts found by search are read as a reader: name one in dataProtection.readers',
+      });
+  });
 
 const targetsObject = z
   .object({

@@ -123,8 +123,8 @@ export const runnerMayDecryptReceipts: Drift = {
     return [
       d4(dp(lab).receiptKey, 'kms:Decrypt'),
       d4(dp(lab).receiptKey, 'kms:GenerateDataKey'),
+      // D10 and D11 are then blocked by D8 (no refusal to find): errors naming it, not failures.
       ...dp(lab).orders.map((o) => `D8 ${o.name}:`),
-      'D10 CloudTrail shows the runner',
     ];
   },
   apply: (lab, op) =>
