@@ -2,6 +2,7 @@ import { AwsError, UnknownOperationError } from '../core/errors.ts';
 import { servicePath } from '../network/service-path.ts';
 import { protocols } from '../protocols/index.ts';
 import { refusals } from '../protocols/refusals.ts';
+import { operationInfo } from '../protocols/schemas.ts';
 import { serviceBySigningName } from '../services/registry.ts';
 import { untilClock } from '../state/clock.ts';
 import { makeContext } from './context.ts';
@@ -10,6 +11,7 @@ import type { Exchange } from './exchange.ts';
 import { serverError, throttlingError } from './faults.ts';
 import { enforceLimits } from './limits.ts';
 import { authErrors, findCredential, sessionProblem } from './principals.ts';
+import { shapeProblem } from './shapes.ts';
 import { readAuthorization, verifySignature } from './sigv4.ts';
 import { guessWire } from './unserved.ts';
 
@@ -118,15 +120,20 @@ function refuseUnservedOperation(ex: Exchange): void {
 }
 
 /**
- * AWS's service-wide input limits (gateway/limits.ts). An unexpected error
- * while checking input is the input's fault too: the validation error.
+ * Input of the types its schema declares (gateway/shapes.ts), within AWS's
+ * service-wide limits (gateway/limits.ts). An unexpected error while
+ * checking input is the input's fault too: the validation error.
  */
 function enforceInputLimits(ex: Exchange): void {
+  const refuse = refusals[ex.protocolName!];
   try {
+    const info = operationInfo(ex.service!, ex.operation!);
+    const problem = info && shapeProblem(info.input, ex.input);
+    if (problem) throw (refuse.malformed ?? refuse.invalidInput)(`Invalid input: ${problem}`);
     enforceLimits(ex.service!.signingName, ex.operation!, ex.input!);
   } catch (err) {
     if (err instanceof AwsError) throw err;
-    throw refusals[ex.protocolName!].invalidInput(`The request's input was refused: ${describe(err)}`);
+    throw refuse.invalidInput(`The request's input was refused: ${describe(err)}`);
   }
 }
 

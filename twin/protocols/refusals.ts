@@ -25,11 +25,14 @@ import type { ProtocolName } from '../core/service.ts';
 export interface Refusals {
   unknownOperation(detail: string): AwsError;
   invalidInput(detail: string): AwsError;
+  /** A member of the wrong type (an object where a string belongs); awsJson says SerializationException. */
+  malformed?(detail: string): AwsError;
 }
 
 const json: Refusals = {
   unknownOperation: (detail) => new AwsError('UnknownOperationException', detail, { status: 400 }),
   invalidInput: (detail) => new AwsError('ValidationException', detail, { status: 400 }),
+  malformed: (detail) => new AwsError('SerializationException', detail, { status: 400 }),
 };
 
 export const refusals: Record<ProtocolName, Refusals> = {

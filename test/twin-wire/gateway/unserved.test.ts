@@ -1,10 +1,11 @@
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { CreateVpcCommand, DescribeHostsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { KMSClient, ListRetirableGrantsCommand } from '@aws-sdk/client-kms';
+import { EncryptCommand, KMSClient, ListRetirableGrantsCommand } from '@aws-sdk/client-kms';
 import { LambdaClient, ListLayersCommand } from '@aws-sdk/client-lambda';
 import { GetBucketLifecycleConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import { ListPlatformApplicationsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ec2 as ec2Service } from '../../../twin/services/ec2/api.ts';
 import { aws, hasAwsCli, startTestTwin, type TestTwin } from '../../support/twin.ts';
 
 /**
@@ -195,5 +196,45 @@ describe('input AWS refuses gets its 4xx, never a 500', () => {
     });
     expect(res.status).toBe(403);
     expect(((await res.json()) as { __type: string }).__type).toMatch(/MissingAuthenticationTokenException/);
+  });
+
+  test('a member of the wrong type is SerializationException naming it, not a crash inside the handler', async () => {
+    const kms = new KMSClient(retrying());
+    // The body is rewritten before signing, as a hand-made client would send it.
+    kms.middlewareStack.add(
+      (next) => async (args) => {
+        const request = args.request as { body: string; headers: Record<string, string> };
+        request.body = '{"KeyId":{"a":1},"Plaintext":"aGk="}';
+        request.headers['content-length'] = String(Buffer.byteLength(request.body));
+        return next(args);
+      },
+      { step: 'build' },
+    );
+    const e = await failure(
+      kms.send(new EncryptCommand({ KeyId: 'alias/x', Plaintext: new Uint8Array([1]) })),
+    );
+    expect([e.name, e.$metadata.httpStatusCode, e.$metadata.attempts]).toEqual([
+      'SerializationException',
+      400,
+      1,
+    ]);
+    expect(e.message).toContain('KeyId must be a string');
+  });
+});
+
+describe('a bug in the twin', () => {
+  test('is a protocol-shaped 500 InternalFailure that says it is the twin, not AWS', async () => {
+    const original = ec2Service.handlers.DescribeVpcs!;
+    ec2Service.handlers.DescribeVpcs = () => {
+      throw new TypeError('simulated twin bug');
+    };
+    try {
+      const e = await failure(new EC2Client(twin.clientConfig()).send(new DescribeVpcsCommand({})));
+      expect([e.name, e.$metadata.httpStatusCode]).toEqual(['InternalFailure', 500]);
+      expect(e.message).toContain('a bug in the twin, not an AWS answer');
+      expect(e.message).toContain('simulated twin bug');
+    } finally {
+      ec2Service.handlers.DescribeVpcs = original;
+    }
   });
 });
