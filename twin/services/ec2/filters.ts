@@ -27,14 +27,17 @@ function pattern(value: string): { test(s: string): boolean } {
   return { test: (s) => globMatch(value, s) };
 }
 
-/** `*` any run, `?` one character; greedy with one backtrack point (the last `*`). */
-export function globMatch(glob: string, s: string): boolean {
+/**
+ * `*` any run, `anyOne` (EC2: `?`; none for CloudWatch Logs) one character;
+ * greedy with one backtrack point (the last `*`), so linear in practice.
+ */
+export function globMatch(glob: string, s: string, anyOne: string | null = '?'): boolean {
   let g = 0;
   let i = 0;
   let star = -1;
   let mark = 0;
   while (i < s.length) {
-    if (g < glob.length && (glob[g] === '?' || glob[g] === s[i])) {
+    if (g < glob.length && glob[g] !== '*' && (glob[g] === anyOne || glob[g] === s[i])) {
       g += 1;
       i += 1;
     } else if (g < glob.length && glob[g] === '*') {
