@@ -54,6 +54,20 @@ describe('a service the twin does not serve', () => {
   });
 });
 
+describe.runIf(hasAwsCli)('other unserved services through the CLI, in the protocol each speaks', () => {
+  test.each([
+    [['rds', 'describe-db-instances'], 'InvalidAction', 'DescribeDBInstances'],
+    [['apigateway', 'get-rest-apis'], 'UnknownOperationException', 'GetRestApis'],
+  ])('aws %j answers %s at once', async (args, code, operation) => {
+    const before = twin.server.requestCount;
+    const r = await aws(twin, args);
+    expect(r.code).toBe(254);
+    expect(r.stderr).toContain(`(${code}) when calling the ${operation} operation`);
+    expect(r.stderr).toContain('The twin does not serve');
+    expect(twin.server.requestCount - before, 'the CLI retried').toBe(1);
+  });
+});
+
 describe('an operation the service has but the twin does not serve, per protocol', () => {
   test('awsJson (KMS): UnknownOperationException 400', async () => {
     const e = await failure(
