@@ -2,14 +2,14 @@
  * Just enough XML writing for JUnit: escaping that keeps any input valid
  * XML 1.0, and a tiny element builder.
  */
-import { stripVTControlCharacters } from 'node:util';
+import { printable } from './escape.ts';
 
 /** Characters XML 1.0 cannot carry at all, even escaped (https://www.w3.org/TR/xml/#charsets). */
 const INVALID_XML = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
-/** Text safe for element content: terminal colours and illegal characters removed, markup escaped. */
+/** Text safe for element content: control and reordering characters made visible (one escaper), markup escaped. */
 export function xmlText(value: string): string {
-  return stripVTControlCharacters(value)
+  return printable(value, { lines: true })
     .replace(INVALID_XML, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
