@@ -9,20 +9,19 @@ const INVALID_XML = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 /** Text safe for element content: control and reordering characters made visible (one escaper), markup escaped. */
 export function xmlText(value: string): string {
-  return printable(value, { lines: true })
-    .replace(INVALID_XML, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
+  return markup(printable(value, { lines: true }));
 }
 
-/** Text safe inside a double-quoted attribute; line breaks survive as character references. */
+/**
+ * Text safe inside a double-quoted attribute. Attribute values are one line (names, messages, property
+ * values), so a line break in one is data and shown as `\n`, never a line of its own.
+ */
 export function xmlAttr(value: string | number): string {
-  return xmlText(String(value))
-    .replace(/"/g, '&quot;')
-    .replace(/\n/g, '&#10;')
-    .replace(/\r/g, '&#13;')
-    .replace(/\t/g, '&#9;');
+  return markup(printable(String(value))).replace(/"/g, '&quot;');
+}
+
+function markup(text: string): string {
+  return text.replace(INVALID_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 export type Attrs = Record<string, string | number | undefined>;
