@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, test } from 'vitest';
+import { validateXML } from 'xmllint-wasm';
 import { renderJunit } from '../../../reports/junit.ts';
 import { FAKE_KEY_ID, sampleModel, sampleTests } from '../../fixtures/reports/model.ts';
 
@@ -144,5 +146,20 @@ describe('renderJunit', () => {
     const run = parse(xml).testsuite![0]!;
     expect(run.errors).toBe('1');
     expect(run.testcase![0]!.error).toMatchObject({ message: 'unhandled error: boom' });
+  });
+
+  test('a run with failures, errors, skips and run problems validates against junit-10.xsd (Jenkins xunit)', async () => {
+    const xml = renderJunit(sampleModel({ problems: [{ message: 'interrupted by SIGINT' }] }));
+    const result = await validateXML({
+      xml: { fileName: 'junit.xml', contents: xml },
+      schema: {
+        fileName: 'junit-10.xsd',
+        contents: readFileSync('test/fixtures/junit/junit-10.xsd', 'utf8'),
+      },
+    });
+    expect(result.errors.map((e) => e.rawMessage)).toEqual([]);
+    expect(xml).toMatch(/<failure /);
+    expect(xml).toMatch(/<error /);
+    expect(xml).toMatch(/<skipped /);
   });
 });
