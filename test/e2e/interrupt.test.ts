@@ -233,7 +233,11 @@ describe('interrupted the way terminals and CI interrupt', () => {
       const signal = exitCode === 130 ? 'SIGINT' : 'SIGTERM';
       expect(run.stderr).toContain(`interrupted (${signal})`);
       if (plan.signals.length > 1) expect(run.stderr).toContain(`${signal} received again`);
-      expect(run.stdout + run.stderr).not.toMatch(/could not remove everything|gave up waiting/);
+      // A hook still deploying the probes may outlast the checks' grace; the sweep then takes what it
+      // made. What must never happen is a sweep that could not finish.
+      expect(run.stdout + run.stderr).not.toMatch(
+        /could not remove everything|gave up waiting for the sweep/,
+      );
       expect(run.results).toMatchObject({ exitCode, run: { endReason: 'interrupted' } });
       expect(run.results.problems[0].message).toContain(`interrupted by ${signal}`);
       expect(run.junit).toContain(`interrupted by ${signal}`);
