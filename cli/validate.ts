@@ -129,46 +129,49 @@ async function run(options: ValidateOptions, stop: RunStop): Promise<number> {
     stop.armDeadline(deadlineMs, () => pending.describe());
     let vitest: Vitest | undefined;
     let finished = false;
-    if (!stop.cause) {
-      vitest = await createVitest('test', {
-        root,
-        project: 'conformance',
-        run: true,
-        watch: false,
-        // The checks wait on AWS, not on the CPU: more files at once than cores. In threads, not
-        // processes: a signal to the process group (a terminal's Ctrl+C, a CI runner's SIGTERM)
-        // reaches only this process, which stops the checks and lets them clean up, instead of
-        // killing workers mid-check with their probes still deployed.
-        pool: 'threads',
-        maxWorkers: 4,
-        reporters: ['default', [join(root, 'reports/reporter.ts'), { outputDir }], pending.reporter()],
-        ...(options.profile === 'gate' && { tagsFilter: ['!delivery'] }),
-      });
-      // Vitest's logger answers SIGINT/SIGTERM with process.exit() a millisecond later, which would
-      // cut the sweep short; the CLI owns these signals.
-      stop.takeSignals();
-      const running = vitest.start(options.only.map((area) => `suites/${area}.test.ts`)).then(() => {
-        finished = true;
-      });
-      const cause = await Promise.race([running, stop.stopped]);
-      if (cause) {
-        // Vitest forgets a cancel that comes before its run has started (runFiles clears it), so it is
-        // repeated until vitest says it is cancelling — never while it is: a second cancel forces
-        // the workers down without their cleanup.
-        const v = vitest;
-        const cancel = () => {
-          if (!(v as unknown as { isCancelling: boolean }).isCancelling)
-            void v.cancelCurrentRun(cause.kind === 'signal' ? 'keyboard-input' : 'test-failure');
-        };
-        cancel();
-        const again = setInterval(cancel, 250);
-        await bounded('the checks to stop', running, STOP_GRACE_MS);
-        clearInterval(again);
+    try {
+      if (!stop.cause) {
+        vitest = await createVitest('test', {
+          root,
+          project: 'conformance',
+          run: true,
+          watch: false,
+          // The checks wait on AWS, not on the CPU: more files at once than cores. In threads, not
+          // processes: a signal to the process group (a terminal's Ctrl+C, a CI runner's SIGTERM)
+          // reaches only this process, which stops the checks and lets them clean up, instead of
+          // killing workers mid-check with their probes still deployed.
+          pool: 'threads',
+          maxWorkers: 4,
+          reporters: ['default', [join(root, 'reports/reporter.ts'), { outputDir }], pending.reporter()],
+          ...(options.profile === 'gate' && { tagsFilter: ['!delivery'] }),
+        });
+        // Vitest's logger answers SIGINT/SIGTERM with process.exit() a millisecond later, which would
+        // cut the sweep short; the CLI owns these signals.
+        stop.takeSignals();
+        const running = vitest.start(options.only.map((area) => `suites/${area}.test.ts`)).then(() => {
+          finished = true;
+        });
+        const cause = await Promise.race([running, stop.stopped]);
+        if (cause) {
+          // Vitest forgets a cancel that comes before its run has started (runFiles clears it), so it is
+          // repeated until vitest says it is cancelling — never while it is: a second cancel forces
+          // the workers down without their cleanup.
+          const v = vitest;
+          const cancel = () => {
+            if (!(v as unknown as { isCancelling: boolean }).isCancelling)
+              void v.cancelCurrentRun(cause.kind === 'signal' ? 'keyboard-input' : 'test-failure');
+          };
+          cancel();
+          const again = setInterval(cancel, 250);
+          await bounded('the checks to stop', running, STOP_GRACE_MS);
+          clearInterval(again);
+        }
       }
+    } finally {
+      // Stopped, finished or crashed, what the run created is removed before we exit.
+      if (vitest) await bounded('vitest to close', vitest.close(), CLOSE_MS);
+      await bounded('the sweep of what this run created', sweepRun(resolved), SWEEP_MS);
     }
-    // Stopped or not, what the run created is removed before we exit.
-    if (vitest) await bounded('vitest to close', vitest.close(), CLOSE_MS);
-    await bounded('the sweep of what this run created', sweepRun(resolved), SWEEP_MS);
     if (stop.cause) {
       const model = vitest
         ? buildModel({
@@ -196,6 +199,17 @@ async function run(options: ValidateOptions, stop: RunStop): Promise<number> {
       const message = `meshcheck could not reach the lab: ${error.message}`;
       reportStop({ exitCode: 3, endReason: 'could-not-tell', message });
       return report(message, 3);
+    }
+    // A crash: main.ts exits 3 (could not tell); the reports say so rather than "still running".
+    try {
+      reportStop({
+        exitCode: 3,
+        endReason: 'crashed',
+        message: `the suite crashed, could not tell: ${(error as Error)?.message ?? String(error)}`,
+        details: (error as Error)?.stack,
+      });
+    } catch {
+      // The reports cannot be written (that may be the crash); main.ts still prints it.
     }
     throw error;
   } finally {
