@@ -350,7 +350,7 @@ describe.concurrent('N · VPCs talk through the Transit Gateway and peering only
           `${ping.received}/${ping.transmitted} replies from ${ip}`,
           ping,
         );
-        answered = ping.received > 0;
+        answered = ping.heard === 'answered';
       } else {
         const nc = await connectFrom(
           clients,
@@ -358,12 +358,7 @@ describe.concurrent('N · VPCs talk through the Transit Gateway and peering only
           { name: to.name, ip, port: pair.protocol.tcp },
           base,
         );
-        await attachEvidence(
-          annotate,
-          'connect',
-          `${ip}:${nc.port} ${nc.open ? 'open' : 'closed or filtered'}`,
-          nc,
-        );
+        await attachEvidence(annotate, 'connect', `${ip}:${nc.port} ${nc.said}`, nc);
         answered = nc.open;
       }
       await attachEvidence(
