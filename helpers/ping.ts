@@ -32,9 +32,10 @@ export interface PingEvidence {
 }
 
 /** Parses iputils ping output (Amazon Linux): the summary and rtt lines; `statistics` is whether ping printed them. */
-export function parsePing(
-  output: string,
-): Pick<PingEvidence, 'transmitted' | 'received' | 'lossPercent' | 'rttMs' | 'ttl'> & {
+export function parsePing(output: string): Pick<
+  PingEvidence,
+  'transmitted' | 'received' | 'lossPercent' | 'rttMs' | 'ttl'
+> & {
   statistics: boolean;
 } {
   const summary =
