@@ -162,6 +162,21 @@ export async function getRouteTableFor(
   return table;
 }
 
+/** A route table's routes as destination → target (any family, prefix lists included) and state. */
+export function routesOf(table: RouteTable): { cidr?: string; target?: string; state?: string }[] {
+  return (table.Routes ?? []).map((r) => ({
+    cidr: r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock ?? r.DestinationPrefixListId,
+    target:
+      r.TransitGatewayId ??
+      r.VpcPeeringConnectionId ??
+      r.GatewayId ??
+      r.NatGatewayId ??
+      r.EgressOnlyInternetGatewayId ??
+      r.NetworkInterfaceId,
+    state: r.State,
+  }));
+}
+
 export async function listSecurityGroups({ ec2 }: AwsClients, groupIds: string[]): Promise<SecurityGroup[]> {
   if (!groupIds.length) return [];
   const out = await reading(`describe security groups ${groupIds.join(', ')}`, () =>

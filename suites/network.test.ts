@@ -20,6 +20,7 @@ import {
   isWorld,
   listIngressSources,
   listSecurityGroups,
+  routesOf,
 } from '../helpers/vpc.ts';
 import { eachRow } from './setup/rows.ts';
 
@@ -213,16 +214,7 @@ describe.concurrent('N · Private route tables send lab traffic to the TGW or pe
     async (row, { expect, annotate, skip }) => {
       if (!row.routes.length) return skip(`no routes for ${row.vpc} in targets`);
       const table = await getRouteTableFor(lab.clients(row.account), lab.subnetIds(row.subnet));
-      const routes = (table.Routes ?? []).map((r) => ({
-        cidr: r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock ?? r.DestinationPrefixListId,
-        target:
-          r.TransitGatewayId ??
-          r.VpcPeeringConnectionId ??
-          r.GatewayId ??
-          r.NatGatewayId ??
-          r.NetworkInterfaceId,
-        state: r.State,
-      }));
+      const routes = routesOf(table);
       await attachEvidence(annotate, 'config', `${table.RouteTableId}: ${routes.length} routes`, {
         routeTableId: table.RouteTableId,
         routes,
