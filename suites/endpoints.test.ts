@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { findEndpoint, getEndpointCoverage, listVpcEndpoints, serviceName } from '../helpers/endpoints.ts';
+import { CannotTellError } from '../helpers/errors.ts';
 import { attachEvidence } from '../helpers/evidence.ts';
 import { cidrContains } from '../helpers/path.ts';
 import { endpointPolicyLetsIn } from '../helpers/policies.ts';
@@ -309,6 +310,11 @@ describe.concurrent('E · The probe reaches S3 only through the endpoint, and ne
       const run = await runs.get(p.name)!;
       const s3 = pick(run, 's3 ');
       await probeEvidence(annotate, run, s3);
+      const unsettled = s3.filter((r) => r.unsettled);
+      if (unsettled.length)
+        throw new CannotTellError(
+          `the probe in ${p.name} could not tell: ${unsettled.map((r) => `${r.name}: ${r.errorCode} after ${r.tries} tries`).join('; ')}`,
+        );
       const wrong = s3
         .filter((r) => r.outcome !== p.expect.s3)
         .map((r) => `${r.name}: ${r.outcome}${r.errorCode ? ` (${r.errorCode})` : ''}`);

@@ -46,6 +46,8 @@ export interface AttemptResult {
   connectMs?: number;
   /** Tries made (a throttled, failed or slow answer is tried again; a connect that never opens is not). */
   tries?: number;
+  /** The tries ran out on answers worth retrying (slow, throttled, 5xx): the probe could not tell. */
+  unsettled?: boolean;
   /** DNS answers, for `dns` attempts. */
   addresses?: string[];
   /** What came back, for reads (an object's body, a key count). */

@@ -129,11 +129,12 @@ async function run(attempt: Attempt, bounds: Bounds, versions: Map<string, strin
     };
   } catch (error) {
     const f = error instanceof Failed ? error : new Failed(error, false);
-    const { outcome, errorCode } = readFailure(f.thrown, f.connected);
+    const { outcome, errorCode, retry } = readFailure(f.thrown, f.connected);
     return {
       ...base,
       outcome,
       errorCode,
+      ...(retry && { unsettled: true }),
       message: (f.thrown as Error)?.message?.slice(0, 300),
       latencyMs: Date.now() - started,
       connected,
