@@ -1,5 +1,14 @@
 import type { AwsClients } from './clients.ts';
-import { runShell } from './ssm.ts';
+import { CannotTellError } from './errors.ts';
+import { runShell, type ShellResult } from './ssm.ts';
+
+/**
+ * What a probe run on a host heard. Silence is evidence only when the
+ * program proves it ran and waited: a missing `ping` (exit 127), a shell
+ * error or a usage error also print no replies, and must never read as "no
+ * answer" on a deny row (issue 9, "Silence needs proof the probe ran").
+ */
+export type Heard = 'answered' | 'silent';
 
 /**
  * A ping run on a lab host through SSM, as evidence: what was sent, what
@@ -15,16 +24,20 @@ export interface PingEvidence {
   rttMs?: { min: number; avg: number; max: number };
   /** TTL of the first reply; it drops by one per routed hop. */
   ttl?: number;
+  heard: Heard;
   exitCode: number;
   status: string;
   commandId: string;
   output: string;
 }
 
-/** Parses iputils ping output (Amazon Linux): the summary and rtt lines. */
-export function parsePing(
-  output: string,
-): Pick<PingEvidence, 'transmitted' | 'received' | 'lossPercent' | 'rttMs' | 'ttl'> {
+/** Parses iputils ping output (Amazon Linux): the summary and rtt lines; `statistics` is whether ping printed them. */
+export function parsePing(output: string): Pick<
+  PingEvidence,
+  'transmitted' | 'received' | 'lossPercent' | 'rttMs' | 'ttl'
+> & {
+  statistics: boolean;
+} {
   const summary =
     /(\d+) packets transmitted, (\d+) (?:packets )?received(?:, \+\d+ errors)?, ([\d.]+)% packet loss/.exec(
       output,
@@ -32,6 +45,7 @@ export function parsePing(
   const rtt = /rtt min\/avg\/max\/mdev = ([\d.]+)\/([\d.]+)\/([\d.]+)\/[\d.]+ ms/.exec(output);
   const ttl = /ttl=(\d+)/.exec(output);
   return {
+    statistics: Boolean(summary),
     transmitted: summary ? Number(summary[1]) : 0,
     received: summary ? Number(summary[2]) : 0,
     lossPercent: summary ? Number(summary[3]) : 100,
@@ -41,11 +55,38 @@ export function parsePing(
 }
 
 /**
+ * What a ping heard, or undefined when its output proves nothing. iputils
+ * exits 0 when a reply came and 1 when none did, after printing its
+ * statistics; exit 2 (usage, unknown host), 127 (no ping) or a run cut
+ * short prints none (iputils ping(8), "EXIT STATUS").
+ *
+ * @example
+ *   readPing(0, '3 packets transmitted, 3 received, 0% packet loss, time 2003ms') // 'answered'
+ *   readPing(127, '') // undefined
+ */
+export function readPing(exitCode: number, stdout: string): Heard | undefined {
+  const seen = parsePing(stdout);
+  if (!seen.statistics || seen.transmitted < 1) return undefined;
+  if (exitCode === 0 && seen.received > 0) return 'answered';
+  if (exitCode === 1 && seen.received === 0) return 'silent';
+  return undefined;
+}
+
+/** The suite cannot tell: the command ran, or did not, without proving what the network did. */
+function unproven(what: string, command: string, result: ShellResult): CannotTellError {
+  const output = (result.stdout + result.stderr).trim().slice(-400) || 'no output';
+  return new CannotTellError(
+    `${what}: \`${command}\` exited ${result.exitCode} without proving it probed (command ${result.commandId}): ${output}`,
+    'unknown',
+  );
+}
+
+/**
  * Pings `toIp` from the instance `fromInstanceId`.
  *
  * @example
  *   const ping = await pingFrom(clients, { name: 'app-a', instanceId: 'i-0abc' }, { name: 'app-b', ip: '172.21.1.10' });
- *   ping.received > 0 // answered
+ *   ping.heard // 'answered' or 'silent'; anything else throws CannotTellError
  */
 export async function pingFrom(
   clients: AwsClients,
@@ -59,11 +100,15 @@ export async function pingFrom(
     comment: `meshcheck ${options.runId}: ${from.name} -> ${to.name}`,
     ...(options.signal && { signal: options.signal }),
   });
+  const heard = readPing(result.exitCode, result.stdout);
+  if (!heard) throw unproven(`ping from ${from.name} to ${to.name}`, command, result);
+  const { statistics: _, ...seen } = parsePing(result.stdout);
   return {
     from: from.name,
     to: to.name,
     command,
-    ...parsePing(result.stdout),
+    ...seen,
+    heard,
     exitCode: result.exitCode,
     status: result.status,
     commandId: result.commandId,
@@ -77,9 +122,38 @@ export interface ConnectEvidence {
   command: string;
   port: number;
   open: boolean;
+  /** How nc said the connection ended: connected, timed out, or refused by the host. */
+  said: NcSaid;
   exitCode: number;
   commandId: string;
   output: string;
+}
+
+export type NcSaid = 'connected' | 'timeout' | 'refused';
+
+// nmap-ncat (Amazon Linux 2023) and OpenBSD netcat (Ubuntu) phrase the same three endings.
+const NC_SAID: [NcSaid, RegExp][] = [
+  ['connected', /^Ncat: Connected to \S+\.$|^Connection to \S+ \d+ port \S+ succeeded!$/m],
+  ['timeout', /^Ncat: (?:TIMEOUT|Connection timed out)\.$|^nc: connect to \S+ port \d+ \(tcp\) timed out/m],
+  [
+    'refused',
+    /^Ncat: Connection refused\.$|^nc: connect to \S+ port \d+ \(tcp\) failed: Connection refused$/m,
+  ],
+];
+
+/**
+ * How `nc -z -v` ended, or undefined when its output proves nothing (exit
+ * 127, a usage or name error, a shell error). ncat exits 0 connected, 1 on
+ * a timeout or refusal, 2 on its own errors (ncat(1), "EXIT CODE").
+ *
+ * @example
+ *   readNc(1, 'Ncat: Version 7.93 ( https://nmap.org/ncat )\nNcat: TIMEOUT.') // 'timeout'
+ */
+export function readNc(exitCode: number, output: string): NcSaid | undefined {
+  const said = NC_SAID.find(([, pattern]) => pattern.test(output))?.[0];
+  if (said === 'connected') return exitCode === 0 ? said : undefined;
+  if (said) return exitCode === 1 ? said : undefined;
+  return undefined;
 }
 
 /** Tries a TCP connection from a lab host with `nc -z`, through SSM. */
@@ -95,14 +169,18 @@ export async function connectFrom(
     comment: `meshcheck ${options.runId}: ${from.name} -> ${to.name}:${to.port}`,
     ...(options.signal && { signal: options.signal }),
   });
+  const output = (result.stdout + result.stderr).trim();
+  const said = readNc(result.exitCode, output);
+  if (!said) throw unproven(`nc from ${from.name} to ${to.name}:${to.port}`, command, result);
   return {
     from: from.name,
     to: to.name,
     command,
     port: to.port,
-    open: result.exitCode === 0,
+    open: said === 'connected',
+    said,
     exitCode: result.exitCode,
     commandId: result.commandId,
-    output: (result.stdout + result.stderr).trim(),
+    output,
   };
 }

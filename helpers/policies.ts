@@ -36,10 +36,23 @@ function principalKeys(p: EvalPrincipal) {
 }
 
 /**
+ * What an S3 endpoint policy must decide, each on its own resource: reads,
+ * writes, deletes and listing (an endpoint policy that keeps outsiders from
+ * reading can still let them write a lab's data out, or in).
+ */
+const S3_ENDPOINT_ACTIONS = [
+  { action: 's3:GetObject', object: true },
+  { action: 's3:PutObject', object: true },
+  { action: 's3:DeleteObject', object: true },
+  { action: 's3:ListBucket', object: false },
+] as const;
+
+/**
  * Does a VPC endpoint policy let principals of `insiders` through to S3, and
- * keep everyone else out? Each insider reads an object of its own account;
- * an outsider reads one of an insider's buckets and one of its own (the
- * exfiltration an endpoint policy exists to stop).
+ * keep everyone else out? Each insider reads, writes, deletes and lists in a
+ * bucket of its own account; an outsider tries the same in one of an
+ * insider's buckets and in one of its own (the exfiltration an endpoint
+ * policy exists to stop).
  */
 export function endpointPolicyLetsIn(
   policy: string,
@@ -52,25 +65,26 @@ export function endpointPolicyLetsIn(
     bucket: string,
     bucketAccount: string,
     shouldBe: boolean,
-  ): PolicyVerdict => {
-    const decision = evaluate({
-      principal,
-      action: 's3:GetObject',
-      resource: `arn:aws:s3:::${bucket}/meshcheck-policy-check`,
-      resourceAccount: bucketAccount,
-      context: principalKeys(principal),
-      policies: [
-        { kind: 'identity', id: 'allow-all', document: allowAll },
-        { kind: 'endpoint', id: 'endpoint-policy', document: policy || '{}' },
-      ],
+  ): PolicyVerdict[] =>
+    S3_ENDPOINT_ACTIONS.map(({ action, object }) => {
+      const decision = evaluate({
+        principal,
+        action,
+        resource: object ? `arn:aws:s3:::${bucket}/meshcheck-policy-check` : `arn:aws:s3:::${bucket}`,
+        resourceAccount: bucketAccount,
+        context: principalKeys(principal),
+        policies: [
+          { kind: 'identity', id: 'allow-all', document: allowAll },
+          { kind: 'endpoint', id: 'endpoint-policy', document: policy || '{}' },
+        ],
+      });
+      return { who: `${who}: ${action}`, allowed: decision.allowed, shouldBe, because: decision.because };
     });
-    return { who, allowed: decision.allowed, shouldBe, because: decision.because };
-  };
   const home = options.insiders[0]!;
   return [
-    ...options.insiders.map((a) => check(`account ${a}`, roleSession(a), options.bucket, a, true)),
-    check('an outsider reading a lab bucket', roleSession(OUTSIDER), options.bucket, home, false),
-    check('an outsider reading its own bucket', roleSession(OUTSIDER), 'outside-bucket', OUTSIDER, false),
+    ...options.insiders.flatMap((a) => check(`account ${a}`, roleSession(a), options.bucket, a, true)),
+    ...check('an outsider in a lab bucket', roleSession(OUTSIDER), options.bucket, home, false),
+    ...check('an outsider in its own bucket', roleSession(OUTSIDER), 'outside-bucket', OUTSIDER, false),
   ];
 }
 

@@ -45,7 +45,8 @@ export async function deployProbe(clients: AwsClients, p: ProbePlacement): Promi
         Handler: 'index.handler',
         Role: p.roleArn,
         Code: { ZipFile: zip },
-        Timeout: 60,
+        // Room for a lane of three slow steps, each tried 2 + 4 + 8 s, and connects that never open.
+        Timeout: 120,
         MemorySize: 256,
         VpcConfig: { SubnetIds: p.subnetIds, SecurityGroupIds: p.securityGroupIds },
         Description: `meshcheck reach probe, run ${p.runId}`,
@@ -113,17 +114,27 @@ export interface ProbeRun {
   functionName: string;
 }
 
+/**
+ * Invokes a probe with its attempts and bounds: `connectMs`, how long a TCP
+ * connect may take before it counts as no path; `answerMs`, the first wait
+ * for an answer on an open connection (doubled on each retry by the probe).
+ *
+ * @example
+ *   const run = await invokeProbe(probe, attempts, { connectMs: 3_000, answerMs: 2_000 });
+ */
 export async function invokeProbe(
   probe: DeployedProbe,
   attempts: Attempt[],
-  timeoutMs: number,
+  bounds: { connectMs: number; answerMs: number },
 ): Promise<ProbeRun> {
   const out = await reading(`invoke probe ${probe.functionName}`, () =>
     probe.clients.lambda.send(
       new InvokeCommand({
         FunctionName: probe.functionName,
         LogType: 'Tail',
-        Payload: Buffer.from(JSON.stringify({ attempts, timeoutMs })),
+        Payload: Buffer.from(
+          JSON.stringify({ attempts, timeoutMs: bounds.connectMs, answerTimeoutMs: bounds.answerMs }),
+        ),
       }),
     ),
   );
@@ -134,7 +145,46 @@ export async function invokeProbe(
       `probe ${probe.functionName} failed (${out.FunctionError}): ${payload.slice(0, 500)}\n${logTail.slice(-1000)}`,
     );
   }
-  return { report: JSON.parse(payload) as ProbeReport, logTail, functionName: probe.functionName };
+  return {
+    report: readProbeReport(payload, attempts, probe.functionName),
+    logTail,
+    functionName: probe.functionName,
+  };
+}
+
+const OUTCOMES = new Set(['ok', 'denied', 'timeout', 'dns-failure', 'error']);
+
+/**
+ * The probe's report, only if it answers every attempt asked for, each
+ * once, with an outcome the suite knows: a report short of an attempt (an
+ * old or foreign probe, a truncated payload) proves nothing about it.
+ *
+ * @example
+ *   readProbeReport('{"probe":"meshcheck-s3-reach","results":[…]}', attempts, 'meshcheck-r1-prod')
+ */
+export function readProbeReport(payload: string, attempts: Attempt[], functionName: string): ProbeReport {
+  let report: ProbeReport;
+  try {
+    report = JSON.parse(payload) as ProbeReport;
+  } catch {
+    throw new CannotTellError(`probe ${functionName} answered with no report: ${payload.slice(0, 300)}`);
+  }
+  if (report?.probe !== 'meshcheck-s3-reach' || !Array.isArray(report.results))
+    throw new CannotTellError(
+      `probe ${functionName} answered with something other than a probe report: ${payload.slice(0, 300)}`,
+    );
+  const problems = attempts.flatMap((a) => {
+    const found = report.results.filter((r) => r?.name === a.name);
+    if (found.length !== 1) return [`${a.name}: ${found.length ? 'answered twice' : 'missing'}`];
+    if (found[0]!.kind !== a.kind || !OUTCOMES.has(found[0]!.outcome))
+      return [`${a.name}: ${found[0]!.kind}/${found[0]!.outcome}`];
+    return [];
+  });
+  if (problems.length)
+    throw new CannotTellError(
+      `probe ${functionName}'s report does not answer the attempts asked for (${problems.join('; ')})`,
+    );
+  return report;
 }
 
 /** Deletes a probe; one already gone is fine. */

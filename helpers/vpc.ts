@@ -6,7 +6,10 @@ import {
   DescribeVpcPeeringConnectionsCommand,
   DescribeVpcsCommand,
   type Instance,
+  type IpPermission,
+  type NetworkInterface,
   paginateDescribeNetworkInterfaces,
+  paginateGetManagedPrefixListEntries,
   type RouteTable,
   type SecurityGroup,
   type Subnet,
@@ -15,6 +18,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { AwsClients } from './clients.ts';
 import { LabDeviationError, reading } from './errors.ts';
+import { eventually } from './eventually.ts';
 
 /**
  * Look-ups of a VPC's parts, by id (targets resolved names already).
@@ -48,19 +52,83 @@ export async function getInstance({ ec2 }: AwsClients, instanceId: string): Prom
   return instance;
 }
 
-/** Private addresses in use in a subnet (every ENI's primary and secondary IPs). */
-export async function listAddressesInUse({ ec2 }: AwsClients, subnetId: string): Promise<string[]> {
+/** The network interfaces of a subnet, every page. */
+export async function listSubnetInterfaces(
+  { ec2 }: AwsClients,
+  subnetId: string,
+): Promise<NetworkInterface[]> {
   return reading(`list network interfaces in ${subnetId}`, async () => {
-    const ips: string[] = [];
+    const enis: NetworkInterface[] = [];
     for await (const page of paginateDescribeNetworkInterfaces(
       { client: ec2 },
       { Filters: [{ Name: 'subnet-id', Values: [subnetId] }] },
-    )) {
-      for (const eni of page.NetworkInterfaces ?? [])
-        for (const a of eni.PrivateIpAddresses ?? []) if (a.PrivateIpAddress) ips.push(a.PrivateIpAddress);
-    }
-    return ips;
+    ))
+      enis.push(...(page.NetworkInterfaces ?? []));
+    return enis;
   });
+}
+
+/**
+ * A Hyperplane ENI Lambda made for one of the suite's own probes (Lambda
+ * describes them "AWS Lambda VPC ENI-<function name>…"; the suite names its
+ * probes meshcheck-…). Its addresses are the suite's, not the lab's.
+ */
+export function isSuiteProbeInterface(eni: NetworkInterface): boolean {
+  return (eni.Description ?? '').startsWith('AWS Lambda VPC ENI-meshcheck-');
+}
+
+export interface SubnetHeadroom {
+  subnetId: string;
+  /** AvailableIpAddressCount as EC2 reports it. */
+  available: number;
+  /** Addresses the suite's own probe ENIs hold (several runs may share a machine and an account). */
+  heldBySuite: string[];
+  /** What the lab leaves free: available plus the suite's own. */
+  free: number;
+}
+
+/**
+ * How many addresses a subnet has free for the lab, read so that no probe
+ * ENI appears or goes between the reads: the subnet's count is taken
+ * between two listings of its interfaces that agree, else read again.
+ *
+ * @example
+ *   const { free } = await getSubnetHeadroom(clients, 'subnet-0abc');
+ */
+export async function getSubnetHeadroom(
+  clients: AwsClients,
+  subnetId: string,
+  options: { timeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<SubnetHeadroom> {
+  const ids = (enis: NetworkInterface[]) =>
+    enis
+      .map((e) => `${e.NetworkInterfaceId}:${(e.PrivateIpAddresses ?? []).length}`)
+      .sort()
+      .join(',');
+  const read = await eventually(
+    `the interfaces of ${subnetId} to hold still while its free addresses are read`,
+    async () => {
+      const before = await listSubnetInterfaces(clients, subnetId);
+      const subnet = await getSubnet(clients, subnetId);
+      const after = await listSubnetInterfaces(clients, subnetId);
+      return { stable: ids(before) === ids(after), subnet, enis: after };
+    },
+    {
+      timeoutMs: options.timeoutMs ?? 30_000,
+      until: (r) => r.stable,
+      minIntervalMs: 200,
+      maxIntervalMs: 2_000,
+      onTimeout: 'cannot-tell',
+      show: (r) => `${r.enis.length} interfaces, still changing`,
+      reproduce: `aws ec2 describe-network-interfaces --filters Name=subnet-id,Values=${subnetId}`,
+      ...(options.signal && { signal: options.signal }),
+    },
+  );
+  const heldBySuite = read.enis
+    .filter(isSuiteProbeInterface)
+    .flatMap((e) => (e.PrivateIpAddresses ?? []).map((a) => a.PrivateIpAddress!));
+  const available = read.subnet.AvailableIpAddressCount ?? 0;
+  return { subnetId, available, heldBySuite, free: available + heldBySuite.length };
 }
 
 /**
@@ -94,6 +162,21 @@ export async function getRouteTableFor(
   return table;
 }
 
+/** A route table's routes as destination → target (any family, prefix lists included) and state. */
+export function routesOf(table: RouteTable): { cidr?: string; target?: string; state?: string }[] {
+  return (table.Routes ?? []).map((r) => ({
+    cidr: r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock ?? r.DestinationPrefixListId,
+    target:
+      r.TransitGatewayId ??
+      r.VpcPeeringConnectionId ??
+      r.GatewayId ??
+      r.NatGatewayId ??
+      r.EgressOnlyInternetGatewayId ??
+      r.NetworkInterfaceId,
+    state: r.State,
+  }));
+}
+
 export async function listSecurityGroups({ ec2 }: AwsClients, groupIds: string[]): Promise<SecurityGroup[]> {
   if (!groupIds.length) return [];
   const out = await reading(`describe security groups ${groupIds.join(', ')}`, () =>
@@ -115,8 +198,70 @@ export async function getPeeringConnection({ ec2 }: AwsClients, id: string): Pro
   return pcx;
 }
 
-/** Addresses in a CIDR block, and those AWS keeps: the first four and the last (docs: "Subnet CIDR blocks"). */
-export function cidrSize(cidr: string): number {
-  return 2 ** (32 - Number(cidr.split('/')[1]));
+/**
+ * One source a security group admits, as the rule names it (an IPv4 or
+ * IPv6 CIDR, a group id, a prefix list id) with the addresses it stands for:
+ * the CIDR itself, or a prefix list's entries (a customer-managed list can
+ * hold 0.0.0.0/0); none for a group reference.
+ */
+export interface IngressSource {
+  groupId: string;
+  protocol: string;
+  fromPort?: number | undefined;
+  toPort?: number | undefined;
+  source: string;
+  cidrs: string[];
 }
-export const AWS_RESERVED_PER_SUBNET = 5;
+
+/** The address ranges that mean "anywhere", in either family. */
+export function isWorld(cidr: string): boolean {
+  return cidr === '0.0.0.0/0' || /^::(?:0)?\/0$/.test(cidr);
+}
+
+/**
+ * Every source the ingress rules of `groups` admit, in both address
+ * families, prefix lists read out (ec2:GetManagedPrefixListEntries).
+ *
+ * @example
+ *   const open = (await listIngressSources(clients, groups)).filter((s) => s.cidrs.some(isWorld));
+ */
+export async function listIngressSources(
+  clients: AwsClients,
+  groups: SecurityGroup[],
+): Promise<IngressSource[]> {
+  const lists = new Map<string, Promise<string[]>>();
+  const entriesOf = (id: string) => {
+    if (!lists.has(id)) lists.set(id, listPrefixListCidrs(clients, id));
+    return lists.get(id)!;
+  };
+  const out: Promise<IngressSource>[] = [];
+  for (const g of groups)
+    for (const p of g.IpPermissions ?? []) {
+      const rule = { groupId: g.GroupId!, protocol: p.IpProtocol!, fromPort: p.FromPort, toPort: p.ToPort };
+      for (const source of cidrSourcesOf(p)) out.push(Promise.resolve({ ...rule, source, cidrs: [source] }));
+      for (const pair of p.UserIdGroupPairs ?? [])
+        out.push(Promise.resolve({ ...rule, source: pair.GroupId!, cidrs: [] }));
+      for (const list of p.PrefixListIds ?? [])
+        out.push(
+          entriesOf(list.PrefixListId!).then((cidrs) => ({ ...rule, source: list.PrefixListId!, cidrs })),
+        );
+    }
+  return Promise.all(out);
+}
+
+function cidrSourcesOf(p: IpPermission): string[] {
+  return [...(p.IpRanges ?? []).map((r) => r.CidrIp!), ...(p.Ipv6Ranges ?? []).map((r) => r.CidrIpv6!)];
+}
+
+/** The CIDRs a managed prefix list holds, AWS's own or a customer's. */
+export async function listPrefixListCidrs({ ec2 }: AwsClients, prefixListId: string): Promise<string[]> {
+  return reading(`read the entries of prefix list ${prefixListId}`, async () => {
+    const cidrs: string[] = [];
+    for await (const page of paginateGetManagedPrefixListEntries(
+      { client: ec2 },
+      { PrefixListId: prefixListId },
+    ))
+      for (const e of page.Entries ?? []) if (e.Cidr) cidrs.push(e.Cidr);
+    return cidrs;
+  });
+}

@@ -209,8 +209,20 @@ const probe = z
     bucket: bucketName,
     /** An internet host the probe must not reach (only TCP 443 is tried). */
     internetHost: z.string().default('checkip.amazonaws.com'),
-    /** Per attempt; a call with no network path hangs until then. */
-    attemptTimeoutMs: z.number().int().min(200).max(20_000).default(3_000),
+    /**
+     * How long the probe's TCP connect may take before it counts as no path (in a VPC a SYN with no
+     * route is never answered). 3 s: TCP's first SYN retransmission comes after 1 s and the next 2 s
+     * later (RFC 6298, 2.1 and 5.5), so a connect not open by then has lost two SYNs, which a path
+     * inside one region does not do. The time a cold VPC function takes to start is not in it.
+     */
+    attemptTimeoutMs: z.number().int().min(1_000).max(20_000).default(3_000),
+    /**
+     * How long an open connection waits for its answer on the first try; the probe doubles it on each
+     * of its three tries. 2 s, then 4 s: S3's advice for small requests ("retry GET or PUT after 2
+     * seconds", then back off; S3 performance whitepaper, "Timeouts and Retries for Latency-Sensitive
+     * Applications"). A slow answer is never read as no path.
+     */
+    answerTimeoutMs: z.number().int().min(500).max(20_000).default(2_000),
     placements: z.array(probePlacement).min(1),
   })
   .strict();

@@ -37,6 +37,17 @@ export interface AttemptResult {
   errorCode?: string;
   message?: string;
   latencyMs: number;
+  /**
+   * Whether a TCP connection to the service ever opened, and how long the
+   * last one took: no connection means no path; a connection with a late
+   * answer means a slow service.
+   */
+  connected?: boolean;
+  connectMs?: number;
+  /** Tries made (a throttled, failed or slow answer is tried again; a connect that never opens is not). */
+  tries?: number;
+  /** The tries ran out on answers worth retrying (slow, throttled, 5xx): the probe could not tell. */
+  unsettled?: boolean;
   /** DNS answers, for `dns` attempts. */
   addresses?: string[];
   /** What came back, for reads (an object's body, a key count). */
@@ -45,8 +56,10 @@ export interface AttemptResult {
 
 export interface ProbeEvent {
   attempts: Attempt[];
-  /** Per-attempt budget; a call with no network path hangs until this. */
+  /** How long a TCP connect may take before it counts as no path (a SYN into a VPC with no route hangs). */
   timeoutMs?: number;
+  /** How long an open connection may wait for its answer on the first try; doubled on each retry. */
+  answerTimeoutMs?: number;
 }
 
 export interface ProbeReport {

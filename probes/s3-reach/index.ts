@@ -1,5 +1,7 @@
 import { promises as dns } from 'node:dns';
-import { connect } from 'node:net';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { connect, type Socket } from 'node:net';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import {
   DeleteObjectCommand,
@@ -12,20 +14,24 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import pRetry from 'p-retry';
 import type { Attempt, AttemptResult, ProbeEvent, ProbeReport } from './attempts.ts';
-import { classify, isServiceHiccup } from './classify.ts';
+import { readFailure } from './classify.ts';
 
 /**
  * meshcheck's reach probe: a Lambda function the suite deploys into lab
  * subnets. It tries what it is told (S3, STS, DynamoDB, an internet host,
- * a DNS name), each with a short timeout, and reports what happened. A call
- * with no network path hangs in a VPC; the timeout turns that into
- * `timeout`, which is evidence, not a verdict.
+ * a DNS name) and reports what happened. It times the TCP connect apart
+ * from the answer: in a VPC a call with no network path is a connect that
+ * never completes (`timeout`, evidence, not a verdict), while a slow
+ * service has accepted the connection and is given more time.
  */
 // The bundled SDK warns about Node versions on first use; the warning would crowd the log tail the report shows.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 export async function handler(event: ProbeEvent): Promise<ProbeReport> {
-  const timeoutMs = event.timeoutMs ?? 3_000;
+  const bounds: Bounds = {
+    connectMs: event.timeoutMs ?? 3_000,
+    answerMs: event.answerTimeoutMs ?? 2_000,
+  };
   const attempts = event.attempts ?? [];
   const versions = new Map<string, string>();
   const results = new Map<Attempt, AttemptResult>();
@@ -35,10 +41,16 @@ export async function handler(event: ProbeEvent): Promise<ProbeReport> {
   await Promise.all(
     [...lanes.values()].map(async (lane) => {
       for (const attempt of lane) {
-        const result = await run(attempt, timeoutMs, versions);
+        const result = await run(attempt, bounds, versions);
         results.set(attempt, result);
         console.log(
-          JSON.stringify({ attempt: attempt.name, outcome: result.outcome, latencyMs: result.latencyMs }),
+          JSON.stringify({
+            attempt: attempt.name,
+            outcome: result.outcome,
+            latencyMs: result.latencyMs,
+            connectMs: result.connectMs,
+            tries: result.tries,
+          }),
         );
       }
     }),
@@ -50,49 +62,132 @@ export async function handler(event: ProbeEvent): Promise<ProbeReport> {
   };
 }
 
-async function run(
-  attempt: Attempt,
-  timeoutMs: number,
-  versions: Map<string, string>,
-): Promise<AttemptResult> {
+/** How long a connect may take (then: no path), and the first wait for an answer once connected. */
+interface Bounds {
+  connectMs: number;
+  answerMs: number;
+}
+
+/** A failed try, with whether its connection had opened. */
+class Failed extends Error {
+  constructor(
+    readonly thrown: unknown,
+    readonly connected: boolean,
+  ) {
+    super((thrown as Error)?.message ?? String(thrown));
+  }
+}
+
+/** Slow answers get three tries (2, 4, 8 s with the default bound); hiccups five. */
+const SLOW_TRIES = 3;
+const TRIES = 5;
+
+async function run(attempt: Attempt, bounds: Bounds, versions: Map<string, string>): Promise<AttemptResult> {
   const started = Date.now();
   const base = { name: attempt.name, kind: attempt.kind };
+  let tries = 0;
+  let connected = false;
+  let connectMs: number | undefined;
   try {
-    // The SDK's own retries would also repeat timeouts, tripling the wait on a missing path;
-    // only a service's 5xx or throttling is worth another try.
-    const found = await pRetry(() => withTimeout(perform(attempt, timeoutMs, versions), timeoutMs + 500), {
-      retries: 4,
-      minTimeout: 50,
-      maxTimeout: 200,
-      shouldRetry: ({ error }) => isServiceHiccup(error),
-    });
-    return { ...base, outcome: 'ok', latencyMs: Date.now() - started, ...found };
+    // The SDK's own retries would also repeat timeouts; only the probe decides what is worth another try.
+    const found = await pRetry(
+      async (n) => {
+        tries = n;
+        const watch = new ConnectWatch();
+        const answerMs = bounds.answerMs * 2 ** (n - 1);
+        try {
+          return await withTimeout(
+            perform(attempt, { connectMs: bounds.connectMs, answerMs, watch }, versions),
+            bounds.connectMs + answerMs + 500,
+          );
+        } catch (error) {
+          throw new Failed(error, watch.connected);
+        } finally {
+          connected ||= watch.connected;
+          connectMs = watch.connectMs ?? connectMs;
+        }
+      },
+      {
+        retries: TRIES - 1,
+        minTimeout: 50,
+        maxTimeout: 200,
+        shouldRetry: ({ error, attemptNumber }) => {
+          const f = error as Failed;
+          const failure = readFailure(f.thrown, f.connected);
+          return failure.retry && (failure.errorCode !== 'SlowAnswer' || attemptNumber < SLOW_TRIES);
+        },
+      },
+    );
+    return {
+      ...base,
+      outcome: 'ok',
+      latencyMs: Date.now() - started,
+      connected,
+      tries,
+      ...found,
+      ...(connectMs !== undefined && { connectMs }),
+    };
   } catch (error) {
-    const { outcome, errorCode } = classify(error);
+    const f = error instanceof Failed ? error : new Failed(error, false);
+    const { outcome, errorCode, retry } = readFailure(f.thrown, f.connected);
     return {
       ...base,
       outcome,
       errorCode,
-      message: (error as Error).message?.slice(0, 300),
+      ...(retry && { unsettled: true }),
+      message: (f.thrown as Error)?.message?.slice(0, 300),
       latencyMs: Date.now() - started,
+      connected,
+      tries,
+      ...(connectMs !== undefined && { connectMs }),
     };
   }
 }
 
-const handlerFor = (timeoutMs: number) =>
+/**
+ * Agents that note when their TCP connection opens ('connect' fires at the
+ * end of the handshake, before TLS), so a timeout can be read as "no
+ * path" (never connected) or "slow answer" (connected).
+ */
+class ConnectWatch {
+  connected = false;
+  connectMs: number | undefined;
+  private readonly started = Date.now();
+  readonly httpAgent = this.watch(new HttpAgent({ keepAlive: false }));
+  readonly httpsAgent = this.watch(new HttpsAgent({ keepAlive: false }));
+
+  private watch<A extends HttpAgent>(agent: A): A {
+    const open = agent as unknown as { createConnection: (...args: unknown[]) => Socket };
+    const create = open.createConnection.bind(agent);
+    open.createConnection = (...args: unknown[]) => {
+      const socket = create(...args);
+      socket.once('connect', () => {
+        this.connected = true;
+        this.connectMs = Date.now() - this.started;
+      });
+      return socket;
+    };
+    return agent;
+  }
+}
+
+const handlerFor = (b: { connectMs: number; answerMs: number; watch: ConnectWatch }) =>
   new NodeHttpHandler({
-    connectionTimeout: timeoutMs,
-    requestTimeout: timeoutMs,
+    connectionTimeout: b.connectMs,
+    // Counted from the request's start, so it includes the connect.
+    requestTimeout: b.connectMs + b.answerMs,
     throwOnRequestTimeout: true,
+    httpAgent: b.watch.httpAgent,
+    httpsAgent: b.watch.httpsAgent,
   });
 
 /** `versions` remembers what each PutObject made, so a delete in a versioned bucket removes it for good. */
 async function perform(
   attempt: Attempt,
-  timeoutMs: number,
+  bounds: { connectMs: number; answerMs: number; watch: ConnectWatch },
   versions: Map<string, string>,
 ): Promise<Partial<AttemptResult>> {
-  const common = { maxAttempts: 1, requestHandler: handlerFor(timeoutMs) };
+  const common = { maxAttempts: 1, requestHandler: handlerFor(bounds) };
   switch (attempt.kind) {
     case 's3': {
       const s3 = new S3Client({ ...common, ...(attempt.region && { region: attempt.region }) });
@@ -134,14 +229,20 @@ async function perform(
       return { addresses: answers.map((a) => a.address) };
     }
     case 'internet':
-      return reachTcp(attempt.host, attempt.port ?? 443, timeoutMs);
+      return reachTcp(attempt.host, attempt.port ?? 443, bounds);
   }
 }
 
-function reachTcp(host: string, port: number, timeoutMs: number): Promise<Partial<AttemptResult>> {
+function reachTcp(
+  host: string,
+  port: number,
+  bounds: { connectMs: number; watch: ConnectWatch },
+): Promise<Partial<AttemptResult>> {
+  const timeoutMs = bounds.connectMs;
   return new Promise((resolve, reject) => {
     const socket = connect({ host, port, timeout: timeoutMs });
     socket.once('connect', () => {
+      bounds.watch.connected = true;
       socket.destroy();
       resolve({ detail: `connected to ${host}:${port}` });
     });

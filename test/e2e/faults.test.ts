@@ -29,14 +29,26 @@ async function injected(): Promise<number> {
 }
 
 describe('faults', () => {
-  test('with throttling and 5xx on 10% of calls, a clean lab still passes', async ({ expect }) => {
-    await injectFaults({ rate: 0.1, kinds: ['throttle', '5xx'], seed: 'e2e' });
-    const run = await runValidate(['--targets', example], twinEnv(lab.server.endpoint, lab.runner()));
-    const bad = run.results?.tests.filter((t) => t.verdict === 'fail' || t.verdict === 'error');
-    expect(bad, run.stderr.slice(-1500)).toEqual([]);
-    expect(run.code).toBe(0);
-    expect(await injected(), 'faults the twin injected').toBeGreaterThan(5);
-  });
+  // A latency fault longer than the old 1 s probe bound: a slow S3 answer must not read as "no path" (E6).
+  test.for([0.1, 0.3])(
+    'with throttling, 5xx and latency on %s of calls, a clean lab does not fail',
+    { timeout: 400_000 },
+    async (rate, { expect }) => {
+      await injectFaults({
+        rate,
+        kinds: ['throttle', '5xx', 'latency'],
+        latencyMs: 2_500,
+        seed: `e2e-${rate}`,
+      });
+      const run = await runValidate(['--targets', example], twinEnv(lab.server.endpoint, lab.runner()));
+      const failed = run.results?.tests.filter((t) => t.verdict === 'fail');
+      expect(failed, run.stderr.slice(-1500)).toEqual([]);
+      expect(run.code, 'a fault is never a conformance failure').not.toBe(1);
+      const e6 = run.results!.tests.filter((t) => t.name.startsWith('E6 '));
+      expect(e6.map((t) => t.verdict)).toEqual(e6.map(() => 'pass'));
+      expect(await injected(), 'faults the twin injected').toBeGreaterThan(5);
+    },
+  );
 
   test('an SSM agent offline is an infrastructure error (exit 3), not a failed check', async ({ expect }) => {
     const info = await fetch(`${lab.server.endpoint}/_twin/health`);

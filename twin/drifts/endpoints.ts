@@ -17,6 +17,11 @@ import {
   type VpcEndpoint,
 } from '@aws-sdk/client-ec2';
 import type { ResolvedTargets } from '../../helpers/targets/index.ts';
+import {
+  endpointSgAdmitsPrefixList,
+  interfaceEndpointLosesAz,
+  s3PolicyLetsAnyoneWrite,
+} from './endpoints-scope.ts';
 import { pipelineStopsIfIn } from './lab-view.ts';
 import type { Drift, Operator } from './types.ts';
 
@@ -25,10 +30,10 @@ import type { Drift, Operator } from './types.ts';
  * DNS, endpoint security groups, and a NAT path that should not exist. Each
  * picks what it changes from the targets' endpoints and probe placements.
  */
-const ec2 = (op: Operator, lab: ResolvedTargets, vpc: string) =>
+export const ec2 = (op: Operator, lab: ResolvedTargets, vpc: string) =>
   op(lab.network!.vpcs.find((v) => v.name === vpc)!.account).ec2;
 
-async function endpointOf(
+export async function endpointOf(
   lab: ResolvedTargets,
   op: Operator,
   vpc: string,
@@ -132,7 +137,7 @@ export const s3PolicyWidened: Drift = {
 };
 
 /** Run Command needs these; turning their DNS off would silence the hosts, not fail a check. */
-const SSM_TRIO = new Set(['ssm', 'ssmmessages', 'ec2messages']);
+export const SSM_TRIO = new Set(['ssm', 'ssmmessages', 'ec2messages']);
 
 function dnsVictim(lab: ResolvedTargets) {
   for (const e of lab.endpoints?.vpcs ?? []) {
@@ -317,8 +322,11 @@ export const endpointDrifts: Drift[] = [
   gatewayRouteRemoved,
   s3PolicyDenies,
   s3PolicyWidened,
+  s3PolicyLetsAnyoneWrite,
   privateDnsOff,
   endpointSgOpened,
+  endpointSgAdmitsPrefixList,
+  interfaceEndpointLosesAz,
   dynamodbEndpointDeleted,
   probeGroupLosesEgress,
   natRouteAdded,

@@ -1,5 +1,7 @@
 import {
+  CreateRouteCommand,
   CreateTransitGatewayRouteCommand,
+  DescribeRouteTablesCommand,
   DescribeTransitGatewayVpcAttachmentsCommand,
   DisassociateTransitGatewayRouteTableCommand,
   EnableTransitGatewayRouteTablePropagationCommand,
@@ -19,6 +21,7 @@ import {
   hubAttachment,
   reachRow,
   spokeOfHub,
+  subnetsSharingTable,
   vpcOf,
   vpcRoutesToTgw,
   vpcsOnTable,
@@ -187,6 +190,40 @@ function multiAzAttachment(lab: ResolvedTargets) {
   )!;
 }
 
+/** A VPC that sends some of its traffic to the TGW but has no default route of its own in targets. */
+function tgwVpcWithoutDefault(lab: ResolvedTargets) {
+  if (!lab.ids.transitGateway) return undefined;
+  return lab.network?.vpcs.find(
+    (v) => v.routes.some((r) => r.via === 'transit-gateway') && !v.routes.some((r) => r.cidr === '0.0.0.0/0'),
+  );
+}
+
+export const defaultRouteToTgw: Drift = {
+  id: 'net-vpc-default-route-to-tgw',
+  says: 'a private route table gets 0.0.0.0/0 → the Transit Gateway, a route the lab does not intend',
+  appliesTo: (lab) => Boolean(tgwVpcWithoutDefault(lab)),
+  async breaks(lab, op) {
+    // The TGW's own tables hold no default route, so no new path opens: only the route table check sees it.
+    return (await subnetsSharingTable(lab, op, tgwVpcWithoutDefault(lab)!.name)).map((s) => `N9 ${s} routes`);
+  },
+  async apply(lab, op) {
+    const vpc = tgwVpcWithoutDefault(lab)!;
+    const client = ec2(op, vpc.account);
+    const { RouteTables } = await client.send(
+      new DescribeRouteTablesCommand({
+        Filters: [{ Name: 'association.subnet-id', Values: [lab.ids.subnet[vpc.subnets[0]!.name]!] }],
+      }),
+    );
+    await client.send(
+      new CreateRouteCommand({
+        RouteTableId: RouteTables![0]!.RouteTableId,
+        DestinationCidrBlock: '0.0.0.0/0',
+        TransitGatewayId: lab.ids.transitGateway,
+      }),
+    );
+  },
+};
+
 /** Drifts of the Transit Gateway: its options, attachments, associations, propagations and routes. */
 export const tgwDrifts: Drift[] = [
   tgwRouteJoinsDeniedPair,
@@ -195,4 +232,5 @@ export const tgwDrifts: Drift[] = [
   tgwAutoAcceptOn,
   propagationLeak,
   attachmentLosesAz,
+  defaultRouteToTgw,
 ];

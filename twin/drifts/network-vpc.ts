@@ -150,6 +150,25 @@ export const hostOpenToWorld: Drift = {
   },
 };
 
+export const hostOpenToIpv6World: Drift = {
+  id: 'net-sg-open-to-ipv6-world',
+  says: "a host's security group admits all traffic from ::/0 (IPv6 anywhere)",
+  appliesTo: (lab) => Boolean(lab.network?.hosts.length),
+  async breaks(lab) {
+    return [`N11 ${quietestHost(lab)} admits`];
+  },
+  async apply(lab, op) {
+    const host = lab.network!.hosts.find((h) => h.name === quietestHost(lab))!;
+    const [group] = await hostGroups(lab, op, host.name);
+    await ec2(op, host.account).send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: group!.GroupId,
+        IpPermissions: [{ IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/0' }] }],
+      }),
+    );
+  },
+};
+
 /** A host that only deny rows reach, so opening it changes no ping. */
 function quietestHost(lab: ResolvedTargets): string {
   const rows = lab.network?.reachability ?? [];
@@ -279,7 +298,7 @@ export const subnetCrowded: Drift = {
   says: 'network interfaces fill a subnet past its headroom',
   appliesTo: (lab) => Boolean(crowdedSubnet(lab)),
   async breaks(lab) {
-    return [`N3 ${crowdedSubnet(lab)!.subnet.name} accounts`];
+    return [`N3 ${crowdedSubnet(lab)!.subnet.name} keeps`];
   },
   async apply(lab, op) {
     const { vpc, subnet } = crowdedSubnet(lab)!;
@@ -347,6 +366,7 @@ export const vpcDrifts: Drift[] = [
   internetRouteAdded,
   hostIcmpRevoked,
   hostOpenToWorld,
+  hostOpenToIpv6World,
   naclDeniesIcmp,
   peeringDeleted,
   subnetMapsPublicIps,

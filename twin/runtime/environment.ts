@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { Credential } from '../core/principal.ts';
 import type { Twin } from '../twin.ts';
 import { type LogEvent, logStreamName } from './log-lines.ts';
-import { answerDns, decideConnect, type InternetStandIn } from './network.ts';
+import { answerDns, decideConnect, decideServiceConnect, type InternetStandIn } from './network.ts';
 import type { ErrorPayload, FunctionSpec, RunRequest } from './types.ts';
 import { functionEnvironment } from './variables.ts';
 
@@ -67,7 +67,12 @@ export class ExecutionEnvironment {
     this.worker = new Worker(BOOTSTRAP, {
       env: functionEnvironment(spec, this.credential, this.logStreamName, taskRoot, twin.origin),
       execArgv: [],
-      workerData: { taskRoot, handler: spec.handler, clockOffsetMs: this.clockOffset() },
+      workerData: {
+        taskRoot,
+        handler: spec.handler,
+        clockOffsetMs: this.clockOffset(),
+        twinOrigin: twin.origin,
+      },
       resourceLimits: { maxOldGenerationSizeMb: Math.max(spec.memorySize, 64) },
       stdout: true,
       stderr: true,
@@ -183,6 +188,7 @@ export class ExecutionEnvironment {
         return;
       case 'dns':
       case 'connect':
+      case 'service':
         void this.answer(m);
         return;
       case 'init':
@@ -211,7 +217,9 @@ export class ExecutionEnvironment {
     const reply =
       m.type === 'dns'
         ? answerDns(this.twin, position, String(m.hostname))
-        : decideConnect(this.twin, position, String(m.host), Number(m.port), await this.standIn.port());
+        : m.type === 'service'
+          ? decideServiceConnect(this.twin, position, String(m.head))
+          : decideConnect(this.twin, position, String(m.host), Number(m.port), await this.standIn.port());
     if (this.state !== 'dead') this.worker.postMessage({ type: 'answer', id: m.id, ...reply });
   }
 

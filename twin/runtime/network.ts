@@ -4,6 +4,7 @@ import { isIpv4, isPrivateAddress } from '../network/cidr.ts';
 import { type DnsAnswer, parseServiceHostname, resolveName } from '../network/dns.ts';
 import { externalHostAddress, servicePublicAddress } from '../network/public-addresses.ts';
 import { probePath } from '../network/reachability.ts';
+import { servicePath } from '../network/service-path.ts';
 import { recordTraffic } from '../network/traffic-log.ts';
 import type { Twin } from '../twin.ts';
 
@@ -87,6 +88,36 @@ export function decideConnect(
   });
   if (probe.answered) return { kind: 'sink', port: sinkPort };
   return { kind: 'hang', because: probe.diedAt?.reason ?? `no answer from ${ip}:${port}` };
+}
+
+/** The credential scope a SigV4 request names: in its Authorization header, or a presigned URL's query. */
+export function signedScope(head: string): { service: string; region: string } | undefined {
+  const m =
+    /Credential=[^/\s,]+\/\d{8}\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request/.exec(head) ??
+    /X-Amz-Credential=[^&\s]+?(?:%2F|\/)\d{8}(?:%2F|\/)([a-z0-9-]+)(?:%2F|\/)([a-z0-9-]+)(?:%2F|\/)aws4_request/i.exec(
+      head,
+    );
+  return m ? { region: m[1]!, service: m[2]! } : undefined;
+}
+
+/**
+ * Whether a function's connection to the twin, carrying a request for the
+ * service its first bytes name, opens. In a VPC a service with no path is
+ * a connect that never completes (a SYN with no route gets no answer); a
+ * service that is merely slow accepts the connection and answers late —
+ * the gateway's latency, not this. Outside a VPC, Lambda's own network
+ * reaches every public endpoint.
+ */
+export function decideServiceConnect(
+  twin: Twin,
+  position: CallerPosition | undefined,
+  head: string,
+): { kind: 'twin' } | { kind: 'hang'; because: string } {
+  const scope = signedScope(head);
+  // Unsigned requests go through: the twin answers them with AWS's own error.
+  if (!position || !scope) return { kind: 'twin' };
+  const path = servicePath(twin, position, scope.service, scope.region);
+  return path.reachable ? { kind: 'twin' } : { kind: 'hang', because: path.because };
 }
 
 const STAND_IN_BODY = 'This host is on the internet. The lab twin answers for it without contacting it.\n';

@@ -37,6 +37,38 @@ export const handler = async (event: { timeoutMs?: number }) => {
   }
 };`;
 
+/**
+ * Tells a connect that never opens (no path) from an open connection whose
+ * answer is late (a slow service), as the reach probe does.
+ */
+const CONNECT_WATCH = `
+import { Agent } from 'node:http';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+export const handler = async (event: { connectMs: number; answerMs: number }) => {
+  let connected = false;
+  const agent = new Agent({ keepAlive: false });
+  const create = (agent as any).createConnection.bind(agent);
+  (agent as any).createConnection = (...args: unknown[]) => {
+    const socket = create(...args);
+    socket.once('connect', () => { connected = true; });
+    return socket;
+  };
+  const requestHandler = new NodeHttpHandler({
+    connectionTimeout: event.connectMs,
+    requestTimeout: event.connectMs + event.answerMs,
+    throwOnRequestTimeout: true,
+    httpAgent: agent,
+  });
+  const started = Date.now();
+  try {
+    await new STSClient({ maxAttempts: 1, requestHandler }).send(new GetCallerIdentityCommand({}));
+    return { ok: true, connected, ms: Date.now() - started };
+  } catch (e) {
+    return { ok: false, name: (e as Error).name, connected, ms: Date.now() - started };
+  }
+};`;
+
 let twin: TestTwin;
 let lambda: LambdaClient;
 let logs: CloudWatchLogsClient;
@@ -100,6 +132,28 @@ describe('the SDK inside a function', () => {
     const { body } = await invoke('whoami-isolated', { timeoutMs: 800 });
     expect(body).toEqual({ ok: false, name: 'TimeoutError' });
     expect(Date.now() - started).toBeGreaterThanOrEqual(800);
+  }, 60_000);
+
+  test('with no path, the connection itself never opens (as a SYN with no route)', async () => {
+    const subnets = { SubnetIds: [vpc.isolatedSubnet], SecurityGroupIds: [vpc.securityGroupId] };
+    await deploy('watch-isolated', await bundledZip(CONNECT_WATCH), vpcRole, subnets);
+    const { body } = await invoke('watch-isolated', { connectMs: 800, answerMs: 5_000 });
+    expect(body).toMatchObject({ ok: false, name: 'TimeoutError', connected: false });
+    expect(body.ms).toBeLessThan(5_000);
+  }, 60_000);
+
+  test('a slow service accepts the connection and answers late', async () => {
+    await deploy('watch-slow', await bundledZip(CONNECT_WATCH), vpcRole);
+    twin.server.twin.faults.set({ rate: 1, kinds: ['latency'], latencyMs: 60_000, services: ['sts'] });
+    // The gateway's latency runs on the twin's clock: let it pass once the call is in.
+    const passing = setInterval(() => clock.advance(10_000), 200);
+    try {
+      const { body } = await invoke('watch-slow', { connectMs: 800, answerMs: 20_000 });
+      expect(body).toMatchObject({ ok: true, connected: true });
+    } finally {
+      clearInterval(passing);
+      twin.server.twin.faults.set(undefined);
+    }
   }, 60_000);
 
   test('an STS interface endpoint with private DNS gives the same subnet its path', async () => {

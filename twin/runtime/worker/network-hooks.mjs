@@ -11,13 +11,32 @@
  *   the socket is connected to the twin's stand-in for that host on
  *   127.0.0.1; without one it never connects, as a SYN into a VPC with no
  *   route never gets an answer, until the caller's own timeout;
+ * - a TCP connection to the twin's own origin (where AWS_ENDPOINT_URL
+ *   points the SDK) stays connecting until its first bytes name the
+ *   service (SigV4's credential scope): with a path from the function's
+ *   position it opens, without one it never does — as on AWS, where a
+ *   missing route is a connect that never completes and a slow service is
+ *   an open connection with a late answer (a client that waits for the
+ *   connection before it writes, unlike HTTP, never gets one: the twin
+ *   speaks only HTTP to functions);
  * - UDP datagrams to non-loopback addresses are dropped.
  */
 import dgram from 'node:dgram';
 import dns from 'node:dns';
 import { syncBuiltinESMExports } from 'node:module';
 import net from 'node:net';
+import { workerData } from 'node:worker_threads';
 import { ask, post } from './bridge.mjs';
+
+/** host:port of the twin itself, as the worker was started with it (the function cannot change it). */
+const TWIN = (() => {
+  try {
+    const url = new URL(String(workerData?.twinOrigin ?? ''));
+    return { port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) };
+  } catch {
+    return undefined;
+  }
+})();
 
 const LOOPBACK_NAMES = new Set(['localhost', 'localhost.localdomain', 'ip6-localhost', 'ip6-loopback']);
 
@@ -187,6 +206,46 @@ function audit(/** @type {net.Socket} */ socket, /** @type {string | undefined} 
   });
 }
 
+/** The text of the first bytes written to a socket (`_writeGeneric`'s data, one chunk or a writev list). */
+function textOf(/** @type {boolean} */ writev, /** @type {any} */ data) {
+  const chunks = writev ? data.map((/** @type {any} */ c) => c.chunk ?? c) : [data];
+  return chunks
+    .map((/** @type {any} */ c) => (typeof c === 'string' ? c : Buffer.from(c).toString('latin1')))
+    .join('')
+    .slice(0, 16_384);
+}
+
+/**
+ * Holds a connection to the twin until its first write names the service,
+ * then opens it — or never does, when the function has no path there.
+ * Writes made while connecting wait in `_writeGeneric`, as in net.Socket.
+ * @param {net.Socket & { connecting: boolean, _writeGeneric: Function }} socket
+ * @param {Function} realConnect @param {any} options @param {Function | null} cb
+ */
+function gateTwinConnection(socket, realConnect, options, cb) {
+  if (cb) socket.once('connect', cb);
+  socket.connecting = true;
+  const realWrite = socket._writeGeneric;
+  let asked = false;
+  socket._writeGeneric = function (
+    /** @type {boolean} */ writev,
+    /** @type {any} */ data,
+    /** @type {string} */ encoding,
+    /** @type {Function} */ done,
+  ) {
+    if (asked) return realWrite.call(this, writev, data, encoding, done);
+    asked = true;
+    ask({ type: 'service', head: textOf(writev, data) }).then((verdict) => {
+      if (socket.destroyed || verdict.kind === 'hang') return;
+      socket._writeGeneric = realWrite;
+      socket.once('connect', () => realWrite.call(socket, writev, data, encoding, done));
+      audit(socket, undefined);
+      realConnect.call(socket, { ...options, lookup: loopbackLookup });
+    });
+  };
+  return socket;
+}
+
 function patchNet() {
   const realConnect = net.Socket.prototype.connect;
   /** @this {net.Socket & { connecting: boolean }} */
@@ -194,6 +253,8 @@ function patchNet() {
     const { options, cb } = normalizeConnectArgs(args);
     // Node treats a truthy `path` as an IPC socket (a file on this machine); http passes `path: null`.
     if (options.path) return realConnect.apply(this, /** @type {any} */ (args));
+    if (isLoopback(options.host) && TWIN && Number(options.port) === TWIN.port)
+      return gateTwinConnection(this, realConnect, options, cb);
     if (isLoopback(options.host)) {
       audit(this, undefined);
       return realConnect.call(this, { ...options, lookup: loopbackLookup }, ...(cb ? [cb] : []));

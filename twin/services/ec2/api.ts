@@ -17,7 +17,7 @@
  * - Route destination prefix lists are not checked to exist.
  * - NAT gateways are `available` at once (no pending delay in the latency profile); accepted peering
  *   connections are `active` at once (AcceptVpcPeeringConnection still answers `provisioning`).
- * - Security groups: no IPv6 rules, no rule tags, no ModifySecurityGroupRules, no stale-group checks;
+ * - Security groups: IPv6 rules are kept and shown but admit nothing (the twin has no IPv6 traffic); no rule tags, no ModifySecurityGroupRules, no stale-group checks;
  *   group names are not accepted where AWS takes them only for a default VPC.
  * - Network ACLs: IPv4 entries only. Elastic IPs: allocate/release/describe only (no AssociateAddress),
  *   addresses from the RFC 5737 documentation ranges.

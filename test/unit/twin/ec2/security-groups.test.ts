@@ -271,3 +271,46 @@ describe('DescribeSecurityGroups filters', () => {
     expect(await names('group-name', 'd*')).toEqual(['default', 'db']);
   });
 });
+
+describe('IPv6 rules', () => {
+  test('an IPv6 source is kept, shown under Ipv6Ranges and revoked like any other', async () => {
+    const { call, groupId, group } = await withGroup();
+    const { SecurityGroupRules } = await call('AuthorizeSecurityGroupIngress', {
+      GroupId: groupId,
+      IpPermissions: [{ IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/0' }] }],
+    });
+    expect(SecurityGroupRules[0]).toMatchObject({ CidrIpv6: '::/0', IsEgress: false });
+    expect((await group()).IpPermissions).toEqual([
+      {
+        IpProtocol: '-1',
+        IpRanges: [],
+        Ipv6Ranges: [{ CidrIpv6: '::/0' }],
+        PrefixListIds: [],
+        UserIdGroupPairs: [],
+      },
+    ]);
+    await expect(
+      call('AuthorizeSecurityGroupIngress', {
+        GroupId: groupId,
+        IpPermissions: [{ IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/0' }] }],
+      }),
+    ).rejects.toMatchObject({ code: 'InvalidPermission.Duplicate' });
+    await call('RevokeSecurityGroupIngress', {
+      GroupId: groupId,
+      IpPermissions: [{ IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/0' }] }],
+    });
+    expect((await group()).IpPermissions).toEqual([]);
+  });
+
+  test('a malformed IPv6 range is refused', async () => {
+    const { call, groupId } = await withGroup();
+    await expect(
+      call('AuthorizeSecurityGroupIngress', {
+        GroupId: groupId,
+        IpPermissions: [
+          { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Ipv6Ranges: [{ CidrIpv6: '10.0.0.0/8' }] },
+        ],
+      }),
+    ).rejects.toMatchObject({ code: 'InvalidParameterValue' });
+  });
+});

@@ -51,6 +51,7 @@ export function renderRule(model: Ec2Model, world: World, rule: SecurityGroupRul
     FromPort: rule.fromPort,
     ToPort: rule.toPort,
     ...(rule.cidrIpv4 && { CidrIpv4: rule.cidrIpv4 }),
+    ...(rule.cidrIpv6 && { CidrIpv6: rule.cidrIpv6 }),
     ...(rule.prefixListId && { PrefixListId: rule.prefixListId }),
     ...(rule.referencedGroupId && {
       ReferencedGroupInfo: {
@@ -77,6 +78,7 @@ function renderRevoked(rule: SecurityGroupRuleState): RevokedSecurityGroupRule {
     FromPort: rule.fromPort,
     ToPort: rule.toPort,
     ...(rule.cidrIpv4 && { CidrIpv4: rule.cidrIpv4 }),
+    ...(rule.cidrIpv6 && { CidrIpv6: rule.cidrIpv6 }),
     ...(rule.prefixListId && { PrefixListId: rule.prefixListId }),
     ...(rule.referencedGroupId && { ReferencedGroupId: rule.referencedGroupId }),
     ...(rule.description && { Description: rule.description }),

@@ -64,6 +64,7 @@ export function renderPermissions(world: World, group: SecurityGroupState, egres
     }
     const description = rule.description ? { Description: rule.description } : {};
     if (rule.cidrIpv4) perm.IpRanges.push({ CidrIp: rule.cidrIpv4, ...description });
+    if (rule.cidrIpv6) perm.Ipv6Ranges.push({ CidrIpv6: rule.cidrIpv6, ...description });
     if (rule.prefixListId) perm.PrefixListIds.push({ PrefixListId: rule.prefixListId, ...description });
     if (rule.referencedGroupId) perm.UserIdGroupPairs.push(pairOf(world, group, rule));
   }

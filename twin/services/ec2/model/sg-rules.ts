@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import { AwsError } from '../../../core/errors.ts';
 import { invalidParameter } from '../errors.ts';
 import { formatCidr, parseCidr } from './cidr.ts';
@@ -11,7 +12,7 @@ export interface PermissionInput {
   FromPort?: number | undefined;
   ToPort?: number | undefined;
   IpRanges?: { CidrIp?: string | undefined; Description?: string | undefined }[] | undefined;
-  Ipv6Ranges?: unknown[] | undefined;
+  Ipv6Ranges?: { CidrIpv6?: string | undefined; Description?: string | undefined }[] | undefined;
   PrefixListIds?: { PrefixListId?: string | undefined; Description?: string | undefined }[] | undefined;
   UserIdGroupPairs?:
     | {
@@ -123,7 +124,6 @@ export function ruleFrom(
   egress: boolean,
   p: PermissionInput,
 ): RuleDraft[] {
-  if (p.Ipv6Ranges?.length) throw invalidParameter('The twin does not emulate IPv6 security group rules.');
   const protocol = sgProtocol(p.IpProtocol);
   const [fromPort, toPort] = portsOf(protocol, p.FromPort, p.ToPort);
   const base = { groupId: group.id, egress, protocol, fromPort, toPort };
@@ -132,6 +132,11 @@ export function ruleFrom(
     const cidr = parseCidr(r.CidrIp);
     if (!cidr) throw invalidParameter(`CIDR block ${r.CidrIp ?? ''} is malformed`);
     return { ...base, cidrIpv4: formatCidr(cidr), ...withDescription(r.Description) };
+  });
+  const cidrs6 = (p.Ipv6Ranges ?? []).map((r) => {
+    const cidr = parseCidrIpv6(r.CidrIpv6);
+    if (!cidr) throw invalidParameter(`CIDR block ${r.CidrIpv6 ?? ''} is malformed`);
+    return { ...base, cidrIpv6: cidr, ...withDescription(r.Description) };
   });
   const groups = (p.UserIdGroupPairs ?? []).map((pair) => ({
     ...base,
@@ -143,7 +148,19 @@ export function ruleFrom(
       throw new AwsError('MissingParameter', 'The request must contain the parameter prefixListId');
     return { ...base, prefixListId: l.PrefixListId, ...withDescription(l.Description) };
   });
-  return [...cidrs, ...groups, ...lists];
+  return [...cidrs, ...cidrs6, ...groups, ...lists];
+}
+
+/**
+ * An IPv6 CIDR as EC2 keeps it (lower case). EC2 accepts IPv6 rules in any
+ * VPC, with or without an IPv6 block (security-group-rules.html: a source
+ * may be "a single IPv6 address or range"); the twin's networks carry no
+ * IPv6, so such a rule admits nothing it models.
+ */
+function parseCidrIpv6(text: string | undefined): string | undefined {
+  const m = /^([0-9a-fA-F:.]+)\/(\d{1,3})$/.exec(text ?? '');
+  if (!m || !isIPv6(m[1]!) || Number(m[2]) > 128) return undefined;
+  return `${m[1]!.toLowerCase()}/${Number(m[2])}`;
 }
 
 /** Same protocol, ports and source; descriptions do not count (API_RevokeSecurityGroupIngress). */
@@ -154,6 +171,7 @@ export function sameRule(a: RuleDraft, b: RuleDraft): boolean {
     a.fromPort === b.fromPort &&
     a.toPort === b.toPort &&
     a.cidrIpv4 === b.cidrIpv4 &&
+    a.cidrIpv6 === b.cidrIpv6 &&
     a.referencedGroupId === b.referencedGroupId &&
     a.prefixListId === b.prefixListId
   );
@@ -161,7 +179,7 @@ export function sameRule(a: RuleDraft, b: RuleDraft): boolean {
 
 /** The rule as EC2 words it in `InvalidPermission.Duplicate`. */
 export function describeRule(r: RuleDraft): string {
-  const peer = r.cidrIpv4 ?? r.referencedGroupId ?? r.prefixListId ?? '';
+  const peer = r.cidrIpv4 ?? r.cidrIpv6 ?? r.referencedGroupId ?? r.prefixListId ?? '';
   if (r.protocol === '-1') return `peer: ${peer}, ALL, ALLOW`;
   if (r.protocol === 'icmp' || r.protocol === 'icmpv6') {
     const all = (n: number) => (n === -1 ? 'ALL' : String(n));

@@ -94,6 +94,7 @@ export interface SecurityGroupRuleState {
   toPort: number;
   /** Exactly one source/destination. */
   cidrIpv4?: string;
+  cidrIpv6?: string;
   referencedGroupId?: string;
   prefixListId?: string;
   description?: string;

@@ -1,0 +1,109 @@
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  DescribePrefixListsCommand,
+  ModifyVpcEndpointCommand,
+} from '@aws-sdk/client-ec2';
+import type { ResolvedTargets } from '../../helpers/targets/index.ts';
+import { ec2, endpointOf, SSM_TRIO } from './endpoints.ts';
+import type { Drift } from './types.ts';
+
+/**
+ * Drifts of an endpoint's scope that the checks once read too narrowly
+ * (issue 9, "Sources and scope"): a prefix-list source on an endpoint's
+ * group, an interface endpoint shrunk by one AZ, an S3 endpoint policy
+ * that keeps reads in but lets anyone write.
+ */
+export const endpointSgAdmitsPrefixList: Drift = {
+  id: 'ep-endpoint-sg-admits-prefix-list',
+  says: "an interface endpoint's security group admits HTTPS from a prefix list (S3's public ranges)",
+  appliesTo: (lab) => Boolean(lab.endpoints?.vpcs.some((v) => v.interface.length)),
+  async breaks(lab) {
+    return [`E4 interface endpoints of ${lab.endpoints!.vpcs.find((v) => v.interface.length)!.vpc}`];
+  },
+  async apply(lab, op) {
+    const e = lab.endpoints!.vpcs.find((v) => v.interface.length)!;
+    const client = ec2(op, lab, e.vpc);
+    const endpoint = await endpointOf(lab, op, e.vpc, e.interface[0]!);
+    const { PrefixLists } = await client.send(
+      new DescribePrefixListsCommand({
+        Filters: [{ Name: 'prefix-list-name', Values: [`com.amazonaws.${lab.region}.s3`] }],
+      }),
+    );
+    await client.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: endpoint.Groups![0]!.GroupId,
+        IpPermissions: [
+          {
+            IpProtocol: 'tcp',
+            FromPort: 443,
+            ToPort: 443,
+            PrefixListIds: [{ PrefixListId: PrefixLists![0]!.PrefixListId }],
+          },
+        ],
+      }),
+    );
+  },
+};
+
+/** An interface endpoint outside the SSM trio (the hosts' Run Command needs those whole). */
+function shrinkable(lab: ResolvedTargets) {
+  for (const e of lab.endpoints?.vpcs ?? []) {
+    const service = e.interface.find((s) => !SSM_TRIO.has(s));
+    const subnets = lab.network?.vpcs.find((v) => v.name === e.vpc)?.subnets ?? [];
+    if (service && subnets.length > 1) return { vpc: e.vpc, service };
+  }
+  return undefined;
+}
+
+export const interfaceEndpointLosesAz: Drift = {
+  id: 'ep-interface-endpoint-loses-az',
+  says: 'an interface endpoint is modified to drop one of its subnets (one AZ fewer)',
+  appliesTo: (lab) => Boolean(shrinkable(lab)),
+  async breaks(lab) {
+    const { vpc, service } = shrinkable(lab)!;
+    return [`E3 ${vpc} ${service} endpoint`];
+  },
+  async apply(lab, op) {
+    const { vpc, service } = shrinkable(lab)!;
+    const endpoint = await endpointOf(lab, op, vpc, service);
+    await ec2(op, lab, vpc).send(
+      new ModifyVpcEndpointCommand({
+        VpcEndpointId: endpoint.VpcEndpointId,
+        RemoveSubnetIds: [endpoint.SubnetIds!.at(-1)!],
+      }),
+    );
+  },
+};
+
+export const s3PolicyLetsAnyoneWrite: Drift = {
+  id: 'ep-s3-endpoint-policy-lets-anyone-write',
+  says: 'the S3 endpoint policy keeps reads to the lab account but lets anyone write',
+  appliesTo: (lab) => Boolean(lab.endpoints?.vpcs.some((v) => v.s3PolicyAccounts)),
+  async breaks(lab) {
+    return [`E5 the S3 endpoint policy of ${lab.endpoints!.vpcs.find((v) => v.s3PolicyAccounts)!.vpc}`];
+  },
+  async apply(lab, op) {
+    const e = lab.endpoints!.vpcs.find((v) => v.s3PolicyAccounts)!;
+    const accounts = e.s3PolicyAccounts!.map((a) => lab.accountIds[a]!);
+    const endpoint = await endpointOf(lab, op, e.vpc, 's3');
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:PrincipalAccount': accounts } },
+        },
+        { Effect: 'Allow', Principal: '*', Action: 's3:PutObject', Resource: '*' },
+      ],
+    };
+    await ec2(op, lab, e.vpc).send(
+      new ModifyVpcEndpointCommand({
+        VpcEndpointId: endpoint.VpcEndpointId,
+        PolicyDocument: JSON.stringify(policy),
+      }),
+    );
+  },
+};
