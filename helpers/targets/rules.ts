@@ -202,8 +202,9 @@ function checkConnectedOverlaps(net: NonNullable<Targets['network']>, issue: Iss
   const link = (a: string | undefined, b: string | undefined, why: string) => {
     // Names that match no VPC are reported as missing references already.
     if (a === undefined || b === undefined || a === b || !index.has(a) || !index.has(b)) return;
-    const [x, y] = [a, b].sort();
-    if (!links.has(`${x}\n${y}`)) links.set(`${x}\n${y}`, why);
+    // A name may hold any character, a line break included: the pair is keyed as JSON, never joined.
+    const pair = JSON.stringify([a, b].sort());
+    if (!links.has(pair)) links.set(pair, why);
   };
   for (const p of net.peerings) link(p.requester, p.accepter, `peering "${p.name}"`);
   const attached = net.transitGateway?.attachments ?? [];
@@ -214,7 +215,7 @@ function checkConnectedOverlaps(net: NonNullable<Targets['network']>, issue: Iss
   for (const r of net.reachability)
     link(vpcOfHost.get(r.from), vpcOfHost.get(r.to), `reachability ${r.from} → ${r.to}`);
   for (const [pair, why] of links) {
-    const [a, b] = pair.split('\n').map((n) => index.get(n)!) as [number, number];
+    const [a, b] = (JSON.parse(pair) as string[]).map((n) => index.get(n)!) as [number, number];
     const [first, second] = a < b ? [a, b] : [b, a];
     const x = net.vpcs[first]!;
     const y = net.vpcs[second]!;

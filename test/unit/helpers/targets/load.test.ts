@@ -506,6 +506,17 @@ describe('loadTargets refuses a bad file before any AWS call, naming the field a
     file.endpoints.probe.placements[0].deployed = 'meshcheck-standing';
     expect(problemsOf(file)).toEqual([]);
   });
+
+  test('names are data: a VPC name holding a line break, escapes and NUL is checked, not crashed on', ({
+    expect,
+  }) => {
+    const file = JSON.parse(
+      JSON.stringify(lab()).replaceAll('"a-vpc"', JSON.stringify('a\nvpc\u001b[2J\u0000')),
+    );
+    expect(problemsOf(file)).toEqual([]);
+    file.network.vpcs[1].cidr = '10.10.0.0/16';
+    expect(problemsOf(file).join('\n')).toContain("network.vpcs[1].cidr: 10.10.0.0/16 overlaps a\nvpc");
+  });
 });
 
 describe('reading the file', () => {
