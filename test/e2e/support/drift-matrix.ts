@@ -1,11 +1,12 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, test } from 'vitest';
+import { afterAll, beforeAll, describe, type ExpectStatic, test } from 'vitest';
 import { loadTargets, type ResolvedTargets, resolveTargets } from '../../../helpers/targets/index.ts';
 import { drifts } from '../../../twin/drifts/index.ts';
 import type { Drift, Operator } from '../../../twin/drifts/types.ts';
-import { runValidate, twinEnv } from './validate.ts';
+import { AREAS, type Area, Conformance } from './conformance.ts';
+import { twinEnv, type ValidateRun } from './validate.ts';
 
 /** A lab served on a twin for a test file: its runner, an operator for drifts, and a way back to clean. */
 export interface ServedLab {
@@ -24,14 +25,26 @@ export interface ServedLab {
  * public API, must fail exactly the checklist items it declares — no more,
  * no fewer — and leave nothing the suite cannot tell. `only` picks drifts
  * by id; drifts that do not apply to the lab are reported as skipped.
+ *
+ * Each drift runs the areas of the checklist its declared checks belong to
+ * (as `validate --only` would), in this process on one long-lived vitest
+ * (see Conformance). MESHCHECK_MATRIX_AREAS=all runs every area for every
+ * drift, proving also that nothing outside them fails (about twice the time).
  */
 export function describeDriftMatrix(
   title: string,
-  setup: { targetsFile: string; serve: () => Promise<ServedLab>; only?: string[] },
+  setup: {
+    targetsFile: string;
+    serve: () => Promise<ServedLab>;
+    only?: string[];
+    /** `[k, n]`: the k-th of n files sharing the catalogue (every n-th drift from the k-th), so they run side by side. */
+    part?: [number, number];
+  },
 ): void {
   let lab: ServedLab;
   let targets: ResolvedTargets;
   let targetsFile: string;
+  let conformance: Conformance;
 
   beforeAll(async () => {
     // Waits sized for the twin's fast profile: a drift that stops the pipeline is proved by
@@ -42,14 +55,20 @@ export function describeDriftMatrix(
       Object.assign(file.dataProtection, { receiptTimeoutSeconds: 15, cloudTrailTimeoutSeconds: 15 });
     targetsFile = join(await mkdtemp(join(tmpdir(), 'meshcheck-matrix-')), 'targets.json');
     await writeFile(targetsFile, JSON.stringify(file));
-    lab = await setup.serve();
+    [lab, conformance] = await Promise.all([setup.serve(), Conformance.open()]);
     // Resolve as the runner would: the SDK's default settings point at the twin.
     Object.assign(process.env, twinEnv(lab.endpoint, lab.runner()));
     targets = await resolveTargets(await loadTargets(targetsFile));
   });
-  afterAll(() => lab?.close());
+  afterAll(async () => {
+    await conformance?.close();
+    await lab?.close();
+  });
 
-  const chosen: Drift[] = setup.only ? drifts.filter((d) => setup.only!.includes(d.id)) : drifts;
+  const [k, n] = setup.part ?? [1, 1];
+  const chosen: Drift[] = (setup.only ? drifts.filter((d) => setup.only!.includes(d.id)) : drifts).filter(
+    (_, i) => i % n === k - 1,
+  );
   describe(title, () => {
     for (const drift of chosen)
       test(`${drift.id}: ${drift.says}`, async ({ expect, skip }) => {
@@ -58,25 +77,54 @@ export function describeDriftMatrix(
         const operator = lab.operator(targets);
         const breaks = await drift.breaks(targets, operator);
         await drift.apply(targets, operator);
-        const run = await runValidate(['--targets', targetsFile], twinEnv(lab.endpoint, lab.runner()));
-        expect(
-          run.results,
-          `validate wrote no results (exit ${run.code}):\n${run.stderr.slice(-1500)}`,
-        ).toBeDefined();
-        const notPassing = run.results!.tests.filter((t) => t.verdict === 'fail' || t.verdict === 'error');
-        const errored = notPassing.filter((t) => t.verdict === 'error').map((t) => `${t.name}: ${t.message}`);
-        const failed = notPassing.filter((t) => t.verdict === 'fail').map((t) => t.name);
-        expect(errored, 'nothing may error').toEqual([]);
-        const undeclared = failed.filter((name) => !breaks.some((b) => name.startsWith(b)));
-        expect(
-          undeclared,
-          `failed but not declared; the twin's pipeline: ${undeclared.length ? JSON.stringify(lab.diagnose()) : ''}`,
-        ).toEqual([]);
-        expect(
-          breaks.filter((b) => !failed.some((name) => name.startsWith(b))),
-          'declared but did not fail',
-        ).toEqual([]);
-        expect(run.code).toBe(1);
+        const areas = process.env.MESHCHECK_MATRIX_AREAS === 'all' ? [] : areasOf(breaks);
+        const run = await conformance.run(targetsFile, twinEnv(lab.endpoint, lab.runner()), areas);
+        expectExactlyBroken(expect, run, breaks, () => lab.diagnose());
       });
   });
+}
+
+/** Each drift fails exactly its declared checks: nothing errors, nothing else fails, exit code 1. */
+export function expectExactlyBroken(
+  expect: ExpectStatic,
+  run: ValidateRun,
+  breaks: string[],
+  diagnose: () => unknown,
+): void {
+  expect(
+    run.results,
+    `validate wrote no results (exit ${run.code}):\n${run.stderr.slice(-1500)}`,
+  ).toBeDefined();
+  const notPassing = run.results!.tests.filter((t) => t.verdict === 'fail' || t.verdict === 'error');
+  const errored = notPassing.filter((t) => t.verdict === 'error').map((t) => `${t.name}: ${t.message}`);
+  const failed = notPassing.filter((t) => t.verdict === 'fail').map((t) => t.name);
+  expect(errored, 'nothing may error').toEqual([]);
+  const undeclared = failed.filter((name) => !breaks.some((b) => name.startsWith(b)));
+  expect(
+    undeclared,
+    `failed but not declared; the twin's pipeline: ${undeclared.length ? JSON.stringify(diagnose()) : ''}`,
+  ).toEqual([]);
+  expect(
+    breaks.filter((b) => !failed.some((name) => name.startsWith(b))),
+    'declared but did not fail',
+  ).toEqual([]);
+  expect(run.code).toBe(1);
+}
+
+/** The first letter of a checklist id names its area (`N13 …` → network). */
+const AREA_OF_ID: Record<string, Area> = { N: 'network', E: 'endpoints', D: 'data-protection' };
+
+/**
+ * The areas a drift's declared checks belong to: the only suite files that
+ * can show whether it fails exactly them. An id whose area is not known
+ * here runs every area, so a new slice is never checked less, only slower.
+ */
+export function areasOf(breaks: readonly (string | { id: string })[]): Area[] {
+  const areas = new Set<Area>();
+  for (const b of breaks) {
+    const area = AREA_OF_ID[(typeof b === 'string' ? b : b.id).match(/^[A-Z]+/)?.[0] ?? ''];
+    if (!area) return [...AREAS];
+    areas.add(area);
+  }
+  return AREAS.filter((a) => areas.has(a));
 }
