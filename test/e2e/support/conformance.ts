@@ -11,6 +11,40 @@ import { ROOT, type ValidateRun } from './validate.ts';
 export const AREAS = ['network', 'endpoints', 'data-protection'] as const;
 export type Area = (typeof AREAS)[number];
 
+/** The first letter of a checklist id names its area (`N13 …` → network). */
+const AREA_OF_ID: Record<string, Area> = { N: 'network', E: 'endpoints', D: 'data-protection' };
+
+/**
+ * The areas a drift's declared checks belong to: the only suite files that
+ * can show whether it fails exactly them. An id whose area is not known
+ * here runs every area, so a new slice is never checked less, only slower.
+ */
+export function areasOf(breaks: readonly (string | { id: string })[]): Area[] {
+  if (!breaks.length) return [...AREAS];
+  const areas = new Set<Area>();
+  for (const b of breaks) {
+    const area = AREA_OF_ID[(typeof b === 'string' ? b : b.id).match(/^[A-Z]+/)?.[0] ?? ''];
+    if (!area) return [...AREAS];
+    areas.add(area);
+  }
+  return AREAS.filter((a) => areas.has(a));
+}
+
+/**
+ * A copy of a targets file with waits sized for the twin's fast profile: a
+ * drift that stops the pipeline is proved by receipts and CloudTrail events
+ * that do not come, which takes the whole bound. A receipt takes 1–2 s on
+ * an idle machine; 15 s leaves room for two matrices sharing two cores in CI.
+ */
+export async function withMatrixWaits(targetsFile: string): Promise<string> {
+  const file = JSON.parse(await readFile(targetsFile, 'utf8'));
+  if (file.dataProtection)
+    Object.assign(file.dataProtection, { receiptTimeoutSeconds: 15, cloudTrailTimeoutSeconds: 15 });
+  const copy = join(await mkdtemp(join(tmpdir(), 'meshcheck-matrix-')), 'targets.json');
+  await writeFile(copy, JSON.stringify(file));
+  return copy;
+}
+
 /**
  * The conformance project run in this process, the way `meshcheck
  * validate --targets` runs it (cli/validate.ts: resolve the targets, hand

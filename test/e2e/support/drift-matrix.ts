@@ -1,11 +1,8 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, type ExpectStatic, test } from 'vitest';
 import { loadTargets, type ResolvedTargets, resolveTargets } from '../../../helpers/targets/index.ts';
 import { drifts } from '../../../twin/drifts/index.ts';
 import type { Drift, Operator } from '../../../twin/drifts/types.ts';
-import { AREAS, type Area, Conformance } from './conformance.ts';
+import { areasOf, Conformance, withMatrixWaits } from './conformance.ts';
 import { twinEnv, type ValidateRun } from './validate.ts';
 
 /** A lab served on a twin for a test file: its runner, an operator for drifts, and a way back to clean. */
@@ -47,14 +44,7 @@ export function describeDriftMatrix(
   let conformance: Conformance;
 
   beforeAll(async () => {
-    // Waits sized for the twin's fast profile: a drift that stops the pipeline is proved by
-    // receipts and CloudTrail events that do not come, which takes the whole bound. A receipt takes
-    // 1–2 s on an idle machine; 15 s leaves room for two matrices sharing two cores in CI.
-    const file = JSON.parse(await readFile(setup.targetsFile, 'utf8'));
-    if (file.dataProtection)
-      Object.assign(file.dataProtection, { receiptTimeoutSeconds: 15, cloudTrailTimeoutSeconds: 15 });
-    targetsFile = join(await mkdtemp(join(tmpdir(), 'meshcheck-matrix-')), 'targets.json');
-    await writeFile(targetsFile, JSON.stringify(file));
+    targetsFile = await withMatrixWaits(setup.targetsFile);
     [lab, conformance] = await Promise.all([setup.serve(), Conformance.open()]);
     // Resolve as the runner would: the SDK's default settings point at the twin.
     Object.assign(process.env, twinEnv(lab.endpoint, lab.runner()));
@@ -109,22 +99,4 @@ export function expectExactlyBroken(
     'declared but did not fail',
   ).toEqual([]);
   expect(run.code).toBe(1);
-}
-
-/** The first letter of a checklist id names its area (`N13 …` → network). */
-const AREA_OF_ID: Record<string, Area> = { N: 'network', E: 'endpoints', D: 'data-protection' };
-
-/**
- * The areas a drift's declared checks belong to: the only suite files that
- * can show whether it fails exactly them. An id whose area is not known
- * here runs every area, so a new slice is never checked less, only slower.
- */
-export function areasOf(breaks: readonly (string | { id: string })[]): Area[] {
-  const areas = new Set<Area>();
-  for (const b of breaks) {
-    const area = AREA_OF_ID[(typeof b === 'string' ? b : b.id).match(/^[A-Z]+/)?.[0] ?? ''];
-    if (!area) return [...AREAS];
-    areas.add(area);
-  }
-  return AREAS.filter((a) => areas.has(a));
 }
