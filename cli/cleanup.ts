@@ -2,6 +2,7 @@ import { reading, TargetsError } from '../helpers/errors.ts';
 import { type Swept, sweepAll } from '../helpers/sweep.ts';
 import { loadTargets } from '../helpers/targets/index.ts';
 import { clientsForTargets } from '../helpers/targets/resolve.ts';
+import { terminalText } from '../reports/escape.ts';
 
 /**
  * Sweeps what crashed runs left behind in the lab account the targets name:
@@ -23,7 +24,7 @@ export async function cleanup(options: {
     targets = await loadTargets(options.targets);
   } catch (error) {
     if (error instanceof TargetsError) {
-      console.error(`meshcheck: ${error.message}`);
+      console.error(terminalText(`meshcheck: ${error.message}`));
       return 2;
     }
     throw error;
@@ -35,13 +36,15 @@ export async function cleanup(options: {
     swept = await reading('sweep what crashed runs left', () => sweepAll(clients, targets, { olderThanMs }));
   } catch (error) {
     // No credentials, no permission, AWS unreachable: the sweep could not tell (exit 3), not bad input.
-    console.error(`meshcheck: ${(error as Error).message}`);
+    console.error(terminalText(`meshcheck: ${(error as Error).message}`));
     return 3;
   }
   console.log(
-    swept.length
-      ? `meshcheck cleanup: removed ${swept.length} leftovers: ${swept.map((s) => `${s.id} (run ${s.runId})`).join(', ')}`
-      : `meshcheck cleanup: nothing older than ${options.olderThanHours} h left by meshcheck`,
+    terminalText(
+      swept.length
+        ? `meshcheck cleanup: removed ${swept.length} leftovers: ${swept.map((s) => `${s.id} (run ${s.runId})`).join(', ')}`
+        : `meshcheck cleanup: nothing older than ${options.olderThanHours} h left by meshcheck`,
+    ),
   );
   return 0;
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { terminalText } from '../reports/escape.ts';
 
 // Each command imports what it needs when it runs: a run against an account never loads the twin.
 
@@ -7,10 +8,11 @@ import { parseArgs } from 'node:util';
  * meshcheck's command line: `validate` (the suite; the embedded twin when no
  * targets are given), `twin` (the twin alone), `cleanup` (sweep what crashed
  * runs left). Exit codes: 0 conformant, 1 conformance failures, 2 bad input,
- * 3 infrastructure errors (the suite could not tell).
+ * 3 the suite could not tell (infrastructure errors, a run past its deadline,
+ * a crash), 130 / 143 interrupted by SIGINT / SIGTERM.
  */
 const usage = `usage:
-  meshcheck validate [--targets FILE] [--profile gate|nightly] [--reports DIR] [--twin-profile fast|realistic] [--scale N] [--only AREA]
+  meshcheck validate [--targets FILE] [--profile gate|nightly] [--reports DIR] [--twin-profile fast|realistic] [--scale N] [--only AREA] [--deadline SECONDS]
   meshcheck twin [--port N] [--empty] [--profile fast|realistic] [--scale N]
   meshcheck cleanup --targets FILE [--older-than-hours N (default 2)]
   meshcheck probe-zip --out FILE`;
@@ -21,30 +23,18 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const [command, ...rest] = argv;
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      targets: { type: 'string' },
-      profile: { type: 'string' },
-      reports: { type: 'string' },
-      'twin-profile': { type: 'string' },
-      only: { type: 'string', multiple: true },
-      scale: { type: 'string' },
-      port: { type: 'string' },
-      empty: { type: 'boolean' },
-      'older-than-hours': { type: 'string' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
+  const values = options(rest);
+  if (typeof values === 'string') {
+    console.error(`${terminalText(`meshcheck: ${values}`)}\n${usage}`);
+    return 2;
+  }
   if (values.help || !command) {
     console.log(usage);
     return command ? 0 : 2;
   }
   const bad = badChoice(command, values);
   if (bad) {
-    console.error(`meshcheck: ${bad}\n${usage}`);
+    console.error(`${terminalText(`meshcheck: ${bad}`)}\n${usage}`);
     return 2;
   }
   switch (command) {
@@ -56,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
         twinProfile: (values['twin-profile'] ?? 'fast') as 'fast' | 'realistic',
         scale: values.scale ? Number(values.scale) : 1,
         only: values.only ?? [],
+        deadlineSeconds: values.deadline ? Number(values.deadline) : undefined,
       });
     case 'twin':
       return (await import('./twin.ts')).serveTwin({
@@ -79,13 +70,40 @@ async function main(argv: string[]): Promise<number> {
       const { writeFile } = await import('node:fs/promises');
       await writeFile(values.out, await bundleProbe('s3-reach'));
       console.log(
-        `meshcheck: wrote the reach probe to ${values.out} (runtime nodejs20.x, handler index.handler)`,
+        `meshcheck: wrote the reach probe to ${values.out} (runtime nodejs22.x, handler index.handler)`,
       );
       return 0;
     }
     default:
-      console.error(`unknown command ${command}\n${usage}`);
+      console.error(`${terminalText(`meshcheck: unknown command ${command}`)}\n${usage}`);
       return 2;
+  }
+}
+
+/** The options, or what is wrong with them (an unknown option, a missing value: bad input, exit 2). */
+function options(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      options: {
+        targets: { type: 'string' },
+        profile: { type: 'string' },
+        reports: { type: 'string' },
+        'twin-profile': { type: 'string' },
+        only: { type: 'string', multiple: true },
+        scale: { type: 'string' },
+        port: { type: 'string' },
+        empty: { type: 'boolean' },
+        'older-than-hours': { type: 'string' },
+        out: { type: 'string' },
+        deadline: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }).values;
+  } catch (error) {
+    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) return (error as Error).message;
+    throw error;
   }
 }
 
@@ -107,7 +125,7 @@ function badChoice(command: string, values: Record<string, unknown>): string | u
     for (const value of [values[option] ?? []].flat() as string[])
       if (!allowed.includes(value)) return `--${option} ${value}: expected one of ${allowed.join(', ')}`;
   }
-  for (const option of ['scale', 'port', 'older-than-hours'])
+  for (const option of ['scale', 'port', 'older-than-hours', 'deadline'])
     if (values[option] !== undefined && !/^\d+(\.\d+)?$/.test(String(values[option])))
       return `--${option} ${values[option]}: expected a number, 0 or more`;
   return undefined;
@@ -118,7 +136,10 @@ main(process.argv.slice(2)).then(
     if (code !== -1) process.exit(code);
   },
   (error) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(2);
+    // Something the CLI did not foresee: the suite could not tell (3). Never 2, which tells a
+    // pipeline its targets file is wrong.
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`${terminalText(`meshcheck: crashed — could not tell (exit 3): ${text}`)}\n`);
+    process.exit(3);
   },
 );

@@ -2,14 +2,26 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createVitest } from 'vitest/node';
+import { createVitest, type Vitest } from 'vitest/node';
 import { CannotTellError, TargetsError } from '../helpers/errors.ts';
 import { runId } from '../helpers/run.ts';
 import { type Swept, sweepAll } from '../helpers/sweep.ts';
 import { loadTargets, type ResolvedTargets, resolveTargets, type Targets } from '../helpers/targets/index.ts';
 import { clientsForTargets } from '../helpers/targets/resolve.ts';
-import { readResults } from '../reports/index.ts';
+import {
+  buildModel,
+  excludedTags,
+  printable,
+  readCalls,
+  readResults,
+  type Stop,
+  stoppedModel,
+  terminalText,
+  writeReports,
+} from '../reports/index.ts';
 import type { EmbeddedTwin } from './embedded.ts';
+import { PendingWork, runDeadlineMs } from './pending.ts';
+import { bounded, RunStop, type StopCause, say } from './stop.ts';
 
 export interface ValidateOptions {
   targets: string | undefined;
@@ -19,10 +31,23 @@ export interface ValidateOptions {
   scale: number;
   /** Areas of the checklist to run (`network`, `endpoints`, `data-protection`); all when empty. */
   only: string[];
+  /** The run's deadline in seconds; derived from the targets' bounds when absent. */
+  deadlineSeconds?: number | undefined;
 }
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const EXAMPLE_TARGETS = join(root, 'targets.example.json');
+
+/**
+ * Once stopped, the checks get this long to stop and run their own cleanup
+ * hooks (they abort their waits at once), vitest this long to close, and the
+ * sweep of what the run created this long: a stopped run exits within about
+ * 90 s whatever else arrives.
+ */
+const STOP_GRACE_MS = 20_000;
+const CLOSE_MS = 10_000;
+const SWEEP_MS = 60_000;
+export const CLEANUP_BOUND_MS = STOP_GRACE_MS + CLOSE_MS + SWEEP_MS;
 
 /**
  * Runs the conformance suite. Without targets it serves the reference lab
@@ -31,12 +56,44 @@ export const EXAMPLE_TARGETS = join(root, 'targets.example.json');
  * A bad targets file exits 2 before any AWS call.
  */
 export async function validate(options: ValidateOptions): Promise<number> {
+  const stop = new RunStop(CLEANUP_BOUND_MS);
+  // From here to the exit, SIGINT and SIGTERM stop the run rather than kill it.
+  stop.takeSignals();
+  try {
+    return await run(options, stop);
+  } finally {
+    stop.release();
+  }
+}
+
+async function run(options: ValidateOptions, stop: RunStop): Promise<number> {
   const embedded = !options.targets;
+  const outputDir = resolve(options.reportsDir);
+  const meta = { runId: runId(), target: '', profile: options.profile, startedAt: Date.now() };
+  /** Replaces the report files: whatever stops this run, no previous run's pass stays behind. */
+  const reportStop = (stopped: Stop, base?: Parameters<typeof stoppedModel>[2]) =>
+    writeReports(stoppedModel(stopped, meta, base), outputDir);
+  reportStop({
+    exitCode: 3,
+    endReason: 'running',
+    message:
+      'the run has not finished: it is still running, or it was killed before it could write its reports',
+  });
+  const badInput = (error: TargetsError) => {
+    // Each problem is one line by construction: a line break inside one is data (a name), shown as `\n`.
+    const [head] = error.message.split('\n');
+    const lines = error.problems.length > 1 || error.problems[0] !== error.message;
+    const message = lines
+      ? [head, ...error.problems.map((p) => `  ${printable(p)}`)].join('\n')
+      : error.message;
+    reportStop({ exitCode: 2, endReason: 'bad-input', message: `bad input, no check ran: ${message}` });
+    return report(message, 2);
+  };
   let targets: Targets;
   try {
     targets = await loadTargets(options.targets ?? EXAMPLE_TARGETS);
   } catch (error) {
-    if (error instanceof TargetsError) return report(error.message, 2);
+    if (error instanceof TargetsError) return badInput(error);
     throw error;
   }
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -51,64 +108,133 @@ export async function validate(options: ValidateOptions): Promise<number> {
     );
   }
   const work = await mkdtemp(join(tmpdir(), 'meshcheck-'));
+  const pending = new PendingWork();
   try {
     const resolved = await resolveTargets(targets);
+    meta.target = embedded
+      ? `embedded twin (${twin!.server.endpoint})`
+      : `account ${resolved.accountIds.lab} (${resolved.region})`;
     const resolvedPath = join(work, 'resolved-targets.json');
     await writeFile(resolvedPath, JSON.stringify(resolved, null, 2));
     Object.assign(process.env, {
-      MESHCHECK_RUN_ID: runId(),
+      MESHCHECK_RUN_ID: meta.runId,
       MESHCHECK_RESOLVED_TARGETS: resolvedPath,
       MESHCHECK_CALLS_DIR: join(work, 'calls'),
-      MESHCHECK_TARGET_LABEL: embedded
-        ? `embedded twin (${twin!.server.endpoint})`
-        : `account ${resolved.accountIds.lab} (${resolved.region})`,
+      MESHCHECK_TARGET_LABEL: meta.target,
       MESHCHECK_PROFILE: options.profile,
     });
-    const outputDir = resolve(options.reportsDir);
-    const vitest = await createVitest('test', {
-      root,
-      project: 'conformance',
-      run: true,
-      watch: false,
-      // The checks wait on AWS, not on the CPU: more files at once than cores.
-      maxWorkers: 4,
-      reporters: ['default', [join(root, 'reports/reporter.ts'), { outputDir }]],
-      ...(options.profile === 'gate' && { tagsFilter: ['!delivery'] }),
-    });
-    // Interrupted or not, what the run created is removed before we exit.
-    let interrupted = false;
-    const interrupt = () => {
-      interrupted = true;
-      console.error('meshcheck: interrupted — stopping the checks and removing what this run created');
-      void vitest.cancelCurrentRun('keyboard-input');
-    };
-    // Vitest's logger answers SIGINT/SIGTERM with process.exit() a millisecond later, which would
-    // cut the sweep short; the CLI owns these signals, so it takes them over.
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      for (const listener of process.listeners(signal)) process.off(signal, listener);
-      process.once(signal, interrupt);
-    }
+    const deadlineMs = options.deadlineSeconds
+      ? options.deadlineSeconds * 1000
+      : runDeadlineMs(resolved, options.profile);
+    stop.armDeadline(deadlineMs, () => pending.describe());
+    let vitest: Vitest | undefined;
+    let finished = false;
     try {
-      await vitest.start(options.only.map((area) => `suites/${area}.test.ts`));
+      if (!stop.cause) {
+        vitest = await createVitest('test', {
+          root,
+          project: 'conformance',
+          run: true,
+          watch: false,
+          // The checks wait on AWS, not on the CPU: more files at once than cores. In threads, not
+          // processes: a signal to the process group (a terminal's Ctrl+C, a CI runner's SIGTERM)
+          // reaches only this process, which stops the checks and lets them clean up, instead of
+          // killing workers mid-check with their probes still deployed.
+          pool: 'threads',
+          maxWorkers: 4,
+          reporters: ['default', [join(root, 'reports/reporter.ts'), { outputDir }], pending.reporter()],
+          ...(options.profile === 'gate' && { tagsFilter: ['!delivery'] }),
+        });
+        // Vitest's logger answers SIGINT/SIGTERM with process.exit() a millisecond later, which would
+        // cut the sweep short; the CLI owns these signals.
+        stop.takeSignals();
+        const running = vitest.start(options.only.map((area) => `suites/${area}.test.ts`)).then(() => {
+          finished = true;
+        });
+        const cause = await Promise.race([running, stop.stopped]);
+        if (cause) {
+          // Vitest forgets a cancel that comes before its run has started (runFiles clears it), so it is
+          // repeated until vitest says it is cancelling — never while it is: a second cancel forces
+          // the workers down without their cleanup.
+          const v = vitest;
+          const cancel = () => {
+            if (!(v as unknown as { isCancelling: boolean }).isCancelling)
+              void v.cancelCurrentRun(cause.kind === 'signal' ? 'keyboard-input' : 'test-failure');
+          };
+          cancel();
+          const again = setInterval(cancel, 250);
+          await bounded('the checks to stop', running, STOP_GRACE_MS);
+          clearInterval(again);
+        }
+      }
     } finally {
-      await vitest.close();
-      process.off('SIGINT', interrupt);
-      process.off('SIGTERM', interrupt);
-      await sweepRun(resolved);
+      // Stopped, finished or crashed, what the run created is removed before we exit.
+      if (vitest) await bounded('vitest to close', vitest.close(), CLOSE_MS);
+      await bounded('the sweep of what this run created', sweepRun(resolved), SWEEP_MS);
     }
-    if (interrupted) return 130;
-    const results = await readResults(join(outputDir, 'results.json'));
+    if (stop.cause) {
+      const model = vitest
+        ? buildModel({
+            modules: vitest.state.getTestModules(),
+            unhandledErrors: [],
+            endReason: 'interrupted',
+            meta: { ...meta, vitestVersion: vitest.version },
+            startedAt: meta.startedAt,
+            finishedAt: Date.now(),
+            calls: readCalls(process.env.MESHCHECK_CALLS_DIR),
+            excludedTags: excludedTags(vitest.config.tagsFilter),
+          })
+        : undefined;
+      const stopped = stopOf(stop.cause, finished);
+      reportStop(stopped, model);
+      say(`meshcheck: exit ${stopped.exitCode} (${stopped.endReason}); reports in ${outputDir}`);
+      return stopped.exitCode;
+    }
+    const results = readResults(join(outputDir, 'results.json'));
     console.log(`meshcheck: reports in ${outputDir} (junit.xml, report.html, results.json)`);
     return results.exitCode;
   } catch (error) {
-    if (error instanceof TargetsError) return report(error.message, 2);
-    if (error instanceof CannotTellError)
-      return report(`meshcheck could not reach the lab: ${error.message}`, 3);
+    if (error instanceof TargetsError) return badInput(error);
+    if (error instanceof CannotTellError) {
+      const message = `meshcheck could not reach the lab: ${error.message}`;
+      reportStop({ exitCode: 3, endReason: 'could-not-tell', message });
+      return report(message, 3);
+    }
+    // A crash: main.ts exits 3 (could not tell); the reports say so rather than "still running".
+    try {
+      reportStop({
+        exitCode: 3,
+        endReason: 'crashed',
+        message: `the suite crashed, could not tell: ${(error as Error)?.message ?? String(error)}`,
+        details: (error as Error)?.stack,
+      });
+    } catch {
+      // The reports cannot be written (that may be the crash); main.ts still prints it.
+    }
     throw error;
   } finally {
+    pending.close();
     await twin?.server.close();
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** The report's words and the exit code for a stopped run. */
+function stopOf(cause: StopCause, checksFinished: boolean): Stop {
+  if (cause.kind === 'deadline')
+    return {
+      exitCode: 3,
+      endReason: 'deadline',
+      message: `the run passed its deadline of ${Math.round(cause.deadlineMs / 1000)} s and was stopped; unfinished checks could not tell`,
+      details: cause.pending,
+    };
+  return {
+    exitCode: cause.exitCode,
+    endReason: 'interrupted',
+    message: checksFinished
+      ? `interrupted by ${cause.signal} while removing what the run created; the checks had finished`
+      : `interrupted by ${cause.signal}: the checks were stopped; unfinished checks could not tell`,
+  };
 }
 
 /** Removes the probes and objects this run made, wherever it stopped. */
@@ -118,17 +244,19 @@ async function sweepRun(targets: ResolvedTargets): Promise<void> {
   try {
     swept.push(...(await sweepAll(clients, targets, { runId: targets.runId })));
   } catch (error) {
-    console.error(
+    say(
       `meshcheck: could not remove everything run ${targets.runId} created (${(error as Error).message}); \`meshcheck cleanup\` will`,
     );
   }
   if (swept.length)
     console.log(
-      `meshcheck: removed ${swept.length} leftovers of run ${targets.runId}: ${swept.map((s) => s.id).join(', ')}`,
+      terminalText(
+        `meshcheck: removed ${swept.length} leftovers of run ${targets.runId}: ${swept.map((s) => s.id).join(', ')}`,
+      ),
     );
 }
 
 function report(message: string, code: number): number {
-  console.error(`meshcheck: ${message}`);
+  say(`meshcheck: ${message}`);
   return code;
 }

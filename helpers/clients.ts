@@ -13,6 +13,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { recordCall } from '../reports/calls.ts';
+import { tellCall } from './pending.ts';
 import { runId } from './run.ts';
 
 /**
@@ -123,7 +124,9 @@ function makeClient(service: ServiceKey, access: AccountAccess, credentials: unk
   });
   client.middlewareStack.add(
     (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => {
-      recordCall(service, (context.commandName ?? 'Unknown').replace(/Command$/, ''));
+      const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+      recordCall(service, operation);
+      tellCall(`${service}.${operation}`);
       return next(args);
     },
     { step: 'initialize', name: 'meshcheckCallCounter' },

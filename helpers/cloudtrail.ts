@@ -21,6 +21,8 @@ export interface TrailEvent {
   roleArn?: string;
   invokedBy?: string;
   resources: string[];
+  /** requestParameters.encryptionContext: for S3's calls, `aws:s3:arn` names the object (or the bucket, with a bucket key). */
+  encryptionContext?: Record<string, string>;
 }
 
 const MIN_GAP_MS = 550;
@@ -33,18 +35,58 @@ async function paced<T>(call: () => Promise<T>): Promise<T> {
   return call();
 }
 
-/** Every management event named `eventName` since `start`, all pages. */
+export interface LookupOptions {
+  /**
+   * How long a throttled page may be retried, ms from the look-up's start;
+   * past it the look-up is "cannot tell". The caller's wait bound, so
+   * throttling never ends a wait earlier or later than its bound.
+   */
+  boundMs?: number;
+  /** First pause after a throttled page; doubles up to 16 s. */
+  pauseMs?: number;
+  signal?: AbortSignal;
+}
+
+const MAX_PAUSE_MS = 16_000;
+
+/**
+ * Every management event named `eventName` since `start`, all pages. A
+ * throttled page — the first or a later one — is asked again after a
+ * backoff until `boundMs`, then the look-up is "cannot tell": a page that
+ * could not be read never reads as "no events".
+ *
+ * @example
+ *   const decrypts = await lookupEvents(clients, 'Decrypt', runStart, { boundMs: 60_000 });
+ */
 export async function lookupEvents(
   clients: AwsClients,
   eventName: string,
   start: Date,
+  options: LookupOptions = {},
 ): Promise<TrailEvent[]> {
   const events: TrailEvent[] = [];
+  const deadline = Date.now() + (options.boundMs ?? 60_000);
   let token: string | undefined;
   do {
-    let page: LookupEventsCommandOutput;
+    const page = await readPage(clients, eventName, start, token, deadline, options);
+    for (const e of page.Events ?? []) events.push(parseEvent(e.CloudTrailEvent ?? '{}', e.EventId ?? ''));
+    token = page.NextToken;
+  } while (token);
+  return events;
+}
+
+async function readPage(
+  clients: AwsClients,
+  eventName: string,
+  start: Date,
+  token: string | undefined,
+  deadline: number,
+  options: LookupOptions,
+): Promise<LookupEventsCommandOutput> {
+  let pause = options.pauseMs ?? 1_000;
+  for (let attempt = 1; ; attempt++) {
     try {
-      page = await paced(() =>
+      return await paced(() =>
         clients.cloudtrail.send(
           new LookupEventsCommand({
             LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: eventName }],
@@ -52,16 +94,35 @@ export async function lookupEvents(
             MaxResults: 50,
             ...(token && { NextToken: token }),
           }),
+          ...(options.signal ? [{ abortSignal: options.signal }] : []),
         ),
       );
     } catch (error) {
-      if (classify(error) === 'throttled') continue;
-      throw cannotTell(`look up ${eventName} events in CloudTrail`, error);
+      const what = `look up ${eventName} events in CloudTrail${token ? ' (a later page)' : ''}`;
+      if (classify(error) !== 'throttled' || Date.now() + pause > deadline) {
+        const failed = cannotTell(what, error);
+        if (classify(error) === 'throttled')
+          failed.message = `${failed.message} (still throttled after ${attempt} tries within the wait's bound)`;
+        throw failed;
+      }
+      await sleep(pause, options.signal);
+      pause = Math.min(pause * 2, MAX_PAUSE_MS);
     }
-    for (const e of page.Events ?? []) events.push(parseEvent(e.CloudTrailEvent ?? '{}', e.EventId ?? ''));
-    token = page.NextToken;
-  } while (token);
-  return events;
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
 }
 
 function parseEvent(json: string, id: string): TrailEvent {
@@ -77,6 +138,7 @@ function parseEvent(json: string, id: string): TrailEvent {
       sessionContext?: { sessionIssuer?: { arn?: string } };
     };
     resources?: { ARN?: string }[];
+    requestParameters?: { encryptionContext?: Record<string, string> } | null;
   };
   return {
     id,
@@ -91,5 +153,8 @@ function parseEvent(json: string, id: string): TrailEvent {
     }),
     ...(e.userIdentity?.invokedBy && { invokedBy: e.userIdentity.invokedBy }),
     resources: (e.resources ?? []).map((r) => r.ARN ?? '').filter(Boolean),
+    ...(e.requestParameters?.encryptionContext && {
+      encryptionContext: e.requestParameters.encryptionContext,
+    }),
   };
 }

@@ -6,7 +6,7 @@ import {
 import { GetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { AwsClients } from './clients.ts';
-import { classify, reading } from './errors.ts';
+import { classify, LabDeviationError, reading } from './errors.ts';
 import { getKey } from './kms.ts';
 
 /** What a topic, queue or bucket says about its encryption and its policy. */
@@ -55,6 +55,7 @@ export async function findDefaultEncryption(
     const out = await clients.s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }));
     return out.ServerSideEncryptionConfiguration?.Rules?.[0];
   } catch (error) {
+    if (isMissingBucket(error)) throw new LabDeviationError(`no bucket ${bucket}`);
     if (classify(error) === 'not-found') return undefined;
     return reading(`read the default encryption of ${bucket}`, () => Promise.reject(error));
   }
@@ -65,7 +66,13 @@ export async function getBucketPolicy(clients: AwsClients, bucket: string): Prom
   try {
     return (await clients.s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy ?? '{}';
   } catch (error) {
+    if (isMissingBucket(error)) throw new LabDeviationError(`no bucket ${bucket}`);
     if (classify(error) === 'not-found') return '{}';
     return reading(`read the policy of ${bucket}`, () => Promise.reject(error));
   }
+}
+
+/** The bucket itself is gone: every not-found of a bucket sub-resource would otherwise read as "none set". */
+function isMissingBucket(error: unknown): boolean {
+  return (error as { name?: string })?.name === 'NoSuchBucket';
 }

@@ -22,6 +22,22 @@ export class CannotTellError extends Error {
   }
 }
 
+/**
+ * A check whose evidence an earlier stage failed to produce (no receipt, so
+ * nothing to read; the runner read the receipt, so no denial to find): an
+ * error naming that stage, so one broken stage is one failure. `by` is the
+ * check it waited on (`D7 apple`); the message ends with "see <by>".
+ */
+export class BlockedError extends CannotTellError {
+  override name = 'BlockedError';
+  constructor(
+    readonly by: string,
+    why: string,
+  ) {
+    super(`blocked: ${why} — see ${by}`, 'unknown');
+  }
+}
+
 /** The targets file is malformed or names something that is not there. */
 export class TargetsError extends Error {
   override name = 'TargetsError';

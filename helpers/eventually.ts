@@ -1,5 +1,6 @@
 import pRetry, { AbortError } from 'p-retry';
 import { CannotTellError, LabDeviationError } from './errors.ts';
+import { waitingOn } from './pending.ts';
 
 /**
  * Bounded polling with backoff, for AWS's eventual consistency (an SSM
@@ -45,33 +46,36 @@ export async function eventually<T>(
   let last: { value: T } | undefined;
   let lastError: unknown;
   try {
-    return await pRetry(
-      async () => {
-        let value: T;
-        try {
-          value = await look();
-        } catch (error) {
-          if (error instanceof CannotTellError || error instanceof LabDeviationError)
-            throw new AbortError(error);
-          throw error;
-        }
-        last = { value };
-        if (!until(value)) throw new NotYet();
-        return value;
-      },
-      {
-        retries: Number.POSITIVE_INFINITY,
-        factor: 1.6,
-        minTimeout: options.minIntervalMs ?? 250,
-        maxTimeout: options.maxIntervalMs ?? 5_000,
-        randomize: true,
-        maxRetryTime: options.timeoutMs,
-        ...(options.signal && { signal: options.signal }),
-        onFailedAttempt: ({ error }) => {
-          if (!(error instanceof NotYet)) lastError = error;
+    // Told while it lasts, so that a run past its deadline can say what it was waiting on.
+    return await waitingOn(description, options.timeoutMs, () =>
+      pRetry(
+        async () => {
+          let value: T;
+          try {
+            value = await look();
+          } catch (error) {
+            if (error instanceof CannotTellError || error instanceof LabDeviationError)
+              throw new AbortError(error);
+            throw error;
+          }
+          last = { value };
+          if (!until(value)) throw new NotYet();
+          return value;
         },
-        shouldRetry: ({ error }) => error instanceof NotYet || Boolean(options.retryOn?.(error)),
-      },
+        {
+          retries: Number.POSITIVE_INFINITY,
+          factor: 1.6,
+          minTimeout: options.minIntervalMs ?? 250,
+          maxTimeout: options.maxIntervalMs ?? 5_000,
+          randomize: true,
+          maxRetryTime: options.timeoutMs,
+          ...(options.signal && { signal: options.signal }),
+          onFailedAttempt: ({ error }) => {
+            if (!(error instanceof NotYet)) lastError = error;
+          },
+          shouldRetry: ({ error }) => error instanceof NotYet || Boolean(options.retryOn?.(error)),
+        },
+      ),
     );
   } catch (error) {
     const original =

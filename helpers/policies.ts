@@ -1,4 +1,5 @@
 import { type EvalPrincipal, evaluate } from '../policy/evaluate.ts';
+import { type Grantee, granteesOf } from '../policy/grantees.ts';
 
 /**
  * Configuration checks of policies, by evaluating them as AWS does (the
@@ -14,7 +15,7 @@ export interface PolicyVerdict {
 }
 
 /** An account no lab owns, standing for "anyone else". */
-const OUTSIDER = '000000000000';
+export const OUTSIDER = '000000000000';
 
 function roleSession(accountId: string): EvalPrincipal {
   return {
@@ -152,34 +153,35 @@ export function keyPolicyAllows(
 }
 
 /**
- * Whether the key policy delegates to the account's IAM policies (the
- * "Enable IAM User Permissions" root statement): a role nobody named, whose
- * IAM policy allows everything, gets `action` only through that delegation.
+ * Where the key policy delegates `action` to the account's IAM policies (a
+ * root or account principal: "Enable IAM User Permissions"), under any
+ * condition values a caller could present — a root statement narrowed by
+ * `kms:ViaService` or `aws:PrincipalType` still hands the key to every IAM
+ * user or role whose IAM policy allows it. `undefined` when it does not.
  */
-export function keyPolicyDelegatesToIam(policy: string, keyArn: string, action: string): boolean {
+export function keyPolicyDelegatesToIam(policy: string, keyArn: string, action: string): Grantee | undefined {
   const accountId = keyArn.split(':')[4]!;
-  const stranger: EvalPrincipal = {
-    type: 'assumed-role',
-    accountId,
-    arn: `arn:aws:sts::${accountId}:assumed-role/meshcheck-unnamed/check`,
-    roleArn: `arn:aws:iam::${accountId}:role/meshcheck-unnamed`,
-  };
-  return evaluate({
-    principal: stranger,
+  return granteesOf({
+    policy: policy || '{}',
     action,
     resource: keyArn,
     resourceAccount: accountId,
-    context: principalKeys(stranger),
-    policies: [
-      {
-        kind: 'identity',
-        id: 'allow-all',
-        document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
-      },
-      { kind: 'resource', id: 'key-policy', document: policy || '{}' },
-    ],
     resourcePolicyRequired: true,
-  }).allowed;
+    outsider: OUTSIDER,
+    callerContext: kmsCallerKeys,
+  }).find(
+    (g) =>
+      g.allowed &&
+      g.kind === 'account' &&
+      g.principal?.accountId === accountId &&
+      // The root user is not governed by IAM policies: a grant it alone can use delegates nothing.
+      g.principal.type !== 'root',
+  );
+}
+
+/** What KMS adds to every caller's request: its account, and TLS (a caller can always use it). */
+export function kmsCallerKeys(p: EvalPrincipal): Record<string, string | boolean> {
+  return { 'kms:CallerAccount': p.accountId, 'aws:SecureTransport': true };
 }
 
 /**

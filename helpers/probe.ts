@@ -41,7 +41,7 @@ export async function deployProbe(clients: AwsClients, p: ProbePlacement): Promi
     clients.lambda.send(
       new CreateFunctionCommand({
         FunctionName: functionName,
-        Runtime: 'nodejs20.x',
+        Runtime: 'nodejs22.x',
         Handler: 'index.handler',
         Role: p.roleArn,
         Code: { ZipFile: zip },

@@ -54,7 +54,7 @@ async function cachedBundle(
     ...input,
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node22',
     format: 'cjs',
     minify: true,
     write: false,

@@ -26,12 +26,15 @@ export interface BuildInput {
   startedAt: number;
   finishedAt: number;
   calls: CallCounts;
+  /** Tags the run left out (vitest's `tagsFilter` entries `!tag`): the gate profile leaves out `delivery`. */
+  excludedTags?: readonly string[];
 }
 
 /** The report model of a finished run. */
 export function buildModel(input: BuildInput): RunModel {
   const modules = [...input.modules].sort((a, b) => fileOf(a).localeCompare(fileOf(b)));
-  const tests = modules.flatMap(recordsOfModule);
+  const excluded = new Set(input.excludedTags ?? []);
+  const tests = modules.flatMap((module) => recordsOfModule(module, excluded, input.meta.profile));
   const problems = problemsOf(input.unhandledErrors, input.endReason);
   const summary = summarize(tests, input.finishedAt - input.startedAt);
   const meta: RunMeta = {
@@ -51,8 +54,8 @@ export function buildModel(input: BuildInput): RunModel {
 }
 
 /** The module's tests in definition order, then a record for each hook failure no test carries. */
-function recordsOfModule(module: TestModule): TestRecord[] {
-  const records = [...module.children.allTests()].map(recordOfTest);
+function recordsOfModule(module: TestModule, excluded: ReadonlySet<string>, profile: string): TestRecord[] {
+  const records = [...module.children.allTests()].map((test) => recordOfTest(test, excluded, profile));
   const containers: Array<TestModule | TestSuite> = [module, ...module.children.allSuites()];
   for (const container of containers) {
     if (container.errors().length > 0 && !carriesError(container)) records.push(hookRecord(container));
@@ -61,9 +64,13 @@ function recordsOfModule(module: TestModule): TestRecord[] {
 }
 
 /** One test case as a report record. */
-export function recordOfTest(testCase: TestCase): TestRecord {
+export function recordOfTest(
+  testCase: TestCase,
+  excluded: ReadonlySet<string> = new Set(),
+  profile = '',
+): TestRecord {
   const { section, name } = placeOf(testCase);
-  const outcome = outcomeOf(testCase);
+  const outcome = leftOut(testCase, excluded, profile) ?? outcomeOf(testCase);
   const { evidence, notes } = evidenceOf(testCase.annotations());
   return {
     id: idOf(name),
@@ -77,6 +84,18 @@ export function recordOfTest(testCase: TestCase): TestRecord {
     notes,
     tags: [...(testCase.tags ?? [])],
   };
+}
+
+/** A check the run's tag filter left out, skipped with the reason: which tag, what it waits for, which profile. */
+function leftOut(testCase: TestCase, excluded: ReadonlySet<string>, profile: string): Outcome | undefined {
+  const result = testCase.result();
+  if (result.state !== 'skipped' || result.note) return undefined;
+  const tag = (testCase.tags ?? []).find((t) => excluded.has(t));
+  if (!tag) return undefined;
+  const defined = (testCase.project.config.tags ?? []).find((t) => t.name === tag);
+  const what = defined?.description ? ` (${defined.description})` : '';
+  const by = profile ? `the ${profile} profile` : 'this run';
+  return { verdict: 'skip', message: `left out by ${by}: tagged ${tag}${what}` };
 }
 
 /**

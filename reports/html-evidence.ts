@@ -3,6 +3,8 @@
  * attempts as a table, reachability as a sentence, call counts as a table,
  * anything else as pretty-printed JSON.
  */
+
+import { printable } from './escape.ts';
 import {
   asCalls,
   asPing,
@@ -19,9 +21,9 @@ import { prettyJson, truncate } from './text.ts';
 /** Evidence values past this many characters are cut in the page (results.json keeps them whole). */
 const HTML_LIMIT = 20_000;
 
-/** Escapes text for HTML content and attribute values. */
+/** Escapes text for HTML content and attribute values, after making control and reordering characters visible. */
 export function esc(value: unknown): string {
-  return String(value ?? '')
+  return printable(value, { lines: true })
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

@@ -53,10 +53,13 @@ function page(title: string, body: string): string {
   ].join('\n');
 }
 
-const OVERALL: Record<0 | 1 | 3, { cls: Verdict; words: string }> = {
+const OVERALL: Record<RunModel['exitCode'], { cls: Verdict; words: string }> = {
   0: { cls: 'pass', words: '✔ CONFORMS' },
   1: { cls: 'fail', words: '✘ DOES NOT CONFORM' },
+  2: { cls: 'error', words: '⚠ BAD INPUT — NOTHING CHECKED' },
   3: { cls: 'error', words: '⚠ COULD NOT TELL' },
+  130: { cls: 'error', words: '⚠ INTERRUPTED' },
+  143: { cls: 'error', words: '⚠ INTERRUPTED' },
 };
 
 function header(model: RunModel): string {

@@ -3,7 +3,9 @@
  * code rule, the results file and the call counters. The vitest reporter
  * itself is `reports/reporter.ts` (its default export).
  */
+export { buildModel } from './build.ts';
 export { type CallCounts, flushCalls, readCalls, recordCall } from './calls.ts';
+export { printable, terminalText } from './escape.ts';
 export { RESULTS_SCHEMA, readResults } from './json.ts';
 export {
   type ExitCode,
@@ -16,5 +18,6 @@ export {
   type Verdict,
 } from './model.ts';
 export { redactText, redactValue } from './redact.ts';
-export { writeReports } from './reporter.ts';
+export { excludedTags, writeReports } from './reporter.ts';
+export { type Stop, stoppedModel } from './stopped.ts';
 export { FAIL_CLASSES, type Outcome, outcomeOf, verdictOf } from './verdict.ts';

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { safeJson } from './escape.ts';
 import type { RunModel } from './model.ts';
 import { redactText } from './redact.ts';
 
@@ -31,7 +32,7 @@ const resultsFile = z.object({
     total: z.number(),
     durationMs: z.number(),
   }),
-  exitCode: z.union([z.literal(0), z.literal(1), z.literal(3)]),
+  exitCode: z.literal([0, 1, 2, 3, 130, 143]),
   tests: z.array(
     z.object({
       id: z.string(),
@@ -66,7 +67,7 @@ export function renderJson(model: RunModel): string {
     problems: model.problems,
     calls: model.calls,
   };
-  return `${redactText(JSON.stringify(document, null, 2))}\n`;
+  return `${safeJson(redactText(JSON.stringify(document, null, 2)))}\n`;
 }
 
 /**

@@ -2,8 +2,14 @@
  * JUnit XML for CI dashboards (Jenkins, GitLab): one `<testsuite>` per
  * checklist section of each file, one `<testcase>` per checklist item.
  * Fail → `<failure>`, error → `<error>`, skip → `<skipped message>`.
- * Evidence rides in `<properties>` (as vitest's own JUnit reporter does with
- * annotations) and, readable, in `<system-out>`.
+ *
+ * The document validates against the Jenkins xunit plugin's `junit-10.xsd`
+ * (vendored in test/fixtures/junit/, checked by test/e2e/junit-schema.test.ts),
+ * the strictest schema dashboards apply: `<testsuites>` takes only name,
+ * time, tests, failures and errors; a `<testcase>` takes no `file` attribute
+ * and no `<properties>`. So run facts and call counts ride as properties of
+ * the suites, and each item's id, verdict, tags and evidence ride, readable,
+ * in its `<system-out>` (the whole evidence is in results.json).
  */
 import { exitCodeMeaning, type RunModel, type TestRecord } from './model.ts';
 import { redactText } from './redact.ts';
@@ -33,7 +39,8 @@ export function renderJunit(model: RunModel): string {
     suites.map((s) => s.counts),
     model.summary.durationMs,
   );
-  const open = openTag('testsuites', { name: 'meshcheck', ...root, timestamp });
+  const { skipped: _skipped, ...rootAttrs } = root;
+  const open = openTag('testsuites', { name: 'meshcheck', ...rootAttrs });
   return redactText(
     [
       '<?xml version="1.0" encoding="UTF-8"?>',
@@ -133,29 +140,35 @@ function testSuite(model: RunModel, group: Group, timestamp: string): { counts: 
 
 /** One checklist item, as lines. Children in the order strict JUnit schemas expect. */
 export function testCase(model: RunModel, test: TestRecord): string[] {
-  const lines = propertiesLines(caseProperties(model, test), 3);
+  const lines: string[] = [];
   const outcome = outcomeElement(test);
   if (outcome) lines.push(`      ${outcome}`);
-  const out = evidenceAsText(test.evidence, test.notes);
-  if (out) lines.push(`      ${element('system-out', {}, [xmlText(out)])}`);
-  const attrs = { classname: test.file, name: test.name, time: seconds(test.durationMs), file: test.file };
+  const out = [caseFacts(model, test), evidenceAsText(test.evidence, test.notes)]
+    .filter(Boolean)
+    .join('\n\n');
+  lines.push(`      ${element('system-out', {}, [xmlText(out)])}`);
+  const attrs = { classname: test.file, name: test.name, time: seconds(test.durationMs) };
   return [`    ${openTag('testcase', attrs)}`, ...lines, '    </testcase>'];
 }
 
-function caseProperties(model: RunModel, test: TestRecord): [string, string][] {
-  return [
+/** What a testcase cannot carry as properties under junit-10.xsd, as `key: value` lines. */
+function caseFacts(model: RunModel, test: TestRecord): string {
+  const facts: [string, string][] = [
     ['id', test.id],
     ['section', test.section],
     ['file', test.file],
     ['runId', model.meta.runId],
     ['verdict', test.verdict],
-    ...test.tags.map((tag): [string, string] => ['tag', tag]),
-    ...test.notes.map((note): [string, string] => [note.type, note.message]),
+    ['tags', test.tags.join(', ')],
     ...test.evidence.map((e): [string, string] => [
       `evidence:${e.kind}`,
       truncate(compactJson(e.value), PROPERTY_LIMIT),
     ]),
   ];
+  return facts
+    .filter(([, value]) => value !== '')
+    .map(([key, value]) => `${key}: ${value}`)
+    .join('\n');
 }
 
 function outcomeElement(test: TestRecord): string | undefined {

@@ -68,7 +68,10 @@ export interface RunMeta {
   profile: string;
   startedAt: string;
   finishedAt: string;
-  /** How vitest says the run ended: `passed`, `failed` or `interrupted`. */
+  /**
+   * How the run ended: `passed`, `failed` or `interrupted` as vitest says; or, when the CLI
+   * stopped it, `bad-input`, `deadline`, `crashed`, `interrupted`, and `running` while it runs.
+   */
   endReason: string;
   vitestVersion: string;
 }
@@ -91,8 +94,12 @@ export interface RunModel {
   calls: CallCounts;
 }
 
-/** 0: everything passed (skips allowed); 1: something failed; 3: nothing failed but something could not be told. */
-export type ExitCode = 0 | 1 | 3;
+/**
+ * 0: everything passed (skips allowed); 1: something failed; 3: nothing failed but something
+ * could not be told. When the CLI stops a run: 2 bad input, 3 past its deadline or crashed,
+ * 130 / 143 interrupted by SIGINT / SIGTERM.
+ */
+export type ExitCode = 0 | 1 | 2 | 3 | 130 | 143;
 
 /** Counts per verdict; `durationMs` is the run's wall-clock time. */
 export function summarize(tests: readonly Pick<TestRecord, 'verdict'>[], durationMs: number): Summary {
@@ -113,7 +120,7 @@ export function summarize(tests: readonly Pick<TestRecord, 'verdict'>[], duratio
  * error, an interrupted run) mean the suite could not tell, so they count as
  * errors.
  */
-export function exitCodeOf(summary: Pick<Summary, 'failed' | 'errored'>, problems = 0): ExitCode {
+export function exitCodeOf(summary: Pick<Summary, 'failed' | 'errored'>, problems = 0): 0 | 1 | 3 {
   if (summary.failed > 0) return 1;
   if (summary.errored > 0 || problems > 0) return 3;
   return 0;
@@ -123,6 +130,9 @@ export function exitCodeOf(summary: Pick<Summary, 'failed' | 'errored'>, problem
 export function exitCodeMeaning(code: ExitCode): string {
   if (code === 0) return 'conforms: every check passed (skips allowed)';
   if (code === 1) return 'does not conform: at least one check failed';
+  if (code === 2) return 'bad input: no check ran';
+  if (code === 130 || code === 143)
+    return `interrupted (${code === 130 ? 'SIGINT' : 'SIGTERM'}): unfinished checks could not tell`;
   return 'could not tell: no check failed, but at least one could not be decided';
 }
 

@@ -81,6 +81,7 @@ export default class MeshcheckReporter implements Reporter {
       startedAt: this.startedAt,
       finishedAt: Date.now(),
       calls: readCalls(this.callsDir()),
+      excludedTags: excludedTags(this.vitest?.config.tagsFilter),
     });
     const files = writeReports(model, this.outputDir());
     if (!this.options.silent) this.announce(model, files);
@@ -101,6 +102,11 @@ export default class MeshcheckReporter implements Reporter {
     if (this.vitest) this.vitest.logger.log(line);
     else console.log(line);
   }
+}
+
+/** The tags a `tagsFilter` leaves out: its `!tag` entries. */
+export function excludedTags(filter: readonly string[] | undefined): string[] {
+  return (filter ?? []).filter((f) => f.startsWith('!')).map((f) => f.slice(1));
 }
 
 /** Writes junit.xml, report.html and results.json for a model into `outputDir`. */

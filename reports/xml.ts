@@ -2,27 +2,26 @@
  * Just enough XML writing for JUnit: escaping that keeps any input valid
  * XML 1.0, and a tiny element builder.
  */
-import { stripVTControlCharacters } from 'node:util';
+import { printable } from './escape.ts';
 
 /** Characters XML 1.0 cannot carry at all, even escaped (https://www.w3.org/TR/xml/#charsets). */
 const INVALID_XML = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
-/** Text safe for element content: terminal colours and illegal characters removed, markup escaped. */
+/** Text safe for element content: control and reordering characters made visible (one escaper), markup escaped. */
 export function xmlText(value: string): string {
-  return stripVTControlCharacters(value)
-    .replace(INVALID_XML, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
+  return markup(printable(value, { lines: true }));
 }
 
-/** Text safe inside a double-quoted attribute; line breaks survive as character references. */
+/**
+ * Text safe inside a double-quoted attribute. Attribute values are one line (names, messages, property
+ * values), so a line break in one is data and shown as `\n`, never a line of its own.
+ */
 export function xmlAttr(value: string | number): string {
-  return xmlText(String(value))
-    .replace(/"/g, '&quot;')
-    .replace(/\n/g, '&#10;')
-    .replace(/\r/g, '&#13;')
-    .replace(/\t/g, '&#9;');
+  return markup(printable(String(value))).replace(/"/g, '&quot;');
+}
+
+function markup(text: string): string {
+  return text.replace(INVALID_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 export type Attrs = Record<string, string | number | undefined>;

@@ -1,32 +1,40 @@
-import { DeleteObjectCommand, PutObjectCommand, type PutObjectCommandInput } from '@aws-sdk/client-s3';
+import type { PutObjectCommandInput } from '@aws-sdk/client-s3';
 import { describe, inject, test } from 'vitest';
-import { lookupEvents, type TrailEvent } from '../helpers/cloudtrail.ts';
+import { refusedBy, sseConditionKeys, tryWrites, type WriteAttempt } from '../helpers/bucket-writes.ts';
+import { lookupEvents } from '../helpers/cloudtrail.ts';
 import {
   findDefaultEncryption,
   getBucketPolicy,
   getQueueProtection,
   getTopicProtection,
 } from '../helpers/data-protection.ts';
-import { cannotTell, classify } from '../helpers/errors.ts';
-import { eventually } from '../helpers/eventually.ts';
+import { CannotTellError } from '../helpers/errors.ts';
 import { attachEvidence } from '../helpers/evidence.ts';
-import { assumeRole } from '../helpers/identities.ts';
+import {
+  describeGrantee,
+  type Grantee,
+  keyPolicyGrantees,
+  resourcePolicyGrantees,
+  unintendedGrantees,
+} from '../helpers/grants.ts';
+import {
+  controlProblem,
+  type DenialEvidence,
+  listGenerateDataKeys,
+  noControl,
+  type RunControl,
+  refusalsOf,
+  waitForRunDenial,
+} from '../helpers/key-denials.ts';
 import { getKeyPolicy } from '../helpers/kms.ts';
+import { OrderTrails } from '../helpers/order-trails.ts';
 import {
   keyPolicyAllows,
   keyPolicyDelegatesToIam,
   namedPrincipal,
   resourcePolicyDecision,
 } from '../helpers/policies.ts';
-import {
-  type Order,
-  type Published,
-  publishOrder,
-  type ReadOutcome,
-  type Receipt,
-  tryReading,
-  waitForReceipt,
-} from '../helpers/receipts.ts';
+import { type Order, receiptDiscrepancies, receiptKeyFrom, receiptNamingOf } from '../helpers/receipts.ts';
 import { Lab } from '../helpers/targets/lab.ts';
 import { eachRow } from './setup/rows.ts';
 
@@ -112,7 +120,24 @@ describe.concurrent('D · The topic, the queue and the bucket are encrypted and 
       plainSend: decide('sqs:SendMessage', { 'aws:SecureTransport': false }).explicitDeny,
       plainReceive: decide('sqs:ReceiveMessage', { 'aws:SecureTransport': false }).explicitDeny,
     };
-    await attachEvidence(annotate, 'config', `key ${queue.keyAsNamed ?? 'none'}`, { ...queue, verdicts });
+    // "By the topic only": whoever else the policy lets send, under any conditions a caller could meet.
+    const fromTheTopic = (g: Grantee) =>
+      g.kind === 'service' && g.label === 'sns.amazonaws.com' && g.context['aws:SourceArn'] === ids.topicArn;
+    const others = unintendedGrantees(
+      resourcePolicyGrantees(queue.policy, {
+        action: 'sqs:SendMessage',
+        resource: queueArn,
+        resourceAccount: account,
+      }),
+      [],
+      fromTheTopic,
+    );
+    await attachEvidence(
+      annotate,
+      'config',
+      `key ${queue.keyAsNamed ?? 'none'}${others.length ? `; also sending: ${others.join('; ')}` : ''}`,
+      { ...queue, verdicts, othersSending: others },
+    );
     expect(queue.keyArn, `${dp!.queue} must be encrypted with ${dp!.eventsKey}`).toBe(keyArn(dp!.eventsKey));
     expect(verdicts, `${dp!.queue}'s policy, evaluated`).toEqual({
       fromTheTopic: true,
@@ -120,6 +145,7 @@ describe.concurrent('D · The topic, the queue and the bucket are encrypted and 
       plainSend: true,
       plainReceive: true,
     });
+    expect(others, `${dp!.queue}'s policy lets others than ${ids.topicArn} send`).toEqual([]);
   });
 
   test('D5 the receipt bucket defaults to SSE-KMS with the receipt key and a bucket key', async ({
@@ -164,14 +190,15 @@ describe.concurrent('D · Key policies grant exactly what the lab intends', { ta
     'D3 $key does not hand its use to IAM policies (no root statement)',
     async (row, { expect, annotate }) => {
       const policy = await getKeyPolicy(lab.clients(), keyArn(row.alias));
-      const delegates = ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:PutKeyPolicy'].filter((a) =>
-        keyPolicyDelegatesToIam(policy, keyArn(row.alias), a),
-      );
+      const delegates = ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:PutKeyPolicy'].flatMap((a) => {
+        const delegation = keyPolicyDelegatesToIam(policy, keyArn(row.alias), a);
+        return delegation ? [`${a} to ${describeGrantee(delegation)}`] : [];
+      });
       await attachEvidence(
         annotate,
         'config',
-        delegates.length ? `delegates ${delegates.join(', ')}` : 'no delegation to IAM',
-        { policy },
+        delegates.length ? `delegates ${delegates.join('; ')}` : 'no delegation to IAM',
+        { policy, delegates },
       );
       expect(delegates, `${row.alias}: actions any IAM-allowed principal of the account gets`).toEqual([]);
     },
@@ -199,11 +226,16 @@ describe.concurrent('D · Key policies grant exactly what the lab intends', { ta
           ...keyPolicyAllows(policy, arn, { ...who(p), context: foreignContext(who(p).context) }, row.action),
         }));
       const all = [...seen, ...foreign];
+      // "Exactly": everyone else the policy can grant, evaluated under the conditions a caller could meet.
+      const others = unintendedGrantees(keyPolicyGrantees(policy, arn, row.action), row.grant.allow.map(who));
       await attachEvidence(
         annotate,
         'config',
-        all.map((s) => `${s.principal}: ${s.allowed ? 'allowed' : 'refused'}`).join('; '),
-        { policy, verdicts: all },
+        [
+          ...all.map((s) => `${s.principal}: ${s.allowed ? 'allowed' : 'refused'}`),
+          ...others.map((o) => `also allowed: ${o}`),
+        ].join('; '),
+        { policy, verdicts: all, othersAllowed: others },
       );
       expect(
         all
@@ -211,6 +243,7 @@ describe.concurrent('D · Key policies grant exactly what the lab intends', { ta
           .map((s) => `${s.principal} is ${s.allowed ? 'allowed' : 'refused'} ${row.action}`),
         `${row.key}, evaluated`,
       ).toEqual([]);
+      expect(others, `${row.key} lets principals targets do not allow ${row.action}`).toEqual([]);
     },
   );
 });
@@ -219,7 +252,7 @@ describe('D · The receipt bucket refuses receipts not encrypted under the recei
   tags: ['live', 'creates'],
 }, () => {
   // The writes the bucket must refuse: evaluated against its policy and tried for real.
-  const writes: [string, Partial<PutObjectCommandInput>][] = [
+  const writes: WriteAttempt[] = [
     ['no encryption header', {}],
     ['SSE-S3', { ServerSideEncryption: 'AES256' }],
     [
@@ -234,112 +267,112 @@ describe('D · The receipt bucket refuses receipts not encrypted under the recei
     skip,
   }) => {
     skipWithout(skip);
-    // The bucket policy, evaluated for the receipt writer: the condition keys carry the headers as sent.
+    // The bucket policy, evaluated for everyone who could write: the receipt writer, the runner, any
+    // principal of the account its IAM lets write, and whoever else the policy grants PutObject.
     const writer = who(dp!.pipelineRoles[0] ? `role:${dp!.pipelineRoles[0]}` : 'runner');
     const policy = await getBucketPolicy(lab.clients(), dp!.receiptBucket);
-    const object = `arn:aws:s3:::${dp!.receiptBucket}/${dp!.receiptKeyTemplate.replace('{messageId}', 'check')}`;
-    const judge = (headers: Partial<PutObjectCommandInput>) =>
-      resourcePolicyDecision(policy, {
-        who: writer,
-        action: 's3:PutObject',
-        resource: object,
-        resourceAccount: account,
-        context: sseConditionKeys(headers),
-      });
-    const evaluated = writes.map(([label, headers]) => ({ label, refused: judge(headers).explicitDeny }));
-    const right = judge({ ServerSideEncryption: 'aws:kms', SSEKMSKeyId: keyArn(dp!.receiptKey) });
-    // And tried for real, as the runner, with run-scoped objects; anything that lands is deleted again.
-    const live = await tryWrites(writes);
+    const naming = receiptNamingOf(dp!);
+    const sample =
+      'template' in naming
+        ? receiptKeyFrom(naming.template, dp!.orders[0]!, 'check', 'check')
+        : `${naming.searchPrefix}check`;
+    const object = `arn:aws:s3:::${dp!.receiptBucket}/${sample}`;
+    const request = (headers: Partial<PutObjectCommandInput>) => ({
+      action: 's3:PutObject',
+      resource: object,
+      resourceAccount: account,
+      context: sseConditionKeys(headers),
+    });
+    const writers = [
+      ...new Map([writer, who('runner'), who(`role:${UNNAMED_ROLE}`)].map((w) => [w.ref, w])).values(),
+    ];
+    const letThrough = (headers: Partial<PutObjectCommandInput>) => [
+      ...writers
+        .filter((w) => resourcePolicyDecision(policy, { who: w, ...request(headers) }).allowed)
+        .map((w) =>
+          w.ref === `role:${UNNAMED_ROLE}` ? 'any principal of the account its IAM lets write' : w.ref,
+        ),
+      ...unintendedGrantees(resourcePolicyGrantees(policy, request(headers)), []),
+    ];
+    const evaluated = writes.map(([label, headers]) => ({ label, letThrough: letThrough(headers) }));
+    const right = resourcePolicyDecision(policy, {
+      who: writer,
+      ...request({ ServerSideEncryption: 'aws:kms', SSEKMSKeyId: keyArn(dp!.receiptKey) }),
+    });
+    // And tried for real, as the runner; a refusal is the bucket's only where KMS would not have refused.
+    const live = await tryLiveWrites(writes);
     await attachEvidence(
       annotate,
       'config',
-      evaluated.map((e) => `${e.label}: ${e.refused ? 'refused' : 'let through'}`).join('; '),
+      evaluated
+        .map(
+          (e) =>
+            `${e.label}: ${e.letThrough.length ? `let through for ${e.letThrough.join(', ')}` : 'refused'}`,
+        )
+        .join('; '),
       { writer: writer.ref, evaluated, rightKeyRefused: right.explicitDeny, live },
     );
     expect(
-      evaluated.filter((e) => !e.refused).map((e) => e.label),
-      `${dp!.receiptBucket}'s policy must refuse these writes by ${writer.ref}`,
+      evaluated.filter((e) => e.letThrough.length).map((e) => `${e.label}: ${e.letThrough.join(', ')}`),
+      `${dp!.receiptBucket}'s policy must refuse these writes by anyone`,
     ).toEqual([]);
     expect(
       right.explicitDeny,
       `${dp!.receiptBucket}'s policy must not refuse SSE-KMS under ${dp!.receiptKey}'s ARN`,
     ).toBe(false);
     expect(
-      live.filter((r) => !r.outcome.startsWith('refused')).map((r) => r.label),
+      live.filter((r) => r.outcome.startsWith('landed')).map((r) => r.label),
       `${dp!.receiptBucket} accepted these writes`,
     ).toEqual([]);
   });
 });
 
-/** The condition keys S3 sets from a PutObject's encryption headers (absent header, absent key). */
-function sseConditionKeys(headers: Partial<PutObjectCommandInput>): Record<string, string> {
-  return {
-    ...(headers.ServerSideEncryption && { 's3:x-amz-server-side-encryption': headers.ServerSideEncryption }),
-    ...(headers.SSEKMSKeyId && { 's3:x-amz-server-side-encryption-aws-kms-key-id': headers.SSEKMSKeyId }),
-  };
-}
+/** A role nobody named, standing for any principal of the account whose IAM policies allow the action. */
+const UNNAMED_ROLE = 'meshcheck-unnamed';
 
-/** Each write tried as the runner with a run-scoped object; anything that lands is deleted again, version and all. */
-async function tryWrites(
-  writes: [string, Partial<PutObjectCommandInput>][],
-): Promise<{ label: string; outcome: string }[]> {
-  const { s3 } = lab.clients();
-  const results = [];
-  for (const [i, [label, headers]] of writes.entries()) {
-    const key = `meshcheck/${lab.targets.runId}/unencrypted-${i}.txt`;
-    try {
-      const { VersionId } = await s3.send(
-        new PutObjectCommand({ Bucket: dp!.receiptBucket, Key: key, Body: 'meshcheck', ...headers }),
-      );
-      // The version itself goes (the bucket is versioned); should this fail, the run's sweep removes it.
-      await s3
-        .send(new DeleteObjectCommand({ Bucket: dp!.receiptBucket, Key: key, VersionId }))
-        .catch(() => undefined);
-      results.push({ label, outcome: 'landed (deleted again)' });
-    } catch (error) {
-      if (classify(error) !== 'denied') throw cannotTell(`put s3://${dp!.receiptBucket}/${key}`, error);
-      results.push({ label, outcome: `refused: ${(error as Error).name}` });
-    }
-  }
-  return results;
+/** The D6 writes tried as the runner, each refusal attributed to the bucket policy or to KMS. */
+async function tryLiveWrites(
+  writes: WriteAttempt[],
+): Promise<{ label: string; outcome: string; key?: string }[]> {
+  const clients = lab.clients();
+  const rule = await findDefaultEncryption(clients, dp!.receiptBucket);
+  const tried = await tryWrites(clients, dp!.receiptBucket, lab.targets.runId, writes, rule);
+  const runner = who('runner');
+  // S3 asks KMS for the data key as the caller, via S3 ("kms:ViaService").
+  const viaS3 = { ...runner, context: { ...runner.context, 'kms:ViaService': `s3.${region}.amazonaws.com` } };
+  return Promise.all(
+    tried.map(async (t) => {
+      const arn = t.key && (ids.key[t.key] ?? (t.key.startsWith('arn:') ? t.key : undefined));
+      // A key policy the runner may not read leaves "unknown": the refusal then counts for nobody, and
+      // the evaluated half carries the check — never a pass on a guess.
+      const policy =
+        t.key && !t.landed && arn ? await getKeyPolicy(clients, arn).catch(() => undefined) : undefined;
+      const mayUse =
+        policy === undefined
+          ? undefined
+          : keyPolicyAllows(policy, arn!, viaS3, 'kms:GenerateDataKey').allowed;
+      return { label: t.label, outcome: refusedBy(t, mayUse), ...(t.key && { key: t.key }) };
+    }),
+  );
 }
 
 /** Slow evidence, produced early and collected late: every order is published before any test waits. */
-interface Trail {
-  published: Promise<Published>;
-  receipt: Promise<Receipt>;
-  asRunner: Promise<ReadOutcome>;
-  asReaders: Promise<{ role: string; read: ReadOutcome }[]>;
-}
-
-const trails = new Map<string, Trail>();
 const started = new Date(Date.now() - 60_000);
-
-function trailOf(order: Order): Trail {
-  let trail = trails.get(order.name);
-  if (trail) return trail;
-  const clients = lab.clients();
-  const published = publishOrder(clients, ids.topicArn!, order, lab.targets.runId);
-  const receipt = published.then((p) =>
-    waitForReceipt(clients, dp!.receiptBucket, receiptKeyOf(p), p, dp!.receiptTimeoutSeconds * 1000),
-  );
-  const asRunner = receipt.then((r) => tryReading(clients, dp!.receiptBucket, r.key, 'the runner'));
-  const asReaders = receipt.then((r) =>
-    Promise.all(
-      dp!.readers.map(async (role) => {
-        const reader = await assumeRole(clients, ids.role[role]!, { region, runId: lab.targets.runId });
-        return { role, read: await tryReading(reader, dp!.receiptBucket, r.key, role) };
-      }),
-    ),
-  );
-  for (const p of [published, receipt, asRunner, asReaders]) p.catch(() => undefined);
-  trail = { published, receipt, asRunner, asReaders };
-  trails.set(order.name, trail);
-  return trail;
-}
-
-const receiptKeyOf = (p: Published) => dp!.receiptKeyTemplate.replace('{messageId}', p.messageId);
-for (const order of dp?.orders ?? []) trailOf(order);
+const pipeline =
+  dp &&
+  new OrderTrails({
+    clients: lab.clients(),
+    region,
+    runId: lab.targets.runId,
+    topicArn: ids.topicArn!,
+    bucket: dp.receiptBucket,
+    naming: receiptNamingOf(dp),
+    receiptTimeoutMs: dp.receiptTimeoutSeconds * 1000,
+    runner,
+    readers: dp.readers.map((role) => ({ role, arn: ids.role[role]! })),
+  });
+for (const order of dp?.orders ?? []) pipeline!.of(order);
+const trailOf = (order: Order) => pipeline!.of(order);
 
 const orderRows = (dp?.orders ?? []).map((o) => ({ ...o, fruit: o.name }));
 
@@ -359,6 +392,7 @@ describe.concurrent('D · Orders flow through the encrypted pipeline, and only t
           fruit: order.name,
           messageId: published.messageId,
           receiptKey: receipt.key,
+          matchedBy: receipt.matchedBy,
           encryption: receipt.serverSideEncryption,
           kmsKeyId: receipt.kmsKeyId,
           timeToReceiptMs: receipt.afterMs,
@@ -372,12 +406,13 @@ describe.concurrent('D · Orders flow through the encrypted pipeline, and only t
   eachRow(orderRows, 'no dataProtection in targets')(
     'D8 $fruit: the runner cannot read the receipt',
     async (order, { expect, annotate }) => {
-      const receipt = await trailOf(order).receipt;
       const read = await trailOf(order).asRunner;
+      const receipt = await trailOf(order).receipt;
+      const as = await pipeline!.runnerSession();
       await attachEvidence(annotate, 'receipt', `runner: ${read.outcome}`, {
         fruit: order.name,
         receiptKey: receipt.key,
-        runner: lab.targets.runner.arn,
+        runner: as.sessionArn ?? lab.targets.runner.arn,
         read: read.outcome === 'ok' ? 'read it' : read,
       });
       expect(read.outcome, `${lab.targets.runner.arn} must not read ${receipt.key}`).toBe('denied');
@@ -388,52 +423,53 @@ describe.concurrent('D · Orders flow through the encrypted pipeline, and only t
     'D9 $fruit: the readers read the receipt, and it says what was ordered',
     async (order, { expect, annotate, skip }) => {
       if (!dp!.readers.length) return skip('no dataProtection.readers in targets');
-      const receipt = await trailOf(order).receipt;
       const reads = await trailOf(order).asReaders;
+      const receipt = await trailOf(order).receipt;
+      const verdicts = reads.map(({ role, read }) => ({
+        role,
+        outcome: read.outcome,
+        wrong: read.outcome === 'ok' ? receiptDiscrepancies(read.body, order) : [],
+      }));
       await attachEvidence(annotate, 'receipt', reads.map((r) => `${r.role}: ${r.read.outcome}`).join('; '), {
         fruit: order.name,
         receiptKey: receipt.key,
         reads,
+        verdicts,
       });
-      for (const { role, read } of reads) {
-        expect(read.outcome, `${role} must read ${receipt.key}`).toBe('ok');
-        const body = read.outcome === 'ok' ? read.body : '';
-        const total = order.quantity * order.price;
-        expect(
-          [order.name, order.quantity, order.price, total].map(String).filter((w) => !body.includes(w)),
-          `${receipt.key} must name the ${order.name}, ${order.quantity}, ${order.price} and ${total}`,
-        ).toEqual([]);
+      for (const { role, outcome, wrong } of verdicts) {
+        expect(outcome, `${role} must read ${receipt.key}`).toBe('ok');
+        expect(wrong, `${receipt.key} must say ${order.quantity} × ${order.name} at ${order.price}`).toEqual(
+          [],
+        );
       }
     },
   );
 });
 
-/** Once the runner's own denial is in CloudTrail, everything the pipeline did before it is too. */
-let runnerDenial: Promise<TrailEvent[]> | undefined;
-function waitForRunnerDenial(): Promise<TrailEvent[]> {
-  runnerDenial ??= (async () => {
-    await Promise.allSettled([...trails.values()].map((t) => t.asRunner));
-    const mine = (e: TrailEvent) =>
-      e.errorCode === 'AccessDenied' &&
-      (e.principalArn === runner.arn || (runner.roleArn && e.roleArn === runner.roleArn)) &&
-      e.resources.includes(keyArn(dp!.receiptKey));
-    const events = await eventually(
-      'the runner’s denied Decrypt in CloudTrail',
-      () => lookupEvents(lab.clients(), 'Decrypt', started),
-      {
-        timeoutMs: dp!.cloudTrailTimeoutSeconds * 1000,
-        until: (found) => found.some(mine),
-        // Lookups are paced to the quota anyway; back off from half a second to half a minute.
-        minIntervalMs: 500,
-        maxIntervalMs: 30_000,
-        show: (found) => `${found.length} Decrypt events, none a denial of ${runner.arn}`,
-        reproduce:
-          'aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventName,AttributeValue=Decrypt',
-      },
+/** This run's own refusal in CloudTrail: D10's evidence, and the control every absence below leans on. */
+let runDenial: Promise<DenialEvidence> | undefined;
+function waitForThisRunsDenial(): Promise<DenialEvidence> {
+  runDenial ??= (async () => {
+    const refused = await pipeline!.runnerRefusals();
+    const session = await pipeline!.runnerSession();
+    const control: RunControl = {
+      keyArn: keyArn(dp!.receiptKey),
+      sessionArn: session.sessionArn,
+      objectArns: refused.map((r) => `arn:aws:s3:::${dp!.receiptBucket}/${r.key}`),
+    };
+    const problem = controlProblem(
+      control,
+      refused.some((r) => r.bucketKeyEnabled),
+      session.why,
     );
-    return events.filter(mine);
+    if (problem) throw new CannotTellError(problem);
+    return waitForRunDenial(lab.clients(), control, {
+      start: started,
+      timeoutMs: dp!.cloudTrailTimeoutSeconds * 1000,
+    });
   })();
-  return runnerDenial;
+  runDenial.catch(() => undefined);
+  return runDenial;
 }
 
 describe.concurrent('D · CloudTrail records who was refused the keys', { tags: ['delivery'] }, () => {
@@ -443,7 +479,7 @@ describe.concurrent('D · CloudTrail records who was refused the keys', { tags: 
     skip,
   }) => {
     skipWithout(skip);
-    const denials = await waitForRunnerDenial();
+    const { denials } = await waitForThisRunsDenial();
     await attachEvidence(
       annotate,
       'cloudtrail',
@@ -460,15 +496,24 @@ describe.concurrent('D · CloudTrail records who was refused the keys', { tags: 
   }) => {
     skipWithout(skip);
     if (!dp!.pipelineRoles.length) return skip('no dataProtection.pipelineRoles in targets');
-    await waitForRunnerDenial().catch(() => undefined);
     const roles = new Map(dp!.pipelineRoles.map((r) => [ids.role[r]!, r]));
+    const control = await waitForThisRunsDenial().then(
+      (found) => ({ found }),
+      (error: unknown) => ({ missing: noControl(error) }),
+    );
+    // A refusal found is a failure with or without the control; only "none" needs it.
+    // Without the control the look-up is one try, bounded by a minute: the verdict is an error unless it finds a refusal.
+    const bound = { boundMs: 'found' in control ? dp!.cloudTrailTimeoutSeconds * 1000 : 60_000 };
     const events = [
-      ...(await lookupEvents(lab.clients(), 'Decrypt', started)),
-      ...(await lookupEvents(lab.clients(), 'GenerateDataKey', started)),
+      ...('found' in control
+        ? control.found.decrypts
+        : await lookupEvents(lab.clients(), 'Decrypt', started, bound)),
+      ...(await listGenerateDataKeys(lab.clients(), started, bound)),
     ];
-    const refused = events.filter((e) => e.errorCode && e.roleArn && roles.has(e.roleArn));
+    const refused = refusalsOf(events, new Set(roles.keys()));
     await attachEvidence(annotate, 'cloudtrail', `${refused.length} refusals of pipeline roles`, {
       looked: events.length,
+      control: 'found' in control ? control.found.denials.map((d) => d.id) : control.missing.message,
       refused,
     });
     expect(
@@ -478,5 +523,6 @@ describe.concurrent('D · CloudTrail records who was refused the keys', { tags: 
       ),
       'the pipeline’s roles must be able to use their keys',
     ).toEqual([]);
+    if ('missing' in control) throw control.missing;
   });
 });

@@ -125,18 +125,41 @@ async function onRequest(server: TwinServer, req: IncomingMessage, res: ServerRe
     response = ex.protocol!.serialize(ex.service!, ex.operation!, ex.output, meta);
   } catch (err) {
     if (abort.signal.aborted) return;
-    const error = err instanceof AwsError ? err : new InternalFailure(err);
+    const error = err instanceof AwsError ? err : new InternalFailure(err, ex.requestId);
     if (!(err instanceof AwsError)) console.error('[twin] internal failure', err);
     if (ex.ctx) recordCall(ex, error);
-    response = (ex.protocol ?? protocols.awsJson1_1).serializeError(
-      ex.service ?? ({ namespace: 'twin', signingName: 'unknown' } as never),
-      error,
-      meta,
-    );
-    return send(res, response);
+    return send(res, renderError(ex, error, meta));
   }
   recordCall(ex, undefined);
   send(res, response);
+}
+
+/**
+ * The error in the request's protocol. Should rendering itself fail (a twin
+ * bug), the client still gets a JSON error with its code in the header every
+ * SDK reads, never a plain-text body (twin-protocols.md §6).
+ */
+function renderError(
+  ex: Exchange,
+  error: AwsError,
+  meta: { requestId: string; method: string },
+): WireResponse {
+  const fallback = { namespace: 'com.amazonaws.twin', signingName: 'unknown', sdk: {} } as never;
+  try {
+    return (ex.protocol ?? protocols.awsJson1_1).serializeError(ex.service ?? fallback, error, meta);
+  } catch (renderFailure) {
+    console.error('[twin] could not render an error', renderFailure);
+    const failure = new InternalFailure(renderFailure, ex.requestId);
+    return {
+      status: 500,
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amzn-requestid': ex.requestId,
+        'x-amzn-errortype': failure.code,
+      },
+      body: JSON.stringify({ __type: failure.code, message: failure.message }),
+    };
+  }
 }
 
 function send(res: ServerResponse, response: WireResponse): void {

@@ -1,6 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import type { z } from 'zod';
 import { TargetsError } from '../errors.ts';
+import { duplicateKeys } from './json-keys.ts';
 import { type Targets, targetsSchema } from './schema.ts';
 
 /**
@@ -11,19 +13,52 @@ import { type Targets, targetsSchema } from './schema.ts';
  *   const targets = await loadTargets('targets.example.json');
  */
 export async function loadTargets(path: string): Promise<Targets> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new TargetsError(`cannot read targets file ${path}: ${(error as Error).message}`);
-  }
+  const text = await readTargetsText(path);
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
     throw new TargetsError(`${path} is not valid JSON: ${(error as Error).message}`);
   }
+  const duplicates = duplicateKeys(text);
+  if (duplicates.length)
+    throw new TargetsError(`${path} is not a valid targets file:\n  ${duplicates.join('\n  ')}`, duplicates);
   return parseTargets(json, path);
+}
+
+/** Far more than any lab needs; a larger file is a mistake, not targets. */
+const MAX_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Reads the file without ever waiting on a writer: a FIFO, a socket, a
+ * terminal or a device would block a read (a FIFO with no writer blocks
+ * open(2) itself), so anything but a regular file is refused before it is
+ * opened, and opened with O_NONBLOCK and checked again in case it was
+ * swapped in between.
+ */
+async function readTargetsText(path: string): Promise<string> {
+  const cannot = (why: string) => new TargetsError(`cannot read targets file ${path}: ${why}`);
+  const kind = await stat(path).catch((error: Error) => Promise.reject(cannot(error.message)));
+  if (!kind.isFile()) throw cannot(`${describeKind(kind)}, not a regular file`);
+  const file = await open(path, constants.O_RDONLY | constants.O_NONBLOCK).catch((error: Error) =>
+    Promise.reject(cannot(error.message)),
+  );
+  try {
+    const opened = await file.stat();
+    if (!opened.isFile()) throw cannot(`${describeKind(opened)}, not a regular file`);
+    if (opened.size > MAX_BYTES) throw cannot(`${opened.size} bytes; a targets file is at most ${MAX_BYTES}`);
+    return await file.readFile('utf8');
+  } finally {
+    await file.close();
+  }
+}
+
+function describeKind(s: import('node:fs').Stats): string {
+  if (s.isDirectory()) return 'a directory';
+  if (s.isFIFO()) return 'a FIFO (named pipe), which would block until something writes to it';
+  if (s.isSocket()) return 'a socket';
+  if (s.isCharacterDevice() || s.isBlockDevice()) return 'a device';
+  return 'not a regular file';
 }
 
 export function parseTargets(json: unknown, source = 'targets'): Targets {

@@ -11,9 +11,10 @@ import {
   type Tag,
 } from '@aws-sdk/client-ec2';
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { type AwsClients, clientsFor } from '../clients.ts';
-import { classify, reading, TargetsError } from '../errors.ts';
+import { cannotTell, classify, reading, TargetsError } from '../errors.ts';
 import { runId } from '../run.ts';
 import { resolveDataProtection, runnerOf } from './data-protection.ts';
 import type { Targets } from './schema.ts';
@@ -61,6 +62,8 @@ export function clientsForTargets(targets: Targets): Clients {
 interface Found {
   id: string;
   tags?: Tag[];
+  /** The name the resource answered to when not a tag (a security group's GroupName). */
+  name?: string;
   /** Resources that are gone but still described (a deleted peering) lose to live ones. */
   live: boolean;
 }
@@ -85,6 +88,7 @@ export async function resolveTargets(
     key: {},
     role: {},
   };
+  if (!problems.length) await resolveBuckets(targets, clients('lab'), accountIds, problems);
   const net = targets.network;
   if (net && !problems.length) {
     const pick = picker(problems, accountIds, targets.region);
@@ -265,10 +269,16 @@ async function resolveProbe(
       let found: Found[] = [];
       for (const filters of lookups) {
         found = await reading(`look up security group ${group}`, () =>
-          ec2
-            .send(new DescribeSecurityGroupsCommand({ Filters: [...filters, inVpc] }))
-            .then((o) => (o.SecurityGroups ?? []).map((g) => ({ id: g.GroupId!, live: true }))),
+          ec2.send(new DescribeSecurityGroupsCommand({ Filters: [...filters, inVpc] })).then((o) =>
+            (o.SecurityGroups ?? []).map((g) => ({
+              id: g.GroupId!,
+              tags: g.Tags,
+              name: filters[0]!.Name === 'group-name' ? g.GroupName : undefined,
+              live: true,
+            })),
+          ),
         );
+        if (!byId) found = found.filter((f) => exactlyNamed(f, group));
         if (found.length) break;
       }
       const id = pick(
@@ -304,7 +314,58 @@ async function describe(
   const filters: Filter[] = byId
     ? [{ Name: idFilter(prefix), Values: [ref] }]
     : [{ Name: 'tag:Name', Values: [ref] }];
-  return reading(`look up ${ref}`, () => run(filters));
+  const found = await reading(`look up ${ref}`, () => run(filters));
+  return byId ? found : found.filter((f) => exactlyNamed(f, ref));
+}
+
+/**
+ * EC2 filter values are patterns (`*`, `?`, `\\` escapes: EC2 API Reference,
+ * Filter), and the schema refuses names holding them; keeping only resources
+ * whose Name tag is the name, character for character, makes the look-up
+ * literal whatever the filter matched.
+ */
+function exactlyNamed(found: Found, ref: string): boolean {
+  if (found.name !== undefined) return found.name === ref;
+  return found.tags?.some((t) => t.Key === 'Name' && t.Value === ref) ?? false;
+}
+
+/**
+ * The buckets named in targets exist, in the targets' Region: a missing one
+ * would otherwise surface only after the probe and the orders had waited
+ * their whole bound. HeadBucket answers 404 for a bucket that does not exist
+ * and 403 for one the caller may not list ("If the bucket does not exist or
+ * you do not have permission to access it, the HEAD request returns a
+ * generic 400 Bad Request, 403 Forbidden or 404 Not Found code", S3 API,
+ * HeadBucket); a 403 is taken as "exists", and the checks find out the rest.
+ * A bucket in another Region answers 301, or names its Region
+ * (x-amz-bucket-region): the probe reaches S3 through the VPC's gateway
+ * endpoint, which serves its own Region's buckets only.
+ */
+async function resolveBuckets(
+  targets: Targets,
+  lab: AwsClients,
+  accountIds: Record<string, string>,
+  problems: string[],
+): Promise<void> {
+  const buckets: [string, string | undefined][] = [
+    ['endpoints.probe.bucket', targets.endpoints?.probe?.bucket],
+    ['dataProtection.receiptBucket', targets.dataProtection?.receiptBucket],
+  ];
+  for (const [field, bucket] of buckets) {
+    if (!bucket) continue;
+    try {
+      const { BucketRegion } = await lab.s3.send(new HeadBucketCommand({ Bucket: bucket }));
+      if (BucketRegion && BucketRegion !== targets.region)
+        problems.push(`${field}: bucket "${bucket}" is in ${BucketRegion}, not ${targets.region}`);
+    } catch (error) {
+      const kind = classify(error);
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (kind === 'not-found')
+        problems.push(`${field}: no S3 bucket named "${bucket}" (looked up from account ${accountIds.lab})`);
+      else if (status === 301) problems.push(`${field}: bucket "${bucket}" is not in ${targets.region}`);
+      else if (kind !== 'denied') throw cannotTell(`look up bucket ${bucket}`, error);
+    }
+  }
 }
 
 function idFilter(prefix: string): string {

@@ -1,4 +1,17 @@
 import { z } from 'zod';
+import {
+  blockCidr,
+  bucketName,
+  cidr,
+  ipv4,
+  keyAlias,
+  name,
+  queueName,
+  roleArn,
+  roleName,
+  topicName,
+} from './fields.ts';
+import { checkRules } from './rules.ts';
 
 /**
  * The targets file: which lab to check, named as its owner names it, and
@@ -16,16 +29,6 @@ const FRUITS = ['apple', 'orange', 'banana', 'grape', 'plum', 'pineapple', 'mang
   price: 2 + i,
 }));
 
-const ipv4 = z
-  .string()
-  .regex(/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/, 'an IPv4 address');
-const cidr = z
-  .string()
-  .regex(
-    /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/,
-    'an IPv4 CIDR such as 10.0.0.0/16',
-  );
-const name = z.string().min(1, 'a Name tag or a resource id');
 const accountKey = z.string().regex(/^[a-z][a-z0-9-]*$/, 'an account key such as "lab" or "log-archive"');
 
 const account = z
@@ -36,17 +39,14 @@ const account = z
       .regex(/^\d{12}$/, 'a 12-digit account id')
       .optional(),
     /** Role the runner assumes in this account; without it the default credential chain is used. */
-    assumeRoleArn: z
-      .string()
-      .regex(/^arn:aws[\w-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN')
-      .optional(),
+    assumeRoleArn: roleArn.optional(),
   })
   .strict();
 
 const subnet = z
   .object({
     name,
-    cidr,
+    cidr: blockCidr,
     availabilityZone: z.string().optional(),
     /** Headroom the subnet must keep: free addresses after AWS's 5 and those in use. */
     minFreeAddresses: z.number().int().min(0).optional(),
@@ -65,7 +65,7 @@ const vpc = z
   .object({
     name,
     account: accountKey.default('lab'),
-    cidr,
+    cidr: blockCidr,
     /** Private subnets: no public IP on launch, no route to an internet or NAT gateway. */
     subnets: z.array(subnet).min(1),
     routes: z.array(vpcRoute).default([]),
@@ -74,8 +74,8 @@ const vpc = z
 
 const host = z
   .object({
-    /** How the matrix and the report name this host. */
-    name: z.string().min(1),
+    /** How the matrix and the report name this host (and its instance's Name tag when `instance` is absent). */
+    name,
     /** The instance, by Name tag or id; defaults to `name`. */
     instance: name.optional(),
     account: accountKey.default('lab'),
@@ -204,9 +204,9 @@ const probePlacement = z
 const probe = z
   .object({
     /** The execution role (name or ARN in the lab account) the probe runs as. */
-    role: z.string().min(1),
+    role: z.union([roleName, roleArn], 'an IAM role name (at most 64 characters) or role ARN'),
     /** A bucket the probe may list and write run-scoped objects to. */
-    bucket: z.string().min(3),
+    bucket: bucketName,
     /** An internet host the probe must not reach (only TCP 443 is tried). */
     internetHost: z.string().default('checkip.amazonaws.com'),
     /** Per attempt; a call with no network path hangs until then. */
@@ -226,8 +226,8 @@ const endpoints = z
 const principalRef = z
   .string()
   .regex(
-    /^(runner|role:[\w+=,.@/-]+|service:[a-z0-9.-]+\.amazonaws\.com)$/,
-    'runner, role:NAME or service:NAME.amazonaws.com',
+    /^(runner|role:[\w+=,.@-]{1,64}|service:[a-z0-9.-]+\.amazonaws\.com)$/,
+    'runner, role:NAME (a role name of at most 64 characters) or service:NAME.amazonaws.com',
   );
 
 const grant = z
@@ -236,7 +236,7 @@ const grant = z
 
 const keyTarget = z
   .object({
-    alias: z.string().regex(/^alias\/[\w/-]+$/, 'a key alias such as alias/app-key'),
+    alias: keyAlias,
     /** Who the key policy lets decrypt, and who it must refuse. */
     decrypt: grant.prefault({}),
     /** Who the key policy lets make data keys (encrypt), and who it must refuse. */
@@ -251,25 +251,60 @@ const order = z
 const dataProtection = z
   .object({
     /** Topic name; encrypted with `eventsKey`, refusing publishes without TLS. */
-    topic: z.string().min(1),
+    topic: topicName,
     /** Queue name; encrypted with `eventsKey`, refusing non-TLS access, fed by the topic only. */
-    queue: z.string().min(1),
-    eventsKey: z.string().regex(/^alias\//),
-    receiptBucket: z.string().min(3),
-    receiptKey: z.string().regex(/^alias\//),
-    /** Where the processor writes the receipt of a published message. */
-    receiptKeyTemplate: z.string().includes('{messageId}').default('receipts/{messageId}.txt'),
+    queue: queueName,
+    eventsKey: keyAlias,
+    receiptBucket: bucketName,
+    receiptKey: keyAlias,
+    /**
+     * Where the processor writes the receipt of an order, from what the suite knows when it publishes:
+     * `{messageId}` (the topic's message id), `{reference}` (the run id the order carries), `{fruit}`.
+     * Without it (and without `receiptSearchPrefix`), `receipts/{messageId}.txt`.
+     */
+    receiptKeyTemplate: z
+      .string()
+      .regex(
+        /\{(messageId|reference)\}/,
+        'a key naming {messageId} or {reference}, so each order has its own',
+      )
+      .refine(
+        (t) => !/\{(?!messageId\}|reference\}|fruit\})[^}]*\}/.test(t),
+        'only {messageId}, {reference} and {fruit}',
+      )
+      .optional(),
+    /**
+     * For receipts named after what the suite cannot know (the queue's message id): the suite lists the
+     * bucket under this prefix for objects written after the order, reads them as the first reader and
+     * takes the one that names the order's message id or run id (`reference`) and fruit.
+     */
+    receiptSearchPrefix: z.string().optional(),
     keys: z.array(keyTarget).default([]),
     /** Roles that must be able to read receipts (assumed by the runner). */
-    readers: z.array(z.string().min(1)).default([]),
+    readers: z.array(roleName).default([]),
     /** Roles the pipeline runs as: CloudTrail must show no KMS denial for them. */
-    pipelineRoles: z.array(z.string().min(1)).default([]),
+    pipelineRoles: z.array(roleName).default([]),
     /** The orders to publish, one receipt each (default: the write-up's seven fruits). */
     orders: z.array(order).min(1).default(FRUITS),
     receiptTimeoutSeconds: z.number().int().min(5).max(1800).default(180),
     cloudTrailTimeoutSeconds: z.number().int().min(5).max(3600).default(1200),
   })
-  .strict();
+  .strict()
+  .superRefine((dp, ctx) => {
+    // Receipts are found one way: by a key the suite can compute, or by search read as a reader.
+    if (dp.receiptSearchPrefix !== undefined && dp.receiptKeyTemplate !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['receiptSearchPrefix'],
+        message: 'name receipts by receiptKeyTemplate or find them by receiptSearchPrefix, not both',
+      });
+    if (dp.receiptSearchPrefix !== undefined && dp.readers.length === 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['receiptSearchPrefix'],
+        message: 'receipts found by search are read as a reader: name one in dataProtection.readers',
+      });
+  });
 
 const targetsObject = z
   .object({
@@ -284,7 +319,10 @@ const targetsObject = z
   })
   .strict();
 
-export const targetsSchema = targetsObject.superRefine(checkReferences);
+export const targetsSchema = targetsObject.superRefine((t, ctx) => {
+  checkReferences(t, ctx);
+  checkRules(t, ctx);
+});
 
 export type TargetsInput = z.input<typeof targetsSchema>;
 export type Targets = z.output<typeof targetsSchema>;

@@ -35,7 +35,7 @@ async function crashedRun(runId: string): Promise<void> {
   await admin.lambda.send(
     new CreateFunctionCommand({
       FunctionName: `meshcheck-s3-reach-${runId}`,
-      Runtime: 'nodejs20.x',
+      Runtime: 'nodejs22.x',
       Handler: 'index.handler',
       Role: `arn:aws:iam::${accountId}:role/meshcheck-probe`,
       Code: { ZipFile: await bundleProbe('s3-reach') },

@@ -43,7 +43,7 @@ describe('a deployed probe named in targets', () => {
     await admin.lambda.send(
       new CreateFunctionCommand({
         FunctionName: STANDING,
-        Runtime: 'nodejs20.x',
+        Runtime: 'nodejs22.x',
         Handler: 'index.handler',
         Role: targets.ids.probeRoleArn,
         Code: { ZipFile: await bundleProbe('s3-reach') },

@@ -54,5 +54,6 @@ describeDriftMatrix('the drift matrix on the second lab', {
     'dp-events-key-drops-sns',
     'dp-receipt-bucket-default-sse-s3',
     'dp-processor-loses-generate-data-key',
+    'dp-receipt-key-decrypt-for-another-role',
   ],
 });

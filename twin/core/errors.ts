@@ -37,11 +37,19 @@ export class UnknownOperationError extends AwsError {
   }
 }
 
-/** A fault that is the twin's own bug, rendered as a protocol-shaped 500. */
+/**
+ * A fault that is the twin's own bug, rendered as a protocol-shaped 500
+ * (`InternalFailure`, AWS's common server error) whose message says plainly
+ * that the twin, not AWS, failed, so nobody mistakes it for AWS behaviour.
+ * Input AWS would refuse never ends here: the gateway refuses it first.
+ */
 export class InternalFailure extends AwsError {
-  constructor(cause: unknown) {
-    super('InternalFailure', `The twin failed: ${cause instanceof Error ? cause.message : String(cause)}`, {
-      status: 500,
-    });
+  constructor(cause: unknown, requestId?: string) {
+    const detail = (cause instanceof Error ? cause.message : String(cause)).slice(0, 300);
+    super(
+      'InternalFailure',
+      `Internal error in the twin (a bug in the twin, not an AWS answer${requestId ? `; request ${requestId}` : ''}): ${detail}`,
+      { status: 500 },
+    );
   }
 }

@@ -1,3 +1,4 @@
+import { ListRolesCommand } from '@aws-sdk/client-iam';
 import { GetKeyPolicyCommand, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
 import {
   GetBucketPolicyCommand,
@@ -95,7 +96,12 @@ export const rootStatementAdded: Drift = {
   says: 'the "Enable IAM User Permissions" root statement is added to the receipt key policy',
   appliesTo: has,
   async breaks(lab) {
-    return [`D3 ${dp(lab).receiptKey} does not hand`];
+    // The root grant is also a grant to principals targets do not name: any the account's IAM allows.
+    return [
+      `D3 ${dp(lab).receiptKey} does not hand`,
+      d4(dp(lab).receiptKey, 'kms:Decrypt'),
+      d4(dp(lab).receiptKey, 'kms:GenerateDataKey'),
+    ];
   },
   apply: (lab, op) =>
     editKeyPolicy(lab, op, dp(lab).receiptKey, (p) => {
@@ -117,8 +123,8 @@ export const runnerMayDecryptReceipts: Drift = {
     return [
       d4(dp(lab).receiptKey, 'kms:Decrypt'),
       d4(dp(lab).receiptKey, 'kms:GenerateDataKey'),
+      // D10 and D11 are then blocked by D8 (no refusal to find): errors naming it, not failures.
       ...dp(lab).orders.map((o) => `D8 ${o.name}:`),
-      'D10 CloudTrail shows the runner',
     ];
   },
   apply: (lab, op) =>
@@ -257,6 +263,130 @@ export const topicUnencrypted: Drift = {
   },
 };
 
+/** Roles of the lab account that targets do not name for `alias`'s `grant`, nor the runner's: sorted by name. */
+async function unnamedRoles(
+  lab: ResolvedTargets,
+  op: Operator,
+  alias: string,
+  grant: 'decrypt' | 'generateDataKey',
+): Promise<string[]> {
+  const key = dp(lab).keys.find((k) => k.alias === alias);
+  const named = new Set(
+    [...(key?.[grant].allow ?? []), ...(key?.[grant].deny ?? [])]
+      .filter((r) => r.startsWith('role:'))
+      .map((r) => lab.ids.role[r.slice(5)]),
+  );
+  const roles = [];
+  let Marker: string | undefined;
+  do {
+    const page = await op('lab').iam.send(new ListRolesCommand({ Marker }));
+    roles.push(...(page.Roles ?? []));
+    Marker = page.IsTruncated ? page.Marker : undefined;
+  } while (Marker);
+  return roles
+    .filter(
+      (r) => !named.has(r.Arn) && r.Arn !== lab.runner.roleArn && !r.Path?.startsWith('/aws-service-role/'),
+    )
+    .map((r) => r.Arn!)
+    .sort();
+}
+
+export const receiptKeyDecryptForAnotherRole: Drift = {
+  id: 'dp-receipt-key-decrypt-for-another-role',
+  says: 'the receipt key policy lets one more existing role of the lab decrypt',
+  appliesTo: (lab) => has(lab) && dp(lab).keys.some((k) => k.alias === dp(lab).receiptKey),
+  async breaks(lab) {
+    return [d4(dp(lab).receiptKey, 'kms:Decrypt')];
+  },
+  async apply(lab, op) {
+    const [other] = await unnamedRoles(lab, op, dp(lab).receiptKey, 'decrypt');
+    if (!other) throw new Error('the lab has no role that targets leave unnamed for the receipt key');
+    await editKeyPolicy(lab, op, dp(lab).receiptKey, (p) => {
+      p.Statement.push({
+        Sid: 'AlsoReads',
+        Effect: 'Allow',
+        Principal: { AWS: other },
+        Action: 'kms:Decrypt',
+      });
+      (p.Statement.at(-1) as Statement & { Resource: string }).Resource = '*';
+    });
+  },
+};
+
+export const receiptKeyDelegatesViaS3: Drift = {
+  id: 'dp-receipt-key-delegates-via-s3',
+  says: 'a root statement narrowed to calls through S3 (kms:ViaService) is added to the receipt key policy',
+  appliesTo: has,
+  async breaks(lab) {
+    return [
+      `D3 ${dp(lab).receiptKey} does not hand`,
+      d4(dp(lab).receiptKey, 'kms:Decrypt'),
+      d4(dp(lab).receiptKey, 'kms:GenerateDataKey'),
+    ];
+  },
+  apply: (lab, op) =>
+    editKeyPolicy(lab, op, dp(lab).receiptKey, (p) => {
+      p.Statement.push({
+        Sid: 'Enable IAM User Permissions Through S3',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${lab.accountIds.lab}:root` },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+        Condition: { StringEquals: { 'kms:ViaService': `s3.${lab.region}.amazonaws.com` } },
+      });
+      (p.Statement.at(-1) as Statement & { Resource: string }).Resource = '*';
+    }),
+};
+
+export const queueAdmitsTheAccount: Drift = {
+  id: 'dp-queue-admits-the-account',
+  says: "the queue policy also lets the lab account's principals send",
+  appliesTo: has,
+  async breaks() {
+    return ['D2 the queue'];
+  },
+  async apply(lab, op) {
+    const { sqs } = op('lab');
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: lab.ids.queueUrl, AttributeNames: ['Policy', 'QueueArn'] }),
+    );
+    const policy = JSON.parse(Attributes!.Policy!) as Policy;
+    policy.Statement.push({
+      Sid: 'AccountSends',
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${lab.accountIds.lab}:root` },
+      Action: 'sqs:SendMessage',
+    });
+    (policy.Statement.at(-1) as Statement & { Resource: string }).Resource = Attributes!.QueueArn!;
+    await sqs.send(
+      new SetQueueAttributesCommand({
+        QueueUrl: lab.ids.queueUrl,
+        Attributes: { Policy: JSON.stringify(policy) },
+      }),
+    );
+  },
+};
+
+export const bucketKeyDenyOnlyForWriter: Drift = {
+  id: 'dp-receipt-bucket-key-deny-only-for-writer',
+  says: "the receipt bucket's deny for other keys is narrowed to the receipt writer's role",
+  appliesTo: (lab) => has(lab) && dp(lab).pipelineRoles.length > 0,
+  async breaks() {
+    return ['D6 PutObject without SSE-KMS'];
+  },
+  async apply(lab, op) {
+    const { s3 } = op('lab');
+    const writer = lab.ids.role[dp(lab).pipelineRoles[0]!]!;
+    const { Policy } = await s3.send(new GetBucketPolicyCommand({ Bucket: dp(lab).receiptBucket }));
+    const policy = JSON.parse(Policy!) as Policy;
+    for (const s of policy.Statement)
+      if (s.Effect === 'Deny' && JSON.stringify(s.Condition ?? {}).includes('aws-kms-key-id'))
+        s.Principal = { AWS: writer };
+    await s3.send(
+      new PutBucketPolicyCommand({ Bucket: dp(lab).receiptBucket, Policy: JSON.stringify(policy) }),
+    );
+  },
+};
+
 export const dataProtectionDrifts: Drift[] = [
   snsDroppedFromEventsKey,
   consumerDroppedFromEventsKey,
@@ -268,4 +398,8 @@ export const dataProtectionDrifts: Drift[] = [
   queueTlsDenyRemoved,
   topicTlsDenyRemoved,
   topicUnencrypted,
+  receiptKeyDecryptForAnotherRole,
+  receiptKeyDelegatesViaS3,
+  queueAdmitsTheAccount,
+  bucketKeyDenyOnlyForWriter,
 ];

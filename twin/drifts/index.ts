@@ -1,10 +1,17 @@
 import { dataProtectionDrifts } from './data-protection.ts';
 import { endpointDrifts } from './endpoints.ts';
+import { aclDrifts } from './network-acl.ts';
 import { tgwDrifts } from './network-tgw.ts';
 import { vpcDrifts } from './network-vpc.ts';
 import type { Drift } from './types.ts';
 
 /** The drift catalogue: every change the drift matrix proves the suite catches. */
-export const drifts: Drift[] = [...tgwDrifts, ...vpcDrifts, ...endpointDrifts, ...dataProtectionDrifts];
+export const drifts: Drift[] = [
+  ...tgwDrifts,
+  ...vpcDrifts,
+  ...aclDrifts,
+  ...endpointDrifts,
+  ...dataProtectionDrifts,
+];
 
 export type { Drift, Operator } from './types.ts';

@@ -1,14 +1,19 @@
-import { AwsError } from '../core/errors.ts';
+import { AwsError, UnknownOperationError } from '../core/errors.ts';
 import { servicePath } from '../network/service-path.ts';
 import { protocols } from '../protocols/index.ts';
+import { refusals } from '../protocols/refusals.ts';
+import { operationInfo } from '../protocols/schemas.ts';
 import { serviceBySigningName } from '../services/registry.ts';
 import { untilClock } from '../state/clock.ts';
 import { makeContext } from './context.ts';
 import { authorizeByDefinition, dispatchTo } from './dispatch.ts';
 import type { Exchange } from './exchange.ts';
 import { serverError, throttlingError } from './faults.ts';
+import { enforceLimits } from './limits.ts';
 import { authErrors, findCredential, sessionProblem } from './principals.ts';
+import { shapeProblem } from './shapes.ts';
 import { readAuthorization, verifySignature } from './sigv4.ts';
+import { guessWire } from './unserved.ts';
 
 /**
  * The request pipeline, as one readable list (LocalStack's handler chain):
@@ -22,6 +27,8 @@ export const chain: readonly Step[] = [
   pickProtocol,
   verifySigV4AndFindPrincipal,
   parseRequest,
+  refuseUnservedOperation,
+  enforceInputLimits,
   // A caller with no network path gets nothing back, not even a fault: holding comes first.
   holdWhenUnreachable,
   injectFaults,
@@ -31,20 +38,42 @@ export const chain: readonly Step[] = [
   dispatch,
 ];
 
+/**
+ * Until the service is known, errors are rendered in the protocol the
+ * request's shape shows (see guessWire). A service the twin does not serve
+ * is refused as that protocol refuses an unknown operation, naming both: a
+ * 4xx the client does not retry, never the 500 it once was.
+ */
 function routeByCredentialScope(ex: Exchange): void {
   const signed = readAuthorization(ex.req);
-  if (!signed) throw authErrors('awsJson1_1', 'unknown').missing();
+  if (!signed) {
+    useGuessedWire(ex, 'unknown');
+    throw authErrors(ex.protocolName!, 'unknown').missing();
+  }
   const service = serviceBySigningName(signed.service);
-  if (!service)
-    throw new AwsError('UnknownService', `The twin does not serve ${signed.service}`, { status: 400 });
+  if (!service) {
+    const { operation } = useGuessedWire(ex, signed.service);
+    throw refusals[ex.protocolName!].unknownOperation(
+      `The twin does not serve the ${signed.service} service, so it cannot answer ${operation}`,
+    );
+  }
   ex.signed = signed;
   ex.service = service;
+}
+
+function useGuessedWire(ex: Exchange, signingName: string) {
+  const guess = guessWire(ex.req, signingName);
+  ex.service = guess.service;
+  ex.protocolName = guess.protocol;
+  ex.protocol = protocols[guess.protocol];
+  return guess;
 }
 
 function pickProtocol(ex: Exchange): void {
   const service = ex.service!;
   const candidates = [service.protocol, ...(service.alsoSpeaks ?? [])];
   const name = candidates.find((p) => protocols[p].recognizes(ex.req)) ?? service.protocol;
+  ex.protocolName = name;
   ex.protocol = protocols[name];
 }
 
@@ -60,10 +89,56 @@ function verifySigV4AndFindPrincipal(ex: Exchange): void {
   ex.credential = credential;
 }
 
+/**
+ * Parsing is input validation: whatever goes wrong while reading a request
+ * is the request's fault, so an unexpected error here (a deserializer
+ * choking on a malformed body) becomes the protocol's validation error, and
+ * a call the SDK model does not know becomes its unknown-operation error.
+ */
 async function parseRequest(ex: Exchange): Promise<void> {
-  const { operation, input } = await ex.protocol!.parse(ex.req, ex.service!);
-  ex.operation = operation;
-  ex.input = input;
+  const refuse = refusals[ex.protocolName!];
+  try {
+    const { operation, input } = await ex.protocol!.parse(ex.req, ex.service!);
+    ex.operation = operation;
+    ex.input = input;
+  } catch (err) {
+    if (err instanceof UnknownOperationError) throw refuse.unknownOperation(err.message);
+    if (err instanceof AwsError) throw err;
+    throw refuse.invalidInput(`The request could not be read: ${describe(err)}`);
+  }
+}
+
+/**
+ * An operation AWS has but the twin does not serve is refused before
+ * authorization, as AWS refuses an unknown operation, naming it.
+ */
+function refuseUnservedOperation(ex: Exchange): void {
+  if (ex.service!.handlers[ex.operation!]) return;
+  throw refusals[ex.protocolName!].unknownOperation(
+    `The twin does not serve ${ex.service!.signingName}:${ex.operation} (see twin/COVERAGE.md)`,
+  );
+}
+
+/**
+ * Input of the types its schema declares (gateway/shapes.ts), within AWS's
+ * service-wide limits (gateway/limits.ts). An unexpected error while
+ * checking input is the input's fault too: the validation error.
+ */
+function enforceInputLimits(ex: Exchange): void {
+  const refuse = refusals[ex.protocolName!];
+  try {
+    const info = operationInfo(ex.service!, ex.operation!);
+    const problem = info && shapeProblem(info.input, ex.input);
+    if (problem) throw (refuse.malformed ?? refuse.invalidInput)(`Invalid input: ${problem}`);
+    enforceLimits(ex.service!.signingName, ex.operation!, ex.input!);
+  } catch (err) {
+    if (err instanceof AwsError) throw err;
+    throw refuse.invalidInput(`The request's input was refused: ${describe(err)}`);
+  }
+}
+
+function describe(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).slice(0, 200);
 }
 
 function injectFaults(ex: Exchange): void {

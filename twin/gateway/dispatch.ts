@@ -1,5 +1,5 @@
 import type { RequestContext } from '../core/context.ts';
-import { AwsError } from '../core/errors.ts';
+import { UnknownOperationError } from '../core/errors.ts';
 
 /** The authorization a service declares for an operation, checked before its handler runs. */
 export function authorizeByDefinition(ctx: RequestContext, input: Record<string, unknown>): void {
@@ -15,13 +15,9 @@ export function authorizeByDefinition(ctx: RequestContext, input: Record<string,
 export async function dispatchTo(ctx: RequestContext, input: Record<string, unknown>): Promise<unknown> {
   const handler = ctx.service.handlers[ctx.operation];
   if (!handler) {
-    throw new AwsError(
-      'NotImplemented',
-      `The twin does not implement ${ctx.service.signingName}:${ctx.operation} yet`,
-      {
-        status: 501,
-      },
-    );
+    // The gateway refuses these before authorization in the protocol's own words (chain.ts);
+    // in-process calls (labs seeded through invoke) meet this.
+    throw new UnknownOperationError(`The twin does not serve ${ctx.service.signingName}:${ctx.operation}`);
   }
   const model = ctx.twin.model(ctx.service, ctx.accountId, ctx.region);
   return handler(model, input, ctx);

@@ -1,6 +1,6 @@
 import type { RequestContext } from '../core/context.ts';
 import type { Credential } from '../core/principal.ts';
-import type { ServiceDefinition } from '../core/service.ts';
+import type { ProtocolName, ServiceDefinition } from '../core/service.ts';
 import type { Protocol } from '../protocols/protocol.ts';
 import type { WireRequest } from '../protocols/wire.ts';
 import type { Twin } from '../twin.ts';
@@ -18,6 +18,8 @@ export interface Exchange {
   signed?: SignedRequest;
   service?: ServiceDefinition<unknown>;
   protocol?: Protocol;
+  /** Which of the service's protocols the request speaks (SQS speaks two). */
+  protocolName?: ProtocolName;
   credential?: Credential;
   operation?: string;
   input?: Record<string, unknown>;

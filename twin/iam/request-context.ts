@@ -42,8 +42,9 @@ function principalKeys(p: Principal, tags: readonly { Key: string; Value: string
     'aws:userid': p.userId,
   };
   if (p.kind === 'user') keys['aws:username'] = p.userName;
+  // Only aws:PrincipalTag/<key>: AWS has no key listing a principal's tag keys
+  // (aws:TagKeys is the request's tags), so a policy naming one never matches.
   for (const t of tags) keys[`aws:PrincipalTag/${t.Key}`] = t.Value;
-  if (tags.length > 0) keys['aws:PrincipalTagKeys'] = tags.map((t) => t.Key);
   return keys;
 }
 

@@ -43,8 +43,21 @@ export function silentBecause(view: NetworkView, eni: NetworkInterfaceState): st
   return undefined;
 }
 
-/** Delivery to an interface of `vpcId` by its private address: ACLs at the subnet edge, then its security groups. */
-export function deliverLocal(walk: Walk, vpcId: string, from: string | undefined): Step {
+/**
+ * Delivery to an interface of `vpcId` by its private address: ACLs at the
+ * subnet edge, then its security groups. Inside one subnet no ACL applies,
+ * except to a packet out of a Transit Gateway: the destination subnet's
+ * inbound rules are evaluated even when the attachment's interface is in
+ * that subnet (docs.aws.amazon.com/vpc/latest/tgw/tgw-nacls.html, "transit
+ * gateway to instances": inbound rules of the instance's subnet, with the
+ * packet's source address).
+ */
+export function deliverLocal(
+  walk: Walk,
+  vpcId: string,
+  from: string | undefined,
+  fromTransitGateway = false,
+): Step {
   const eni = walk.view.eniByIp(vpcId, walk.dstIp);
   if (!eni)
     return walk.fail(
@@ -54,7 +67,7 @@ export function deliverLocal(walk: Walk, vpcId: string, from: string | undefined
   const silent = silentBecause(walk.view, eni);
   if (silent) return walk.fail(eni.attachment?.instanceId ?? eni.id, silent);
   if (from && from !== eni.subnetId && !walk.acl(from, 'outbound')) return false;
-  if (from !== eni.subnetId && !walk.acl(eni.subnetId, 'inbound')) {
+  if ((from !== eni.subnetId || fromTransitGateway) && !walk.acl(eni.subnetId, 'inbound')) {
     walk.touch(eni, 'ingress', 'REJECT');
     return false;
   }

@@ -126,7 +126,7 @@ function routeStep(walk: Walk, pos: Position): Step {
   walk.pass(table.id, `${routeText(choice)} matches ${walk.dstIp}`);
   switch (choice.route.target.kind) {
     case 'local':
-      return deliverLocal(walk, pos.vpcId, subnetId);
+      return deliverLocal(walk, pos.vpcId, subnetId, pos.via === 'tgw');
     case 'transit-gateway':
       return viaTransitGateway(walk, pos, choice);
     case 'peering':

@@ -14,7 +14,13 @@ export interface ValidateRun {
   results?: {
     exitCode: number;
     summary: { passed: number; failed: number; errored: number; skipped: number; total: number };
-    tests: { id: string; name: string; verdict: 'pass' | 'fail' | 'error' | 'skip'; message?: string }[];
+    tests: {
+      id: string;
+      name: string;
+      verdict: 'pass' | 'fail' | 'error' | 'skip';
+      message?: string;
+      errorType?: string;
+    }[];
   };
 }
 

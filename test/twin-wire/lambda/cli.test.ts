@@ -51,7 +51,7 @@ describe.runIf(hasAwsCli)('AWS CLI 2.9', () => {
       '--function-name',
       'cli-fn',
       '--runtime',
-      'nodejs20.x',
+      'nodejs22.x',
       '--handler',
       'index.handler',
       '--role',
@@ -65,7 +65,7 @@ describe.runIf(hasAwsCli)('AWS CLI 2.9', () => {
     expect(out.json).toMatchObject({
       FunctionName: 'cli-fn',
       State: 'Pending',
-      Runtime: 'nodejs20.x',
+      Runtime: 'nodejs22.x',
       Timeout: 5,
     });
     clock.advance(delay(twin.server.twin.profile, 'lambdaActivationMs'));

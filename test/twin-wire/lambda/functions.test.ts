@@ -49,7 +49,7 @@ async function createActive(
   await lambda.send(
     new CreateFunctionCommand({
       FunctionName: name,
-      Runtime: 'nodejs20.x',
+      Runtime: 'nodejs22.x',
       Handler: 'index.handler',
       Role: roleArn,
       Code: { ZipFile: ECHO },
@@ -83,7 +83,7 @@ describe('the function lifecycle', () => {
     const created = await lambda.send(
       new CreateFunctionCommand({
         FunctionName: 'lifecycle',
-        Runtime: 'nodejs20.x',
+        Runtime: 'nodejs22.x',
         Handler: 'index.handler',
         Role: roleArn,
         Code: { ZipFile: ECHO },
@@ -222,7 +222,7 @@ describe('who may create and invoke', () => {
       .send(
         new CreateFunctionCommand({
           FunctionName: 'untrusted',
-          Runtime: 'nodejs20.x',
+          Runtime: 'nodejs22.x',
           Handler: 'index.handler',
           Role: untrusted,
           Code: { ZipFile: ECHO },
@@ -255,7 +255,7 @@ describe('who may create and invoke', () => {
       .send(
         new CreateFunctionCommand({
           FunctionName: 'dev-fn',
-          Runtime: 'nodejs20.x',
+          Runtime: 'nodejs22.x',
           Handler: 'index.handler',
           Role: roleArn,
           Code: { ZipFile: ECHO },

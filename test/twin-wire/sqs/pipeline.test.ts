@@ -102,7 +102,7 @@ beforeAll(async () => {
   await lambda.send(
     new CreateFunctionCommand({
       FunctionName: 'worker',
-      Runtime: 'nodejs20.x',
+      Runtime: 'nodejs22.x',
       Handler: 'index.handler',
       Role: role,
       Code: { ZipFile: await bundledZip(WORKER) },

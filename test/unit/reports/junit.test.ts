@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, test } from 'vitest';
+import { validateXML } from 'xmllint-wasm';
 import { renderJunit } from '../../../reports/junit.ts';
 import { FAKE_KEY_ID, sampleModel, sampleTests } from '../../fixtures/reports/model.ts';
 
@@ -22,6 +24,16 @@ function props(node: Node): [string, string][] {
   return list.map((p) => [String(p.name), String(p.value)]);
 }
 
+/** The `key: value` facts a testcase carries at the head of its system-out (junit-10.xsd allows it no properties). */
+function facts(node: Node): [string, string][] {
+  const out = String(node['system-out'] ?? '');
+  return out
+    .split('\n')
+    .map((line) => /^([\w:.-]+): (.*)$/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => [m[1]!, m[2]!]);
+}
+
 function caseNamed(root: Node, name: string): Node {
   const cases = (root.testsuite ?? []).flatMap((s) => s.testcase ?? []);
   const found = cases.find((c) => c.name === name);
@@ -33,7 +45,14 @@ describe('renderJunit', () => {
   const root = parse(renderJunit(sampleModel()));
 
   test('root counts match the run; one testsuite per section and file, plus the run suite', () => {
-    expect([root.tests, root.failures, root.errors, root.skipped]).toEqual(['5', '1', '1', '1']);
+    // junit-10.xsd allows <testsuites> no `skipped` or `timestamp`; each <testsuite> carries them.
+    expect([root.tests, root.failures, root.errors, root.skipped, root.timestamp]).toEqual([
+      '5',
+      '1',
+      '1',
+      undefined,
+      undefined,
+    ]);
     expect(root.testsuite!.map((s) => s.name)).toEqual([
       'meshcheck run',
       'N · VPCs talk through the Transit Gateway only where allowed',
@@ -61,11 +80,12 @@ describe('renderJunit', () => {
     expect(run['calls:ssm.SendCommand']).toBe('2');
   });
 
-  test('a testcase has classname = file, its full name, and properties for id, section, file, run id and evidence', () => {
+  test('a testcase has classname = file, its full name, and facts for id, section, file, run id and evidence', () => {
     const pass = caseNamed(root, 'N7 prod-app → shared-app over the TGW (ICMP): allow');
     expect(pass.classname).toBe('suites/network.test.ts');
     expect(pass.time).toBe('0.120');
-    const p = props(pass);
+    expect([pass.file, pass.properties]).toEqual([undefined, undefined]);
+    const p = facts(pass);
     expect(p).toContainEqual(['id', 'N7']);
     expect(p).toContainEqual(['section', 'N · VPCs talk through the Transit Gateway only where allowed']);
     expect(p).toContainEqual(['file', 'suites/network.test.ts']);
@@ -94,8 +114,8 @@ describe('renderJunit', () => {
 
   test('notes and unknown evidence kinds still appear', () => {
     const probe = caseNamed(root, 'D3 the probe reads the object only through the endpoint');
-    expect(props(probe)).toContainEqual(['notice', 'cold start took 4 s']);
-    expect(props(probe).map(([name]) => name)).toContain('evidence:mystery');
+    expect(String(probe['system-out'])).toContain('note (notice): cold start took 4 s');
+    expect(facts(probe).map(([name]) => name)).toContain('evidence:mystery');
     expect(String(probe['system-out'])).toContain('"nested"');
   });
 
@@ -105,14 +125,17 @@ describe('renderJunit', () => {
     tests[1]!.details = 'line1\nline2 \uD800 lone surrogate';
     const xml = renderJunit(sampleModel({ tests }));
     const fail = caseNamed(parse(xml), 'N7 prod-app → dev-app over the TGW (ICMP): deny');
-    expect((fail.failure as Node).message).toBe('expected <allow> & "deny" red key AKIA[REDACTED]');
+    // Control characters and escapes are shown, not executed or dropped: names are data.
+    expect((fail.failure as Node).message).toBe(
+      'expected <allow> & "deny" \\0\\x07\\x1b[31mred\\x1b[39m key AKIA[REDACTED]',
+    );
     expect(xml).not.toContain(FAKE_KEY_ID);
   });
 
-  test('long evidence is cut in properties, saying where the rest is', () => {
+  test('long evidence is cut in the facts, saying where the rest is', () => {
     const tests = sampleTests();
     tests[0]!.evidence = [{ kind: 'config', summary: 'big', value: { blob: 'x'.repeat(10_000) } }];
-    const p = props(caseNamed(parse(renderJunit(sampleModel({ tests }))), tests[0]!.name));
+    const p = facts(caseNamed(parse(renderJunit(sampleModel({ tests }))), tests[0]!.name));
     const value = p.find(([name]) => name === 'evidence:config')![1];
     expect(value.length).toBeLessThan(4_200);
     expect(value).toMatch(/truncated: \d+ more characters; full value in results.json/);
@@ -123,5 +146,20 @@ describe('renderJunit', () => {
     const run = parse(xml).testsuite![0]!;
     expect(run.errors).toBe('1');
     expect(run.testcase![0]!.error).toMatchObject({ message: 'unhandled error: boom' });
+  });
+
+  test('a run with failures, errors, skips and run problems validates against junit-10.xsd (Jenkins xunit)', async () => {
+    const xml = renderJunit(sampleModel({ problems: [{ message: 'interrupted by SIGINT' }] }));
+    const result = await validateXML({
+      xml: { fileName: 'junit.xml', contents: xml },
+      schema: {
+        fileName: 'junit-10.xsd',
+        contents: readFileSync('test/fixtures/junit/junit-10.xsd', 'utf8'),
+      },
+    });
+    expect(result.errors.map((e) => e.rawMessage)).toEqual([]);
+    expect(xml).toMatch(/<failure /);
+    expect(xml).toMatch(/<error /);
+    expect(xml).toMatch(/<skipped /);
   });
 });

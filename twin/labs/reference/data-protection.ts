@@ -327,7 +327,7 @@ async function buildProcessor(
 ): Promise<void> {
   await lab.call('lambda', 'CreateFunction', {
     FunctionName: PROCESSOR,
-    Runtime: 'nodejs20.x',
+    Runtime: 'nodejs22.x',
     Handler: 'index.handler',
     Role: p.processorArn,
     Code: { ZipFile: await bundleLambda(processorCode) },

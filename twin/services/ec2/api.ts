@@ -26,8 +26,8 @@
  *   network-interfaces, transit-gateways, transit-gateway-routes, vpc-endpoints, prefix-lists):
  * - Instances are `running` at once (RunInstances answers `pending`, Stop `stopping`, Terminate
  *   `shutting-down`, as AWS's responses do; the next describe shows the end state). Status checks pass
- *   at once (no `initializing`). Any well-formed `ami-` id launches; no AMI catalogue, block devices,
- *   user data, key-pair check, placement or launch templates. One ENI per instance (device 0); a
+ *   at once (no `initializing`). Any well-formed `ami-` id launches, the public images' ids included;
+ *   no block devices, user data, key-pair check, placement or launch templates. One ENI per instance (device 0); a
  *   stopped instance keeps its public address (AWS gives a new one on start).
  * - Instance profiles are not checked against IAM (a name resolves to the caller's account's ARN).
  * - Transit Gateways, their route tables and attachments are `available` at once; deleted attachments
@@ -39,6 +39,14 @@
  *   (no PrivateLink endpoint services of your own, no GWLB or Resource endpoints, no IPv6 or
  *   DnsOptions); interface endpoints are `available` at once. Endpoint policies are stored and
  *   checked as JSON only. Endpoint ENI addresses come from the subnet's lowest free address.
+ * Images (api/images): DescribeImages lists the public Amazon Linux images of the region only
+ *   (model/public-images.ts: AL2023 standard and minimal, x86_64 and arm64; AL2 kernel 5.10 both
+ *   architectures; AL2 x86_64), owner `amazon` (137112412989). Names follow AWS's patterns; release
+ *   numbers, image and snapshot ids and dates are stable stand-ins per region, not AWS's. No private,
+ *   shared, Marketplace or deprecated images; no CreateImage, CopyImage or launch permissions; tags and
+ *   the ExecutableUsers / IncludeDeprecated parameters are ignored. RunInstances does not check an
+ *   image id against this list (an unknown but well-formed id still launches; AWS would answer
+ *   InvalidAMIID.NotFound).
  * - Prefix lists: the AWS-managed S3 and DynamoDB lists only, with real ids and published ranges for
  *   us-east-1, us-east-2, us-west-2 and eu-west-1 (stable stand-ins elsewhere); no customer-managed lists.
  */
@@ -46,6 +54,7 @@ import * as sdk from '@aws-sdk/client-ec2';
 import { defineService, type Handler } from '../../core/service.ts';
 import { addressHandlers } from './api/addresses.ts';
 import { gatewayHandlers } from './api/gateways.ts';
+import { imageHandlers } from './api/images.ts';
 import { instanceProfileHandlers } from './api/instance-profiles.ts';
 import { instanceHandlers } from './api/instances.ts';
 import { networkAclHandlers } from './api/network-acls.ts';
@@ -84,6 +93,7 @@ const handlers: Record<string, Handler<Ec2Model>> = {
   ...transitGatewayRouteHandlers,
   ...vpcEndpointHandlers,
   ...prefixListHandlers,
+  ...imageHandlers,
 };
 
 export const ec2 = defineService<Ec2Model>({

@@ -17,12 +17,41 @@ export type FilterValue =
   | readonly (string | number | boolean | undefined | null)[];
 export type Accessors<T> = Record<string, (item: T) => FilterValue>;
 
-function pattern(value: string): RegExp {
-  const escaped = value
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${escaped}$`);
+/**
+ * A filter value as a matcher. Wildcards are matched in linear time, not by
+ * a regular expression: `a*a*a*…b` made V8's backtracking take exponential
+ * time, stalling every caller of the twin, and a long value made the
+ * expression too large to compile (an internal error).
+ */
+function pattern(value: string): { test(s: string): boolean } {
+  return { test: (s) => globMatch(value, s) };
+}
+
+/**
+ * `*` any run, `anyOne` (EC2: `?`; none for CloudWatch Logs) one character;
+ * greedy with one backtrack point (the last `*`), so linear in practice.
+ */
+export function globMatch(glob: string, s: string, anyOne: string | null = '?'): boolean {
+  let g = 0;
+  let i = 0;
+  let star = -1;
+  let mark = 0;
+  while (i < s.length) {
+    if (g < glob.length && glob[g] !== '*' && (glob[g] === anyOne || glob[g] === s[i])) {
+      g += 1;
+      i += 1;
+    } else if (g < glob.length && glob[g] === '*') {
+      star = g;
+      mark = i;
+      g += 1;
+    } else if (star !== -1) {
+      g = star + 1;
+      mark += 1;
+      i = mark;
+    } else return false;
+  }
+  while (g < glob.length && glob[g] === '*') g += 1;
+  return g === glob.length;
 }
 
 function valuesOf(v: FilterValue): string[] {

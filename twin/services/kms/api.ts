@@ -7,10 +7,16 @@
  * LIMITATIONS
  * - Symmetric encryption keys (SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT, origin
  *   AWS_KMS) only: no asymmetric or HMAC keys, imported material, custom key
- *   stores, multi-Region keys, key rotation, grants (CreateGrant and grant
+ *   stores, multi-Region keys, on-demand rotation (RotateKeyOnDemand,
+ *   ListKeyRotations), grants (CreateGrant and grant
  *   tokens are not served; a grant never allows), Sign/Verify, GenerateMac,
  *   GenerateRandom, data key pairs or dry runs. Such requests answer
  *   UnsupportedOperationException or NotImplemented.
+ * - Automatic rotation (Enable/DisableKeyRotation, GetKeyRotationStatus) is
+ *   a schedule only: the key material never changes, so no rotation ever
+ *   shows in CloudTrail and old ciphertexts stay valid (as they do on AWS).
+ *   An alias as KeyId answers NotFoundException and another account's key
+ *   AccessDeniedException; AWS's exact wording for both is not documented.
  * - Ciphertext blobs are the twin's own format (key ARN + context digest +
  *   AES-256-GCM); a blob from real AWS is an InvalidCiphertextException.
  * - The key policy lockout check evaluates the new policy with the caller's
@@ -38,6 +44,7 @@ import { kmsAudit } from './api/audit.ts';
 import { cryptoHandlers } from './api/crypto.ts';
 import { keyHandlers } from './api/keys.ts';
 import { policyHandlers } from './api/policies.ts';
+import { rotationHandlers } from './api/rotation.ts';
 import { tagHandlers } from './api/tags.ts';
 import { accessDenied } from './errors.ts';
 import { KmsModel } from './model/index.ts';
@@ -48,6 +55,7 @@ const handlers: Record<string, Handler<KmsModel>> = {
   ...policyHandlers,
   ...tagHandlers,
   ...cryptoHandlers,
+  ...rotationHandlers,
 };
 
 /** Operations on no key: IAM policies alone decide (`kms:CreateKey`, `kms:ListKeys`, `kms:ListAliases` on `*`). */

@@ -12,7 +12,10 @@
  *   twin (LocalStack does the same). Its calls are still judged by its
  *   network position: a VPC function's credentials carry its ENI, and a
  *   call with no path (no endpoint, no NAT) hangs until it gives up.
- * - Node.js runtimes only (nodejs18.x–24.x), all run on the twin's own
+ * - Runtimes past their "Block function create" / "Block function update"
+ *   dates (runtimes.json, from the Lambda runtimes page, judged on the
+ *   twin's clock) are refused as Lambda refuses them; of the rest,
+ *   Node.js runtimes only, all run on the twin's own
  *   Node.js in worker threads; Zip packages given as Code.ZipFile only (no
  *   S3 code, images, layers, extensions, SnapStart, response streaming,
  *   JSON log format or log levels). Packages the bundle does not carry

@@ -3,9 +3,23 @@
  * use them: DescribeInstanceInformation, SendCommand (AWS-RunShellScript),
  * GetCommandInvocation, ListCommandInvocations, ListCommands, CancelCommand.
  *
+ * Also Parameter Store, read-only, for AWS's public AMI parameters
+ * (GetParameter, GetParameters, GetParametersByPath).
+ *
  * LIMITATIONS
  * - Only the AWS-RunShellScript document; no other documents, Session
- *   Manager, Parameter Store, associations, automation or inventory.
+ *   Manager, associations, automation or inventory.
+ * - Parameter Store holds only the public parameters under
+ *   `/aws/service/ami-amazon-linux-latest/` of each region:
+ *   al2023-ami-kernel-default-{x86_64,arm64}, al2023-ami-kernel-6.1-{…},
+ *   al2023-ami-minimal-kernel-default-{…}, al2023-ami-minimal-kernel-6.1-{…},
+ *   amzn2-ami-kernel-5.10-hvm-{x86_64,arm64}-gp2 and amzn2-ami-hvm-x86_64-gp2,
+ *   whose values are the image ids EC2 DescribeImages lists (stand-ins, not
+ *   AWS's ids). No other `/aws/service/` namespace (global-infrastructure,
+ *   ECS/EKS-optimized, Windows, Canonical…), no parameters of your own
+ *   (PutParameter is not served), no version or label selectors (`name:3`),
+ *   no ParameterFilters (refused), no history; every parameter is Version 1,
+ *   Type String, DataType text.
  * - A node is managed when it has an instance profile; the twin keeps no
  *   registration history, so a node whose agent never could register is
  *   listed as ConnectionLost instead of absent. A profile whose role the
@@ -32,6 +46,7 @@ import * as sdk from '@aws-sdk/client-ssm';
 import { defineService } from '../../core/service.ts';
 import { commandHandlers } from './api/commands.ts';
 import { instanceHandlers } from './api/instances.ts';
+import { parameterAuthorization, parameterHandlers } from './api/parameters.ts';
 import { accessDenied } from './errors.ts';
 import { SsmModel } from './model/index.ts';
 
@@ -45,6 +60,8 @@ export const ssm = defineService<SsmModel>({
   createModel: (twin, accountId, region) => new SsmModel(twin, accountId, region),
   accessDenied: (message) => accessDenied(message),
   // SendCommand is authorized on the document and on every instance it targets, so it is checked in its handler.
-  authorization: (operation) => (operation === 'SendCommand' ? 'in-handler' : undefined),
-  handlers: { ...instanceHandlers, ...commandHandlers },
+  // Parameters are authorized on their own ARNs (api/parameters.ts).
+  authorization: (operation, input, ctx) =>
+    operation === 'SendCommand' ? 'in-handler' : parameterAuthorization(operation, input, ctx),
+  handlers: { ...instanceHandlers, ...commandHandlers, ...parameterHandlers },
 });

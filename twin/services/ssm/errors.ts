@@ -44,8 +44,13 @@ export function invalidNextToken(): AwsError {
   return new AwsError('InvalidNextToken', 'The specified token is not valid.');
 }
 
-export function invalidFilterKey(): AwsError {
-  return new AwsError('InvalidFilterKey', '');
+export function invalidFilterKey(message = ''): AwsError {
+  return new AwsError('InvalidFilterKey', message);
+}
+
+/** GetParameter of a name that does not exist: ParameterNotFound, naming it. */
+export function parameterNotFound(name: string): AwsError {
+  return new AwsError('ParameterNotFound', `Parameter ${name} not found.`);
 }
 
 export function invalidTarget(message: string): AwsError {

@@ -93,7 +93,7 @@ export async function lambdaLab(): Promise<LambdaLab> {
 export function functionInput(name: string, role: string, extra: object = {}): object {
   return {
     FunctionName: name,
-    Runtime: 'nodejs20.x',
+    Runtime: 'nodejs22.x',
     Handler: 'index.handler',
     Role: role,
     Code: { ZipFile: HELLO },

@@ -94,7 +94,7 @@ describe('CreateFunction’s checks', () => {
     ],
     [
       'a retired runtime',
-      { Runtime: 'nodejs16.x' },
+      { Runtime: 'nodejs16.x' }, // blocked on purpose: the refusal under test
       'InvalidParameterValueException',
       /^The runtime parameter of nodejs16\.x is no longer supported/,
     ],

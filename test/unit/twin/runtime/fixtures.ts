@@ -30,7 +30,7 @@ export function specOf(
     accountId: '123456789012',
     region: 'us-east-1',
     handler: 'index.handler',
-    runtime: 'nodejs20.x',
+    runtime: 'nodejs22.x',
     memorySize: 128,
     timeoutSeconds: 3,
     environment: {},

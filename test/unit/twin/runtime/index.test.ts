@@ -37,7 +37,7 @@ describe('the environment a function sees', () => {
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
       AWS_LAMBDA_LOG_GROUP_NAME: '/aws/lambda/env-check',
       AWS_LAMBDA_LOG_STREAM_NAME: result.logStreamName,
-      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs20.x',
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
       AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
       BUCKET_NAME: 'some-bucket',
     });

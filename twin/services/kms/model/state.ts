@@ -23,6 +23,8 @@ export interface KeyRecord {
   /** Set while the key is PendingDeletion; the key is deleted once the clock passes it. */
   deletionDate?: number;
   pendingWindowInDays?: number;
+  /** Automatic rotation of the key material, when enabled (EnableKeyRotation). */
+  rotation?: { periodDays: number; enabledAt: number };
   /** The key policy's text, as given (GetKeyPolicy returns it unchanged). */
   policy: string;
   /** 256-bit AES key material; never leaves the model. */

@@ -31,6 +31,7 @@ import {
   checkLimits,
   checkRole,
   checkRuntime,
+  checkRuntimeUpdatable,
   checkVpcPermissions,
 } from '../model/validate.ts';
 import { resolveVpcConfig } from '../model/vpc.ts';
@@ -71,7 +72,7 @@ function createHandler(
 ): FunctionConfiguration {
   const name = checkFunctionName(parseFunctionRef(input.FunctionName, ctx.accountId, ctx.region).name);
   if (input.PackageType === 'Image') throw invalidParameter('The twin runs Zip packages only.');
-  const runtime = checkRuntime(input.Runtime);
+  const runtime = checkRuntime(input.Runtime, 'create', ctx.twin.clock.now());
   const handler = checkHandler(input.Handler);
   const limits = checkLimits(input.Timeout, input.MemorySize);
   const environment = checkEnvironment(input.Environment?.Variables);
@@ -109,7 +110,9 @@ function configurationChange(
   const limits = checkLimits(input.Timeout, input.MemorySize);
   const role = input.Role !== undefined ? passRole(ctx, input.Role, name, model.region) : undefined;
   const change: ConfigurationChange = {
-    ...(input.Runtime !== undefined && { runtime: checkRuntime(input.Runtime) }),
+    ...(input.Runtime !== undefined && {
+      runtime: checkRuntime(input.Runtime, 'update', ctx.twin.clock.now()),
+    }),
     ...(input.Handler !== undefined && { handler: checkHandler(input.Handler) }),
     ...(role && { role: role.roleArn }),
     ...(input.Description !== undefined && { description: input.Description }),
@@ -187,6 +190,7 @@ export const functionHandlers: Record<string, Handler<LambdaModel>> = {
   UpdateFunctionCode(_model, input: UpdateFunctionCodeRequest, ctx): FunctionConfiguration {
     const { fn } = resolveFunction(ctx, input.FunctionName);
     requireUpdatable(fn, ctx.twin.clock.now(), input.RevisionId);
+    checkRuntimeUpdatable(fn.runtime, ctx.twin.clock.now());
     const code = codeOf({ ZipFile: input.ZipFile, S3Bucket: input.S3Bucket, ImageUri: input.ImageUri });
     if (!input.DryRun) updateCode(ctx.twin, fn, code);
     return renderConfiguration(ctx.twin, fn);

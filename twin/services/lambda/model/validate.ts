@@ -8,6 +8,7 @@ import type { Twin } from '../../../twin.ts';
 import { findRole, type RoleInfo } from '../../iam/lookups.ts';
 import { invalidParameter, validationError } from '../errors.ts';
 import type { FunctionCode } from './index.ts';
+import { isBlocked, openRuntimes, type RuntimeUse } from './runtimes.ts';
 
 /**
  * The checks CreateFunction and the Update operations make of their
@@ -15,10 +16,15 @@ import type { FunctionCode } from './index.ts';
  * "Lambda execution role" and "Working with Lambda environment variables").
  */
 
-/** The runtimes the twin can run: Node.js, on the twin's own Node (declared in LIMITATIONS). */
-export const NODE_RUNTIMES = ['nodejs18.x', 'nodejs20.x', 'nodejs22.x', 'nodejs24.x'];
-
-export function checkRuntime(runtime: string | undefined): string {
+/**
+ * A runtime Lambda knows (the SDK's enum), not blocked for this use on the
+ * twin's clock by Lambda's deprecation schedule (runtimes.ts), with
+ * Lambda's own wording: "The runtime parameter of nodejs16.x is no longer
+ * supported for creating or updating AWS Lambda functions. We recommend you
+ * use a supported runtime while creating or updating functions."
+ * (InvalidParameterValueException). The twin then runs Node.js only.
+ */
+export function checkRuntime(runtime: string | undefined, use: RuntimeUse, now: number): string {
   const known = Object.values(Runtime) as string[];
   if (!runtime || !known.includes(runtime)) {
     throw validationError(
@@ -27,18 +33,24 @@ export function checkRuntime(runtime: string | undefined): string {
       `Member must satisfy enum value set: [${known.join(', ')}]`,
     );
   }
-  const nodeMajor = runtime.startsWith('nodejs') ? Number(/\d+/.exec(runtime)?.[0] ?? 0) : undefined;
-  if (nodeMajor !== undefined && nodeMajor < 18) {
+  if (isBlocked(runtime, use, now)) throw runtimeBlocked(runtime);
+  if (!runtime.startsWith('nodejs')) {
     throw invalidParameter(
-      `The runtime parameter of ${runtime} is no longer supported for creating or updating AWS Lambda functions. We recommend you use a supported runtime while creating or updating functions.`,
-    );
-  }
-  if (!NODE_RUNTIMES.includes(runtime)) {
-    throw invalidParameter(
-      `The twin runs Node.js functions only (${NODE_RUNTIMES.join(', ')}); ${runtime} is not emulated.`,
+      `The twin runs Node.js functions only (${openRuntimes(use, now).join(', ')}); ${runtime} is not emulated.`,
     );
   }
   return runtime;
+}
+
+/** UpdateFunctionCode on a function whose runtime is past "Block function update" is refused. */
+export function checkRuntimeUpdatable(runtime: string, now: number): void {
+  if (isBlocked(runtime, 'update', now)) throw runtimeBlocked(runtime);
+}
+
+function runtimeBlocked(runtime: string): Error {
+  return invalidParameter(
+    `The runtime parameter of ${runtime} is no longer supported for creating or updating AWS Lambda functions. We recommend you use a supported runtime while creating or updating functions.`,
+  );
 }
 
 export function checkHandler(handler: string | undefined): string {

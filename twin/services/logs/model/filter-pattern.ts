@@ -1,3 +1,4 @@
+import { globMatch } from '../../ec2/filters.ts';
 import { invalidParameter } from '../errors.ts';
 
 /**
@@ -113,11 +114,7 @@ function compare(c: Comparison, doc: unknown): boolean {
       '>=': n >= c.value,
     }[c.op]!;
   }
-  const re = new RegExp(`^${c.value.split('*').map(escapeRe).join('.*')}$`);
-  const equal = re.test(String(v));
+  // Wildcards matched in linear time: a `.*` regular expression backtracked exponentially on `a*a*…b`.
+  const equal = globMatch(c.value, String(v), null);
   return c.op === '!=' ? !equal : c.op === '=' ? equal : false;
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { runDeadlineMs } from '../../../cli/pending.ts';
+import type { ResolvedTargets } from '../../../helpers/targets/index.ts';
+import { parseTargets } from '../../../helpers/targets/load.ts';
+
+const example = parseTargets(
+  JSON.parse(readFileSync('targets.example.json', 'utf8')),
+) as unknown as ResolvedTargets;
+
+describe('the run deadline comes from the bounds', () => {
+  test('gate leaves the CloudTrail wait out; nightly adds it', () => {
+    const gate = runDeadlineMs(example, 'gate');
+    const nightly = runDeadlineMs(example, 'nightly');
+    expect(gate).toBeLessThan(10 * 60_000);
+    expect(nightly).toBeGreaterThan(gate + example.dataProtection!.cloudTrailTimeoutSeconds * 1000 - 60_000);
+  });
+
+  test('a longer receipt bound moves the deadline by as much', () => {
+    const longer = structuredClone(example);
+    longer.dataProtection!.receiptTimeoutSeconds += 600;
+    expect(runDeadlineMs(longer, 'nightly') - runDeadlineMs(example, 'nightly')).toBe(600_000);
+  });
+
+  test('without data protection the network and probe checks bound it', () => {
+    const network = structuredClone(example);
+    delete network.dataProtection;
+    expect(runDeadlineMs(network, 'nightly')).toBe(runDeadlineMs(network, 'gate'));
+    expect(runDeadlineMs(network, 'nightly')).toBeLessThanOrEqual(runDeadlineMs(example, 'gate'));
+  });
+});
