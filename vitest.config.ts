@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * Four projects: `conformance` is the product (the checklist, run against
@@ -7,9 +8,28 @@ import { defineConfig } from 'vitest/config';
  */
 const env = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 
+/**
+ * The files that take longest start first. Vitest orders by the durations
+ * it cached last time, and without a cache (a fresh clone, CI) by size,
+ * which would start the drift matrix, a few lines long, last of all.
+ */
+const LONGEST = ['test/e2e/drift-matrix-', 'test/e2e/second-lab.test.ts'];
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const long = (f: TestSpecification) => LONGEST.some((name) => f.moduleId.includes(name));
+    return [...sorted.filter(long), ...sorted.filter((f) => !long(f))];
+  }
+}
+
 export default defineConfig({
   test: {
     env,
+    // Vitest's default is one worker fewer than the cores: on two cores, one test file at a time,
+    // while most of an e2e file's time is spent waiting on a twin or a nested run. Three keep both
+    // cores busy. (validate passes its own maxWorkers for the conformance project.)
+    maxWorkers: 3,
+    sequence: { sequencer: LongestFirst },
     reporters: process.env.CI
       ? ['default', ['json', { outputFile: 'reports/out/self-test.json' }]]
       : ['default'],

@@ -77,6 +77,15 @@ export function clientsFor(access: AccountAccess): AwsClients {
   return clients;
 }
 
+/**
+ * Forgets every client made so far, with the credentials they hold: for a
+ * process that runs the suite again against a world whose keys changed
+ * (the drift matrix resets its twin between runs).
+ */
+export function forgetClients(): void {
+  cache.clear();
+}
+
 function makeClients(access: AccountAccess): AwsClients {
   const credentials: AwsCredentialIdentityProvider | AccountAccess['credentials'] =
     access.credentials ??

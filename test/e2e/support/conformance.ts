@@ -1,0 +1,145 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { createVitest, type TestSpecification, type Vitest } from 'vitest/node';
+import { forgetClients } from '../../../helpers/clients.ts';
+import { loadTargets, type ResolvedTargets, resolveTargets } from '../../../helpers/targets/index.ts';
+import { ROOT, type ValidateRun } from './validate.ts';
+
+/** The checklist areas `meshcheck validate --only` takes, one suite file each. */
+export const AREAS = ['network', 'endpoints', 'data-protection'] as const;
+export type Area = (typeof AREAS)[number];
+
+/** The first letter of a checklist id names its area (`N13 …` → network). */
+const AREA_OF_ID: Record<string, Area> = { N: 'network', E: 'endpoints', D: 'data-protection' };
+
+/**
+ * The areas a drift's declared checks belong to: the only suite files that
+ * can show whether it fails exactly them. An id whose area is not known
+ * here runs every area, so a new slice is never checked less, only slower.
+ */
+export function areasOf(breaks: readonly (string | { id: string })[]): Area[] {
+  if (!breaks.length) return [...AREAS];
+  const areas = new Set<Area>();
+  for (const b of breaks) {
+    const area = AREA_OF_ID[(typeof b === 'string' ? b : b.id).match(/^[A-Z]+/)?.[0] ?? ''];
+    if (!area) return [...AREAS];
+    areas.add(area);
+  }
+  return AREAS.filter((a) => areas.has(a));
+}
+
+/**
+ * A copy of a targets file with waits sized for the twin's fast profile: a
+ * drift that stops the pipeline is proved by receipts and CloudTrail events
+ * that do not come, which takes the whole bound. A receipt takes 1–2 s on
+ * an idle machine; 15 s leaves room for two matrices sharing two cores in CI.
+ */
+export async function withMatrixWaits(targetsFile: string): Promise<string> {
+  const file = JSON.parse(await readFile(targetsFile, 'utf8'));
+  if (file.dataProtection)
+    Object.assign(file.dataProtection, { receiptTimeoutSeconds: 15, cloudTrailTimeoutSeconds: 15 });
+  const copy = join(await mkdtemp(join(tmpdir(), 'meshcheck-matrix-')), 'targets.json');
+  await writeFile(copy, JSON.stringify(file));
+  return copy;
+}
+
+/**
+ * The conformance project run in this process, the way `meshcheck
+ * validate --targets` runs it (cli/validate.ts: resolve the targets, hand
+ * them over, one vitest run with the meshcheck reporter, exit code from
+ * results.json), but kept open between runs: vitest, its Vite server and
+ * its transforms are made once, not once per drift, and no `tsx` process
+ * starts per run. Each run still gets fresh test workers, so no module
+ * state leaks from one run into the next.
+ *
+ * What it leaves out of validate: the sweep (the twin is reset before each
+ * run) and the signal takeover (this is a test, not the CLI).
+ */
+export class Conformance {
+  private constructor(
+    private readonly vitest: Vitest,
+    private readonly work: string,
+  ) {}
+
+  static async open(): Promise<Conformance> {
+    const work = await mkdtemp(join(tmpdir(), 'meshcheck-conformance-'));
+    const before = new Map(HANDLED.map((event) => [event, process.listeners(event)]));
+    const vitest = await createVitest(
+      'test',
+      {
+        root: ROOT,
+        project: 'conformance',
+        watch: false,
+        // As validate: the checks wait on the twin, not on the CPU.
+        maxWorkers: 4,
+        reporters: [[join(ROOT, 'reports/reporter.ts'), { outputDir: join(work, 'reports'), silent: true }]],
+      },
+      {},
+      { stdout: devNull, stderr: devNull },
+    );
+    // Vitest's logger answers SIGINT, SIGTERM and an unhandled rejection with process.exit();
+    // in here they belong to the vitest running this test file, which reports them.
+    for (const event of HANDLED)
+      for (const listener of process.listeners(event))
+        if (!before.get(event)!.includes(listener)) process.off(event, listener as () => void);
+    return new Conformance(vitest, work);
+  }
+
+  /**
+   * Resolves `targetsFile` against what `env` reaches, then runs the suite
+   * files of `areas` (all of them when empty) against it.
+   */
+  async run(
+    targetsFile: string,
+    env: Record<string, string>,
+    areas: readonly Area[] = [],
+  ): Promise<ValidateRun> {
+    const reportsDir = join(this.work, 'reports');
+    await rm(reportsDir, { recursive: true, force: true });
+    // A fresh run id per run, as each `meshcheck validate` process has: resolveTargets stamps it.
+    delete process.env.MESHCHECK_RUN_ID;
+    Object.assign(process.env, env, {
+      MESHCHECK_CALLS_DIR: join(this.work, 'calls'),
+      MESHCHECK_PROFILE: 'nightly',
+      MESHCHECK_TARGET_LABEL: `twin (${env.AWS_ENDPOINT_URL})`,
+    });
+    forgetClients();
+    const resolved = await resolveTargets(await loadTargets(targetsFile));
+    await this.handOver(resolved);
+    const filters = (areas.length ? areas : AREAS).map((area) => `suites/${area}.test.ts`);
+    const specs: TestSpecification[] = await this.vitest.globTestSpecifications(filters);
+    // A failing run sets process.exitCode; the failures are this test's to judge, not the worker's.
+    const exitCode = process.exitCode;
+    await this.vitest.runTestSpecifications(specs, true);
+    process.exitCode = exitCode;
+    const run: ValidateRun = { code: -1, stdout: '', stderr: '', reportsDir };
+    try {
+      run.results = JSON.parse(await readFile(join(reportsDir, 'results.json'), 'utf8'));
+      run.code = run.results!.exitCode;
+    } catch (error) {
+      run.stderr = `no results.json: ${(error as Error).message}`;
+    }
+    return run;
+  }
+
+  /** The resolved targets reach the tests as validate hands them over: a file for globalSetup, and `provide`. */
+  private async handOver(resolved: ResolvedTargets): Promise<void> {
+    const file = join(this.work, 'resolved-targets.json');
+    await writeFile(file, JSON.stringify(resolved));
+    process.env.MESHCHECK_RESOLVED_TARGETS = file;
+    // globalSetup runs once per vitest instance; later runs see what is provided here.
+    for (const project of this.vitest.projects) project.provide('targets', resolved);
+  }
+
+  async close(): Promise<void> {
+    await this.vitest.close();
+    await rm(this.work, { recursive: true, force: true });
+  }
+}
+
+const HANDLED: NodeJS.Signals[] & string[] = ['SIGINT', 'SIGTERM', 'unhandledRejection' as NodeJS.Signals];
+
+/** The nested run's own output: its verdicts are read from results.json. */
+const devNull = new Writable({ write: (_chunk, _encoding, done) => done() });
