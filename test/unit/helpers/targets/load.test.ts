@@ -515,7 +515,7 @@ describe('loadTargets refuses a bad file before any AWS call, naming the field a
     );
     expect(problemsOf(file)).toEqual([]);
     file.network.vpcs[1].cidr = '10.10.0.0/16';
-    expect(problemsOf(file).join('\n')).toContain("network.vpcs[1].cidr: 10.10.0.0/16 overlaps a\nvpc");
+    expect(problemsOf(file).join('\n')).toContain('network.vpcs[1].cidr: 10.10.0.0/16 overlaps a\nvpc');
   });
 });
 
