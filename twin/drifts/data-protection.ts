@@ -22,6 +22,7 @@ type Statement = {
   Effect: string;
   Principal?: unknown;
   Action?: string | string[];
+  Resource?: string | string[];
   Condition?: Record<string, Record<string, unknown>>;
 };
 type Policy = { Version: string; Statement: Statement[] };
@@ -91,18 +92,18 @@ export const consumerDroppedFromEventsKey: Drift = {
     }),
 };
 
+/** A root grant hands the key to IAM (D3) and to principals targets do not name: any the account's IAM allows (D4). */
+const delegationBreaks = (lab: ResolvedTargets) => [
+  `D3 ${dp(lab).receiptKey} does not hand`,
+  d4(dp(lab).receiptKey, 'kms:Decrypt'),
+  d4(dp(lab).receiptKey, 'kms:GenerateDataKey'),
+];
+
 export const rootStatementAdded: Drift = {
   id: 'dp-receipt-key-delegates-to-iam',
   says: 'the "Enable IAM User Permissions" root statement is added to the receipt key policy',
   appliesTo: has,
-  async breaks(lab) {
-    // The root grant is also a grant to principals targets do not name: any the account's IAM allows.
-    return [
-      `D3 ${dp(lab).receiptKey} does not hand`,
-      d4(dp(lab).receiptKey, 'kms:Decrypt'),
-      d4(dp(lab).receiptKey, 'kms:GenerateDataKey'),
-    ];
-  },
+  breaks: async (lab) => delegationBreaks(lab),
   apply: (lab, op) =>
     editKeyPolicy(lab, op, dp(lab).receiptKey, (p) => {
       p.Statement.push({
@@ -110,8 +111,8 @@ export const rootStatementAdded: Drift = {
         Effect: 'Allow',
         Principal: { AWS: `arn:aws:iam::${lab.accountIds.lab}:root` },
         Action: 'kms:*',
+        Resource: '*',
       });
-      (p.Statement.at(-1) as Statement & { Resource: string }).Resource = '*';
     }),
 };
 
@@ -134,8 +135,8 @@ export const runnerMayDecryptReceipts: Drift = {
         Effect: 'Allow',
         Principal: { AWS: lab.runner.roleArn },
         Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: '*',
       });
-      (p.Statement.at(-1) as Statement & { Resource: string }).Resource = '*';
     }),
 };
 
@@ -307,8 +308,8 @@ export const receiptKeyDecryptForAnotherRole: Drift = {
         Effect: 'Allow',
         Principal: { AWS: other },
         Action: 'kms:Decrypt',
+        Resource: '*',
       });
-      (p.Statement.at(-1) as Statement & { Resource: string }).Resource = '*';
     });
   },
 };
@@ -317,13 +318,7 @@ export const receiptKeyDelegatesViaS3: Drift = {
   id: 'dp-receipt-key-delegates-via-s3',
   says: 'a root statement narrowed to calls through S3 (kms:ViaService) is added to the receipt key policy',
   appliesTo: has,
-  async breaks(lab) {
-    return [
-      `D3 ${dp(lab).receiptKey} does not hand`,
-      d4(dp(lab).receiptKey, 'kms:Decrypt'),
-      d4(dp(lab).receiptKey, 'kms:GenerateDataKey'),
-    ];
-  },
+  breaks: async (lab) => delegationBreaks(lab),
   apply: (lab, op) =>
     editKeyPolicy(lab, op, dp(lab).receiptKey, (p) => {
       p.Statement.push({
@@ -332,8 +327,8 @@ export const receiptKeyDelegatesViaS3: Drift = {
         Principal: { AWS: `arn:aws:iam::${lab.accountIds.lab}:root` },
         Action: ['kms:Decrypt', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
         Condition: { StringEquals: { 'kms:ViaService': `s3.${lab.region}.amazonaws.com` } },
+        Resource: '*',
       });
-      (p.Statement.at(-1) as Statement & { Resource: string }).Resource = '*';
     }),
 };
 
