@@ -11,14 +11,27 @@ const env = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 /**
  * The files that take longest start first. Vitest orders by the durations
  * it cached last time, and without a cache (a fresh clone, CI) by size,
- * which would start the drift matrix, a few lines long, last of all.
+ * which would start the drift matrix, a few lines long, last of all: the
+ * end-to-end files (a twin and whole runs each, minutes) go first, the
+ * twin-wire files that drive the AWS CLI next, the rest after them.
  */
-const LONGEST = ['test/e2e/drift-matrix-', 'test/e2e/second-lab.test.ts'];
+const LONGEST = [
+  'test/e2e/drift-matrix-',
+  'test/e2e/receipts.test.ts',
+  'test/e2e/second-lab.test.ts',
+  'test/e2e/',
+  'test/twin-wire/ec2/network-cli.test.ts',
+  'test/twin-wire/',
+];
 class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
-    const long = (f: TestSpecification) => LONGEST.some((name) => f.moduleId.includes(name));
-    return [...sorted.filter(long), ...sorted.filter((f) => !long(f))];
+    const rank = (f: TestSpecification) => {
+      const i = LONGEST.findIndex((name) => f.moduleId.includes(name));
+      return i < 0 ? LONGEST.length : i;
+    };
+    // Array.prototype.sort is stable: within a rank, vitest's own order stands.
+    return sorted.sort((a, b) => rank(a) - rank(b));
   }
 }
 
