@@ -119,7 +119,8 @@ export async function resolveTargets(
     }
     for (const [i, host] of net.hosts.entries()) {
       const name = host.instance ?? host.name;
-      const found = await describe('instance', name, (f) =>
+      // `i`, the instance id's prefix (i-0123…): an id in `instance` is looked up by instance-id.
+      const found = await describe('i', name, (f) =>
         clients(host.account)
           .ec2.send(
             new DescribeInstancesCommand({
