@@ -15,8 +15,9 @@ import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { clientsFor } from '../../../../helpers/clients.ts';
 import { CannotTellError, TargetsError } from '../../../../helpers/errors.ts';
-import { resolveTargets } from '../../../../helpers/targets/resolve.ts';
+import { clientsForTargets, resolveTargets } from '../../../../helpers/targets/resolve.ts';
 import type { Targets } from '../../../../helpers/targets/schema.ts';
 import { awsError, mockedClients } from '../support.ts';
 
@@ -589,5 +590,143 @@ describe('the probe', () => {
     const error = await resolveTargets(probeNet({ deployed: 'probe' }), clients).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CannotTellError);
     expect((error as Error).message).toContain('look up probe function probe');
+  });
+});
+
+describe('accounts beyond the lab', () => {
+  const PEER = '210987654321';
+  const PEER_ROLE = `arn:aws:iam::${PEER}:role/meshcheck`;
+  const twoAccounts = (net?: Record<string, unknown>) =>
+    targets({
+      accounts: { lab: { id: ACCOUNT }, peer: { id: PEER, assumeRoleArn: PEER_ROLE } },
+      ...(net && { network: { vpcs: [], hosts: [], peerings: [], ...net } }),
+    });
+
+  test("each account's clients assume its role, in the targets' Region", () => {
+    const t = twoAccounts();
+    expect(clientsForTargets(t)('peer')).toBe(clientsFor({ region: 'eu-west-1', assumeRoleArn: PEER_ROLE }));
+    expect(clientsForTargets(t)('lab')).toBe(clientsFor({ region: 'eu-west-1' }));
+  });
+
+  test("the runner is who STS says in the lab account, not in another's", async () => {
+    const peerClients = mockedClients();
+    const labClients = clientsFor({
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:9',
+      credentials: { accessKeyId: 'AKIDLAB', secretAccessKey: 's' },
+    });
+    sts.reset();
+    sts
+      .on(GetCallerIdentityCommand)
+      .callsFake(async (_input, getClient) =>
+        getClient() === labClients.sts
+          ? { Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:user/lab-runner` }
+          : { Account: PEER, Arn: `arn:aws:iam::${PEER}:user/peer-runner` },
+      );
+    const r = await resolveTargets(twoAccounts(), (key) => (key === 'lab' ? labClients : peerClients));
+    expect(r.accountIds).toEqual({ lab: ACCOUNT, peer: PEER });
+    expect(r.runner).toEqual({ arn: `arn:aws:iam::${ACCOUNT}:user/lab-runner` });
+  });
+
+  test("a peering is looked up in its requester VPC's account, and named in that account", async () => {
+    sts.reset();
+    sts.on(GetCallerIdentityCommand).resolves({ Account: PEER, Arn: 'arn:aws:iam::x:user/y' });
+    ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: 'vpc-0p', Tags: named('peer-vpc') }] });
+    ec2.on(DescribeVpcPeeringConnectionsCommand).resolves({});
+    const t = twoAccounts({
+      vpcs: [{ name: 'peer-vpc', account: 'peer', subnets: [] }],
+      peerings: [{ name: 'p', requester: 'peer-vpc', accepter: 'peer-vpc' }],
+    });
+    (t.accounts as Record<string, { id?: string }>).lab = {};
+    (t.accounts as Record<string, { id?: string }>).peer = { id: PEER };
+    const seen: string[] = [];
+    const error = await resolveTargets(t, (key) => {
+      seen.push(key);
+      return mockedClients();
+    }).catch((e: unknown) => e);
+    expect((error as TargetsError).problems).toEqual([
+      `network.peerings[0].name: no VPC peering connection named "p" in account ${PEER} (eu-west-1)`,
+    ]);
+    expect(seen.filter((k) => k === 'peer').length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('more paging', () => {
+  beforeEach(() => {
+    ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: 'vpc-0a', Tags: named('app-vpc') }] });
+  });
+
+  test('subnets, instances, gateways, attachments, route tables and peerings are read to the last page', async () => {
+    ec2
+      .on(DescribeSubnetsCommand)
+      .resolves({ NextToken: 's2' })
+      .on(DescribeSubnetsCommand, { NextToken: 's2' })
+      .resolves({ Subnets: [{ SubnetId: 'subnet-0b', Tags: named('app-a') }] });
+    ec2
+      .on(DescribeInstancesCommand)
+      .resolves({ NextToken: 'i2' })
+      .on(DescribeInstancesCommand, { NextToken: 'i2' })
+      .resolves({ Reservations: [{ Instances: [{ InstanceId: 'i-0a', Tags: named('web') }] }] });
+    ec2
+      .on(DescribeTransitGatewaysCommand)
+      .resolves({ NextToken: 't2' })
+      .on(DescribeTransitGatewaysCommand, { NextToken: 't2' })
+      .resolves({ TransitGateways: [{ TransitGatewayId: 'tgw-01', Tags: named('hub') }] });
+    ec2
+      .on(DescribeTransitGatewayAttachmentsCommand)
+      .resolves({ NextToken: 'a2' })
+      .on(DescribeTransitGatewayAttachmentsCommand, { NextToken: 'a2' })
+      .resolves({
+        TransitGatewayAttachments: [{ TransitGatewayAttachmentId: 'tgw-attach-01', Tags: named('att') }],
+      });
+    ec2
+      .on(DescribeTransitGatewayRouteTablesCommand)
+      .resolves({ NextToken: 'r2' })
+      .on(DescribeTransitGatewayRouteTablesCommand, { NextToken: 'r2' })
+      .resolves({
+        TransitGatewayRouteTables: [{ TransitGatewayRouteTableId: 'tgw-rtb-01', Tags: named('rt') }],
+      });
+    ec2
+      .on(DescribeVpcPeeringConnectionsCommand)
+      .resolves({ NextToken: 'p2' })
+      .on(DescribeVpcPeeringConnectionsCommand, { NextToken: 'p2' })
+      .resolves({ VpcPeeringConnections: [{ VpcPeeringConnectionId: 'pcx-01', Tags: named('peer') }] });
+    const r = await resolveTargets(
+      network({
+        hosts: [{ name: 'web', account: 'lab' }],
+        transitGateway: { name: 'hub', attachments: [{ name: 'att' }], routeTables: [{ name: 'rt' }] },
+        peerings: [{ name: 'peer', requester: 'app-vpc', accepter: 'app-vpc' }],
+      }),
+      clients,
+    );
+    expect(r.ids).toMatchObject({
+      subnet: { 'app-a': 'subnet-0b' },
+      instance: { web: 'i-0a' },
+      transitGateway: 'tgw-01',
+      tgwAttachment: { att: 'tgw-attach-01' },
+      tgwRouteTable: { rt: 'tgw-rtb-01' },
+      peering: { peer: 'pcx-01' },
+    });
+  });
+
+  test('security groups are read to the last page', async () => {
+    ec2.on(DescribeSubnetsCommand).resolves({ Subnets: [{ SubnetId: 'subnet-0b', Tags: named('app-a') }] });
+    s3.on(HeadBucketCommand).resolves({});
+    ec2
+      .on(DescribeSecurityGroupsCommand)
+      .resolves({ NextToken: 'g2' })
+      .on(DescribeSecurityGroupsCommand, { NextToken: 'g2' })
+      .resolves({ SecurityGroups: [{ GroupId: 'sg-01', Tags: named('probe-sg') }] });
+    const t = network();
+    (t as { endpoints?: unknown }).endpoints = {
+      probe: {
+        bucket: 'b-1',
+        role: 'r',
+        placements: [{ name: 'p1', vpc: 'app-vpc', securityGroups: ['probe-sg'] }],
+      },
+    };
+    const r = await resolveTargets(t, clients);
+    expect(r.ids.securityGroup).toEqual({ 'probe-sg': 'sg-01' });
+    expect(ec2.commandCalls(DescribeSecurityGroupsCommand)).toHaveLength(2);
   });
 });
