@@ -730,3 +730,71 @@ describe('more paging', () => {
     expect(ec2.commandCalls(DescribeSecurityGroupsCommand)).toHaveLength(2);
   });
 });
+
+describe('one stage at a time', () => {
+  test('gateway parts named by id are looked up by their id filters', async () => {
+    ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: 'vpc-0a', Tags: named('app-vpc') }] });
+    ec2.on(DescribeSubnetsCommand).resolves({ Subnets: [{ SubnetId: 'subnet-0b', Tags: named('app-a') }] });
+    ec2.on(DescribeTransitGatewaysCommand).resolves({ TransitGateways: [{ TransitGatewayId: 'tgw-0a' }] });
+    ec2
+      .on(DescribeTransitGatewayAttachmentsCommand)
+      .resolves({ TransitGatewayAttachments: [{ TransitGatewayAttachmentId: 'tgw-attach-0b' }] });
+    ec2
+      .on(DescribeTransitGatewayRouteTablesCommand)
+      .resolves({ TransitGatewayRouteTables: [{ TransitGatewayRouteTableId: 'tgw-rtb-0c' }] });
+    const r = await resolveTargets(
+      network({
+        transitGateway: {
+          name: 'tgw-0a',
+          attachments: [{ name: 'tgw-attach-0b' }],
+          routeTables: [{ name: 'tgw-rtb-0c' }],
+        },
+      }),
+      clients,
+    );
+    expect(r.ids.transitGateway).toBe('tgw-0a');
+    expect(ec2.commandCalls(DescribeTransitGatewaysCommand)[0]!.args[0].input.Filters).toEqual([
+      { Name: 'transit-gateway-id', Values: ['tgw-0a'] },
+    ]);
+    expect(ec2.commandCalls(DescribeTransitGatewayAttachmentsCommand)[0]!.args[0].input.Filters![0]).toEqual({
+      Name: 'transit-gateway-attachment-id',
+      Values: ['tgw-attach-0b'],
+    });
+    expect(ec2.commandCalls(DescribeTransitGatewayRouteTablesCommand)[0]!.args[0].input.Filters![0]).toEqual({
+      Name: 'transit-gateway-route-table-id',
+      Values: ['tgw-rtb-0c'],
+    });
+  });
+
+  test('a name that is an id with a suffix is a name', async () => {
+    ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: 'vpc-09', Tags: named('vpc-0a-old') }] });
+    ec2.on(DescribeSubnetsCommand).resolves({ Subnets: [{ SubnetId: 'subnet-0b', Tags: named('app-a') }] });
+    const t = network({ vpcs: [{ name: 'vpc-0a-old', account: 'lab', subnets: [{ name: 'app-a' }] }] });
+    await resolveTargets(t, clients);
+    expect(ec2.commandCalls(DescribeVpcsCommand)[0]!.args[0].input.Filters![0]!.Name).toBe('tag:Name');
+  });
+
+  test('accounts that do not match stop the run before buckets are looked up', async () => {
+    sts.on(GetCallerIdentityCommand).resolves({ Account: '999999999999', Arn: 'arn:aws:iam::9:user/x' });
+    const t = targets({ endpoints: { probe: { bucket: 'b-1', role: 'r', placements: [] } } });
+    await expect(resolveTargets(t, clients)).rejects.toBeInstanceOf(TargetsError);
+    expect(s3.commandCalls(HeadBucketCommand)).toHaveLength(0);
+  });
+
+  test('a missing VPC stops the run before the probe and data protection are looked up', async () => {
+    ec2.on(DescribeVpcsCommand).resolves({});
+    s3.on(HeadBucketCommand).resolves({});
+    const t = network();
+    (t as { endpoints?: unknown }).endpoints = {
+      probe: {
+        bucket: 'b-1',
+        role: 'r',
+        placements: [{ name: 'p1', vpc: 'app-vpc', securityGroups: ['sg-0a'], deployed: 'probe' }],
+      },
+    };
+    (t as { dataProtection?: unknown }).dataProtection = { receiptBucket: 'b-2', keys: [] };
+    await expect(resolveTargets(t, clients)).rejects.toBeInstanceOf(TargetsError);
+    expect(ec2.commandCalls(DescribeSecurityGroupsCommand)).toHaveLength(0);
+    expect(lambda.commandCalls(GetFunctionConfigurationCommand)).toHaveLength(0);
+  });
+});
