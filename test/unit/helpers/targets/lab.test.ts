@@ -31,6 +31,12 @@ function lab(network = true): Lab {
 }
 
 describe('Lab', () => {
+  test('the default account is the lab, through its role when it has one', () => {
+    const role = 'arn:aws:iam::123456789012:role/runner';
+    const withRole = new Lab({ ...lab().targets, accounts: { lab: { assumeRoleArn: role } } } as never);
+    expect(withRole.clients()).toBe(clientsFor({ region: 'eu-west-1', assumeRoleArn: role }));
+  });
+
   test("clients are the account's: the lab's own credentials, another account through its role", () => {
     const l = lab();
     expect(l.clients()).toBe(clientsFor({ region: 'eu-west-1' }));
