@@ -20,17 +20,20 @@ export const ipv4 = z.string().regex(new RegExp(`^${IPV4}$`), 'an IPv4 address')
  * invalid. This is not a valid CIDR block").
  */
 function cidrOf(prefix: string, what: string) {
-  return z
-    .string()
-    .regex(new RegExp(`^${IPV4}\\/${prefix}$`), what)
-    .superRefine((value, ctx) => {
-      const network = hostBitsOf(value);
-      if (network)
-        ctx.addIssue({
-          code: 'custom',
-          message: `host bits set: ${value} is not a network address (the network is ${network})`,
-        });
-    });
+  return (
+    z
+      .string()
+      // abort: a value that is no CIDR has no network to name (`10.0.0.0/` would read as /0).
+      .regex(new RegExp(`^${IPV4}\\/${prefix}$`), { message: what, abort: true })
+      .superRefine((value, ctx) => {
+        const network = hostBitsOf(value);
+        if (network)
+          ctx.addIssue({
+            code: 'custom',
+            message: `host bits set: ${value} is not a network address (the network is ${network})`,
+          });
+      })
+  );
 }
 
 export const cidr = cidrOf('(3[0-2]|[12]?\\d)', 'an IPv4 CIDR such as 10.0.0.0/16');

@@ -94,18 +94,24 @@ export async function resolveTargets(
     const pick = picker(problems, accountIds, targets.region);
     for (const [i, vpc] of net.vpcs.entries()) {
       const found = await describe('vpc', vpc.name, (f) =>
-        clients(vpc.account)
-          .ec2.send(new DescribeVpcsCommand({ Filters: f }))
-          .then((o) => (o.Vpcs ?? []).map((v) => ({ id: v.VpcId!, tags: v.Tags, live: true }))),
+        allPages((NextToken) =>
+          clients(vpc.account).ec2.send(new DescribeVpcsCommand({ Filters: f, NextToken })),
+        ).then((pages) =>
+          pages.flatMap((o) => o.Vpcs ?? []).map((v) => ({ id: v.VpcId!, tags: v.Tags, live: true })),
+        ),
       );
       const vpcId = pick(`network.vpcs[${i}].name`, 'VPC', vpc.name, vpc.account, found);
       if (!vpcId) continue;
       ids.vpc[vpc.name] = vpcId;
       for (const [j, subnet] of vpc.subnets.entries()) {
         const subnets = await describe('subnet', subnet.name, (f) =>
-          clients(vpc.account)
-            .ec2.send(new DescribeSubnetsCommand({ Filters: [...f, { Name: 'vpc-id', Values: [vpcId] }] }))
-            .then((o) => (o.Subnets ?? []).map((s) => ({ id: s.SubnetId!, tags: s.Tags, live: true }))),
+          allPages((NextToken) =>
+            clients(vpc.account).ec2.send(
+              new DescribeSubnetsCommand({ Filters: [...f, { Name: 'vpc-id', Values: [vpcId] }], NextToken }),
+            ),
+          ).then((pages) =>
+            pages.flatMap((o) => o.Subnets ?? []).map((s) => ({ id: s.SubnetId!, tags: s.Tags, live: true })),
+          ),
         );
         const id = pick(
           `network.vpcs[${i}].subnets[${j}].name`,
@@ -119,21 +125,24 @@ export async function resolveTargets(
     }
     for (const [i, host] of net.hosts.entries()) {
       const name = host.instance ?? host.name;
-      const found = await describe('instance', name, (f) =>
-        clients(host.account)
-          .ec2.send(
+      // `i`, the instance id's prefix (i-0123…): an id in `instance` is looked up by instance-id.
+      const found = await describe('i', name, (f) =>
+        allPages((NextToken) =>
+          clients(host.account).ec2.send(
             new DescribeInstancesCommand({
               Filters: [
                 ...f,
                 { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
               ],
+              NextToken,
             }),
-          )
-          .then((o) =>
-            (o.Reservations ?? [])
-              .flatMap((r) => r.Instances ?? [])
-              .map((x) => ({ id: x.InstanceId!, tags: x.Tags, live: true })),
           ),
+        ).then((pages) =>
+          pages
+            .flatMap((o) => o.Reservations ?? [])
+            .flatMap((r) => r.Instances ?? [])
+            .map((x) => ({ id: x.InstanceId!, tags: x.Tags, live: true })),
+        ),
       );
       const id = pick(`network.hosts[${i}].instance`, 'instance', name, host.account, found);
       if (id) ids.instance[host.name] = id;
@@ -142,15 +151,17 @@ export async function resolveTargets(
     for (const [i, p] of net.peerings.entries()) {
       const account = net.vpcs.find((v) => v.name === p.requester)?.account ?? 'lab';
       const found = await describe('pcx', p.name, (f) =>
-        clients(account)
-          .ec2.send(new DescribeVpcPeeringConnectionsCommand({ Filters: f }))
-          .then((o) =>
-            (o.VpcPeeringConnections ?? []).map((c) => ({
+        allPages((NextToken) =>
+          clients(account).ec2.send(new DescribeVpcPeeringConnectionsCommand({ Filters: f, NextToken })),
+        ).then((pages) =>
+          pages
+            .flatMap((o) => o.VpcPeeringConnections ?? [])
+            .map((c) => ({
               id: c.VpcPeeringConnectionId!,
               tags: c.Tags,
               live: !['deleted', 'rejected', 'expired', 'failed'].includes(c.Status?.Code ?? ''),
             })),
-          ),
+        ),
       );
       const id = pick(`network.peerings[${i}].name`, 'VPC peering connection', p.name, account, found);
       if (id) ids.peering[p.name] = id;
@@ -197,12 +208,15 @@ async function resolveTransitGateway(
   if (!tgw) return;
   const ec2 = clients('lab').ec2;
   const found = await describe('tgw', tgw.name, (f) =>
-    ec2.send(new DescribeTransitGatewaysCommand({ Filters: f })).then((o) =>
-      (o.TransitGateways ?? []).map((t) => ({
-        id: t.TransitGatewayId!,
-        tags: t.Tags,
-        live: !['deleting', 'deleted'].includes(t.State ?? ''),
-      })),
+    allPages((NextToken) => ec2.send(new DescribeTransitGatewaysCommand({ Filters: f, NextToken }))).then(
+      (o) =>
+        o
+          .flatMap((o) => o.TransitGateways ?? [])
+          .map((t) => ({
+            id: t.TransitGatewayId!,
+            tags: t.Tags,
+            live: !['deleting', 'deleted'].includes(t.State ?? ''),
+          })),
     ),
   );
   const tgwId = pick('network.transitGateway.name', 'Transit Gateway', tgw.name, 'lab', found);
@@ -211,12 +225,16 @@ async function resolveTransitGateway(
   const inTgw: Filter = { Name: 'transit-gateway-id', Values: [tgwId] };
   for (const [i, a] of tgw.attachments.entries()) {
     const atts = await describe('tgw-attach', a.name, (f) =>
-      ec2.send(new DescribeTransitGatewayAttachmentsCommand({ Filters: [...f, inTgw] })).then((o) =>
-        (o.TransitGatewayAttachments ?? []).map((x) => ({
-          id: x.TransitGatewayAttachmentId!,
-          tags: x.Tags,
-          live: !['deleting', 'deleted'].includes(x.State ?? ''),
-        })),
+      allPages((NextToken) =>
+        ec2.send(new DescribeTransitGatewayAttachmentsCommand({ Filters: [...f, inTgw], NextToken })),
+      ).then((pages) =>
+        pages
+          .flatMap((o) => o.TransitGatewayAttachments ?? [])
+          .map((x) => ({
+            id: x.TransitGatewayAttachmentId!,
+            tags: x.Tags,
+            live: !['deleting', 'deleted'].includes(x.State ?? ''),
+          })),
       ),
     );
     const id = pick(`network.transitGateway.attachments[${i}].name`, 'TGW attachment', a.name, 'lab', atts);
@@ -224,12 +242,16 @@ async function resolveTransitGateway(
   }
   for (const [i, t] of tgw.routeTables.entries()) {
     const tables = await describe('tgw-rtb', t.name, (f) =>
-      ec2.send(new DescribeTransitGatewayRouteTablesCommand({ Filters: [...f, inTgw] })).then((o) =>
-        (o.TransitGatewayRouteTables ?? []).map((x) => ({
-          id: x.TransitGatewayRouteTableId!,
-          tags: x.Tags,
-          live: !['deleting', 'deleted'].includes(x.State ?? ''),
-        })),
+      allPages((NextToken) =>
+        ec2.send(new DescribeTransitGatewayRouteTablesCommand({ Filters: [...f, inTgw], NextToken })),
+      ).then((pages) =>
+        pages
+          .flatMap((o) => o.TransitGatewayRouteTables ?? [])
+          .map((x) => ({
+            id: x.TransitGatewayRouteTableId!,
+            tags: x.Tags,
+            live: !['deleting', 'deleted'].includes(x.State ?? ''),
+          })),
       ),
     );
     const id = pick(
@@ -269,13 +291,17 @@ async function resolveProbe(
       let found: Found[] = [];
       for (const filters of lookups) {
         found = await reading(`look up security group ${group}`, () =>
-          ec2.send(new DescribeSecurityGroupsCommand({ Filters: [...filters, inVpc] })).then((o) =>
-            (o.SecurityGroups ?? []).map((g) => ({
-              id: g.GroupId!,
-              tags: g.Tags,
-              name: filters[0]!.Name === 'group-name' ? g.GroupName : undefined,
-              live: true,
-            })),
+          allPages((NextToken) =>
+            ec2.send(new DescribeSecurityGroupsCommand({ Filters: [...filters, inVpc], NextToken })),
+          ).then((pages) =>
+            pages
+              .flatMap((o) => o.SecurityGroups ?? [])
+              .map((g) => ({
+                id: g.GroupId!,
+                tags: g.Tags,
+                name: filters[0]!.Name === 'group-name' ? g.GroupName : undefined,
+                live: true,
+              })),
           ),
         );
         if (!byId) found = found.filter((f) => exactlyNamed(f, group));
@@ -302,6 +328,27 @@ async function resolveProbe(
       if (arn) ids.probeFunction[placement.name] = arn;
     }
   }
+}
+
+/**
+ * Every page of a describe call. Without MaxResults EC2 may still answer in
+ * pages, and a filtered page can even be empty while the next holds the
+ * match ("NextToken: The token to include in another request to get the next
+ * page of items. This value is null when there are no more items to return",
+ * EC2 API Reference, DescribeVpcs and the other Describe* calls): reading
+ * only the first would call a resource absent, or one name unambiguous.
+ */
+async function allPages<P extends { NextToken?: string }>(
+  page: (token?: string) => Promise<P>,
+): Promise<P[]> {
+  const pages: P[] = [];
+  let token: string | undefined;
+  do {
+    const next = await page(token);
+    pages.push(next);
+    token = next.NextToken;
+  } while (token);
+  return pages;
 }
 
 /** Describes by id when the reference looks like one, else by `Name` tag. */
