@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createVitest, type Vitest } from 'vitest/node';
+import type { Vitest } from 'vitest/node';
 import { CannotTellError, TargetsError } from '../helpers/errors.ts';
 import { runId } from '../helpers/run.ts';
 import { type Swept, sweepAll } from '../helpers/sweep.ts';
@@ -131,6 +131,8 @@ async function run(options: ValidateOptions, stop: RunStop): Promise<number> {
     let finished = false;
     try {
       if (!stop.cause) {
+        // Loaded only once the targets are good: a bad file exits 2 without paying for vitest.
+        const { createVitest } = await import('vitest/node');
         vitest = await createVitest('test', {
           root,
           project: 'conformance',
