@@ -11,6 +11,10 @@ export default {
   plugins: ['@stryker-mutator/vitest-runner'],
   mutate: ['helpers/**/*.ts', 'reports/verdict.ts'],
   coverageAnalysis: 'perTest',
+  // Static mutants (module-level tables such as the error-name sets) need a fresh module graph for each
+  // one: about 11 % of the mutants and three quarters of the time. They are left out of the score; the
+  // table-driven unit tests pin those tables name by name instead.
+  ignoreStatic: true,
   reporters: ['clear-text', 'progress', 'html'],
   htmlReporter: { fileName: 'reports/out/mutation.html' },
   tempDirName: '.cache/stryker',
