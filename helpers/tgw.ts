@@ -7,7 +7,7 @@ import {
   type TransitGatewayVpcAttachment,
 } from '@aws-sdk/client-ec2';
 import type { AwsClients } from './clients.ts';
-import { LabDeviationError, reading } from './errors.ts';
+import { CannotTellError, LabDeviationError, reading } from './errors.ts';
 
 export async function getTransitGateway({ ec2 }: AwsClients, id: string): Promise<TransitGateway> {
   const out = await reading(`describe Transit Gateway ${id}`, () =>
@@ -69,6 +69,12 @@ export async function listTgwRoutes({ ec2 }: AwsClients, routeTableId: string): 
       }),
     ),
   );
+  // More than MaxResults routes are not paged: AWS says so and stops. A partial list could hide the
+  // very route a check looks for, so it is cannot-tell (SearchTransitGatewayRoutes, EC2 API Reference).
+  if (out.AdditionalRoutesAvailable)
+    throw new CannotTellError(
+      `${routeTableId} has more than 1000 routes; the suite read only the first 1000`,
+    );
   return (out.Routes ?? []).map((r) => ({
     cidr: r.DestinationCidrBlock ?? '',
     attachment:
