@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadTargets, resolveTargets } from '../helpers/targets/index.ts';
+import { drifts } from '../lab/drifts/index.ts';
 import { areasOf, Conformance, withMatrixWaits } from '../test/e2e/support/conformance.ts';
 import { serveReferenceLab } from '../test/e2e/support/reference-twin.ts';
 import { ROOT, runValidate, twinEnv, type ValidateRun } from '../test/e2e/support/validate.ts';
-import { drifts } from '../twin/drifts/index.ts';
 import { profileNamed } from '../twin/state/profile.ts';
 
 /**

@@ -1,5 +1,5 @@
-import { REGION } from '../twin/labs/reference/accounts.ts';
-import { referenceLab } from '../twin/labs/reference/index.ts';
+import { REGION } from '../lab/reference/accounts.ts';
+import { referenceLab } from '../lab/reference/index.ts';
 import { serve, type TwinServer } from '../twin/server.ts';
 import { type ProfileName, profileNamed } from '../twin/state/profile.ts';
 

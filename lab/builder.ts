@@ -1,9 +1,9 @@
-import { invoke } from '../core/invoke.ts';
-import type { Credential } from '../core/principal.ts';
-import type { ServiceDefinition } from '../core/service.ts';
-import { ec2 } from '../services/ec2/api.ts';
-import { services } from '../services/registry.ts';
-import { rootCredential, type Twin } from '../twin.ts';
+import { invoke } from '../twin/core/invoke.ts';
+import type { Credential } from '../twin/core/principal.ts';
+import type { ServiceDefinition } from '../twin/core/service.ts';
+import { ec2 } from '../twin/services/ec2/api.ts';
+import { services } from '../twin/services/registry.ts';
+import { rootCredential, type Twin } from '../twin/twin.ts';
 
 /**
  * Builds a lab in-process through the public API's own operations, as an

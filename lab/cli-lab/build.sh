@@ -5,7 +5,7 @@
 # or, as it is, against a sandbox account you own. Its targets are
 # targets.json beside this script.
 #
-#   ENDPOINT=http://127.0.0.1:4566 bash examples/cli-lab/build.sh
+#   ENDPOINT=http://127.0.0.1:4566 bash lab/cli-lab/build.sh
 #
 # Credentials come from the environment (an account's administrator).
 set -euo pipefail

@@ -19,7 +19,7 @@ import {
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import type { ResolvedTargets } from '../../helpers/targets/index.ts';
-import { cidrTextsOverlap } from '../services/ec2/model/cidr.ts';
+import { cidrTextsOverlap } from '../../twin/services/ec2/model/cidr.ts';
 import {
   allowRowsTouching,
   covers,

@@ -6,11 +6,11 @@ import {
   waitUntilFunctionActiveV2,
   waitUntilFunctionUpdatedV2,
 } from '@aws-sdk/client-lambda';
-import { clientsFor } from '../../../helpers/clients.ts';
-import { bundleLambda } from '../../../probes/bundle.ts';
-import { LAB_ACCOUNT, REGION } from '../../../twin/labs/reference/accounts.ts';
-import { PROCESSOR } from '../../../twin/labs/reference/data-protection.ts';
-import { rootCredential } from '../../../twin/twin.ts';
+import { clientsFor } from '../../helpers/clients.ts';
+import { bundleLambda } from '../../probes/bundle.ts';
+import { rootCredential } from '../../twin/twin.ts';
+import { LAB_ACCOUNT, REGION } from '../reference/accounts.ts';
+import { PROCESSOR } from '../reference/data-protection.ts';
 
 /**
  * The reference lab with another receipt processor, deployed by its

@@ -3,7 +3,7 @@ import type { CreateRoleResponse } from '@aws-sdk/client-iam';
 import type { CreateKeyResponse } from '@aws-sdk/client-kms';
 import type { CreateTopicResponse } from '@aws-sdk/client-sns';
 import type { CreateQueueResult, GetQueueAttributesResult } from '@aws-sdk/client-sqs';
-import { bundleLambda } from '../../../probes/bundle.ts';
+import { bundleLambda } from '../../probes/bundle.ts';
 import type { LabBuilder } from '../builder.ts';
 import type { BuiltVpc } from './network.ts';
 

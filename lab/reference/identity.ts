@@ -3,7 +3,7 @@ import type { CreateInstanceProfileResponse, CreateRoleResponse } from '@aws-sdk
 import type { LabBuilder } from '../builder.ts';
 
 /** The runner's least-privilege policy, shipped in the repo and enforced by the twin. */
-export const runnerPolicy = readFileSync(new URL('../../../policies/runner.json', import.meta.url), 'utf8');
+export const runnerPolicy = readFileSync(new URL('../../policies/runner.json', import.meta.url), 'utf8');
 
 const trust = (principal: object) =>
   JSON.stringify({

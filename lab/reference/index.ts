@@ -1,6 +1,6 @@
-import type { Credential } from '../../core/principal.ts';
-import { issueRoleSession } from '../../services/sts/sessions.ts';
-import { Twin, type TwinOptions } from '../../twin.ts';
+import type { Credential } from '../../twin/core/principal.ts';
+import { issueRoleSession } from '../../twin/services/sts/sessions.ts';
+import { Twin, type TwinOptions } from '../../twin/twin.ts';
 import { builderFor } from '../builder.ts';
 import { ARCHIVE_ACCOUNT, LAB_ACCOUNT, REGION } from './accounts.ts';
 import { buildDataProtection } from './data-protection.ts';

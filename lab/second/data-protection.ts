@@ -8,8 +8,8 @@ import {
   GetQueueAttributesCommand,
   SetQueueAttributesCommand,
 } from '@aws-sdk/client-sqs';
-import type { AwsClients } from '../../../helpers/clients.ts';
-import { bundleLambda } from '../../../probes/bundle.ts';
+import type { AwsClients } from '../../helpers/clients.ts';
+import { bundleLambda } from '../../probes/bundle.ts';
 import { awsManaged, createRole } from './identity.ts';
 import type { BuiltSpoke } from './network.ts';
 

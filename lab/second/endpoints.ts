@@ -9,7 +9,7 @@ import {
   PutBucketEncryptionCommand,
   PutPublicAccessBlockCommand,
 } from '@aws-sdk/client-s3';
-import type { AwsClients } from '../../../helpers/clients.ts';
+import type { AwsClients } from '../../helpers/clients.ts';
 import { awsManaged, createRole } from './identity.ts';
 import { type BuiltSpoke, securityGroup, tagged } from './network.ts';
 

@@ -9,7 +9,7 @@ import {
   PutRolePolicyCommand,
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
-import type { AwsClients } from '../../../helpers/clients.ts';
+import type { AwsClients } from '../../helpers/clients.ts';
 
 /** Who the second lab's workloads and its operators are, made with IAM through the SDK. */
 export const trust = (principal: object) =>
@@ -71,7 +71,7 @@ export async function buildAuditRole(
   accountId: string,
 ): Promise<{ roleArn: string; ciBot: { accessKeyId: string; secretAccessKey: string } }> {
   const runnerPolicy = JSON.parse(
-    await readFile(new URL('../../../policies/runner.json', import.meta.url), 'utf8'),
+    await readFile(new URL('../../policies/runner.json', import.meta.url), 'utf8'),
   ) as object;
   const role = await createRole(
     clients,

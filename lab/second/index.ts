@@ -1,5 +1,5 @@
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
-import { type AwsClients, clientsFor } from '../../../helpers/clients.ts';
+import { type AwsClients, clientsFor } from '../../helpers/clients.ts';
 import { buildLedger } from './data-protection.ts';
 import { buildPaymentsEndpoints, buildProbeSupport, functionGroup, s3PrefixListId } from './endpoints.ts';
 import { buildAuditRole, buildNodeProfile } from './identity.ts';

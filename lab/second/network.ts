@@ -18,7 +18,7 @@ import {
   RunInstancesCommand,
   type TagSpecification,
 } from '@aws-sdk/client-ec2';
-import type { AwsClients } from '../../../helpers/clients.ts';
+import type { AwsClients } from '../../helpers/clients.ts';
 
 /**
  * The second lab's network, built with the SDK as its operator would:

@@ -8,12 +8,12 @@ import { ROOT, runValidate, twinEnv } from './support/validate.ts';
 
 /**
  * The README's walk-through: an empty twin, a lab built on it with the AWS
- * CLI alone (examples/cli-lab/build.sh), then `validate --targets` with that
+ * CLI alone (lab/cli-lab/build.sh), then `validate --targets` with that
  * lab's targets — it conforms; one change made with the CLI, and exactly the
  * item it touches fails.
  */
 const run = promisify(execFile);
-const targets = join(ROOT, 'examples/cli-lab/targets.json');
+const targets = join(ROOT, 'lab/cli-lab/targets.json');
 /** The region build.sh builds in by default, as its targets say. */
 const REGION = 'us-west-2';
 let twin: TestTwin;
@@ -24,7 +24,7 @@ describe.runIf(hasAwsCli)('a lab built with the AWS CLI on an empty twin', () =>
     twin = await startTestTwin();
     const r = rootCredential(twin.server.twin.accounts[0]!);
     root = { accessKeyId: r.accessKeyId, secretAccessKey: r.secretAccessKey };
-    await run('bash', [join(ROOT, 'examples/cli-lab/build.sh')], {
+    await run('bash', [join(ROOT, 'lab/cli-lab/build.sh')], {
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         HOME: process.env.HOME ?? '/tmp',

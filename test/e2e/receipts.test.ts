@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, test } from 'vitest';
 import { clientsFor } from '../../helpers/clients.ts';
-import { LAB_ACCOUNT, REGION } from '../../twin/labs/reference/accounts.ts';
-import { receiptBucket } from '../../twin/labs/reference/data-protection.ts';
+import { replaceProcessor, searchingTargets } from '../../lab/fruit-named/index.ts';
+import { LAB_ACCOUNT, REGION } from '../../lab/reference/accounts.ts';
+import { receiptBucket } from '../../lab/reference/data-protection.ts';
 import { rootCredential } from '../../twin/twin.ts';
-import { replaceProcessor, searchingTargets } from '../labs/fruit-named/index.ts';
 import { type ReferenceTwin, serveReferenceLab } from './support/reference-twin.ts';
 import { ROOT, runValidate, twinEnv, type ValidateRun } from './support/validate.ts';
 

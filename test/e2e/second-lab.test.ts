@@ -9,7 +9,7 @@ import { ROOT, runValidate, twinEnv } from './support/validate.ts';
  * topology, names, keys and fruit, built from nothing through the SDK,
  * passes the whole suite from its own targets, and its drifts are caught.
  */
-const targetsFile = join(ROOT, 'test/labs/second/targets.json');
+const targetsFile = join(ROOT, 'lab/second/targets.json');
 
 describe('the second lab, clean', () => {
   let lab: ServedLab;

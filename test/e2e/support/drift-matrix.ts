@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, type ExpectStatic, test } from 'vitest';
 import { loadTargets, type ResolvedTargets, resolveTargets } from '../../../helpers/targets/index.ts';
-import { drifts } from '../../../twin/drifts/index.ts';
-import type { Drift, Operator } from '../../../twin/drifts/types.ts';
+import { drifts } from '../../../lab/drifts/index.ts';
+import type { Drift, Operator } from '../../../lab/drifts/types.ts';
 import { areasOf, Conformance, withMatrixWaits } from './conformance.ts';
 import { twinEnv, type ValidateRun } from './validate.ts';
 

@@ -1,8 +1,8 @@
 import { clientsFor } from '../../../helpers/clients.ts';
 import type { ResolvedTargets } from '../../../helpers/targets/index.ts';
+import type { Operator } from '../../../lab/drifts/types.ts';
+import { referenceLab } from '../../../lab/reference/index.ts';
 import type { Credential } from '../../../twin/core/principal.ts';
-import type { Operator } from '../../../twin/drifts/types.ts';
-import { referenceLab } from '../../../twin/labs/reference/index.ts';
 import { pipelineStats } from '../../../twin/pipeline/stats.ts';
 import { serve, type TwinServer } from '../../../twin/server.ts';
 import { rootCredential } from '../../../twin/twin.ts';

@@ -1,7 +1,7 @@
+import { buildSecondLab, type Credentials, runnerSession } from '../../../lab/second/index.ts';
 import { pipelineStats } from '../../../twin/pipeline/stats.ts';
 import { serve } from '../../../twin/server.ts';
 import { rootCredential, Twin } from '../../../twin/twin.ts';
-import { buildSecondLab, type Credentials, runnerSession } from '../../labs/second/index.ts';
 import type { ServedLab } from './drift-matrix.ts';
 import { operatorOf } from './reference-twin.ts';
 

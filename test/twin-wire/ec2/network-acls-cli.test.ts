@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { builderFor } from '../../../twin/labs/builder.ts';
+import { builderFor } from '../../../lab/builder.ts';
 import { probePath } from '../../../twin/network/reachability.ts';
 import { aws, hasAwsCli, startTestTwin, type TestTwin } from '../../support/twin.ts';
 import { type Host, joinByTransitGateway, vpcWithHost } from '../../unit/twin/network/api-lab.ts';

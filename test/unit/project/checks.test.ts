@@ -39,7 +39,7 @@ describe('the project', () => {
     expect(await readFile(join(root, 'twin/COVERAGE.md'), 'utf8')).toBe(coverageMarkdown());
   });
 
-  test('nothing outside targets.example.json and twin/labs names a reference-lab resource', {
+  test('nothing outside targets.example.json and lab/reference names a reference-lab resource', {
     timeout: 30_000,
   }, async ({ expect }) => {
     // The suite and the twin's behaviour must hold for any lab (DESIGN.md, "Any lab, not only ours").
@@ -47,12 +47,24 @@ describe('the project', () => {
       'Prod-VPC|Dev-VPC|Shared-Services|dap351|FinanceRole|ProcessSQSRole|WSParticipant|EventWriter|10\\.[012]\\.1\\.10|192\\.168\\.1\\.10|cloud-app-data|111111111111|222222222222';
     const result = await run(
       'grep',
-      ['-rnE', pattern, 'twin', 'suites', 'helpers', 'probes', 'reports', 'policy', 'cli', '--include=*.ts'],
+      [
+        '-rnE',
+        pattern,
+        'twin',
+        'lab',
+        'suites',
+        'helpers',
+        'probes',
+        'reports',
+        'policy',
+        'cli',
+        '--include=*.ts',
+      ],
       { cwd: root },
     ).catch((e) => e);
     const lines = String(result.stdout ?? '')
       .split('\n')
-      .filter((l) => l && !l.startsWith('twin/labs/'));
+      .filter((l) => l && !l.startsWith('lab/reference/'));
     expect(lines).toEqual([]);
   });
 });

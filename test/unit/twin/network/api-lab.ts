@@ -1,4 +1,4 @@
-import type { LabBuilder } from '../../../../twin/labs/builder.ts';
+import type { LabBuilder } from '../../../../lab/builder.ts';
 
 /**
  * A hub and spokes built only through the EC2 API (as an operator builds

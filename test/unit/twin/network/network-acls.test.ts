@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { builderFor, type LabBuilder } from '../../../../twin/labs/builder.ts';
+import { builderFor, type LabBuilder } from '../../../../lab/builder.ts';
 import { probePath } from '../../../../twin/network/reachability.ts';
 import { ManualClock } from '../../../../twin/state/clock.ts';
 import { Twin } from '../../../../twin/twin.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { builderFor } from '../../../../lab/builder.ts';
 import type { CallerPosition } from '../../../../twin/core/principal.ts';
-import { builderFor } from '../../../../twin/labs/builder.ts';
 import { trafficOf } from '../../../../twin/network/traffic-log.ts';
 import { runtimeOf } from '../../../../twin/runtime/index.ts';
 import { ManualClock } from '../../../../twin/state/clock.ts';

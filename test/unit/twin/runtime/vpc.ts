@@ -1,5 +1,5 @@
+import { builderFor } from '../../../../lab/builder.ts';
 import type { CallerPosition } from '../../../../twin/core/principal.ts';
-import { builderFor } from '../../../../twin/labs/builder.ts';
 import { ec2 } from '../../../../twin/services/ec2/api.ts';
 import { createServiceEni } from '../../../../twin/services/ec2/model/network-interfaces.ts';
 import type { Twin } from '../../../../twin/twin.ts';
