@@ -1,10 +1,12 @@
 import type { AwsClients } from '../clients.ts';
 import { clientsFor } from '../clients.ts';
 import type { HostTarget, ResolvedTargets } from './index.ts';
+import { vpcOfSubnet } from './view.ts';
 
 /**
  * The resolved targets seen the way tests ask about them: "the clients of
- * the account this host lives in", "the VPC this subnet belongs to".
+ * the account this host lives in", "the VPC this subnet belongs to". The
+ * questions themselves live in `view.ts`, which the drifts ask too.
  */
 export class Lab {
   constructor(readonly targets: ResolvedTargets) {}
@@ -30,7 +32,7 @@ export class Lab {
 
   /** The VPC (target) a named subnet belongs to. */
   vpcOfSubnet(subnetName: string) {
-    const vpc = this.network.vpcs.find((v) => v.subnets.some((s) => s.name === subnetName));
+    const vpc = vpcOfSubnet({ network: this.network }, subnetName);
     if (!vpc) throw new Error(`no subnet ${subnetName} in targets`);
     return vpc;
   }

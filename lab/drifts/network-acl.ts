@@ -1,6 +1,7 @@
 import { CreateNetworkAclEntryCommand, DescribeNetworkAclsCommand } from '@aws-sdk/client-ec2';
 import type { ResolvedTargets } from '../../helpers/targets/index.ts';
-import { hostsIn, hubAttachment, reachRow, spokeOfHub, vpcOf } from './lab-view.ts';
+import { hostsIn, hubAttachment, spokeOfHub, vpcOf } from '../../helpers/targets/view.ts';
+import { reachRow } from './lab-view.ts';
 import type { Drift, Operator } from './types.ts';
 
 /**

@@ -19,13 +19,13 @@ import {
   attachmentOf,
   denyPairsAcrossTgw,
   hubAttachment,
-  reachRow,
   spokeOfHub,
   subnetsSharingTable,
   vpcOf,
   vpcRoutesToTgw,
   vpcsOnTable,
-} from './lab-view.ts';
+} from '../../helpers/targets/view.ts';
+import { reachRow } from './lab-view.ts';
 
 export const tgwRouteJoinsDeniedPair: Drift = {
   id: 'net-tgw-route-joins-denied-pair',

@@ -18,18 +18,18 @@ import {
   ModifySubnetAttributeCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
+import { cidrsOverlap } from '../../helpers/targets/cidr.ts';
 import type { ResolvedTargets } from '../../helpers/targets/index.ts';
-import { cidrTextsOverlap } from '../../twin/services/ec2/model/cidr.ts';
 import {
   allowRowsTouching,
   covers,
   hostsIn,
   hubAttachment,
-  reachRow,
   spokeOfHub,
   subnetsSharingTable,
   vpcOf,
-} from './lab-view.ts';
+} from '../../helpers/targets/view.ts';
+import { reachRow } from './lab-view.ts';
 import type { Drift, Operator } from './types.ts';
 
 const ec2 = (op: Operator, account: string) => op(account).ec2;
@@ -339,7 +339,7 @@ function unplannedRange(lab: ResolvedTargets): string | undefined {
   ].filter((cidr) => !covers(cidr, '100.64.0.0/10'));
   for (let octet = 64; octet < 128; octet++) {
     const candidate = `100.${octet}.0.0/16`;
-    if (!planned.some((cidr) => cidrTextsOverlap(cidr, candidate))) return candidate;
+    if (!planned.some((cidr) => cidrsOverlap(cidr, candidate))) return candidate;
   }
   return undefined;
 }
