@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Vitest } from 'vitest/node';
 import { CannotTellError, TargetsError } from '../helpers/errors.ts';
-import { runId } from '../helpers/run.ts';
+import { newRunId, runId, useRunId } from '../helpers/run.ts';
 import { type Swept, sweepAll } from '../helpers/sweep.ts';
 import { loadTargets, type ResolvedTargets, resolveTargets, type Targets } from '../helpers/targets/index.ts';
 import { clientsForTargets } from '../helpers/targets/resolve.ts';
@@ -66,6 +66,8 @@ export async function validate(options: ValidateOptions): Promise<number> {
 async function run(options: ValidateOptions, stop: RunStop): Promise<number> {
   const embedded = !options.targets;
   const outputDir = resolve(options.reportsDir);
+  // Every validate is a run of its own, also when one process validates twice.
+  useRunId(newRunId());
   const meta = { runId: runId(), target: '', profile: options.profile, startedAt: Date.now() };
   /** Replaces the report files: whatever stops this run, no previous run's pass stays behind. */
   const reportStop = (stopped: Stop, base?: Parameters<typeof stoppedModel>[2]) =>
