@@ -1,10 +1,8 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Vitest } from 'vitest/node';
 import { CannotTellError, TargetsError } from '../helpers/errors.ts';
-import { runId } from '../helpers/run.ts';
+import { newRunId, runId, useRunId } from '../helpers/run.ts';
 import { type Swept, sweepAll } from '../helpers/sweep.ts';
 import { loadTargets, type ResolvedTargets, resolveTargets, type Targets } from '../helpers/targets/index.ts';
 import { clientsForTargets } from '../helpers/targets/resolve.ts';
@@ -12,7 +10,6 @@ import {
   buildModel,
   excludedTags,
   printable,
-  readCalls,
   readResults,
   type Stop,
   stoppedModel,
@@ -69,6 +66,8 @@ export async function validate(options: ValidateOptions): Promise<number> {
 async function run(options: ValidateOptions, stop: RunStop): Promise<number> {
   const embedded = !options.targets;
   const outputDir = resolve(options.reportsDir);
+  // Every validate is a run of its own, also when one process validates twice.
+  useRunId(newRunId());
   const meta = { runId: runId(), target: '', profile: options.profile, startedAt: Date.now() };
   /** Replaces the report files: whatever stops this run, no previous run's pass stays behind. */
   const reportStop = (stopped: Stop, base?: Parameters<typeof stoppedModel>[2]) =>
@@ -107,22 +106,12 @@ async function run(options: ValidateOptions, stop: RunStop): Promise<number> {
       `meshcheck: no --targets given: checking the reference lab on the embedded twin at ${twin.server.endpoint} (${options.twinProfile} profile)`,
     );
   }
-  const work = await mkdtemp(join(tmpdir(), 'meshcheck-'));
   const pending = new PendingWork();
   try {
     const resolved = await resolveTargets(targets);
     meta.target = embedded
       ? `embedded twin (${twin!.server.endpoint})`
       : `account ${resolved.accountIds.lab} (${resolved.region})`;
-    const resolvedPath = join(work, 'resolved-targets.json');
-    await writeFile(resolvedPath, JSON.stringify(resolved, null, 2));
-    Object.assign(process.env, {
-      MESHCHECK_RUN_ID: meta.runId,
-      MESHCHECK_RESOLVED_TARGETS: resolvedPath,
-      MESHCHECK_CALLS_DIR: join(work, 'calls'),
-      MESHCHECK_TARGET_LABEL: meta.target,
-      MESHCHECK_PROFILE: options.profile,
-    });
     const deadlineMs = options.deadlineSeconds
       ? options.deadlineSeconds * 1000
       : runDeadlineMs(resolved, options.profile);
@@ -147,6 +136,10 @@ async function run(options: ValidateOptions, stop: RunStop): Promise<number> {
           reporters: ['default', [join(root, 'reports/reporter.ts'), { outputDir }], pending.reporter()],
           ...(options.profile === 'gate' && { tagsFilter: ['!delivery'] }),
         });
+        // Vitest's own channel to the checks (`inject`) and the reporter: nothing goes through files or
+        // the environment.
+        vitest.provide('targets', resolved);
+        vitest.provide('run', { runId: meta.runId, target: meta.target, profile: options.profile });
         // Vitest's logger answers SIGINT/SIGTERM with process.exit() a millisecond later, which would
         // cut the sweep short; the CLI owns these signals.
         stop.takeSignals();
@@ -183,7 +176,6 @@ async function run(options: ValidateOptions, stop: RunStop): Promise<number> {
             meta: { ...meta, vitestVersion: vitest.version },
             startedAt: meta.startedAt,
             finishedAt: Date.now(),
-            calls: readCalls(process.env.MESHCHECK_CALLS_DIR),
             excludedTags: excludedTags(vitest.config.tagsFilter),
           })
         : undefined;
@@ -217,7 +209,6 @@ async function run(options: ValidateOptions, stop: RunStop): Promise<number> {
   } finally {
     pending.close();
     await twin?.server.close();
-    await rm(work, { recursive: true, force: true });
   }
 }
 

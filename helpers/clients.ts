@@ -12,7 +12,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import { recordCall } from '../reports/calls.ts';
+import { recordCall } from './calls.ts';
 import { tellCall } from './pending.ts';
 import { runId } from './run.ts';
 

@@ -3,7 +3,7 @@
  * TestCase). The only file of reports/ that knows vitest's shapes.
  */
 import type { SerializedError, TestCase, TestModule, TestSuite } from 'vitest/node';
-import type { CallCounts } from './calls.ts';
+import { sumCalls } from './calls.ts';
 import { evidenceOf } from './evidence.ts';
 import {
   exitCodeOf,
@@ -25,7 +25,6 @@ export interface BuildInput {
   meta: Pick<RunMeta, 'runId' | 'target' | 'profile' | 'vitestVersion'>;
   startedAt: number;
   finishedAt: number;
-  calls: CallCounts;
   /** Tags the run left out (vitest's `tagsFilter` entries `!tag`): the gate profile leaves out `delivery`. */
   excludedTags?: readonly string[];
 }
@@ -49,7 +48,8 @@ export function buildModel(input: BuildInput): RunModel {
     exitCode: exitCodeOf(summary, problems.length),
     tests,
     problems,
-    calls: input.calls,
+    // Each test file's worker leaves its AWS call counts on the file's task meta.
+    calls: sumCalls(modules.map((module) => module.meta().calls)),
   };
 }
 

@@ -193,6 +193,6 @@ function callsSection(calls: Record<string, number>): string {
   const body =
     Object.keys(calls).length > 0
       ? callsTable(calls)
-      : '<p class="sub">No API call counts were recorded (MESHCHECK_CALLS_DIR unset, or no calls).</p>';
+      : '<p class="sub">No API call counts were recorded.</p>';
   return `<section id="calls"><h2>API calls</h2>\n${body}</section>`;
 }

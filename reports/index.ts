@@ -4,7 +4,7 @@
  * itself is `reports/reporter.ts` (its default export).
  */
 export { buildModel } from './build.ts';
-export { type CallCounts, flushCalls, readCalls, recordCall } from './calls.ts';
+export { type CallCounts, sumCalls } from './calls.ts';
 export { printable, terminalText } from './escape.ts';
 export { RESULTS_SCHEMA, readResults } from './json.ts';
 export {

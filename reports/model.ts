@@ -60,11 +60,11 @@ export interface RunProblem {
 }
 
 export interface RunMeta {
-  /** `MESHCHECK_RUN_ID`: tags everything the suite created. */
+  /** Tags everything the suite created. */
   runId: string;
-  /** `MESHCHECK_TARGET_LABEL`: "embedded twin" or an account id. */
+  /** "embedded twin" or an account id. */
   target: string;
-  /** `MESHCHECK_PROFILE`: gate, nightly, … */
+  /** gate, nightly, … */
   profile: string;
   startedAt: string;
   finishedAt: string;

@@ -7,15 +7,15 @@
  * reporters: ['default', ['./reports/reporter.ts', { outputDir: 'reports/out' }]]
  * ```
  *
- * Run metadata comes from the environment when the run ends (so a
- * globalSetup may still set it): MESHCHECK_RUN_ID, MESHCHECK_TARGET_LABEL,
- * MESHCHECK_PROFILE, and MESHCHECK_CALLS_DIR for API call counts.
+ * The run's labels (run id, target, profile) come from the reporter's
+ * options, else from what the run provides as `run` (`vitest.provide`, read
+ * when the run ends, so a harness may change them between runs); API call
+ * counts from each test file's task meta (reports/build.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Reporter, SerializedError, TestModule, TestRunEndReason, Vitest } from 'vitest/node';
 import { buildModel } from './build.ts';
-import { clearCalls, readCalls } from './calls.ts';
 import { renderHtml } from './html.ts';
 import { renderJson } from './json.ts';
 import { renderJunit } from './junit.ts';
@@ -25,15 +25,25 @@ export { readResults } from './json.ts';
 export { exitCodeOf, type RunModel, type Summary, summarize, type Verdict } from './model.ts';
 export { outcomeOf, verdictOf } from './verdict.ts';
 
-export interface MeshcheckReporterOptions {
+/** What a report says about the run it is of. */
+export interface RunLabels {
+  runId: string;
+  /** "embedded twin (…)" or "account 123456789012 (eu-west-1)". */
+  target: string;
+  /** gate, nightly, … */
+  profile: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The run's labels, as `meshcheck validate` provides them. */
+    run?: RunLabels;
+  }
+}
+
+export interface MeshcheckReporterOptions extends Partial<RunLabels> {
   /** Where the three files go, relative to the vitest root. Default `reports/out`. */
   outputDir?: string;
-  /** Directory of per-worker call count files. Default env MESHCHECK_CALLS_DIR. */
-  callsDir?: string;
-  /** Override env MESHCHECK_RUN_ID / MESHCHECK_TARGET_LABEL / MESHCHECK_PROFILE. */
-  runId?: string;
-  target?: string;
-  profile?: string;
   /** Leave out the one-line "reports written" message. */
   silent?: boolean;
 }
@@ -56,10 +66,8 @@ export default class MeshcheckReporter implements Reporter {
     this.startedAt = Date.now();
   }
 
-  /** A new run starts: forget the call counts a previous run left behind. */
   onTestRunStart(): void {
     this.startedAt = Date.now();
-    clearCalls(this.callsDir());
   }
 
   async onTestRunEnd(
@@ -67,20 +75,19 @@ export default class MeshcheckReporter implements Reporter {
     unhandledErrors: ReadonlyArray<SerializedError>,
     reason: TestRunEndReason,
   ): Promise<void> {
-    const env = process.env;
+    const run = this.vitest?.getProvidedContext().run;
     const model = buildModel({
       modules,
       unhandledErrors,
       endReason: reason,
       meta: {
-        runId: this.options.runId ?? env.MESHCHECK_RUN_ID ?? '',
-        target: this.options.target ?? env.MESHCHECK_TARGET_LABEL ?? '',
-        profile: this.options.profile ?? env.MESHCHECK_PROFILE ?? '',
+        runId: this.options.runId ?? run?.runId ?? '',
+        target: this.options.target ?? run?.target ?? '',
+        profile: this.options.profile ?? run?.profile ?? '',
         vitestVersion: this.vitest?.version ?? '',
       },
       startedAt: this.startedAt,
       finishedAt: Date.now(),
-      calls: readCalls(this.callsDir()),
       excludedTags: excludedTags(this.vitest?.config.tagsFilter),
     });
     const files = writeReports(model, this.outputDir());
@@ -89,10 +96,6 @@ export default class MeshcheckReporter implements Reporter {
 
   private outputDir(): string {
     return resolve(this.vitest?.config.root ?? process.cwd(), this.options.outputDir ?? 'reports/out');
-  }
-
-  private callsDir(): string | undefined {
-    return this.options.callsDir ?? process.env.MESHCHECK_CALLS_DIR;
   }
 
   private announce(model: RunModel, files: ReportFiles): void {

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { targetsSchema } from '../helpers/targets/schema.ts';
 import { coverageMarkdown } from '../twin/coverage.ts';
+import { operationsInUse } from './twin-use.ts';
 
 /**
  * Regenerates the files derived from code: targets.schema.json (from the
@@ -15,6 +16,10 @@ export function targetsJsonSchema(): string {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   await writeFile(new URL('../targets.schema.json', import.meta.url), targetsJsonSchema());
-  await writeFile(new URL('../twin/COVERAGE.md', import.meta.url), coverageMarkdown());
+  const root = new URL('..', import.meta.url).pathname;
+  await writeFile(
+    new URL('../twin/COVERAGE.md', import.meta.url),
+    coverageMarkdown(await operationsInUse(root)),
+  );
   console.log('wrote targets.schema.json and twin/COVERAGE.md');
 }

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { TestProject } from 'vitest/node';
 import type { ResolvedTargets } from '../../helpers/targets/index.ts';
 
@@ -11,16 +10,12 @@ declare module 'vitest' {
 /**
  * Resolves the targets once for every test file. `meshcheck validate`
  * resolves them before starting vitest (to exit 2 on a bad file before any
- * check) and hands them over in MESHCHECK_RESOLVED_TARGETS; run directly,
- * vitest resolves MESHCHECK_TARGETS itself. The resolver is imported only
+ * check) and provides them itself (`vitest.provide`); run directly, vitest
+ * resolves the file MESHCHECK_TARGETS names. The resolver is imported only
  * then: loaded through vitest's module runner, the SDK costs seconds.
  */
 export default async function setup(project: TestProject): Promise<void> {
-  const handedOver = process.env.MESHCHECK_RESOLVED_TARGETS;
-  if (handedOver) {
-    project.provide('targets', JSON.parse(await readFile(handedOver, 'utf8')) as ResolvedTargets);
-    return;
-  }
+  if (project.getProvidedContext().targets) return;
   const path = process.env.MESHCHECK_TARGETS;
   if (!path) throw new Error('set MESHCHECK_TARGETS to a targets file, or run `npm run validate`');
   const { loadTargets, resolveTargets } = await import('../../helpers/targets/index.ts');

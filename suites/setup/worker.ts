@@ -1,8 +1,12 @@
-import { afterAll } from 'vitest';
-import { flushCalls } from '../../reports/calls.ts';
+import { afterAll, inject } from 'vitest';
+import { takeCalls } from '../../helpers/calls.ts';
+import { useRunId } from '../../helpers/run.ts';
 
-// Each test file's API call counts reach the reports through a shared directory.
-afterAll(async () => {
-  const dir = process.env.MESHCHECK_CALLS_DIR;
-  if (dir) await flushCalls(dir);
+// This run's id, as validate made it and the provided targets carry it: every worker tags the same way.
+useRunId(inject('targets').runId);
+
+// Each test file's AWS call counts ride to the reporter on the file's own task meta.
+// biome-ignore lint/correctness/noEmptyPattern: vitest reads hook fixtures from a destructuring pattern; the file comes second.
+afterAll(({}, file) => {
+  file.meta.calls = takeCalls();
 });

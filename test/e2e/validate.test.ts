@@ -25,6 +25,14 @@ describe('meshcheck validate, end to end against the twin', () => {
     expect(bad, run.stderr.slice(-2000)).toEqual([]);
     expect(run.code).toBe(0);
     expect(run.results!.summary.passed).toBeGreaterThan(20);
+    // What validate provides reaches the report: the run's labels, and the calls every worker made.
+    expect(run.results!.run).toMatchObject({
+      runId: expect.stringMatching(/^mc-\d{8}-/),
+      profile: 'nightly',
+    });
+    expect(run.results!.run.target).toMatch(/^account \d{12} /);
+    expect(run.results!.calls['ec2.DescribeVpcs']).toBeGreaterThan(0);
+    expect(run.results!.calls['lambda.Invoke']).toBeGreaterThan(0);
   });
 
   test('with no targets it checks the embedded twin and writes JUnit and HTML reports', async ({

@@ -31,10 +31,7 @@ async function runFixtures(name: string, files: string[] = []): Promise<Outputs>
     ...process.env,
     CI: '',
     FIXTURE_REPORTS_OUT: out,
-    MESHCHECK_CALLS_DIR: join(out, 'calls'),
-    MESHCHECK_RUN_ID: `mc-e2e-${name}`,
-    MESHCHECK_TARGET_LABEL: 'embedded twin',
-    MESHCHECK_PROFILE: 'gate',
+    FIXTURE_RUN_ID: `mc-e2e-${name}`,
   };
   const args = ['node_modules/vitest/vitest.mjs', 'run', '--root', ROOT, ...files];
   // vitest exits non-zero when tests fail; the reports are what is under test.

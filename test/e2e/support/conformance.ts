@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createVitest, type TestSpecification, type Vitest } from 'vitest/node';
 import { forgetClients } from '../../../helpers/clients.ts';
+import { newRunId, useRunId } from '../../../helpers/run.ts';
 import { loadTargets, type ResolvedTargets, resolveTargets } from '../../../helpers/targets/index.ts';
 import { ROOT, type ValidateRun } from './validate.ts';
 
@@ -99,15 +100,11 @@ export class Conformance {
     const reportsDir = join(this.work, 'reports');
     await rm(reportsDir, { recursive: true, force: true });
     // A fresh run id per run, as each `meshcheck validate` process has: resolveTargets stamps it.
-    delete process.env.MESHCHECK_RUN_ID;
-    Object.assign(process.env, env, {
-      MESHCHECK_CALLS_DIR: join(this.work, 'calls'),
-      MESHCHECK_PROFILE: 'nightly',
-      MESHCHECK_TARGET_LABEL: `twin (${env.AWS_ENDPOINT_URL})`,
-    });
+    useRunId(newRunId());
+    Object.assign(process.env, env);
     forgetClients();
     const resolved = await resolveTargets(await loadTargets(targetsFile));
-    await this.handOver(resolved);
+    this.handOver(resolved, `twin (${env.AWS_ENDPOINT_URL})`);
     const filters = (areas.length ? areas : AREAS).map((area) => `suites/${area}.test.ts`);
     const specs: TestSpecification[] = await this.vitest.globTestSpecifications(filters);
     // A failing run sets process.exitCode; the failures are this test's to judge, not the worker's.
@@ -124,13 +121,10 @@ export class Conformance {
     return run;
   }
 
-  /** The resolved targets reach the tests as validate hands them over: a file for globalSetup, and `provide`. */
-  private async handOver(resolved: ResolvedTargets): Promise<void> {
-    const file = join(this.work, 'resolved-targets.json');
-    await writeFile(file, JSON.stringify(resolved));
-    process.env.MESHCHECK_RESOLVED_TARGETS = file;
-    // globalSetup runs once per vitest instance; later runs see what is provided here.
-    for (const project of this.vitest.projects) project.provide('targets', resolved);
+  /** The resolved targets and the run's labels reach the tests and the reporter as validate hands them over. */
+  private handOver(resolved: ResolvedTargets, target: string): void {
+    this.vitest.provide('targets', resolved);
+    this.vitest.provide('run', { runId: resolved.runId, target, profile: 'nightly' });
   }
 
   async close(): Promise<void> {

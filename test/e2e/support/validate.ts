@@ -13,6 +13,8 @@ export interface ValidateRun {
   reportsDir: string;
   results?: {
     exitCode: number;
+    run: { runId: string; target: string; profile: string };
+    calls: Record<string, number>;
     summary: { passed: number; failed: number; errored: number; skipped: number; total: number };
     tests: {
       id: string;

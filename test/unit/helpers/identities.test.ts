@@ -4,7 +4,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { clientsFor, maxAttempts } from '../../../helpers/clients.ts';
 import { CannotTellError } from '../../../helpers/errors.ts';
 import { assumeRole } from '../../../helpers/identities.ts';
-import { RUN_TAG, runId } from '../../../helpers/run.ts';
+import { newRunId, RUN_TAG, runId, useRunId } from '../../../helpers/run.ts';
 import { awsError, mockedClients } from './support.ts';
 
 const sts = mockClient(STSClient);
@@ -83,21 +83,16 @@ describe('clientsFor: one set of clients per account access, made on first use',
 });
 
 describe('the run id', () => {
-  test('is made once per process, dated, and shared with the workers through the environment', () => {
-    const before = process.env.MESHCHECK_RUN_ID;
-    try {
-      delete process.env.MESHCHECK_RUN_ID;
-      const id = runId();
-      const today = new Date().toISOString().slice(0, 10).replace(/-/g, '');
-      expect(id).toMatch(new RegExp(`^mc-${today}-[0-9a-f]{6}$`));
-      expect(runId()).toBe(id);
-      expect(process.env.MESHCHECK_RUN_ID).toBe(id);
-      process.env.MESHCHECK_RUN_ID = 'mc-handed-over';
-      expect(runId()).toBe('mc-handed-over');
-    } finally {
-      if (before === undefined) delete process.env.MESHCHECK_RUN_ID;
-      else process.env.MESHCHECK_RUN_ID = before;
-    }
+  test('is made once per process, dated, and is what a worker is told to use', () => {
+    const id = runId();
+    const today = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+    expect(id).toMatch(new RegExp(`^mc-${today}-[0-9a-f]{6}$`));
+    expect(runId()).toBe(id);
+    useRunId('mc-handed-over');
+    expect(runId()).toBe('mc-handed-over');
+    const next = newRunId();
+    expect(next).not.toBe(id);
+    expect(next).toMatch(/^mc-\d{8}-[0-9a-f]{6}$/);
     expect(RUN_TAG).toBe('meshcheck:run');
   });
 });

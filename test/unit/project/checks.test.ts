@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, test } from 'vitest';
 import { targetsJsonSchema } from '../../../scripts/generate.ts';
+import { operationsInUse } from '../../../scripts/twin-use.ts';
 import { coverageMarkdown } from '../../../twin/coverage.ts';
 
 /**
@@ -36,7 +37,9 @@ describe('the project', () => {
   });
 
   test('twin/COVERAGE.md is generated from the dispatch tables (npm run generate)', async ({ expect }) => {
-    expect(await readFile(join(root, 'twin/COVERAGE.md'), 'utf8')).toBe(coverageMarkdown());
+    expect(await readFile(join(root, 'twin/COVERAGE.md'), 'utf8')).toBe(
+      coverageMarkdown(await operationsInUse(root)),
+    );
   });
 
   test('nothing outside targets.example.json and lab/reference names a reference-lab resource', {
