@@ -15,17 +15,7 @@ import { join, relative } from 'node:path';
 export type OperationsInUse = ReadonlyMap<string, ReadonlySet<string>>;
 
 /** Where checks, drifts and labs live (the suite, its helpers and probe, the CLI, the labs and drifts). */
-const USERS = [
-  'suites',
-  'helpers',
-  'probes',
-  'cli',
-  'examples',
-  'lab',
-  'twin/labs',
-  'twin/drifts',
-  'test/labs',
-];
+const USERS = ['suites', 'helpers', 'probes', 'cli', 'lab'];
 const SOURCE = /\.(ts|js|mjs|sh)$/;
 
 /** SDK package and CLI names whose service is signed under another name. */
