@@ -36,6 +36,7 @@ const resultsFile = z.object({
   tests: z.array(
     z.object({
       id: z.string(),
+      row: z.string().optional(),
       name: z.string(),
       section: z.string(),
       file: z.string(),
