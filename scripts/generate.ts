@@ -2,11 +2,13 @@ import { writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { targetsSchema } from '../helpers/targets/schema.ts';
 import { coverageMarkdown } from '../twin/coverage.ts';
+import { checklistMarkdown, collectReferenceChecklist } from './checklist.ts';
 
 /**
  * Regenerates the files derived from code: targets.schema.json (from the
- * zod targets schema) and twin/COVERAGE.md (from the twin's dispatch
- * tables). CI regenerates and fails on any difference.
+ * zod targets schema), twin/COVERAGE.md (from the twin's dispatch tables)
+ * and CHECKLIST.md (from the suite and the drift catalogue, scripts/checklist.ts).
+ * CI regenerates and fails on any difference.
  */
 export function targetsJsonSchema(): string {
   const schema = z.toJSONSchema(targetsSchema, { io: 'input', unrepresentable: 'any' });
@@ -16,5 +18,9 @@ export function targetsJsonSchema(): string {
 if (import.meta.url === `file://${process.argv[1]}`) {
   await writeFile(new URL('../targets.schema.json', import.meta.url), targetsJsonSchema());
   await writeFile(new URL('../twin/COVERAGE.md', import.meta.url), coverageMarkdown());
-  console.log('wrote targets.schema.json and twin/COVERAGE.md');
+  await writeFile(
+    new URL('../CHECKLIST.md', import.meta.url),
+    checklistMarkdown(await collectReferenceChecklist()),
+  );
+  console.log('wrote targets.schema.json, twin/COVERAGE.md and CHECKLIST.md');
 }
