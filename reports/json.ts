@@ -1,7 +1,7 @@
 /**
  * `results.json`: the machine-readable run, and {@link readResults} to load
  * it back (the CLI reads its exit code from here; the drift matrix reads
- * verdicts by test name).
+ * verdicts by each test's checklist id and row).
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
