@@ -2,8 +2,9 @@ import { DescribeRouteTablesCommand } from '@aws-sdk/client-ec2';
 import { GetFunctionConfigurationCommand, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { ReachabilityTarget, ResolvedTargets } from '../../helpers/targets/index.ts';
+import { reachabilityRow } from '../../helpers/targets/rows.ts';
 import { cidrTextContains } from '../services/ec2/model/cidr.ts';
-import type { Operator } from './types.ts';
+import type { Break, Operator } from './types.ts';
 
 /**
  * Questions drifts ask of any lab's targets: which VPC is the hub, which
@@ -113,8 +114,8 @@ export function vpcsOnTable(lab: ResolvedTargets, table: string): string[] {
 /** Whether CIDR `outer` contains CIDR `inner` (a summary route covering a VPC). */
 export const covers = cidrTextContains;
 
-export function reachRow(r: ReachabilityTarget): string {
-  return `N13 ${r.from} → ${r.to} (`;
+export function reachRow(r: ReachabilityTarget): Break {
+  return { id: 'N13', row: reachabilityRow(r) };
 }
 
 /** The target subnets of a VPC that use the same route table as its first subnet. */
@@ -144,8 +145,8 @@ export async function subnetsSharingTable(
  * checks that needed a receipt (D8, D9, D10, D11) are errors blocked by it,
  * which the drift matrix accepts because they name D7.
  */
-export function pipelineStops(lab: ResolvedTargets): string[] {
-  return (lab.dataProtection?.orders ?? []).map((o) => `D7 ${o.name}:`);
+export function pipelineStops(lab: ResolvedTargets): Break[] {
+  return (lab.dataProtection?.orders ?? []).map((o) => ({ id: 'D7', row: o.name }));
 }
 
 /**
@@ -183,7 +184,7 @@ export async function pipelineStopsIfIn(
   op: Operator,
   vpc: string,
   groups?: string[],
-): Promise<string[]> {
+): Promise<Break[]> {
   const consumer = await pipelineConsumer(lab, op);
   if (!consumer || consumer.vpcId !== lab.ids.vpc[vpc]) return [];
   if (groups && !groups.some((g) => consumer.securityGroupIds.includes(lab.ids.securityGroup[g]!))) return [];
