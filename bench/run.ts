@@ -27,7 +27,7 @@ const scale = Number(process.env.BENCH_REALISTIC_SCALE ?? 0.05);
 
 interface Results {
   calls?: Record<string, number>;
-  tests: { name: string; verdict: string; durationMs?: number }[];
+  tests: { id: string; name: string; verdict: string; durationMs?: number }[];
 }
 
 async function timed(args: string[]): Promise<{ ms: number; run: ValidateRun; results: Results }> {
@@ -81,10 +81,10 @@ async function benchRealistic(): Promise<void> {
     '--only',
     'data-protection',
   ]);
-  const durationOf = (prefix: string) =>
-    results.tests.filter((t) => t.name.startsWith(prefix)).reduce((n, t) => n + (t.durationMs ?? 0), 0);
+  const durationOf = (id: string) =>
+    results.tests.filter((t) => t.id === id).reduce((n, t) => n + (t.durationMs ?? 0), 0);
   const waits =
-    durationOf('D7 ') + durationOf('D8 ') + durationOf('D9 ') + durationOf('D10 ') + durationOf('D11 ');
+    durationOf('D7') + durationOf('D8') + durationOf('D9') + durationOf('D10') + durationOf('D11');
   console.log(`\nData-protection slice, realistic profile at scale ${scale}:`);
   console.log(
     `  CloudTrail delay ${seconds(realistic.cloudTrailVisibleMs * scale)}, Lambda activation ${seconds(realistic.lambdaActivationMs * scale)}`,

@@ -4,10 +4,10 @@
  */
 import type { SerializedError, TestCase, TestModule, TestSuite } from 'vitest/node';
 import { sumCalls } from './calls.ts';
+import type { CheckMeta } from './check-meta.ts';
 import { evidenceOf } from './evidence.ts';
 import {
   exitCodeOf,
-  idOf,
   type RunMeta,
   type RunModel,
   type RunProblem,
@@ -72,8 +72,11 @@ export function recordOfTest(
   const { section, name } = placeOf(testCase);
   const outcome = leftOut(testCase, excluded, profile) ?? outcomeOf(testCase);
   const { evidence, notes } = evidenceOf(testCase.annotations());
+  // Identity is data the suite set (suites/setup/rows.ts), not the words of the name.
+  const { id = '', row }: Partial<CheckMeta> = testCase.meta();
   return {
-    id: idOf(name),
+    id,
+    ...(row !== undefined && { row: redactText(row) }),
     name: redactText(name),
     section,
     file: fileOf(testCase.module),

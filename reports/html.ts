@@ -152,7 +152,8 @@ function sectionHtml(section: Section, i: number, indexOf: Map<TestRecord, numbe
 
 /** One checklist item; anything not passing opens by itself. */
 export function itemHtml(test: TestRecord, index: number): string {
-  const words = test.id ? test.name.slice(test.id.length).trim() : test.name;
+  const words =
+    test.id && test.name.startsWith(`${test.id} `) ? test.name.slice(test.id.length + 1) : test.name;
   const open = test.verdict === 'fail' || test.verdict === 'error' ? ' open' : '';
   const parts = [
     `<details class="item v-${test.verdict}" id="t-${index}"${open}>`,

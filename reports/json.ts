@@ -1,7 +1,7 @@
 /**
  * `results.json`: the machine-readable run, and {@link readResults} to load
  * it back (the CLI reads its exit code from here; the drift matrix reads
- * verdicts by test name).
+ * verdicts by each test's checklist id and row).
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -36,6 +36,7 @@ const resultsFile = z.object({
   tests: z.array(
     z.object({
       id: z.string(),
+      row: z.string().optional(),
       name: z.string(),
       section: z.string(),
       file: z.string(),

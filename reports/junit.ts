@@ -155,6 +155,7 @@ export function testCase(model: RunModel, test: TestRecord): string[] {
 function caseFacts(model: RunModel, test: TestRecord): string {
   const facts: [string, string][] = [
     ['id', test.id],
+    ['row', test.row ?? ''],
     ['section', test.section],
     ['file', test.file],
     ['runId', model.meta.runId],

@@ -32,8 +32,10 @@ export interface Note {
 }
 
 export interface TestRecord {
-  /** The checklist id, the first token of the name (`N7`), or `''` when the name has none. */
+  /** The checklist id the test carries as task meta (`N7`), or `''` for a test that is no check. */
   id: string;
+  /** Which row of targets a per-row check checks (`prod-app→dev-app:icmp`), as its task meta says. */
+  row?: string;
   /** The test's own name, below its section: `N7 prod-app → shared-app over the TGW (ICMP): allow`. */
   name: string;
   /** The checklist section: the outermost describe block, or the file when there is none. */
@@ -150,10 +152,4 @@ export function sectionsOf(tests: readonly TestRecord[]): Section[] {
     sections.set(test.section, list);
   }
   return [...sections].map(([name, list]) => ({ name, tests: list }));
-}
-
-/** The checklist id at the start of a test name, e.g. `N7` or `SI12`; `''` when there is none. */
-export function idOf(name: string): string {
-  const first = name.trim().split(/\s+/, 1)[0] ?? '';
-  return /^[A-Z]{1,2}\d+$/.test(first) ? first : '';
 }

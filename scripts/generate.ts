@@ -2,12 +2,14 @@ import { writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { targetsSchema } from '../helpers/targets/schema.ts';
 import { coverageMarkdown } from '../twin/coverage.ts';
+import { checklistMarkdown, collectReferenceChecklist } from './checklist.ts';
 import { operationsInUse } from './twin-use.ts';
 
 /**
  * Regenerates the files derived from code: targets.schema.json (from the
- * zod targets schema) and twin/COVERAGE.md (from the twin's dispatch
- * tables). CI regenerates and fails on any difference.
+ * zod targets schema), twin/COVERAGE.md (from the twin's dispatch tables)
+ * and CHECKLIST.md (from the suite and the drift catalogue, scripts/checklist.ts).
+ * CI regenerates and fails on any difference.
  */
 export function targetsJsonSchema(): string {
   const schema = z.toJSONSchema(targetsSchema, { io: 'input', unrepresentable: 'any' });
@@ -21,5 +23,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     new URL('../twin/COVERAGE.md', import.meta.url),
     coverageMarkdown(await operationsInUse(root)),
   );
-  console.log('wrote targets.schema.json and twin/COVERAGE.md');
+  await writeFile(
+    new URL('../CHECKLIST.md', import.meta.url),
+    checklistMarkdown(await collectReferenceChecklist()),
+  );
+  console.log('wrote targets.schema.json, twin/COVERAGE.md and CHECKLIST.md');
 }

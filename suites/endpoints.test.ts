@@ -13,9 +13,11 @@ import {
   type ProbeRun,
 } from '../helpers/probe.ts';
 import { Lab } from '../helpers/targets/lab.ts';
+import { serviceRow } from '../helpers/targets/rows.ts';
 import { getRouteTableFor, getVpc, listIngressSources, listSecurityGroups } from '../helpers/vpc.ts';
 import type { Attempt, AttemptResult } from '../probes/s3-reach/attempts.ts';
 import { eachRow } from './setup/rows.ts';
+import { seed } from './setup/seeds.ts';
 
 const lab = new Lab(inject('targets'));
 const { ids, region } = lab.targets;
@@ -31,8 +33,9 @@ const policyRows = endpointVpcs
   .map((e) => ({ ...e, accounts: e.s3PolicyAccounts!.join(', ') }));
 
 describe.concurrent('E · Gateway endpoints carry S3 and DynamoDB privately', { tags: ['config'] }, () => {
-  eachRow(gatewayRows, 'no gateway endpoints in targets')(
-    'E1 $vpc has a $service gateway endpoint routed from every private subnet',
+  eachRow(gatewayRows, 'no gateway endpoints in targets', (row) => serviceRow(row.vpc, row.service))(
+    { id: 'E1', seed: seed('mesh', 'PHASE 3 — Gateway endpoints: S3 & DynamoDB') },
+    '$vpc has a $service gateway endpoint routed from every private subnet',
     async (row, { expect, annotate }) => {
       const vpc = vpcTarget(row.vpc);
       const clients = lab.clients(vpc.account);
@@ -86,8 +89,12 @@ describe.concurrent('E · Gateway endpoints carry S3 and DynamoDB privately', { 
 describe.concurrent('E · Interface endpoints answer privately, from inside the VPC only', {
   tags: ['config'],
 }, () => {
-  eachRow(interfaceRows, 'no interface endpoints in targets')(
-    'E2 $vpc has a $service interface endpoint with private DNS',
+  eachRow(interfaceRows, 'no interface endpoints in targets', (row) => serviceRow(row.vpc, row.service))(
+    {
+      id: 'E2',
+      seed: seed('zeroTrust', 'Steps 3 — Create interface VPC endpoints for AWS services (private DNS)'),
+    },
+    '$vpc has a $service interface endpoint with private DNS',
     async (row, { expect, annotate }) => {
       const endpoint = findEndpoint(
         await listVpcEndpoints(lab.clients(vpcTarget(row.vpc).account), ids.vpc[row.vpc]!),
@@ -108,8 +115,9 @@ describe.concurrent('E · Interface endpoints answer privately, from inside the 
     },
   );
 
-  eachRow(interfaceRows, 'no interface endpoints in targets')(
-    'E3 $vpc $service endpoint ENIs are in use in every AZ of its subnets, with addresses inside them',
+  eachRow(interfaceRows, 'no interface endpoints in targets', (row) => serviceRow(row.vpc, row.service))(
+    { id: 'E3', seed: seed('mesh', 'Post-lab validation 9 — VPC endpoint IP verification') },
+    '$vpc $service endpoint ENIs are in use in every AZ of its subnets, with addresses inside them',
     async (row, { expect, annotate }) => {
       const clients = lab.clients(vpcTarget(row.vpc).account);
       const endpoint = findEndpoint(
@@ -139,8 +147,9 @@ describe.concurrent('E · Interface endpoints answer privately, from inside the 
     },
   );
 
-  eachRow(sgRows, 'no interface endpoints in targets')(
-    'E4 interface endpoints of $vpc admit HTTPS from the VPC only',
+  eachRow(sgRows, 'no interface endpoints in targets', (row) => row.vpc)(
+    { id: 'E4', seed: seed('zeroTrust', 'Steps 2 — Configure security groups with least privilege access') },
+    'interface endpoints of $vpc admit HTTPS from the VPC only',
     async (row, { expect, annotate }) => {
       const vpc = vpcTarget(row.vpc);
       const clients = lab.clients(vpc.account);
@@ -179,8 +188,15 @@ describe.concurrent('E · Interface endpoints answer privately, from inside the 
     },
   );
 
-  eachRow(policyRows, 'no S3 endpoint policy expectations in targets')(
-    'E5 the S3 endpoint policy of $vpc lets in principals of $accounts only',
+  eachRow(policyRows, 'no S3 endpoint policy expectations in targets', (row) => row.vpc)(
+    {
+      id: 'E5',
+      seed: seed(
+        'peering',
+        'Connect private instance to S3 via VPC endpoint: only the endpoint may reach the bucket',
+      ),
+    },
+    'the S3 endpoint policy of $vpc lets in principals of $accounts only',
     async (row, { expect, annotate }) => {
       const vpc = vpcTarget(row.vpc);
       const endpoint = findEndpoint(
@@ -304,8 +320,12 @@ async function probeEvidence(
 describe.concurrent('E · The probe reaches S3 only through the endpoint, and never the internet', {
   tags: ['live', 'creates'],
 }, () => {
-  eachRow(placements, 'no probe in targets')(
-    'E6 probe in $name: S3 list, put, get and delete answer $s3',
+  eachRow(placements, 'no probe in targets', (p) => p.name)(
+    {
+      id: 'E6',
+      seed: seed('mesh', 'Post-lab validation 1.2 — Gateway endpoint test: access S3 without internet'),
+    },
+    'probe in $name: S3 list, put, get and delete answer $s3',
     async (p, { expect, annotate }) => {
       const run = await runs.get(p.name)!;
       const s3 = pick(run, 's3 ');
@@ -326,8 +346,9 @@ describe.concurrent('E · The probe reaches S3 only through the endpoint, and ne
     },
   );
 
-  eachRow(placements, 'no probe in targets')(
-    'E7 probe in $name: the internet answers $internet',
+  eachRow(placements, 'no probe in targets', (p) => p.name)(
+    { id: 'E7', seed: seed('zeroTrust', 'Validation 3 — Test zero trust connectivity') },
+    'probe in $name: the internet answers $internet',
     async (p, { expect, annotate }) => {
       const run = await runs.get(p.name)!;
       const [internet] = pick(run, 'internet');
@@ -336,8 +357,9 @@ describe.concurrent('E · The probe reaches S3 only through the endpoint, and ne
     },
   );
 
-  eachRow(placements, 'no probe in targets')(
-    'E8 probe in $name: service names resolve to addresses inside the VPC',
+  eachRow(placements, 'no probe in targets', (p) => p.name)(
+    { id: 'E8', seed: seed('zeroTrust', 'Validation 2 — Test private DNS resolution') },
+    'probe in $name: service names resolve to addresses inside the VPC',
     async (p, { expect, annotate, skip }) => {
       const run = await runs.get(p.name)!;
       const answers = pick(run, 'dns ');

@@ -1,8 +1,9 @@
-import { describe, inject, test } from 'vitest';
+import { describe, inject } from 'vitest';
 import { attachEvidence } from '../helpers/evidence.ts';
 import { explainRoute } from '../helpers/path.ts';
 import { connectFrom, pingFrom } from '../helpers/ping.ts';
 import { Lab } from '../helpers/targets/lab.ts';
+import { reachabilityRow } from '../helpers/targets/rows.ts';
 import {
   getTgwVpcAttachment,
   getTransitGateway,
@@ -22,7 +23,8 @@ import {
   listSecurityGroups,
   routesOf,
 } from '../helpers/vpc.ts';
-import { eachRow } from './setup/rows.ts';
+import { check, eachRow } from './setup/rows.ts';
+import { seed } from './setup/seeds.ts';
 
 const lab = new Lab(inject('targets'));
 const net = lab.targets.network;
@@ -38,32 +40,40 @@ const tgw = net?.transitGateway;
 describe.concurrent('N · VPCs, subnets and hosts are laid out as the lab intends', {
   tags: ['config'],
 }, () => {
-  eachRow(vpcs, 'no network.vpcs in targets')('N1 $name is $cidr', async (vpc, { expect, annotate }) => {
-    const found = await getVpc(lab.clients(vpc.account), ids.vpc[vpc.name]!);
-    const blocks = (found.CidrBlockAssociationSet ?? []).map((a) => ({
-      cidr: a.CidrBlock,
-      state: a.CidrBlockState?.State,
-    }));
-    // A block still associating is as good as associated; disassociated ones linger in the set for a while.
-    const associated = blocks
-      .filter((b) => b.state === 'associated' || b.state === 'associating')
-      .map((b) => b.cidr);
-    await attachEvidence(annotate, 'config', `${found.VpcId}: ${associated.join(', ')}`, {
-      vpcId: found.VpcId,
-      cidr: found.CidrBlock,
-      associatedCidrs: associated,
-      cidrBlockAssociations: blocks,
-      state: found.State,
-    });
-    expect(found.CidrBlock, `${vpc.name} (${found.VpcId}) CIDR`).toBe(vpc.cidr);
-    expect(
-      associated,
-      `${vpc.name} (${found.VpcId}) IPv4 CIDR blocks: a secondary range the lab did not plan can overlap its peers`,
-    ).toEqual([vpc.cidr]);
-  });
+  eachRow(vpcs, 'no network.vpcs in targets', (vpc) => vpc.name)(
+    {
+      id: 'N1',
+      seed: seed('mesh', 'PHASE 1 — Create three fully functional VPCs, each with its own IPv4 CIDR'),
+    },
+    '$name is $cidr',
+    async (vpc, { expect, annotate }) => {
+      const found = await getVpc(lab.clients(vpc.account), ids.vpc[vpc.name]!);
+      const blocks = (found.CidrBlockAssociationSet ?? []).map((a) => ({
+        cidr: a.CidrBlock,
+        state: a.CidrBlockState?.State,
+      }));
+      // A block still associating is as good as associated; disassociated ones linger in the set for a while.
+      const associated = blocks
+        .filter((b) => b.state === 'associated' || b.state === 'associating')
+        .map((b) => b.cidr);
+      await attachEvidence(annotate, 'config', `${found.VpcId}: ${associated.join(', ')}`, {
+        vpcId: found.VpcId,
+        cidr: found.CidrBlock,
+        associatedCidrs: associated,
+        cidrBlockAssociations: blocks,
+        state: found.State,
+      });
+      expect(found.CidrBlock, `${vpc.name} (${found.VpcId}) CIDR`).toBe(vpc.cidr);
+      expect(
+        associated,
+        `${vpc.name} (${found.VpcId}) IPv4 CIDR blocks: a secondary range the lab did not plan can overlap its peers`,
+      ).toEqual([vpc.cidr]);
+    },
+  );
 
-  eachRow(subnets, 'no subnets in targets')(
-    'N2 $subnet is $cidr in $vpc and assigns no public IPs',
+  eachRow(subnets, 'no subnets in targets', (row) => row.subnet)(
+    { id: 'N2', seed: seed('mesh', 'PHASE 1 — Add subnets to each VPC; disable public IPv4 auto-assign') },
+    '$subnet is $cidr in $vpc and assigns no public IPs',
     async (row, { expect, annotate }) => {
       const found = await getSubnet(lab.clients(row.account), ids.subnet[row.subnet]!);
       await attachEvidence(
@@ -86,8 +96,9 @@ describe.concurrent('N · VPCs, subnets and hosts are laid out as the lab intend
     },
   );
 
-  eachRow(subnets, 'no subnets in targets')(
-    'N3 $subnet keeps its headroom of free addresses',
+  eachRow(subnets, 'no subnets in targets', (row) => row.subnet)(
+    { id: 'N3', seed: seed('mesh', 'Post-lab validation 8 — Subnet IP allocation') },
+    '$subnet keeps its headroom of free addresses',
     async (row, { expect, annotate, skip, signal }) => {
       if (row.minFreeAddresses === undefined) return skip(`no minFreeAddresses for ${row.subnet} in targets`);
       // EC2's own count (size − 5 reserved − in use) is AWS's arithmetic; what the lab controls is
@@ -106,8 +117,15 @@ describe.concurrent('N · VPCs, subnets and hosts are laid out as the lab intend
     },
   );
 
-  eachRow(hosts, 'no network.hosts in targets')(
-    'N4 $name has no public IP and sits in $subnet',
+  eachRow(hosts, 'no network.hosts in targets', (host) => host.name)(
+    {
+      id: 'N4',
+      seed: seed(
+        'peering',
+        'Launch Bastion Host (Public Subnet) and Private Instance (Private Subnet) in Same AZ',
+      ),
+    },
+    '$name has no public IP and sits in $subnet',
     async (host, { expect, annotate }) => {
       const instance = await getInstance(lab.clients(host.account), ids.instance[host.name]!);
       await attachEvidence(annotate, 'config', `${instance.InstanceId}: ${instance.PrivateIpAddress}`, {
@@ -126,22 +144,30 @@ describe.concurrent('N · VPCs, subnets and hosts are laid out as the lab intend
 });
 
 describe.concurrent('N · The Transit Gateway joins VPCs only where allowed', { tags: ['config'] }, () => {
-  test('N5 the Transit Gateway has the intended options', async ({ expect, annotate, skip }) => {
-    if (!tgw) return skip('no transitGateway in targets');
-    const found = await getTransitGateway(lab.clients(), ids.transitGateway!);
-    const seen = {
-      state: found.State,
-      dnsSupport: found.Options?.DnsSupport === 'enable',
-      autoAcceptSharedAttachments: found.Options?.AutoAcceptSharedAttachments === 'enable',
-      defaultRouteTableAssociation: found.Options?.DefaultRouteTableAssociation === 'enable',
-      defaultRouteTablePropagation: found.Options?.DefaultRouteTablePropagation === 'enable',
-    };
-    await attachEvidence(annotate, 'config', `${found.TransitGatewayId} ${found.State}`, seen);
-    expect({ ...seen, state: found.State }).toEqual({ ...tgw.options, state: 'available' });
-  });
+  check(
+    {
+      id: 'N5',
+      seed: seed('mesh', 'PHASE 2 — Create & attach TGW: enable DNS support, disable auto-accept'),
+    },
+    'the Transit Gateway has the intended options',
+    async ({ expect, annotate, skip }) => {
+      if (!tgw) return skip('no transitGateway in targets');
+      const found = await getTransitGateway(lab.clients(), ids.transitGateway!);
+      const seen = {
+        state: found.State,
+        dnsSupport: found.Options?.DnsSupport === 'enable',
+        autoAcceptSharedAttachments: found.Options?.AutoAcceptSharedAttachments === 'enable',
+        defaultRouteTableAssociation: found.Options?.DefaultRouteTableAssociation === 'enable',
+        defaultRouteTablePropagation: found.Options?.DefaultRouteTablePropagation === 'enable',
+      };
+      await attachEvidence(annotate, 'config', `${found.TransitGatewayId} ${found.State}`, seen);
+      expect({ ...seen, state: found.State }).toEqual({ ...tgw.options, state: 'available' });
+    },
+  );
 
-  eachRow(tgw?.attachments ?? [], 'no transitGateway in targets')(
-    'N6 attachment $name joins $vpc, available, one subnet per AZ',
+  eachRow(tgw?.attachments ?? [], 'no transitGateway in targets', (att) => att.name)(
+    { id: 'N6', seed: seed('mesh', 'PHASE 2 — Step 2: Create TGW attachments, one subnet from each AZ') },
+    'attachment $name joins $vpc, available, one subnet per AZ',
     async (att, { expect, annotate }) => {
       const found = await getTgwVpcAttachment(lab.clients(), ids.tgwAttachment[att.name]!);
       const vpc = vpcs.find((v) => v.name === att.vpc)!;
@@ -172,8 +198,12 @@ describe.concurrent('N · The Transit Gateway joins VPCs only where allowed', { 
     },
   );
 
-  eachRow(tgw?.routeTables ?? [], 'no transitGateway in targets')(
-    'N7 TGW route table $name is associated with exactly its attachments',
+  eachRow(tgw?.routeTables ?? [], 'no transitGateway in targets', (table) => table.name)(
+    {
+      id: 'N7',
+      seed: seed('mesh', 'PHASE 2 — Edit TGW route tables: which VPCs may talk, and which may not'),
+    },
+    'TGW route table $name is associated with exactly its attachments',
     async (table, { expect, annotate }) => {
       const associations = await listTgwAssociations(lab.clients(), ids.tgwRouteTable[table.name]!);
       const intended = tgw!.attachments
@@ -188,8 +218,9 @@ describe.concurrent('N · The Transit Gateway joins VPCs only where allowed', { 
     },
   );
 
-  eachRow(tgw?.routeTables ?? [], 'no transitGateway in targets')(
-    'N8 TGW route table $name holds exactly its intended routes',
+  eachRow(tgw?.routeTables ?? [], 'no transitGateway in targets', (table) => table.name)(
+    { id: 'N8', seed: seed('mesh', 'Post-lab validation 7 — TGW route table verification') },
+    'TGW route table $name holds exactly its intended routes',
     async (table, { expect, annotate }) => {
       const routes = await listTgwRoutes(lab.clients(), ids.tgwRouteTable[table.name]!);
       const seen = routes
@@ -209,8 +240,9 @@ describe.concurrent('N · The Transit Gateway joins VPCs only where allowed', { 
 describe.concurrent('N · Private route tables send lab traffic to the TGW or peering, and nothing to the internet', {
   tags: ['config'],
 }, () => {
-  eachRow(subnets, 'no subnets in targets')(
-    'N9 $subnet routes its peer networks as intended',
+  eachRow(subnets, 'no subnets in targets', (row) => row.subnet)(
+    { id: 'N9', seed: seed('mesh', 'PHASE 2 — Step 3: Update private route tables (all VPCs)') },
+    '$subnet routes its peer networks as intended',
     async (row, { expect, annotate, skip }) => {
       if (!row.routes.length) return skip(`no routes for ${row.vpc} in targets`);
       const table = await getRouteTableFor(lab.clients(row.account), lab.subnetIds(row.subnet));
@@ -240,8 +272,9 @@ describe.concurrent('N · Private route tables send lab traffic to the TGW or pe
     },
   );
 
-  eachRow(subnets, 'no subnets in targets')(
-    'N10 $subnet has no route to an internet or NAT gateway',
+  eachRow(subnets, 'no subnets in targets', (row) => row.subnet)(
+    { id: 'N10', seed: seed('zeroTrust', 'Steps 8 — Set up route tables with no internet access') },
+    '$subnet has no route to an internet or NAT gateway',
     async (row, { expect, annotate }) => {
       const table = await getRouteTableFor(lab.clients(row.account), lab.subnetIds(row.subnet));
       const egress = (table.Routes ?? []).filter(
@@ -263,8 +296,15 @@ describe.concurrent('N · Private route tables send lab traffic to the TGW or pe
 });
 
 describe.concurrent('N · Security groups and peering are as the lab intends', { tags: ['config'] }, () => {
-  eachRow(hosts, 'no network.hosts in targets')(
-    'N11 $name admits ICMP only from its intended sources, and nothing from anywhere',
+  eachRow(hosts, 'no network.hosts in targets', (host) => host.name)(
+    {
+      id: 'N11',
+      seed: seed(
+        'peering',
+        'Test connectivity from private instances: the ICMP rule admits only the peer VPC or subnet CIDR',
+      ),
+    },
+    '$name admits ICMP only from its intended sources, and nothing from anywhere',
     async (host, { expect, annotate }) => {
       const clients = lab.clients(host.account);
       const instance = await getInstance(clients, ids.instance[host.name]!);
@@ -286,8 +326,9 @@ describe.concurrent('N · Security groups and peering are as the lab intends', {
     },
   );
 
-  eachRow(net?.peerings ?? [], 'no network.peerings in targets')(
-    'N12 peering $name joins $requester and $accepter and is active',
+  eachRow(net?.peerings ?? [], 'no network.peerings in targets', (p) => p.name)(
+    { id: 'N12', seed: seed('peering', 'Create VPC peering between account A and B') },
+    'peering $name joins $requester and $accepter and is active',
     async (p, { expect, annotate }) => {
       const account = vpcs.find((v) => v.name === p.requester)!.account;
       const pcx = await getPeeringConnection(lab.clients(account), ids.peering[p.name]!);
@@ -312,8 +353,12 @@ describe.concurrent('N · VPCs talk through the Transit Gateway and peering only
     ...r,
     proto: r.protocol === 'icmp' ? 'ICMP' : `TCP ${r.protocol.tcp}`,
   }));
-  eachRow(rows, 'no network.reachability in targets')(
-    'N13 $from → $to ($proto): $expect',
+  eachRow(rows, 'no network.reachability in targets', reachabilityRow)(
+    {
+      id: 'N13',
+      seed: seed('mesh', 'Post-lab validation 1.1 — VPC connectivity: ping between VPCs via TGW'),
+    },
+    '$from → $to ($proto): $expect',
     async (pair, { expect, annotate, signal }) => {
       const from = lab.host(pair.from);
       const to = lab.host(pair.to);

@@ -8,8 +8,9 @@ import {
 import { GetTopicAttributesCommand, SetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { ResolvedTargets } from '../../helpers/targets/index.ts';
+import { grantRow } from '../../helpers/targets/rows.ts';
 import { pipelineStops } from './lab-view.ts';
-import type { Drift, Operator } from './types.ts';
+import type { Break, Drift, Operator } from './types.ts';
 
 /**
  * Drifts of the data-protection pipeline: key policies, topic, queue and
@@ -33,8 +34,10 @@ const list = (v: unknown) => (Array.isArray(v) ? v : v === undefined ? [] : [v])
 const principals = (s: Statement) => JSON.stringify(s.Principal ?? '');
 const actions = (s: Statement) => list(s.Action);
 
-const d4 = (alias: string, action: 'kms:Decrypt' | 'kms:GenerateDataKey') =>
-  `D4 ${alias} lets exactly the intended principals ${action}`;
+const d4 = (alias: string, action: 'kms:Decrypt' | 'kms:GenerateDataKey'): Break => ({
+  id: 'D4',
+  row: grantRow(alias, action),
+});
 
 async function editKeyPolicy(
   lab: ResolvedTargets,
@@ -79,11 +82,7 @@ export const consumerDroppedFromEventsKey: Drift = {
   says: "the processor's Decrypt statement is dropped from the events key policy",
   appliesTo: (lab) => has(lab) && dp(lab).pipelineRoles.length > 0,
   async breaks(lab) {
-    return [
-      d4(dp(lab).eventsKey, 'kms:Decrypt'),
-      ...pipelineStops(lab),
-      'D11 CloudTrail shows no KMS denial',
-    ];
+    return [d4(dp(lab).eventsKey, 'kms:Decrypt'), ...pipelineStops(lab), { id: 'D11' }];
   },
   apply: (lab, op) =>
     editKeyPolicy(lab, op, dp(lab).eventsKey, (p) => {
@@ -93,8 +92,8 @@ export const consumerDroppedFromEventsKey: Drift = {
 };
 
 /** A root grant hands the key to IAM (D3) and to principals targets do not name: any the account's IAM allows (D4). */
-const delegationBreaks = (lab: ResolvedTargets) => [
-  `D3 ${dp(lab).receiptKey} does not hand`,
+const delegationBreaks = (lab: ResolvedTargets): Break[] => [
+  { id: 'D3', row: dp(lab).receiptKey },
   d4(dp(lab).receiptKey, 'kms:Decrypt'),
   d4(dp(lab).receiptKey, 'kms:GenerateDataKey'),
 ];
@@ -125,7 +124,7 @@ export const runnerMayDecryptReceipts: Drift = {
       d4(dp(lab).receiptKey, 'kms:Decrypt'),
       d4(dp(lab).receiptKey, 'kms:GenerateDataKey'),
       // D10 and D11 are then blocked by D8 (no refusal to find): errors naming it, not failures.
-      ...dp(lab).orders.map((o) => `D8 ${o.name}:`),
+      ...dp(lab).orders.map((o) => ({ id: 'D8', row: o.name })),
     ];
   },
   apply: (lab, op) =>
@@ -145,11 +144,7 @@ export const processorLosesGenerateDataKey: Drift = {
   says: 'the processor may no longer make data keys with the receipt key',
   appliesTo: (lab) => has(lab) && dp(lab).pipelineRoles.length > 0,
   async breaks(lab) {
-    return [
-      d4(dp(lab).receiptKey, 'kms:GenerateDataKey'),
-      ...pipelineStops(lab),
-      'D11 CloudTrail shows no KMS denial',
-    ];
+    return [d4(dp(lab).receiptKey, 'kms:GenerateDataKey'), ...pipelineStops(lab), { id: 'D11' }];
   },
   apply: (lab, op) =>
     editKeyPolicy(lab, op, dp(lab).receiptKey, (p) => {
@@ -164,7 +159,7 @@ export const bucketDefaultSseS3: Drift = {
   says: "the receipt bucket's default encryption is switched to SSE-S3",
   appliesTo: has,
   async breaks() {
-    return ['D5 the receipt bucket'];
+    return [{ id: 'D5' }];
   },
   async apply(lab, op) {
     await op('lab').s3.send(
@@ -183,7 +178,7 @@ export const bucketKeyConditionDropped: Drift = {
   says: "the receipt bucket policy's deny for other keys is dropped",
   appliesTo: has,
   async breaks() {
-    return ['D6 PutObject without SSE-KMS'];
+    return [{ id: 'D6' }];
   },
   async apply(lab, op) {
     const { s3 } = op('lab');
@@ -210,7 +205,7 @@ export const queueTlsDenyRemoved: Drift = {
   says: 'the TLS deny is removed from the queue policy',
   appliesTo: has,
   async breaks() {
-    return ['D2 the queue'];
+    return [{ id: 'D2' }];
   },
   async apply(lab, op) {
     const { sqs } = op('lab');
@@ -231,7 +226,7 @@ export const topicTlsDenyRemoved: Drift = {
   says: 'the TLS deny is removed from the topic policy',
   appliesTo: has,
   async breaks() {
-    return ['D1 the topic'];
+    return [{ id: 'D1' }];
   },
   async apply(lab, op) {
     const { sns } = op('lab');
@@ -251,7 +246,7 @@ export const topicUnencrypted: Drift = {
   says: 'encryption is turned off on the topic',
   appliesTo: has,
   async breaks() {
-    return ['D1 the topic'];
+    return [{ id: 'D1' }];
   },
   async apply(lab, op) {
     await op('lab').sns.send(
@@ -337,7 +332,7 @@ export const queueAdmitsTheAccount: Drift = {
   says: "the queue policy also lets the lab account's principals send",
   appliesTo: has,
   async breaks() {
-    return ['D2 the queue'];
+    return [{ id: 'D2' }];
   },
   async apply(lab, op) {
     const { sqs } = op('lab');
@@ -366,7 +361,7 @@ export const bucketKeyDenyOnlyForWriter: Drift = {
   says: "the receipt bucket's deny for other keys is narrowed to the receipt writer's role",
   appliesTo: (lab) => has(lab) && dp(lab).pipelineRoles.length > 0,
   async breaks() {
-    return ['D6 PutObject without SSE-KMS'];
+    return [{ id: 'D6' }];
   },
   async apply(lab, op) {
     const { s3 } = op('lab');

@@ -4,6 +4,7 @@ import {
   ModifyVpcEndpointCommand,
 } from '@aws-sdk/client-ec2';
 import type { ResolvedTargets } from '../../helpers/targets/index.ts';
+import { serviceRow } from '../../helpers/targets/rows.ts';
 import { ec2, endpointOf, SSM_TRIO } from './endpoints.ts';
 import type { Drift } from './types.ts';
 
@@ -18,7 +19,7 @@ export const endpointSgAdmitsPrefixList: Drift = {
   says: "an interface endpoint's security group admits HTTPS from a prefix list (S3's public ranges)",
   appliesTo: (lab) => Boolean(lab.endpoints?.vpcs.some((v) => v.interface.length)),
   async breaks(lab) {
-    return [`E4 interface endpoints of ${lab.endpoints!.vpcs.find((v) => v.interface.length)!.vpc}`];
+    return [{ id: 'E4', row: lab.endpoints!.vpcs.find((v) => v.interface.length)!.vpc }];
   },
   async apply(lab, op) {
     const e = lab.endpoints!.vpcs.find((v) => v.interface.length)!;
@@ -61,7 +62,7 @@ export const interfaceEndpointLosesAz: Drift = {
   appliesTo: (lab) => Boolean(shrinkable(lab)),
   async breaks(lab) {
     const { vpc, service } = shrinkable(lab)!;
-    return [`E3 ${vpc} ${service} endpoint`];
+    return [{ id: 'E3', row: serviceRow(vpc, service) }];
   },
   async apply(lab, op) {
     const { vpc, service } = shrinkable(lab)!;
@@ -80,7 +81,7 @@ export const s3PolicyLetsAnyoneWrite: Drift = {
   says: 'the S3 endpoint policy keeps reads to the lab account but lets anyone write',
   appliesTo: (lab) => Boolean(lab.endpoints?.vpcs.some((v) => v.s3PolicyAccounts)),
   async breaks(lab) {
-    return [`E5 the S3 endpoint policy of ${lab.endpoints!.vpcs.find((v) => v.s3PolicyAccounts)!.vpc}`];
+    return [{ id: 'E5', row: lab.endpoints!.vpcs.find((v) => v.s3PolicyAccounts)!.vpc }];
   },
   async apply(lab, op) {
     const e = lab.endpoints!.vpcs.find((v) => v.s3PolicyAccounts)!;

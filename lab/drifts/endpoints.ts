@@ -17,13 +17,14 @@ import {
   type VpcEndpoint,
 } from '@aws-sdk/client-ec2';
 import type { ResolvedTargets } from '../../helpers/targets/index.ts';
+import { serviceRow } from '../../helpers/targets/rows.ts';
 import {
   endpointSgAdmitsPrefixList,
   interfaceEndpointLosesAz,
   s3PolicyLetsAnyoneWrite,
 } from './endpoints-scope.ts';
 import { pipelineStopsIfIn } from './lab-view.ts';
-import type { Drift, Operator } from './types.ts';
+import type { Break, Drift, Operator } from './types.ts';
 
 /**
  * Drifts of private connectivity: gateway routes, endpoint policies, private
@@ -62,8 +63,8 @@ function s3Vpc(lab: ResolvedTargets) {
   };
 }
 
-const e6 = (name: string) => `E6 probe in ${name}:`;
-const e7 = (name: string) => `E7 probe in ${name}:`;
+const e6 = (name: string): Break => ({ id: 'E6', row: name });
+const e7 = (name: string): Break => ({ id: 'E7', row: name });
 
 export const gatewayRouteRemoved: Drift = {
   id: 'ep-s3-gateway-route-removed',
@@ -72,7 +73,7 @@ export const gatewayRouteRemoved: Drift = {
   async breaks(lab, op) {
     const { vpc, placements } = s3Vpc(lab)!;
     return [
-      `E1 ${vpc} has a s3 gateway endpoint`,
+      { id: 'E1', row: serviceRow(vpc, 's3') },
       ...placements.map((p) => e6(p.name)),
       ...(await pipelineStopsIfIn(lab, op, vpc)),
     ];
@@ -106,7 +107,7 @@ export const s3PolicyDenies: Drift = {
     const { vpc, placements } = s3Vpc(lab)!;
     const policyChecked = lab.endpoints!.vpcs.find((v) => v.vpc === vpc)!.s3PolicyAccounts;
     return [
-      ...(policyChecked ? [`E5 the S3 endpoint policy of ${vpc}`] : []),
+      ...(policyChecked ? [{ id: 'E5', row: vpc }] : []),
       ...placements.map((p) => e6(p.name)),
       ...(await pipelineStopsIfIn(lab, op, vpc)),
     ];
@@ -125,7 +126,7 @@ export const s3PolicyWidened: Drift = {
   says: 'the S3 endpoint policy is reset to let anyone through',
   appliesTo: (lab) => Boolean(lab.endpoints?.vpcs.some((v) => v.s3PolicyAccounts)),
   async breaks(lab) {
-    return [`E5 the S3 endpoint policy of ${lab.endpoints!.vpcs.find((v) => v.s3PolicyAccounts)!.vpc}`];
+    return [{ id: 'E5', row: lab.endpoints!.vpcs.find((v) => v.s3PolicyAccounts)!.vpc }];
   },
   async apply(lab, op) {
     const vpc = lab.endpoints!.vpcs.find((v) => v.s3PolicyAccounts)!.vpc;
@@ -155,8 +156,8 @@ export const privateDnsOff: Drift = {
     const { vpc, service } = dnsVictim(lab)!;
     const placements = (lab.endpoints?.probe?.placements ?? []).filter((p) => p.vpc === vpc);
     return [
-      `E2 ${vpc} has a ${service} interface endpoint`,
-      ...placements.map((p) => `E8 probe in ${p.name}:`),
+      { id: 'E2', row: serviceRow(vpc, service) },
+      ...placements.map((p) => ({ id: 'E8', row: p.name })),
     ];
   },
   async apply(lab, op) {
@@ -173,7 +174,7 @@ export const endpointSgOpened: Drift = {
   says: "an interface endpoint's security group admits HTTPS from anywhere",
   appliesTo: (lab) => Boolean(lab.endpoints?.vpcs.some((v) => v.interface.length)),
   async breaks(lab) {
-    return [`E4 interface endpoints of ${lab.endpoints!.vpcs.find((v) => v.interface.length)!.vpc}`];
+    return [{ id: 'E4', row: lab.endpoints!.vpcs.find((v) => v.interface.length)!.vpc }];
   },
   async apply(lab, op) {
     const e = lab.endpoints!.vpcs.find((v) => v.interface.length)!;
@@ -195,7 +196,10 @@ export const dynamodbEndpointDeleted: Drift = {
   appliesTo: (lab) => Boolean(lab.endpoints?.vpcs.some((v) => v.gateway.includes('dynamodb'))),
   async breaks(lab) {
     return [
-      `E1 ${lab.endpoints!.vpcs.find((v) => v.gateway.includes('dynamodb'))!.vpc} has a dynamodb gateway endpoint`,
+      {
+        id: 'E1',
+        row: serviceRow(lab.endpoints!.vpcs.find((v) => v.gateway.includes('dynamodb'))!.vpc, 'dynamodb'),
+      },
     ];
   },
   async apply(lab, op) {
@@ -252,7 +256,9 @@ export const natRouteAdded: Drift = {
     const p = isolatedPlacement(lab)!;
     const tables = await routeTablesOf(lab, op, p.vpc, p.subnets);
     const vpc = lab.network!.vpcs.find((v) => v.name === p.vpc)!;
-    const affected = vpc.subnets.filter((s) => tables.has(s.name)).map((s) => `N10 ${s.name} has`);
+    const affected = vpc.subnets
+      .filter((s) => tables.has(s.name))
+      .map((s): Break => ({ id: 'N10', row: s.name }));
     return [...affected, e6(p.name), e7(p.name)];
   },
   async apply(lab, op) {

@@ -1,17 +1,18 @@
 import { GetFunctionConfigurationCommand, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { ReachabilityTarget, ResolvedTargets } from '../../helpers/targets/index.ts';
-import type { Operator } from './types.ts';
+import { reachabilityRow } from '../../helpers/targets/rows.ts';
+import type { Break, Operator } from './types.ts';
 
 /**
- * What drifts say they break, in the suite's test names, and where the
+ * What drifts say they break, as checklist ids and rows, and where the
  * pipeline's consumer runs. The questions drifts ask of a lab's targets
  * (the hub, the pairs kept apart, the rows a change touches) are the
  * suite's own: `helpers/targets/view.ts`.
  */
 
-export function reachRow(r: ReachabilityTarget): string {
-  return `N13 ${r.from} → ${r.to} (`;
+export function reachRow(r: ReachabilityTarget): Break {
+  return { id: 'N13', row: reachabilityRow(r) };
 }
 
 /**
@@ -19,8 +20,8 @@ export function reachRow(r: ReachabilityTarget): string {
  * checks that needed a receipt (D8, D9, D10, D11) are errors blocked by it,
  * which the drift matrix accepts because they name D7.
  */
-export function pipelineStops(lab: ResolvedTargets): string[] {
-  return (lab.dataProtection?.orders ?? []).map((o) => `D7 ${o.name}:`);
+export function pipelineStops(lab: ResolvedTargets): Break[] {
+  return (lab.dataProtection?.orders ?? []).map((o) => ({ id: 'D7', row: o.name }));
 }
 
 /**
@@ -58,7 +59,7 @@ export async function pipelineStopsIfIn(
   op: Operator,
   vpc: string,
   groups?: string[],
-): Promise<string[]> {
+): Promise<Break[]> {
   const consumer = await pipelineConsumer(lab, op);
   if (!consumer || consumer.vpcId !== lab.ids.vpc[vpc]) return [];
   if (groups && !groups.some((g) => consumer.securityGroupIds.includes(lab.ids.securityGroup[g]!))) return [];

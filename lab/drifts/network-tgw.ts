@@ -45,8 +45,8 @@ export const tgwRouteJoinsDeniedPair: Drift = {
         vpcOf(lab, r.from) !== vpcOf(lab, r.to),
     );
     return [
-      `N8 TGW route table ${attachmentOf(lab, a)!.routeTable} holds`,
-      `N8 TGW route table ${attachmentOf(lab, b)!.routeTable} holds`,
+      { id: 'N8', row: attachmentOf(lab, a)!.routeTable },
+      { id: 'N8', row: attachmentOf(lab, b)!.routeTable },
       ...rows.map(reachRow),
     ];
   },
@@ -74,7 +74,7 @@ export const hubAssociationRemoved: Drift = {
   async breaks(lab) {
     const hub = hubAttachment(lab)!;
     return [
-      `N7 TGW route table ${hub.routeTable} is`,
+      { id: 'N7', row: hub.routeTable },
       ...allowRowsTouching(lab, hub.vpc, { acrossTgw: true }).map(reachRow),
     ];
   },
@@ -98,7 +98,7 @@ export const spokeRouteBlackholed: Drift = {
     const hub = hubAttachment(lab)!;
     // Every VPC sharing the spoke's table loses the hub.
     return [
-      `N8 TGW route table ${spoke.routeTable} holds`,
+      { id: 'N8', row: spoke.routeTable },
       ...allowRowsTouching(lab, vpcsOnTable(lab, spoke.routeTable), {
         acrossTgw: true,
         other: (vpc) => vpc === hub.vpc,
@@ -122,7 +122,7 @@ export const tgwAutoAcceptOn: Drift = {
   says: 'the Transit Gateway starts auto-accepting shared attachments',
   appliesTo: (lab) => lab.network?.transitGateway?.options.autoAcceptSharedAttachments === false,
   async breaks() {
-    return ['N5 the Transit Gateway'];
+    return [{ id: 'N5' }];
   },
   async apply(lab, op) {
     await ec2(op, 'lab').send(
@@ -140,7 +140,7 @@ export const propagationLeak: Drift = {
   appliesTo: (lab) => denyPairsAcrossTgw(lab).length > 0,
   async breaks(lab) {
     const [a] = denyPairsAcrossTgw(lab)[0]!;
-    return [`N8 TGW route table ${attachmentOf(lab, a)!.routeTable} holds`];
+    return [{ id: 'N8', row: attachmentOf(lab, a)!.routeTable }];
   },
   async apply(lab, op) {
     const [a, b] = denyPairsAcrossTgw(lab)[0]!;
@@ -163,7 +163,7 @@ export const attachmentLosesAz: Drift = {
       ),
     ),
   async breaks(lab) {
-    return [`N6 attachment ${multiAzAttachment(lab).name} joins`];
+    return [{ id: 'N6', row: multiAzAttachment(lab).name }];
   },
   async apply(lab, op) {
     const attachment = multiAzAttachment(lab);
@@ -204,7 +204,10 @@ export const defaultRouteToTgw: Drift = {
   appliesTo: (lab) => Boolean(tgwVpcWithoutDefault(lab)),
   async breaks(lab, op) {
     // The TGW's own tables hold no default route, so no new path opens: only the route table check sees it.
-    return (await subnetsSharingTable(lab, op, tgwVpcWithoutDefault(lab)!.name)).map((s) => `N9 ${s} routes`);
+    return (await subnetsSharingTable(lab, op, tgwVpcWithoutDefault(lab)!.name)).map((s) => ({
+      id: 'N9',
+      row: s,
+    }));
   },
   async apply(lab, op) {
     const vpc = tgwVpcWithoutDefault(lab)!;

@@ -45,7 +45,7 @@ export const spokeVpcRouteDeleted: Drift = {
     const subnets = await subnetsSharingTable(lab, op, spoke.vpc);
     // A summary route carries more than the hub: every VPC it covers is cut off.
     return [
-      ...subnets.map((s) => `N9 ${s} routes`),
+      ...subnets.map((s) => ({ id: 'N9', row: s })),
       ...allowRowsTouching(lab, spoke.vpc, {
         acrossTgw: true,
         other: (vpc) => covers(route.cidr, cidrOf(vpc)),
@@ -76,7 +76,10 @@ export const internetRouteAdded: Drift = {
   says: 'an internet gateway is attached and a private route table gets 0.0.0.0/0 to it',
   appliesTo: (lab) => Boolean(lab.network?.vpcs.length),
   async breaks(lab, op) {
-    return (await subnetsSharingTable(lab, op, lab.network!.vpcs[0]!.name)).map((s) => `N10 ${s} has`);
+    return (await subnetsSharingTable(lab, op, lab.network!.vpcs[0]!.name)).map((s) => ({
+      id: 'N10',
+      row: s,
+    }));
   },
   async apply(lab, op) {
     const vpc = lab.network!.vpcs[0]!;
@@ -116,7 +119,7 @@ export const hostIcmpRevoked: Drift = {
     const rows = (lab.network?.reachability ?? []).filter(
       (r) => r.to === host && r.expect === 'allow' && r.protocol === 'icmp',
     );
-    return [`N11 ${host} admits`, ...rows.map(reachRow)];
+    return [{ id: 'N11', row: host }, ...rows.map(reachRow)];
   },
   async apply(lab, op) {
     const host = lab.network!.hosts.find((h) => h.name === busiestHost(lab))!;
@@ -136,7 +139,7 @@ export const hostOpenToWorld: Drift = {
   says: "a host's security group admits all traffic from 0.0.0.0/0",
   appliesTo: (lab) => Boolean(lab.network?.hosts.length),
   async breaks(lab) {
-    return [`N11 ${quietestHost(lab)} admits`];
+    return [{ id: 'N11', row: quietestHost(lab) }];
   },
   async apply(lab, op) {
     const host = lab.network!.hosts.find((h) => h.name === quietestHost(lab))!;
@@ -155,7 +158,7 @@ export const hostOpenToIpv6World: Drift = {
   says: "a host's security group admits all traffic from ::/0 (IPv6 anywhere)",
   appliesTo: (lab) => Boolean(lab.network?.hosts.length),
   async breaks(lab) {
-    return [`N11 ${quietestHost(lab)} admits`];
+    return [{ id: 'N11', row: quietestHost(lab) }];
   },
   async apply(lab, op) {
     const host = lab.network!.hosts.find((h) => h.name === quietestHost(lab))!;
@@ -241,7 +244,7 @@ export const peeringDeleted: Drift = {
         [p.requester, p.accepter].includes(vpcOf(lab, r.to)!) &&
         vpcOf(lab, r.from) !== vpcOf(lab, r.to),
     );
-    return [`N12 peering ${p.name} joins`, ...subnets.map((s) => `N9 ${s} routes`), ...rows.map(reachRow)];
+    return [{ id: 'N12', row: p.name }, ...subnets.map((s) => ({ id: 'N9', row: s })), ...rows.map(reachRow)];
   },
   async apply(lab, op) {
     const p = lab.network!.peerings[0]!;
@@ -257,7 +260,7 @@ export const subnetMapsPublicIps: Drift = {
   says: 'a private subnet starts assigning public IPs on launch',
   appliesTo: (lab) => Boolean(lab.network?.vpcs.length),
   async breaks(lab) {
-    return [`N2 ${lab.network!.vpcs[0]!.subnets[0]!.name} is`];
+    return [{ id: 'N2', row: lab.network!.vpcs[0]!.subnets[0]!.name }];
   },
   async apply(lab, op) {
     const vpc = lab.network!.vpcs[0]!;
@@ -275,7 +278,7 @@ export const hostGetsPublicIp: Drift = {
   says: 'an internet gateway is attached and an Elastic IP is put on a private host',
   appliesTo: (lab) => Boolean(lab.network?.hosts.length),
   async breaks(lab) {
-    return [`N4 ${lab.network!.hosts[0]!.name} has`];
+    return [{ id: 'N4', row: lab.network!.hosts[0]!.name }];
   },
   async apply(lab, op) {
     const host = lab.network!.hosts[0]!;
@@ -298,7 +301,7 @@ export const subnetCrowded: Drift = {
   says: 'network interfaces fill a subnet past its headroom',
   appliesTo: (lab) => Boolean(crowdedSubnet(lab)),
   async breaks(lab) {
-    return [`N3 ${crowdedSubnet(lab)!.subnet.name} keeps`];
+    return [{ id: 'N3', row: crowdedSubnet(lab)!.subnet.name }];
   },
   async apply(lab, op) {
     const { vpc, subnet } = crowdedSubnet(lab)!;
@@ -350,7 +353,7 @@ export const secondaryCidrAdded: Drift = {
   appliesTo: (lab) => Boolean(lab.network?.vpcs.length && unplannedRange(lab)),
   async breaks(lab) {
     // Only N1 looks at a VPC's blocks; nothing the plan routes or pings lies in the new one.
-    return [`N1 ${lab.network!.vpcs[0]!.name} is`];
+    return [{ id: 'N1', row: lab.network!.vpcs[0]!.name }];
   },
   async apply(lab, op) {
     const vpc = lab.network!.vpcs[0]!;

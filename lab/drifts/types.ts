@@ -13,9 +13,20 @@ export interface Drift {
   says: string;
   /** Whether the lab has what this drift changes (a peering, a TGW…). */
   appliesTo(lab: ResolvedTargets): boolean;
-  /** Test-name prefixes (`N13 prod-app → dev-app (`) that must fail; nothing else may fail or error. */
-  breaks(lab: ResolvedTargets, operator: Operator): Promise<string[]>;
+  /** The checks that must fail, by checklist id and row (task meta); nothing else may fail or error. */
+  breaks(lab: ResolvedTargets, operator: Operator): Promise<Break[]>;
   apply(lab: ResolvedTargets, operator: Operator): Promise<void>;
+}
+
+/**
+ * A check a drift breaks, as the suite tags it: its checklist id and, for a
+ * check run per row, which row (helpers/targets/rows.ts names composite
+ * rows). Without `row`, every row of the id. Never a test's words, which
+ * are free to change.
+ */
+export interface Break {
+  id: string;
+  row?: string;
 }
 
 /**

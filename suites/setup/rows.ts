@@ -1,25 +1,51 @@
 import { type TestContext, test } from 'vitest';
+import type { CheckMeta, SeedRef } from '../../reports/check-meta.ts';
 import { printable } from '../../reports/escape.ts';
 
+/** What names a check: its checklist id and the seed item it comes from. */
+export interface CheckId {
+  id: string;
+  seed: SeedRef;
+}
+
 /**
- * One test per row of expectations; when targets list no rows, one test
- * that is reported as skipped with the reason, so an absent component
- * shows in the report instead of silently vanishing.
+ * One test per row of expectations, each carrying its checklist id and row
+ * as task meta (what drifts and reports match on); when targets list no
+ * rows, one test that is reported as skipped with the reason, so an absent
+ * component shows in the report instead of silently vanishing.
  *
  * @example
- *   eachRow(peerings, 'no peerings in targets')('N13 peering $name is active', async (p, ctx) => { … });
+ *   eachRow(peerings, 'no peerings in targets', (p) => p.name)(
+ *     { id: 'N12', seed }, 'peering $name is active', async (p, ctx) => { … });
  */
-export function eachRow<T extends object>(rows: readonly T[], reasonWhenNone: string) {
-  return (name: string, fn: (row: T, ctx: TestContext) => Promise<void>) => {
+export function eachRow<T extends object>(
+  rows: readonly T[],
+  reasonWhenNone: string,
+  rowOf: (row: T) => string,
+) {
+  return (check: CheckId, words: string, fn: (row: T, ctx: TestContext) => Promise<void>) => {
+    const meta = (row?: string): CheckMeta => ({ ...check, words, ...(row !== undefined && { row }) });
     if (!rows.length) {
-      // The checklist id and why it does not apply: the name's other words are about a row.
-      test(`${name.split(' ')[0]} does not apply: ${reasonWhenNone}`, (ctx) => ctx.skip(reasonWhenNone));
+      test(`${check.id} does not apply: ${reasonWhenNone}`, { meta: meta() }, (ctx) =>
+        ctx.skip(reasonWhenNone),
+      );
       return;
     }
     // Names are filled in here rather than by test.for, which quotes strings ('App-VPC'): the
-    // names are the report's and the drift catalogue's vocabulary and must read as plain words.
-    for (const row of rows) test(fill(name, row), (ctx) => fn(row, ctx));
+    // names are the report's vocabulary and must read as plain words.
+    for (const row of rows)
+      test(`${check.id} ${fill(words, row)}`, { meta: meta(rowOf(row)) }, (ctx) => fn(row, ctx));
   };
+}
+
+/**
+ * A check that is not per row: one test, with its id as task meta.
+ *
+ * @example
+ *   check({ id: 'N5', seed }, 'the Transit Gateway has the intended options', async (ctx) => { … });
+ */
+export function check(id: CheckId, words: string, fn: (ctx: TestContext) => Promise<void>): void {
+  test(`${id.id} ${words}`, { meta: { ...id, words } satisfies CheckMeta }, fn);
 }
 
 /** Values are names from targets: data, shown escaped (reports/escape.ts) wherever vitest prints the test's name. */

@@ -68,9 +68,7 @@ describe('a deployed probe named in targets', () => {
       run.results?.tests.filter((t) => t.verdict !== 'pass').map((t) => t.name),
       run.stderr.slice(-1500),
     ).toEqual([]);
-    const e6 = run.results!.tests.find((t) =>
-      t.name.startsWith(`E6 probe in ${placement.name}:`),
-    ) as unknown as {
+    const e6 = run.results!.tests.find((t) => t.id === 'E6' && t.row === placement.name) as unknown as {
       evidence: { value: { function: string } }[];
     };
     expect(e6.evidence[0]!.value.function).toBe(STANDING);

@@ -35,9 +35,12 @@ const validate = (targets: string) =>
   runValidate(['--targets', targets, ...dataProtectionOnly], twinEnv(lab.server.endpoint, lab.runner()));
 const notPassing = (run: ValidateRun) =>
   run.results!.tests.filter((t) => t.verdict === 'fail' || t.verdict === 'error');
-const evidenceOf = (run: ValidateRun, name: string) =>
-  (run.results!.tests.find((t) => t.name.startsWith(name)) as { evidence?: { value: unknown }[] } | undefined)
-    ?.evidence?.[0]?.value;
+const evidenceOf = (run: ValidateRun, id: string, row?: string) =>
+  (
+    run.results!.tests.find((t) => t.id === id && (row === undefined || t.row === row)) as
+      | { evidence?: { value: unknown }[] }
+      | undefined
+  )?.evidence?.[0]?.value;
 
 async function receiptsLeft(): Promise<string[]> {
   const root = rootCredential(LAB_ACCOUNT);
@@ -63,7 +66,7 @@ describe('receipts, end to end against the twin', () => {
       run.stderr.slice(-1500),
     ).toEqual([]);
     expect(run.code).toBe(0);
-    expect(evidenceOf(run, 'D7 apple:')).toMatchObject({
+    expect(evidenceOf(run, 'D7', 'apple')).toMatchObject({
       receiptKey: expect.stringMatching(/^receipts\/apple-.+\.json$/),
       matchedBy: 'reference',
     });
@@ -103,7 +106,9 @@ describe('receipts, end to end against the twin', () => {
     expect(run.code, run.stderr.slice(-1500)).toBe(1);
     const bad = notPassing(run);
     expect([...new Set(bad.map((t) => `${t.id} ${t.verdict}`))]).toEqual(['D9 fail']);
-    expect(bad.find((t) => t.name.startsWith('D9 apple:'))?.message).toContain('its quantity is 4, not 3');
+    expect(bad.find((t) => t.id === 'D9' && t.row === 'apple')?.message).toContain(
+      'its quantity is 4, not 3',
+    );
   });
 
   test('CloudTrail throttled past every retry makes D10 and D11 errors (exit 3), never passes', async ({
@@ -147,7 +152,7 @@ describe('receipts, end to end against the twin', () => {
       expect(run.code).toBe(0);
     }
     const callers = runs.map(
-      (run) => new Set((evidenceOf(run, 'D10 ') as { principalArn: string }[]).map((d) => d.principalArn)),
+      (run) => new Set((evidenceOf(run, 'D10') as { principalArn: string }[]).map((d) => d.principalArn)),
     );
     for (const c of callers) expect(c.size, 'one session per run').toBe(1);
     expect([...callers[0]!][0]).toMatch(/assumed-role\/WSParticipantRole\/meshcheck-mc-/);

@@ -161,7 +161,7 @@ describe('meshcheck validate, end to end against the twin', () => {
         'N8 TGW route table dev-rt holds exactly its intended routes',
         'N8 TGW route table prod-rt holds exactly its intended routes',
       ]);
-      const ping = run.results!.tests.find((t) => t.name.startsWith('N13 prod-app → dev-app'))!;
+      const ping = run.results!.tests.find((t) => t.id === 'N13' && t.row === 'prod-app→dev-app:icmp')!;
       expect(ping.message).toMatch(/must stay silent, but it answered/);
     },
   );

@@ -107,7 +107,13 @@ describe('the reporter on a real vitest run', () => {
   test('each record has its id, section, file, message and evidence', () => {
     const byName = new Map(all.results.tests.map((t) => [t.name, t]));
     const fail = byName.get('N7 prod-app → dev-app over the TGW (ICMP): deny')!;
-    expect(fail).toMatchObject({ id: 'N7', file: 'fail.test.ts', errorType: 'AssertionError' });
+    // The id and row are the task meta the test carries, not words parsed from its name.
+    expect(fail).toMatchObject({
+      id: 'N7',
+      row: 'prod-app→dev-app:icmp',
+      file: 'fail.test.ts',
+      errorType: 'AssertionError',
+    });
     expect(fail.section).toBe('N · VPCs talk through the Transit Gateway only where allowed');
     expect(fail.message).toBe(
       'prod-app → dev-app must stay silent: expected true to be false // Object.is equality',
@@ -185,6 +191,7 @@ describe('the reporter on a real vitest run', () => {
     const props = factsOf(cases.get('N7 prod-app → shared-app over the TGW (ICMP): allow')!);
     expect(props).toMatchObject({
       id: ['N7'],
+      row: ['prod-app→shared-app:icmp'],
       section: ['N · VPCs talk through the Transit Gateway only where allowed'],
       file: ['pass.test.ts'],
       runId: ['mc-e2e-all'],

@@ -12,7 +12,7 @@ import { ROOT, type ValidateRun } from './validate.ts';
 export const AREAS = ['network', 'endpoints', 'data-protection'] as const;
 export type Area = (typeof AREAS)[number];
 
-/** The first letter of a checklist id names its area (`N13 …` → network). */
+/** The letters of a checklist id name its area (`N13` → network). */
 const AREA_OF_ID: Record<string, Area> = { N: 'network', E: 'endpoints', D: 'data-protection' };
 
 /**
@@ -20,11 +20,11 @@ const AREA_OF_ID: Record<string, Area> = { N: 'network', E: 'endpoints', D: 'dat
  * can show whether it fails exactly them. An id whose area is not known
  * here runs every area, so a new slice is never checked less, only slower.
  */
-export function areasOf(breaks: readonly (string | { id: string })[]): Area[] {
+export function areasOf(breaks: readonly { id: string; row?: string }[]): Area[] {
   if (!breaks.length) return [...AREAS];
   const areas = new Set<Area>();
   for (const b of breaks) {
-    const area = AREA_OF_ID[(typeof b === 'string' ? b : b.id).match(/^[A-Z]+/)?.[0] ?? ''];
+    const area = AREA_OF_ID[/^([A-Z]+)\d+$/.exec(b.id)?.[1] ?? ''];
     if (!area) return [...AREAS];
     areas.add(area);
   }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, type ExpectStatic, test } from 'vitest';
 import { loadTargets, type ResolvedTargets, resolveTargets } from '../../../helpers/targets/index.ts';
 import { drifts } from '../../../lab/drifts/index.ts';
-import type { Drift, Operator } from '../../../lab/drifts/types.ts';
+import type { Break, Drift, Operator } from '../../../lab/drifts/types.ts';
 import { areasOf, Conformance, withMatrixWaits } from './conformance.ts';
 import { twinEnv, type ValidateRun } from './validate.ts';
 
@@ -74,11 +74,15 @@ export function describeDriftMatrix(
   });
 }
 
-/** Each drift fails exactly its declared checks: nothing errors (but checks a declared one blocks), nothing else fails, exit code 1. */
+/**
+ * Each drift fails exactly its declared checks, matched by the id and row the suite tags each test
+ * with (task meta), never by its words: nothing errors (but checks a declared one blocks), nothing
+ * else fails, exit code 1.
+ */
 export function expectExactlyBroken(
   expect: ExpectStatic,
   run: ValidateRun,
-  breaks: string[],
+  breaks: Break[],
   diagnose: () => unknown,
 ): void {
   expect(
@@ -86,23 +90,31 @@ export function expectExactlyBroken(
     `validate wrote no results (exit ${run.code}):\n${run.stderr.slice(-1500)}`,
   ).toBeDefined();
   const notPassing = run.results!.tests.filter((t) => t.verdict === 'fail' || t.verdict === 'error');
-  // An error is accepted only as BlockedError naming a check the drift declares ("— see D7 apple").
+  // An error is accepted only as BlockedError naming a check the drift declares ("— see D7").
   const blockedByDeclared = (t: { errorType?: string; message?: string }) =>
-    t.errorType === 'BlockedError' &&
-    breaks.some((b) => b.split(' ')[0] === / — see (\w+)/.exec(t.message ?? '')?.[1]);
+    t.errorType === 'BlockedError' && breaks.some((b) => b.id === / — see (\w+)/.exec(t.message ?? '')?.[1]);
   const errored = notPassing
     .filter((t) => t.verdict === 'error' && !blockedByDeclared(t))
     .map((t) => `${t.name}: ${t.message}`);
-  const failed = notPassing.filter((t) => t.verdict === 'fail').map((t) => t.name);
+  const failed = notPassing.filter((t) => t.verdict === 'fail');
   expect(errored, 'nothing may error but checks blocked by a declared one').toEqual([]);
-  const undeclared = failed.filter((name) => !breaks.some((b) => name.startsWith(b)));
+  const undeclared = failed.filter((t) => !breaks.some((b) => isBroken(t, b))).map((t) => t.name);
   expect(
     undeclared,
     `failed but not declared; the twin's pipeline: ${undeclared.length ? JSON.stringify(diagnose()) : ''}`,
   ).toEqual([]);
   expect(
-    breaks.filter((b) => !failed.some((name) => name.startsWith(b))),
+    breaks.filter((b) => !failed.some((t) => isBroken(t, b))).map(describeBreak),
     'declared but did not fail',
   ).toEqual([]);
   expect(run.code).toBe(1);
+}
+
+/** Whether a test (by its id and row) is the check a drift declares; a break without a row names every row. */
+export function isBroken(test: { id: string; row?: string }, declared: Break): boolean {
+  return test.id === declared.id && (declared.row === undefined || test.row === declared.row);
+}
+
+export function describeBreak(b: Break): string {
+  return b.row === undefined ? b.id : `${b.id} [${b.row}]`;
 }

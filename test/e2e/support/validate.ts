@@ -18,6 +18,7 @@ export interface ValidateRun {
     summary: { passed: number; failed: number; errored: number; skipped: number; total: number };
     tests: {
       id: string;
+      row?: string;
       name: string;
       verdict: 'pass' | 'fail' | 'error' | 'skip';
       message?: string;

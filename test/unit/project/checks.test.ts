@@ -2,9 +2,16 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, test } from 'vitest';
+import { beforeAll, describe, test } from 'vitest';
+import {
+  checklistMarkdown,
+  collectReferenceChecklist,
+  names,
+  type SuiteAndDrifts,
+} from '../../../scripts/checklist.ts';
 import { targetsJsonSchema } from '../../../scripts/generate.ts';
 import { operationsInUse } from '../../../scripts/twin-use.ts';
+import { SEEDS } from '../../../suites/setup/seeds.ts';
 import { coverageMarkdown } from '../../../twin/coverage.ts';
 
 /**
@@ -71,3 +78,66 @@ describe('the project', () => {
     expect(lines).toEqual([]);
   });
 });
+
+/**
+ * The checklist is data: each test of the suite carries its id and row as
+ * task meta, drifts name what they break by id and row, and CHECKLIST.md is
+ * generated from both. Collected (not run) on the reference lab, as
+ * `npm run generate` does.
+ */
+describe('the checklist', () => {
+  let collected: SuiteAndDrifts;
+  beforeAll(async () => {
+    collected = await collectReferenceChecklist();
+  }, 240_000);
+
+  test('CHECKLIST.md is generated from the suite and the drift catalogue (npm run generate)', async ({
+    expect,
+  }) => {
+    expect(await readFile(join(root, 'CHECKLIST.md'), 'utf8')).toBe(checklistMarkdown(collected));
+  });
+
+  test('ids appear in order in their files: one run per id, numbers rising', ({ expect }) => {
+    for (const file of new Set(collected.tests.map((t) => t.file))) {
+      const tests = collected.tests.filter((t) => t.file === file).sort((a, b) => a.line - b.line);
+      const runs = runsOf(tests.map((t) => t.id));
+      expect(runs, `${file}: each id once, in order`).toEqual(
+        [...new Set(runs)].sort((a, b) => numberOf(a) - numberOf(b)),
+      );
+    }
+  });
+
+  test('no two tests of a check share a row: a row names one test', ({ expect }) => {
+    const keys = collected.tests.map((t) => `${t.id} ${t.row ?? ''}`);
+    expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+  });
+
+  test('every check names the seed item it comes from, in a seed document the project lists', ({
+    expect,
+  }) => {
+    const unknown = collected.tests.filter((t) => !(t.seed.doc in SEEDS) || !t.seed.item.trim());
+    expect(unknown.map((t) => `${t.id}: ${t.seed.doc}`)).toEqual([]);
+  });
+
+  test('every drift breaks checks by ids and rows the suite has, so a test’s words can change freely', ({
+    expect,
+  }) => {
+    // A break that names no collected test would be "declared but did not fail" in the drift
+    // matrix: caught here, in seconds, from the meta alone — the names play no part.
+    const dangling = collected.breaks.flatMap(({ drift, breaks }) =>
+      breaks
+        .filter((b) => !collected.tests.some((t) => names(b, t)))
+        .map((b) => `${drift}: ${b.id}${b.row === undefined ? '' : ` [${b.row}]`}`),
+    );
+    expect(dangling).toEqual([]);
+    expect(collected.breaks.every(({ breaks }) => breaks.length > 0)).toBe(true);
+  });
+});
+
+/** The ids in file order, consecutive repeats folded: `N1 N1 N2` → `N1 N2`. */
+function runsOf(ids: string[]): string[] {
+  return ids.filter((id, i) => id !== ids[i - 1]);
+}
+function numberOf(id: string): number {
+  return Number(/\d+$/.exec(id)?.[0]);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { exitCodeOf, idOf, sectionsOf, summarize } from '../../../reports/model.ts';
+import { exitCodeOf, sectionsOf, summarize } from '../../../reports/model.ts';
 import { sampleTests } from '../../fixtures/reports/model.ts';
 
 describe('summary and exit code', () => {
@@ -25,18 +25,7 @@ describe('summary and exit code', () => {
   });
 });
 
-describe('ids and sections', () => {
-  test.for([
-    ['N7 prod-app → shared-app', 'N7'],
-    ['SI12 a thing', 'SI12'],
-    ['n7 lower case', ''],
-    ['N7: punctuated', ''],
-    ['ABC1 three letters', ''],
-    ['no id here', ''],
-  ])('%s → "%s"', ([name, id]) => {
-    expect(idOf(name!)).toBe(id);
-  });
-
+describe('sections', () => {
   test('groups tests by section in order of first appearance', () => {
     const sections = sectionsOf(sampleTests());
     expect(sections.map((s) => [s.name.split(' ')[0], s.tests.length])).toEqual([

@@ -1,0 +1,24 @@
+import type { ReachabilityTarget } from './index.ts';
+
+/**
+ * How a check's row is named in its task meta, for rows made of more than
+ * one name of targets. The suite tags its tests with these and drifts name
+ * what they break with them, so both say the same row the same way. Rows of
+ * one name (a VPC, a subnet, a host, a placement) are that name.
+ */
+
+/** A reachability row: `prod-app→dev-app:icmp`, `prod-app→dev-app:tcp/443`. */
+export function reachabilityRow(r: Pick<ReachabilityTarget, 'from' | 'to' | 'protocol'>): string {
+  const protocol = r.protocol === 'icmp' ? 'icmp' : `tcp/${r.protocol.tcp}`;
+  return `${r.from}→${r.to}:${protocol}`;
+}
+
+/** An endpoint of a service in a VPC: `App-VPC:s3`. */
+export function serviceRow(vpc: string, service: string): string {
+  return `${vpc}:${service}`;
+}
+
+/** A key's grant of one action: `alias/receipts:kms:Decrypt`. */
+export function grantRow(alias: string, action: string): string {
+  return `${alias}:${action}`;
+}
