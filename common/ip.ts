@@ -177,7 +177,7 @@ export function formatIpv4(value: number): string {
 export function parseCidr(text: string | undefined): (Cidr & { canonical: boolean }) | undefined {
   if (!text?.includes('/')) return undefined;
   const block = parseBlock(text);
-  if (!block || block.address.kind() !== 'ipv4') return undefined;
+  if (block?.address.kind() !== 'ipv4') return undefined;
   const address = parseIpv4(block.address.toString())!;
   const size = 2 ** (32 - block.prefix);
   const base = address - (address % size);
