@@ -1,5 +1,5 @@
 import { type TestContext, test } from 'vitest';
-import { printable } from '../../reports/escape.ts';
+import { printable } from '../../common/escape.ts';
 
 /**
  * One test per row of expectations; when targets list no rows, one test
@@ -22,7 +22,7 @@ export function eachRow<T extends object>(rows: readonly T[], reasonWhenNone: st
   };
 }
 
-/** Values are names from targets: data, shown escaped (reports/escape.ts) wherever vitest prints the test's name. */
+/** Values are names from targets: data, shown escaped (common/escape.ts) wherever vitest prints the test's name. */
 function fill(name: string, row: object): string {
   return name.replace(/\$(\w+)/g, (_, key: string) =>
     printable(String((row as Record<string, unknown>)[key] ?? `$${key}`)),
