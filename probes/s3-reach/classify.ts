@@ -1,5 +1,5 @@
 import { type ErrorFacts, meaningOf } from '../../common/aws-errors.ts';
-import type { Outcome } from './attempts.ts';
+import type { Outcome } from '../../common/outcome.ts';
 
 /**
  * Classifies an error by its name and code only (never by message text),
