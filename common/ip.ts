@@ -15,12 +15,31 @@ import ipaddr from 'ipaddr.js';
 
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
 
+/**
+ * Parsed values by their text. The twin asks about the same few addresses
+ * and blocks again and again on every packet walk, and parsing (ipaddr.js
+ * tries several notations) costs far more than matching; a bounded cache
+ * makes a walk cost matching only.
+ */
+function memo<T>(parse: (text: string) => T | undefined): (text: string) => T | undefined {
+  const seen = new Map<string, T | null>();
+  return (text) => {
+    let hit = seen.get(text);
+    if (hit === undefined) {
+      if (seen.size >= 10_000) seen.clear();
+      hit = parse(text) ?? null;
+      seen.set(text, hit);
+    }
+    return hit ?? undefined;
+  };
+}
+
 /** A parsed address, or undefined when `text` is not one in standard form. */
-function parseAddress(text: string): Address | undefined {
+const parseAddress = memo((text: string): Address | undefined => {
   if (ipaddr.IPv4.isValidFourPartDecimal(text)) return ipaddr.IPv4.parse(text);
   if (text.includes(':') && !text.includes('%') && ipaddr.IPv6.isValid(text)) return ipaddr.IPv6.parse(text);
   return undefined;
-}
+});
 
 interface Block {
   address: Address;
@@ -28,7 +47,7 @@ interface Block {
 }
 
 /** `a/n` in either family; a bare address is a single-address block (/32 or /128). */
-function parseBlock(text: string): Block | undefined {
+const parseBlock = memo((text: string): Block | undefined => {
   const [base = '', bits, extra] = text.trim().split('/');
   const address = parseAddress(base);
   if (!address || extra !== undefined) return undefined;
@@ -36,7 +55,7 @@ function parseBlock(text: string): Block | undefined {
   if (bits === undefined) return { address, prefix: width };
   if (!(width === 32 ? /^\d{1,2}$/ : /^\d{1,3}$/).test(bits) || Number(bits) > width) return undefined;
   return { address, prefix: Number(bits) };
-}
+});
 
 function blockHolds(outer: Block, address: Address): boolean {
   return address.kind() === outer.address.kind() && address.match(outer.address, outer.prefix);
