@@ -5,6 +5,7 @@ import { attachEvidence } from '../helpers/evidence.ts';
 import { cidrContains } from '../helpers/path.ts';
 import { endpointPolicyLetsIn } from '../helpers/policies.ts';
 import {
+  attemptSummary,
   type DeployedProbe,
   deleteProbe,
   deployedProbe,
@@ -305,16 +306,11 @@ async function probeEvidence(
   run: ProbeRun,
   results: AttemptResult[],
 ): Promise<void> {
-  await attachEvidence(
-    annotate,
-    'probe',
-    results.map((r) => `${r.name}: ${r.outcome} in ${r.latencyMs} ms`).join('; '),
-    {
-      function: run.functionName,
-      attempts: results,
-      logTail: run.logTail,
-    },
-  );
+  await attachEvidence(annotate, 'probe', results.map(attemptSummary).join('; '), {
+    function: run.functionName,
+    attempts: results,
+    logTail: run.logTail,
+  });
 }
 
 describe.concurrent('E · The probe reaches S3 only through the endpoint, and never the internet', {
@@ -335,9 +331,7 @@ describe.concurrent('E · The probe reaches S3 only through the endpoint, and ne
         throw new CannotTellError(
           `the probe in ${p.name} could not tell: ${unsettled.map((r) => `${r.name}: ${r.errorCode} after ${r.tries} tries`).join('; ')}`,
         );
-      const wrong = s3
-        .filter((r) => r.outcome !== p.expect.s3)
-        .map((r) => `${r.name}: ${r.outcome}${r.errorCode ? ` (${r.errorCode})` : ''}`);
+      const wrong = s3.filter((r) => r.outcome !== p.expect.s3).map(attemptSummary);
       expect(wrong, `from ${p.vpc} every S3 call must be ${p.expect.s3}`).toEqual([]);
       if (p.expect.s3 === 'ok')
         expect(s3.find((r) => r.name === 's3 get')?.detail, 'the object read back').toBe(

@@ -379,13 +379,8 @@ describe.concurrent('N · VPCs talk through the Transit Gateway and peering only
           { name: to.name, ip },
           base,
         );
-        await attachEvidence(
-          annotate,
-          'ping',
-          `${ping.received}/${ping.transmitted} replies from ${ip}`,
-          ping,
-        );
-        answered = ping.heard === 'answered';
+        await attachEvidence(annotate, 'ping', ping.summary, ping);
+        answered = ping.outcome === 'ok';
       } else {
         const nc = await connectFrom(
           clients,
@@ -393,8 +388,8 @@ describe.concurrent('N · VPCs talk through the Transit Gateway and peering only
           { name: to.name, ip, port: pair.protocol.tcp },
           base,
         );
-        await attachEvidence(annotate, 'connect', `${ip}:${nc.port} ${nc.said}`, nc);
-        answered = nc.open;
+        await attachEvidence(annotate, 'connect', nc.summary, nc);
+        answered = nc.outcome === 'ok';
       }
       await attachEvidence(
         annotate,

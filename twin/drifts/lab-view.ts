@@ -1,9 +1,9 @@
 import { DescribeRouteTablesCommand } from '@aws-sdk/client-ec2';
 import { GetFunctionConfigurationCommand, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { cidrTextContains } from '../../common/ip.ts';
 import type { ReachabilityTarget, ResolvedTargets } from '../../helpers/targets/index.ts';
 import { reachabilityRow } from '../../helpers/targets/rows.ts';
-import { cidrTextContains } from '../services/ec2/model/cidr.ts';
 import type { Break, Operator } from './types.ts';
 
 /**

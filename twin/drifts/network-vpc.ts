@@ -18,8 +18,8 @@ import {
   ModifySubnetAttributeCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
+import { cidrTextsOverlap } from '../../common/ip.ts';
 import type { ResolvedTargets } from '../../helpers/targets/index.ts';
-import { cidrTextsOverlap } from '../services/ec2/model/cidr.ts';
 import {
   allowRowsTouching,
   covers,
