@@ -93,6 +93,7 @@ export default defineConfig({
             { name: 'creates', description: 'creates run-scoped resources and removes them' },
           ],
           setupFiles: ['suites/setup/worker.ts'],
+          isolate: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -1,8 +1,8 @@
+import { terminalText } from '../common/escape.ts';
 import { reading, TargetsError } from '../helpers/errors.ts';
 import { type Swept, sweepAll } from '../helpers/sweep.ts';
 import { loadTargets } from '../helpers/targets/index.ts';
 import { clientsForTargets } from '../helpers/targets/resolve.ts';
-import { terminalText } from '../reports/escape.ts';
 
 /**
  * Sweeps what crashed runs left behind in the lab account the targets name:

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { terminalText } from '../reports/escape.ts';
+import { terminalText } from '../common/escape.ts';
 
 // Each command imports what it needs when it runs: a run against an account never loads the twin.
 

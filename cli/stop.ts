@@ -1,4 +1,4 @@
-import { terminalText } from '../reports/escape.ts';
+import { terminalText } from '../common/escape.ts';
 
 /**
  * Why a run stops early: a signal (SIGINT from a terminal's Ctrl+C, which

@@ -143,7 +143,7 @@ async function run(options: ValidateOptions, stop: RunStop): Promise<number> {
         // Vitest's logger answers SIGINT/SIGTERM with process.exit() a millisecond later, which would
         // cut the sweep short; the CLI owns these signals.
         stop.takeSignals();
-        const running = vitest.start(options.only.map((area) => `suites/${area}.test.ts`)).then(() => {
+        const running = vitest.start(options.only.map((area) => `suites/${area}/`)).then(() => {
           finished = true;
         });
         const cause = await Promise.race([running, stop.stopped]);

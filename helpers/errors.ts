@@ -1,7 +1,10 @@
+import { type ErrorFacts, meaningOf } from '../common/aws-errors.ts';
+
 /**
  * The suite's error classes, and the one place AWS errors are classified
  * (by name, code, HTTP status and the SDK's `$retryable`; never by reading
- * message text). reports/ maps these classes to verdicts: LabDeviationError
+ * message text). Which names and codes mean what is common/aws-errors.ts,
+ * the table the reach probe reads too. reports/ maps these classes to verdicts: LabDeviationError
  * is a failure, CannotTellError an error, TargetsError stops the run (exit 2).
  */
 
@@ -59,64 +62,16 @@ export type ErrorKind =
   | 'invalid'
   | 'unknown';
 
-interface SdkErrorLike {
-  name?: string;
-  Code?: string;
-  code?: string;
-  $fault?: 'client' | 'server';
-  $retryable?: { throttling?: boolean };
-  $metadata?: { httpStatusCode?: number; attempts?: number };
-}
-
-const DENIED = new Set([
-  'AccessDenied',
-  'AccessDeniedException',
-  'UnauthorizedOperation',
-  'AuthorizationError',
-  'AuthorizationErrorException',
-  'KMSAccessDeniedException',
-  'Forbidden',
-]);
-const CREDENTIALS = new Set([
-  'InvalidClientTokenId',
-  'UnrecognizedClientException',
-  'ExpiredToken',
-  'ExpiredTokenException',
-  'AuthFailure',
-  'InvalidAccessKeyId',
-  'SignatureDoesNotMatch',
-  'InvalidSignatureException',
-  'CredentialsProviderError',
-  'MissingAuthenticationTokenException',
-]);
-// The SDK's own throttling list (twin-protocols.md §3).
-const THROTTLED = new Set([
-  'Throttling',
-  'ThrottlingException',
-  'ThrottledException',
-  'RequestThrottledException',
-  'TooManyRequestsException',
-  'ProvisionedThroughputExceededException',
-  'TransactionInProgressException',
-  'RequestLimitExceeded',
-  'BandwidthLimitExceeded',
-  'LimitExceededException',
-  'RequestThrottled',
-  'SlowDown',
-  'PriorRequestNotComplete',
-  'EC2ThrottledException',
-]);
-const TIMEOUT = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'AbortError']);
-
 export function classify(error: unknown): ErrorKind {
-  const e = (error ?? {}) as SdkErrorLike;
+  const e = (error ?? {}) as ErrorFacts;
+  const meaning = meaningOf(error);
   const name = e.name ?? '';
   const code = e.Code ?? e.code ?? '';
   const status = e.$metadata?.httpStatusCode;
-  if (DENIED.has(name) || DENIED.has(code)) return 'denied';
-  if (CREDENTIALS.has(name) || CREDENTIALS.has(code)) return 'credentials';
-  if (THROTTLED.has(name) || THROTTLED.has(code) || e.$retryable?.throttling) return 'throttled';
-  if (TIMEOUT.has(name) || ['ETIMEDOUT', 'ECONNRESET', 'ECONNREFUSED'].includes(code)) return 'timeout';
+  if (meaning === 'denied' || meaning === 'credentials' || meaning === 'throttled') return meaning;
+  if (e.$retryable?.throttling) return 'throttled';
+  // A refused or dropped connection to an AWS endpoint is as transient as a timeout.
+  if (meaning === 'timeout' || meaning === 'connection') return 'timeout';
   if (/NotFound|NoSuch|DoesNotExist/.test(name) || /NotFound|NonExistent/.test(code) || status === 404)
     return 'not-found';
   if (e.$fault === 'server' || (status !== undefined && status >= 500)) return 'transient';
@@ -127,7 +82,7 @@ export function classify(error: unknown): ErrorKind {
 /** "could not read X: AccessDenied (403) — …" */
 export function cannotTell(what: string, error: unknown): CannotTellError {
   if (error instanceof CannotTellError) return error;
-  const e = error as SdkErrorLike & { message?: string };
+  const e = error as ErrorFacts & { message?: string };
   const status = e?.$metadata?.httpStatusCode;
   const attempts = e?.$metadata?.attempts;
   const kind = classify(error);
@@ -139,7 +94,7 @@ export function cannotTell(what: string, error: unknown): CannotTellError {
 
 /** The SDK's errors carry the whole HTTP response; reports need only what it was. */
 function slim(error: unknown): Error {
-  const e = error as SdkErrorLike & { message?: string };
+  const e = error as ErrorFacts & { message?: string };
   const out = new Error(e?.message ?? String(error));
   out.name = e?.name ?? 'Error';
   return Object.assign(out, { $metadata: e?.$metadata });

@@ -3,6 +3,7 @@ import {
   type Route,
   SearchTransitGatewayRoutesCommand,
 } from '@aws-sdk/client-ec2';
+import { ipInCidr, longestPrefixMatch, prefixLength } from '../common/ip.ts';
 import type { AwsClients } from './clients.ts';
 import { getRouteTableFor } from './vpc.ts';
 
@@ -86,25 +87,20 @@ function targetOf(route: Route): string {
   );
 }
 
-function prefixLength(cidr: string | undefined): number {
-  return Number(cidr?.split('/')[1] ?? -1);
-}
-
-function toInt(ip: string): number {
-  return ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);
-}
-
+/**
+ * Whether the address `ip` lies in `cidr` (the argument order of a route:
+ * block first).
+ *
+ * @example cidrContains('10.40.0.0/16', '10.40.1.10') // true
+ */
 export function cidrContains(cidr: string, ip: string): boolean {
-  const [base = '', bits = '32'] = cidr.split('/');
-  const size = 2 ** (32 - Number(bits));
-  const start = Math.floor(toInt(base) / size) * size;
-  const n = toInt(ip);
-  return n >= start && n < start + size;
+  return ipInCidr(ip, cidr);
 }
 
 /** The most specific route for an address (prefix-list routes cannot match a private address). */
 export function longestMatch(routes: Route[], ip: string): Route | undefined {
-  return routes
-    .filter((r) => r.DestinationCidrBlock && cidrContains(r.DestinationCidrBlock, ip))
-    .sort((a, b) => prefixLength(b.DestinationCidrBlock) - prefixLength(a.DestinationCidrBlock))[0];
+  const withCidr = routes.flatMap((route) =>
+    route.DestinationCidrBlock ? [{ cidr: route.DestinationCidrBlock, route }] : [],
+  );
+  return longestPrefixMatch(withCidr, ip)?.route;
 }

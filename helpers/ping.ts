@@ -1,3 +1,4 @@
+import { type Outcome, outcomeLine } from '../common/outcome.ts';
 import type { AwsClients } from './clients.ts';
 import { CannotTellError } from './errors.ts';
 import { runShell, type ShellResult } from './ssm.ts';
@@ -25,6 +26,10 @@ export interface PingEvidence {
   /** TTL of the first reply; it drops by one per routed hop. */
   ttl?: number;
   heard: Heard;
+  /** `ok` when a reply came, `timeout` when none did. */
+  outcome: Outcome;
+  /** One line: `app-a → app-b (ICMP): ok (3/3 replies)`. */
+  summary: string;
   exitCode: number;
   status: string;
   commandId: string;
@@ -103,12 +108,19 @@ export async function pingFrom(
   const heard = readPing(result.exitCode, result.stdout);
   if (!heard) throw unproven(`ping from ${from.name} to ${to.name}`, command, result);
   const { statistics: _, ...seen } = parsePing(result.stdout);
+  const outcome: Outcome = heard === 'answered' ? 'ok' : 'timeout';
   return {
     from: from.name,
     to: to.name,
     command,
     ...seen,
     heard,
+    outcome,
+    summary: outcomeLine({
+      what: `${from.name} → ${to.name} (ICMP)`,
+      outcome,
+      detail: `${seen.received}/${seen.transmitted} replies from ${to.ip}`,
+    }),
     exitCode: result.exitCode,
     status: result.status,
     commandId: result.commandId,
@@ -124,12 +136,18 @@ export interface ConnectEvidence {
   open: boolean;
   /** How nc said the connection ended: connected, timed out, or refused by the host. */
   said: NcSaid;
+  /** `ok` connected, `timeout` when nothing answered, `denied` when the host refused the port. */
+  outcome: Outcome;
+  /** One line: `app-a → app-b (TCP 443): timeout (nc: timeout)`. */
+  summary: string;
   exitCode: number;
   commandId: string;
   output: string;
 }
 
 export type NcSaid = 'connected' | 'timeout' | 'refused';
+
+const NC_OUTCOME: Record<NcSaid, Outcome> = { connected: 'ok', timeout: 'timeout', refused: 'denied' };
 
 // nmap-ncat (Amazon Linux 2023) and OpenBSD netcat (Ubuntu) phrase the same three endings.
 const NC_SAID: [NcSaid, RegExp][] = [
@@ -179,6 +197,12 @@ export async function connectFrom(
     port: to.port,
     open: said === 'connected',
     said,
+    outcome: NC_OUTCOME[said],
+    summary: outcomeLine({
+      what: `${from.name} → ${to.name} (TCP ${to.port})`,
+      outcome: NC_OUTCOME[said],
+      detail: `${to.ip}:${to.port} ${said}`,
+    }),
     exitCode: result.exitCode,
     commandId: result.commandId,
     output,

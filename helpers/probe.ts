@@ -5,8 +5,9 @@ import {
   InvokeCommand,
   ResourceNotFoundException,
 } from '@aws-sdk/client-lambda';
+import { isOutcome, outcomeLine } from '../common/outcome.ts';
 import { bundleProbe } from '../probes/bundle.ts';
-import type { Attempt, ProbeReport } from '../probes/s3-reach/attempts.ts';
+import type { Attempt, AttemptResult, ProbeReport } from '../probes/s3-reach/attempts.ts';
 import type { AwsClients } from './clients.ts';
 import { CannotTellError, cannotTell, reading } from './errors.ts';
 import { eventually } from './eventually.ts';
@@ -152,8 +153,6 @@ export async function invokeProbe(
   };
 }
 
-const OUTCOMES = new Set(['ok', 'denied', 'timeout', 'dns-failure', 'error']);
-
 /**
  * The probe's report, only if it answers every attempt asked for, each
  * once, with an outcome the suite knows: a report short of an attempt (an
@@ -176,7 +175,7 @@ export function readProbeReport(payload: string, attempts: Attempt[], functionNa
   const problems = attempts.flatMap((a) => {
     const found = report.results.filter((r) => r?.name === a.name);
     if (found.length !== 1) return [`${a.name}: ${found.length ? 'answered twice' : 'missing'}`];
-    if (found[0]!.kind !== a.kind || !OUTCOMES.has(found[0]!.outcome))
+    if (found[0]!.kind !== a.kind || !isOutcome(found[0]!.outcome))
       return [`${a.name}: ${found[0]!.kind}/${found[0]!.outcome}`];
     return [];
   });
@@ -195,4 +194,13 @@ export async function deleteProbe(probe: DeployedProbe): Promise<void> {
     if (!(error instanceof ResourceNotFoundException))
       throw cannotTell(`delete probe ${probe.functionName}`, error);
   }
+}
+
+/**
+ * The one-line summary of a probe attempt.
+ *
+ * @example attemptSummary(result) // 's3 get: denied (AccessDenied) in 12 ms'
+ */
+export function attemptSummary(r: AttemptResult): string {
+  return outcomeLine({ what: r.name, outcome: r.outcome, detail: r.errorCode, latencyMs: r.latencyMs });
 }

@@ -14,8 +14,9 @@
  *   matches (true for a missing or empty key);
  * - condition values may hold policy variables.
  */
+
+import { ipInCidr } from '../common/ip.ts';
 import type { RequestKeys } from './context-keys.ts';
-import { ipInCidr } from './ip.ts';
 import { arnMatches, globMatch } from './matching.ts';
 import type { ConditionBlock } from './policy.ts';
 import { type Lookup, substituteText } from './variables.ts';
@@ -82,6 +83,9 @@ const OPERATORS: Record<string, BaseOperator> = {
   DateGreaterThanEquals: { compare: date((a, b) => a >= b), negated: false },
   Bool: { compare: ignoreCase, negated: false },
   BinaryEquals: { compare: stringEquals, negated: false },
+  // "The IP address must be in the standard CIDR format (for example, 203.0.113.0/24 or
+  // 2001:DB8:1234:5678::/64). If you specify an IP address without the associated routing prefix,
+  // IAM uses the default prefix value of /32" (Condition operators, IP address).
   IpAddress: { compare: (r, p) => ipInCidr(r, p), negated: false },
   NotIpAddress: { compare: (r, p) => ipInCidr(r, p), negated: true },
   // "ArnEquals, ArnLike: Case-sensitive matching of the ARN" — both take wildcards.

@@ -73,12 +73,16 @@ async function cachedBundle(
   return zip;
 }
 
-/** The sources of a handler's folder and the lockfile (which pins the SDK it bundles). */
+/**
+ * The sources of a handler's folder, of common/ (the pure modules a handler
+ * may import: the error table) and the lockfile (which pins the SDK it bundles).
+ */
 async function sourceHash(entry: string): Promise<string> {
   const hash = createHash('sha256');
-  const dir = dirname(entry);
-  for (const file of (await readdir(dir)).filter((f) => /\.(ts|js|mjs)$/.test(f)).sort()) {
-    hash.update(file).update(await readFile(join(dir, file)));
+  for (const dir of [dirname(entry), join(root, 'common')]) {
+    for (const file of (await readdir(dir)).filter((f) => /\.(ts|js|mjs)$/.test(f)).sort()) {
+      hash.update(file).update(await readFile(join(dir, file)));
+    }
   }
   hash.update(await readFile(join(root, 'package-lock.json')));
   return hash.digest('hex').slice(0, 20);

@@ -4,6 +4,7 @@
  * missing a field still renders, and an unknown kind renders as JSON.
  */
 import { readFileSync } from 'node:fs';
+import { type Outcome, outcomeLine } from '../common/outcome.ts';
 import type { Evidence, Note } from './model.ts';
 import { redactText, redactValue } from './redact.ts';
 
@@ -182,7 +183,11 @@ export function reachabilityLine(r: Reachability): string {
 }
 
 export function attemptLine(a: ProbeAttempt): string {
-  const code = a.errorCode ? ` ${a.errorCode}` : '';
-  const latency = a.latencyMs === undefined ? '' : ` in ${a.latencyMs} ms`;
-  return `${a.name ?? a.kind ?? 'attempt'}: ${a.outcome ?? '?'}${code}${latency}`;
+  return outcomeLine({
+    what: a.name ?? a.kind ?? 'attempt',
+    // Read back from JSON: shown as it came, even an outcome this version does not know.
+    outcome: (a.outcome ?? '?') as Outcome,
+    detail: a.errorCode,
+    latencyMs: a.latencyMs,
+  });
 }

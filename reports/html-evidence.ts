@@ -4,7 +4,7 @@
  * anything else as pretty-printed JSON.
  */
 
-import { printable } from './escape.ts';
+import { markup, printable } from '../common/escape.ts';
 import {
   asCalls,
   asPing,
@@ -23,12 +23,7 @@ const HTML_LIMIT = 20_000;
 
 /** Escapes text for HTML content and attribute values, after making control and reordering characters visible. */
 export function esc(value: unknown): string {
-  return printable(value, { lines: true })
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return markup(printable(value, { lines: true }));
 }
 
 const LABELS: Record<Verdict, string> = { pass: '✔ PASS', fail: '✘ FAIL', error: '⚠ ERROR', skip: '⊘ SKIP' };

@@ -3,9 +3,10 @@
  * code rule, the results file and the call counters. The vitest reporter
  * itself is `reports/reporter.ts` (its default export).
  */
+
+export { printable, terminalText } from '../common/escape.ts';
 export { buildModel } from './build.ts';
 export { type CallCounts, sumCalls } from './calls.ts';
-export { printable, terminalText } from './escape.ts';
 export { RESULTS_SCHEMA, readResults } from './json.ts';
 export {
   type ExitCode,

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { safeJson } from './escape.ts';
+import { safeJson } from '../common/escape.ts';
 import type { RunModel } from './model.ts';
 import { redactText } from './redact.ts';
 

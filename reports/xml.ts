@@ -2,10 +2,7 @@
  * Just enough XML writing for JUnit: escaping that keeps any input valid
  * XML 1.0, and a tiny element builder.
  */
-import { printable } from './escape.ts';
-
-/** Characters XML 1.0 cannot carry at all, even escaped (https://www.w3.org/TR/xml/#charsets). */
-const INVALID_XML = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+import { markup, printable } from '../common/escape.ts';
 
 /** Text safe for element content: control and reordering characters made visible (one escaper), markup escaped. */
 export function xmlText(value: string): string {
@@ -17,11 +14,7 @@ export function xmlText(value: string): string {
  * values), so a line break in one is data and shown as `\n`, never a line of its own.
  */
 export function xmlAttr(value: string | number): string {
-  return markup(printable(String(value))).replace(/"/g, '&quot;');
-}
-
-function markup(text: string): string {
-  return text.replace(INVALID_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return markup(printable(String(value)));
 }
 
 export type Attrs = Record<string, string | number | undefined>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hostBitsOf } from './cidr.ts';
+import { hostBitsOf } from '../../common/ip.ts';
 
 /**
  * The value types of the targets file, each as strict as AWS is about it: a
@@ -7,7 +7,8 @@ import { hostBitsOf } from './cidr.ts';
  * field, instead of failing after the suite has started changing things.
  */
 
-const OCTET = '(25[0-5]|2[0-4]\\d|1?\\d?\\d)';
+// No leading zeros: `010` is 8 to inet_aton (octal) and 10 elsewhere, so common/ip.ts refuses it as ambiguous.
+const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 const IPV4 = `${OCTET}(\\.${OCTET}){3}`;
 
 export const ipv4 = z.string().regex(new RegExp(`^${IPV4}$`), 'an IPv4 address');

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { blockSize, cidrsOverlap, cidrWithin, reservedInSubnet } from './cidr.ts';
+import { blockSize, cidrTextContains, cidrTextsOverlap, reservedInSubnet } from '../../common/ip.ts';
 import type { Targets } from './schema.ts';
 
 /**
@@ -132,10 +132,10 @@ function checkNetwork(t: Targets, net: NonNullable<Targets['network']>, issue: I
   net.vpcs.forEach((v, i) => {
     v.subnets.forEach((s, j) => {
       const path = at('vpcs', i, 'subnets', j);
-      if (!cidrWithin(s.cidr, v.cidr))
+      if (!cidrTextContains(v.cidr, s.cidr))
         issue([...path, 'cidr'], `${s.cidr} lies outside its VPC ${v.name} (${v.cidr})`);
       v.subnets.slice(0, j).forEach((o, k) => {
-        if (cidrsOverlap(s.cidr, o.cidr))
+        if (cidrTextsOverlap(s.cidr, o.cidr))
           issue(
             [...path, 'cidr'],
             `${s.cidr} overlaps subnet ${o.name} (${o.cidr}, subnets[${k}]) of the same VPC`,
@@ -162,7 +162,7 @@ function checkHosts(net: NonNullable<Targets['network']>, issue: Issue): void {
     const subnet = subnets.get(h.subnet);
     if (!subnet || !h.privateIp) return;
     const path = ['network', 'hosts', i, 'privateIp'];
-    if (!cidrWithin(`${h.privateIp}/32`, subnet.cidr))
+    if (!cidrTextContains(subnet.cidr, h.privateIp))
       issue(path, `${h.privateIp} lies outside its subnet ${subnet.name} (${subnet.cidr})`);
     else if (reservedInSubnet(h.privateIp, subnet.cidr))
       issue(path, `${h.privateIp} is one of the five addresses AWS reserves in ${subnet.cidr}`);
@@ -219,7 +219,7 @@ function checkConnectedOverlaps(net: NonNullable<Targets['network']>, issue: Iss
     const [first, second] = a < b ? [a, b] : [b, a];
     const x = net.vpcs[first]!;
     const y = net.vpcs[second]!;
-    if (cidrsOverlap(x.cidr, y.cidr))
+    if (cidrTextsOverlap(x.cidr, y.cidr))
       issue(
         ['network', 'vpcs', second, 'cidr'],
         `${y.cidr} overlaps ${x.name} (${x.cidr}), and the two must route to each other (${why})`,

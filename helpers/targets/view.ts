@@ -1,5 +1,5 @@
+import { cidrTextContains } from '../../common/ip.ts';
 import { getRouteTableFor } from '../vpc.ts';
-import { cidrWithin } from './cidr.ts';
 import type { Clients, ResolvedTargets } from './resolve.ts';
 import type { ReachabilityTarget, VpcTarget } from './schema.ts';
 
@@ -81,7 +81,7 @@ export function denyPairsAcrossTgw(lab: ResolvedTargets): [string, string][] {
 
 /** Whether CIDR `outer` contains CIDR `inner` (a summary route covering a VPC). */
 export function covers(outer: string, inner: string): boolean {
-  return cidrWithin(inner, outer);
+  return cidrTextContains(outer, inner);
 }
 
 /** Whether `from`'s route table (per targets) sends `to`'s CIDR to the TGW. */

@@ -18,7 +18,7 @@ import {
   ModifySubnetAttributeCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
-import { cidrsOverlap } from '../../helpers/targets/cidr.ts';
+import { cidrTextsOverlap } from '../../common/ip.ts';
 import type { ResolvedTargets } from '../../helpers/targets/index.ts';
 import {
   allowRowsTouching,
@@ -342,7 +342,7 @@ function unplannedRange(lab: ResolvedTargets): string | undefined {
   ].filter((cidr) => !covers(cidr, '100.64.0.0/10'));
   for (let octet = 64; octet < 128; octet++) {
     const candidate = `100.${octet}.0.0/16`;
-    if (!planned.some((cidr) => cidrsOverlap(cidr, candidate))) return candidate;
+    if (!planned.some((cidr) => cidrTextsOverlap(cidr, candidate))) return candidate;
   }
   return undefined;
 }

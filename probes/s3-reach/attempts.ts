@@ -1,3 +1,5 @@
+import type { Outcome } from '../../common/outcome.ts';
+
 /**
  * What the probe is asked to try, and what it reports back. Shared by the
  * probe (which runs inside the lab) and the suite (which reads its report).
@@ -26,8 +28,6 @@ export type Attempt = (
    */
   lane?: string;
 };
-
-export type Outcome = 'ok' | 'denied' | 'timeout' | 'dns-failure' | 'error';
 
 export interface AttemptResult {
   name: string;

@@ -1,55 +1,28 @@
-import type { Outcome } from './attempts.ts';
+import { type ErrorFacts, meaningOf } from '../../common/aws-errors.ts';
+import type { Outcome } from '../../common/outcome.ts';
 
-const DENIED = new Set([
-  'AccessDenied',
-  'AccessDeniedException',
-  'UnauthorizedOperation',
-  'AuthorizationError',
-  'Forbidden',
-  'KMS.AccessDeniedException',
-]);
-const TIMEOUT = new Set([
-  'TimeoutError',
-  'AbortError',
-  'ETIMEDOUT',
-  'ESOCKETTIMEDOUT',
-  'RequestTimeout',
-  'ConnectTimeoutError',
-]);
-const DNS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ENODATA']);
-
-/** Classifies an error by its name and code only (never by message text). */
+/**
+ * Classifies an error by its name and code only (never by message text),
+ * with the table the suite's own calls are classified by.
+ */
 export function classify(error: unknown): { outcome: Outcome; errorCode: string } {
-  const e = (error ?? {}) as {
-    name?: string;
-    code?: string;
-    Code?: string;
-    $metadata?: { httpStatusCode?: number };
-  };
+  const e = (error ?? {}) as ErrorFacts;
   const code = e.Code ?? e.code ?? e.name ?? 'Error';
-  if (DENIED.has(code) || DENIED.has(e.name ?? '') || e.$metadata?.httpStatusCode === 403)
+  const meaning = meaningOf(error);
+  if (meaning === 'denied' || e.$metadata?.httpStatusCode === 403)
     return { outcome: 'denied', errorCode: code };
-  if (TIMEOUT.has(code) || TIMEOUT.has(e.name ?? '')) return { outcome: 'timeout', errorCode: code };
-  if (DNS.has(code)) return { outcome: 'dns-failure', errorCode: code };
+  if (meaning === 'timeout') return { outcome: 'timeout', errorCode: code };
+  if (meaning === 'dns-failure') return { outcome: 'dns-failure', errorCode: code };
   return { outcome: 'error', errorCode: code };
 }
-
-const THROTTLED = new Set([
-  'Throttling',
-  'ThrottlingException',
-  'SlowDown',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-]);
 
 /**
  * An answer from the service that says "try again": a 5xx or throttling.
  * Worth a retry, unlike a timeout (no path) or a denial (a verdict).
  */
 export function isServiceHiccup(error: unknown): boolean {
-  const e = (error ?? {}) as { name?: string; $metadata?: { httpStatusCode?: number } };
-  const status = e.$metadata?.httpStatusCode ?? 0;
-  return status >= 500 || status === 429 || THROTTLED.has(e.name ?? '');
+  const status = (error as ErrorFacts | undefined)?.$metadata?.httpStatusCode ?? 0;
+  return status >= 500 || status === 429 || meaningOf(error) === 'throttled';
 }
 
 /** How an attempt that threw reads, and whether to try it again. */

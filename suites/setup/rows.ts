@@ -1,6 +1,6 @@
 import { type TestContext, test } from 'vitest';
+import { printable } from '../../common/escape.ts';
 import type { CheckMeta, SeedRef } from '../../reports/check-meta.ts';
-import { printable } from '../../reports/escape.ts';
 
 /** What names a check: its checklist id and the seed item it comes from. */
 export interface CheckId {
@@ -48,7 +48,7 @@ export function check(id: CheckId, words: string, fn: (ctx: TestContext) => Prom
   test(`${id.id} ${words}`, { meta: { ...id, words } satisfies CheckMeta }, fn);
 }
 
-/** Values are names from targets: data, shown escaped (reports/escape.ts) wherever vitest prints the test's name. */
+/** Values are names from targets: data, shown escaped (common/escape.ts) wherever vitest prints the test's name. */
 function fill(name: string, row: object): string {
   return name.replace(/\$(\w+)/g, (_, key: string) =>
     printable(String((row as Record<string, unknown>)[key] ?? `$${key}`)),

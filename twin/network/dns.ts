@@ -1,7 +1,7 @@
+import { isIpv4 } from '../../common/ip.ts';
 import type { CallerPosition } from '../core/principal.ts';
 import type { VpcEndpointState } from '../services/ec2/model/state.ts';
 import type { Twin } from '../twin.ts';
-import { isIpv4 } from './cidr.ts';
 import { externalHostAddress, servicePublicAddress } from './public-addresses.ts';
 import { NetworkView } from './view.ts';
 

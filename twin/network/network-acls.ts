@@ -1,5 +1,5 @@
+import { ipInCidr } from '../../common/ip.ts';
 import type { NetworkAclEntryState } from '../services/ec2/model/state.ts';
-import { cidrContains } from './cidr.ts';
 import { describeFlow, type Flow, protocolMatches } from './flow.ts';
 import type { NetworkView } from './view.ts';
 
@@ -18,7 +18,7 @@ export interface AclVerdict {
 }
 
 function entryMatches(entry: NetworkAclEntryState, flow: Flow, peerIp: string): boolean {
-  if (!protocolMatches(entry.protocol, flow) || !cidrContains(entry.cidr, peerIp)) return false;
+  if (!protocolMatches(entry.protocol, flow) || !ipInCidr(peerIp, entry.cidr)) return false;
   if (entry.protocol === '-1' || entry.protocol.toLowerCase() === 'all') return true;
   if (flow.protocol === 'icmp') {
     const icmp = entry.icmp ?? { type: -1, code: -1 };

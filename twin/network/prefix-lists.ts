@@ -1,5 +1,6 @@
+import { ipInCidr } from '../../common/ip.ts';
 import { prefixListById as ec2PrefixListById, prefixListFor } from '../services/ec2/model/prefix-lists.ts';
-import { cidrContains, stableHash } from './cidr.ts';
+import { stableHash } from './hash.ts';
 import type { NetworkView } from './view.ts';
 
 /**
@@ -63,7 +64,7 @@ export function gatewayServiceOf(
   for (const region of knownRegions(view, regions)) {
     for (const service of GATEWAY_SERVICES) {
       const list = servicePrefixList(region, service);
-      if (list.cidrs.some((c) => cidrContains(c, ip))) return list;
+      if (list.cidrs.some((c) => ipInCidr(ip, c))) return list;
     }
   }
   return undefined;

@@ -1,4 +1,5 @@
-import { cidrContains, intToIp, parseCidr, stableHash } from './cidr.ts';
+import { formatIpv4, ipInCidr, parseCidr } from '../../common/ip.ts';
+import { stableHash } from './hash.ts';
 import { type GatewayService, gatewayServiceOf, regionOctet, servicePrefixList } from './prefix-lists.ts';
 import type { NetworkView } from './view.ts';
 
@@ -18,7 +19,7 @@ function quad(a: number, b: number, seed: string): string {
 function addressIn(cidr: string, seed: string): string {
   const block = parseCidr(cidr)!;
   const size = 2 ** (32 - block.prefix);
-  return intToIp(block.base + 1 + (stableHash(seed) % Math.max(1, size - 2)));
+  return formatIpv4(block.base + 1 + (stableHash(seed) % Math.max(1, size - 2)));
 }
 
 /** The regional public address of an AWS service endpoint (`s3`, `ssm`, `logs`…). */
@@ -57,7 +58,7 @@ export function classifyPublicAddress(
   const list = gatewayServiceOf(view, ip, regions);
   if (list) return { kind: 'aws-service', region: list.region, service: list.service, gateway: true };
   for (const region of new Set([...regions, ...view.models.map((m) => m.region)])) {
-    if (cidrContains(serviceBlock(region), ip)) return { kind: 'aws-service', region, gateway: false };
+    if (ipInCidr(ip, serviceBlock(region))) return { kind: 'aws-service', region, gateway: false };
   }
   return { kind: 'internet' };
 }

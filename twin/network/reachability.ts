@@ -23,10 +23,12 @@
  *   endpoints answer only inside their own VPC. A subnet with no recorded
  *   network ACL is treated as having the default (allow-all) one.
  */
+
+import { isIpv4 } from '../../common/ip.ts';
 import type { NetworkInterfaceState } from '../services/ec2/model/state.ts';
 import type { Twin } from '../twin.ts';
-import { isIpv4, stableHash } from './cidr.ts';
 import { type ProbeProtocol, replyFlow, requestFlow } from './flow.ts';
+import { stableHash } from './hash.ts';
 import { NetworkView } from './view.ts';
 import { type WalkResult, walkFrom, walkInto } from './walk.ts';
 import type { Arrival, EniTouch, Hop, Walk } from './walk-state.ts';

@@ -1,3 +1,4 @@
+import { longestPrefixMatch } from '../../common/ip.ts';
 import type {
   RouteState,
   RouteTableState,
@@ -5,7 +6,6 @@ import type {
 } from '../services/ec2/model/state.ts';
 import { effectiveTgwRoutes } from '../services/ec2/model/transit-gateway-routes.ts';
 import { vpcCidrs } from '../services/ec2/model/vpc-cidrs.ts';
-import { longestPrefixMatch } from './cidr.ts';
 import { prefixListById } from './prefix-lists.ts';
 import type { NetworkView } from './view.ts';
 

@@ -1,5 +1,5 @@
+import { ipInCidr } from '../../common/ip.ts';
 import type { NetworkInterfaceState, SecurityGroupRuleState } from '../services/ec2/model/state.ts';
-import { cidrContains } from './cidr.ts';
 import { describeFlow, type Flow, protocolMatches } from './flow.ts';
 import { prefixListById } from './prefix-lists.ts';
 import type { NetworkView } from './view.ts';
@@ -76,10 +76,10 @@ function peerMatches(
   rule: SecurityGroupRuleState,
   peer: Peer,
 ): boolean {
-  if (rule.cidrIpv4) return cidrContains(rule.cidrIpv4, peer.ip);
+  if (rule.cidrIpv4) return ipInCidr(peer.ip, rule.cidrIpv4);
   if (rule.referencedGroupId) return memberOfReferencedGroup(view, own, rule.referencedGroupId, peer);
   if (rule.prefixListId)
-    return prefixListById(view, rule.prefixListId)?.cidrs.some((c) => cidrContains(c, peer.ip)) ?? false;
+    return prefixListById(view, rule.prefixListId)?.cidrs.some((c) => ipInCidr(peer.ip, c)) ?? false;
   return false;
 }
 

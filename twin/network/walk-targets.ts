@@ -1,6 +1,6 @@
+import { ipInCidr, isPrivateAddress } from '../../common/ip.ts';
 import type { NetworkInterfaceState } from '../services/ec2/model/state.ts';
 import { vpcCidrs } from '../services/ec2/model/vpc-cidrs.ts';
-import { cidrContains, isPrivateAddress } from './cidr.ts';
 import { gatewayServiceOf } from './prefix-lists.ts';
 import { classifyPublicAddress } from './public-addresses.ts';
 import { routeText, type VpcRouteChoice } from './routing.ts';
@@ -107,7 +107,7 @@ export function viaPeering(walk: Walk, pos: Position, choice: VpcRouteChoice): S
   // Any of the peer's associated blocks, secondaries included, is reachable across the connection.
   const peerVpc = walk.view.vpc(peer.vpcId);
   const peerCidrs = peerVpc ? vpcCidrs(peerVpc) : [peer.cidr];
-  if (!peerCidrs.some((cidr) => cidrContains(cidr, walk.dstIp))) {
+  if (!peerCidrs.some((cidr) => ipInCidr(walk.dstIp, cidr))) {
     return walk.fail(
       pcxId,
       `${pcxId} carries traffic only to ${peer.vpcId} (${peerCidrs.join(', ')}); ${walk.dstIp} is outside it and peering is not transitive: dropped`,

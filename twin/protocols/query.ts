@@ -1,9 +1,10 @@
+import { markup } from '../../common/escape.ts';
 import { UnknownOperationError } from '../core/errors.ts';
 import type { Protocol } from './protocol.ts';
 import { decodeForm } from './query-form.ts';
 import { errorTraits, operationInfo } from './schemas.ts';
 import { xmlDeclaration } from './wire.ts';
-import { escapeXml, xmlInner } from './xml.ts';
+import { xmlInner } from './xml.ts';
 
 /**
  * awsQuery (SNS, STS, IAM, legacy SQS) and ec2Query (EC2): a form POST with
@@ -45,8 +46,8 @@ export function query(flavour: 'awsQuery' | 'ec2Query'): Protocol {
 
     serializeError(def, error, meta) {
       const traits = errorTraits(def, error.code);
-      const code = escapeXml(traits.queryCode ?? error.code);
-      const message = escapeXml(error.message);
+      const code = markup(traits.queryCode ?? error.code);
+      const message = markup(error.message);
       const body = ec2
         ? `${xmlDeclaration}<Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>${meta.requestId}</RequestID></Response>`
         : `${xmlDeclaration}<ErrorResponse xmlns="${def.xmlNamespace ?? ''}"><Error><Type>${traits.fault === 'server' ? 'Receiver' : 'Sender'}</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${meta.requestId}</RequestId></ErrorResponse>`;

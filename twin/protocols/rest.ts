@@ -1,11 +1,12 @@
 import { JsonShapeDeserializer, JsonShapeSerializer } from '@smithy/core/protocols';
+import { markup } from '../../common/escape.ts';
 import { AwsError } from '../core/errors.ts';
 import type { ServiceDefinition } from '../core/service.ts';
 import { type BodyCodec, readBoundInput, routeRequest, writeBoundOutput } from './http-binding.ts';
 import type { Protocol } from './protocol.ts';
 import { errorTraits, type OperationInfo, operationInfo } from './schemas.ts';
 import { queryParams, type WireRequest, xmlDeclaration } from './wire.ts';
-import { escapeXml, readXml, xmlDocument } from './xml.ts';
+import { readXml, xmlDocument } from './xml.ts';
 
 const jsonSettings = { timestampFormat: { useTrait: true, default: 7 as const }, jsonName: true };
 
@@ -158,9 +159,9 @@ export const restXml: Protocol = {
   serializeError(def, error, meta) {
     const traits = errorTraits(def, error.code);
     const extra = Object.entries(error.members)
-      .map(([k, v]) => `<${k}>${escapeXml(v)}</${k}>`)
+      .map(([k, v]) => `<${k}>${markup(v)}</${k}>`)
       .join('');
-    const body = `${xmlDeclaration}<Error><Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message>${extra}<RequestId>${meta.requestId}</RequestId><HostId>${hostId(meta.requestId)}</HostId></Error>`;
+    const body = `${xmlDeclaration}<Error><Code>${markup(error.code)}</Code><Message>${markup(error.message)}</Message>${extra}<RequestId>${meta.requestId}</RequestId><HostId>${hostId(meta.requestId)}</HostId></Error>`;
     return {
       status: error.status ?? traits.status ?? 400,
       headers: {

@@ -44,10 +44,3 @@ export function readXml(
   const deserializer = new XmlShapeDeserializer(xmlSettings(undefined, serviceNamespace, true) as any);
   return deserializer.read(schema, new Uint8Array(body)) as Promise<Record<string, unknown>>;
 }
-
-export function escapeXml(s: string): string {
-  return s.replace(
-    /[<>&'"]/g,
-    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!,
-  );
-}

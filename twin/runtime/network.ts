@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { isIpv4, isPrivateAddress } from '../../common/ip.ts';
 import type { CallerPosition } from '../core/principal.ts';
-import { isIpv4, isPrivateAddress } from '../network/cidr.ts';
 import { type DnsAnswer, parseServiceHostname, resolveName } from '../network/dns.ts';
 import { externalHostAddress, servicePublicAddress } from '../network/public-addresses.ts';
 import { probePath } from '../network/reachability.ts';

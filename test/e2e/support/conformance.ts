@@ -105,7 +105,7 @@ export class Conformance {
     forgetClients();
     const resolved = await resolveTargets(await loadTargets(targetsFile));
     this.handOver(resolved, `twin (${env.AWS_ENDPOINT_URL})`);
-    const filters = (areas.length ? areas : AREAS).map((area) => `suites/${area}.test.ts`);
+    const filters = (areas.length ? areas : AREAS).map((area) => `suites/${area}/`);
     const specs: TestSpecification[] = await this.vitest.globTestSpecifications(filters);
     // A failing run sets process.exitCode; the failures are this test's to judge, not the worker's.
     const exitCode = process.exitCode;

@@ -66,6 +66,16 @@ describe('classify: by name, code, status and $retryable — never by message te
     expect(classify({ name: 'Error', code: 'InvalidGroup.NonExistent' })).toBe('not-found');
   });
 
+  // As the SDK throws them, wire codes from the SDK's schemas (twin-wire/sqs/kms-errors.test.ts proves the shapes).
+  test.for([
+    ['SQS', 'KmsAccessDenied', 'KMS.AccessDeniedException'],
+    ['SNS', 'KMSAccessDeniedException', 'KMSAccessDenied'],
+    ['Lambda', 'KMSAccessDeniedException', undefined],
+  ] as const)('%s refusing a KMS key (%s, code %s) is denied, not a client error', ([, name, Code]) => {
+    expect(classify(sdkError(name, { Code, $metadata: { httpStatusCode: 400 } }))).toBe('denied');
+    expect(classify({ name: 'Error', Code })).toBe(Code ? 'denied' : 'unknown');
+  });
+
   test('socket errors are timeouts: the path, not the service, failed', () => {
     for (const code of ['ETIMEDOUT', 'ECONNRESET', 'ECONNREFUSED'])
       expect(classify({ name: 'Error', code })).toBe('timeout');

@@ -141,6 +141,8 @@ describe('pingFrom and connectFrom through SSM', () => {
     const ping = await pingFrom(clients, from, { name: 'prod-app', ip: '10.1.1.10' }, options);
     expect(ping).toMatchObject({
       heard: 'silent',
+      outcome: 'timeout',
+      summary: 'dev-app → prod-app (ICMP): timeout (0/3 replies from 10.1.1.10)',
       transmitted: 3,
       received: 0,
       exitCode: 1,
@@ -163,7 +165,12 @@ describe('pingFrom and connectFrom through SSM', () => {
   test('nc that timed out is a closed port; nc that is missing is cannot-tell', async () => {
     answers(1, '', `${NC_BANNER}Ncat: TIMEOUT.\n`);
     const nc = await connectFrom(clients, from, { name: 'prod-app', ip: '10.1.1.10', port: 22 }, options);
-    expect(nc).toMatchObject({ open: false, said: 'timeout' });
+    expect(nc).toMatchObject({
+      open: false,
+      said: 'timeout',
+      outcome: 'timeout',
+      summary: 'dev-app → prod-app (TCP 22): timeout (10.1.1.10:22 timeout)',
+    });
     ssm.reset();
     answers(127, '', 'nc: command not found');
     await expect(
@@ -174,6 +181,12 @@ describe('pingFrom and connectFrom through SSM', () => {
   test('nc that connected is an open port', async () => {
     answers(0, '', `${NC_BANNER}Ncat: Connected to 10.1.1.10:22.\n`);
     const nc = await connectFrom(clients, from, { name: 'prod-app', ip: '10.1.1.10', port: 22 }, options);
-    expect(nc).toMatchObject({ open: true, said: 'connected', exitCode: 0 });
+    expect(nc).toMatchObject({ open: true, said: 'connected', outcome: 'ok', exitCode: 0 });
+  });
+
+  test('nc refused by the host: the port answered no', async () => {
+    answers(1, '', `${NC_BANNER}Ncat: Connection refused.\n`);
+    const nc = await connectFrom(clients, from, { name: 'prod-app', ip: '10.1.1.10', port: 22 }, options);
+    expect(nc).toMatchObject({ open: false, said: 'refused', outcome: 'denied' });
   });
 });

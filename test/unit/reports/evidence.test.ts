@@ -55,7 +55,7 @@ describe('summaries and reachability', () => {
       summaryOf('probe', {
         attempts: [{ name: 'get', outcome: 'denied', errorCode: 'AccessDenied', latencyMs: 12 }],
       }),
-    ).toBe('get: denied AccessDenied in 12 ms');
+    ).toBe('get: denied (AccessDenied) in 12 ms');
     expect(summaryOf('calls', { 'ec2.DescribeVpcs': 2, 'sts.AssumeRole': 1 })).toBe('3 API calls');
     expect(summaryOf('cloudtrail', { events: [] })).toBe('cloudtrail evidence');
   });

@@ -30,12 +30,18 @@ describe('ipv4', () => {
       expect(messages(ipv4, v)).toEqual([]);
     },
   );
-  test.each(['256.0.0.1', '10.0.1', '10.0.1.5.6', '10.0.1.5/32', ' 10.0.1.5', 'a.b.c.d', '1.2.3.300'])(
-    '%s is refused',
-    (v) => {
-      expect(messages(ipv4, v)).toEqual(['an IPv4 address']);
-    },
-  );
+  test.each([
+    '256.0.0.1',
+    '10.0.1',
+    '10.0.1.5.6',
+    '10.0.1.5/32',
+    ' 10.0.1.5',
+    'a.b.c.d',
+    '1.2.3.300',
+    '10.01.0.5',
+  ])('%s is refused', (v) => {
+    expect(messages(ipv4, v)).toEqual(['an IPv4 address']);
+  });
 });
 
 describe('cidr / blockCidr', () => {

@@ -43,6 +43,15 @@ describe('readFailure: a connect that never opens is no path; a late answer is a
     expect(readFailure(error, connected)).toEqual(expected);
   });
 
+  test.for([
+    ['SQS', 'KmsAccessDenied', 'KMS.AccessDeniedException'],
+    ['SNS', 'KMSAccessDeniedException', 'KMSAccessDenied'],
+    ['Lambda', 'KMSAccessDeniedException', undefined],
+  ] as const)('%s refusing a KMS key (%s, code %s, HTTP 400) is a denial', ([, name, Code]) => {
+    const error = Object.assign(new Error('k'), { name, Code, $metadata: { httpStatusCode: 400 } });
+    expect(classify(error)).toEqual({ outcome: 'denied', errorCode: Code ?? name });
+  });
+
   test('classify and isServiceHiccup read names and codes, never messages', () => {
     expect(classify(Object.assign(new Error('AccessDenied'), { name: 'Other' })).outcome).toBe('error');
     expect(classify({ $metadata: { httpStatusCode: 403 }, name: 'X' }).outcome).toBe('denied');

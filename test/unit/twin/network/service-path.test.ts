@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, test } from 'vitest';
+import { ipInCidr } from '../../../../common/ip.ts';
 import type { CallerPosition } from '../../../../twin/core/principal.ts';
-import { cidrContains } from '../../../../twin/network/cidr.ts';
 import { resolveName } from '../../../../twin/network/dns.ts';
 import { servicePrefixList } from '../../../../twin/network/prefix-lists.ts';
 import { internetPath, servicePath } from '../../../../twin/network/service-path.ts';
@@ -247,9 +247,9 @@ describe('DNS inside a VPC', () => {
       via: 'vpc',
     });
     const s3 = resolveName(lab.twin, at, 'my-bucket.s3.us-east-1.amazonaws.com');
-    expect(
-      s3.found && servicePrefixList(REGION, 's3').cidrs.some((c) => cidrContains(c, s3.addresses[0]!)),
-    ).toBe(true);
+    expect(s3.found && servicePrefixList(REGION, 's3').cidrs.some((c) => ipInCidr(s3.addresses[0]!, c))).toBe(
+      true,
+    );
     expect(resolveName(lab.twin, at, 'example.org')).toMatchObject({ found: true, via: 'public' });
     expect(resolveName(lab.twin, at, 'api.service.internal')).toMatchObject({
       found: false,

@@ -1,6 +1,6 @@
+import { formatIpv4, parseIpv4 } from '../../../../common/ip.ts';
 import { AwsError } from '../../../core/errors.ts';
 import { dependencyViolation, invalidParameter, notFoundError } from '../errors.ts';
-import { formatIpv4, parseIpv4 } from './cidr.ts';
 import type { Ec2Model } from './index.ts';
 import type { World } from './peering.ts';
 import { forgetGatewayAssociations } from './route-tables.ts';

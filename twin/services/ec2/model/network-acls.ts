@@ -1,6 +1,6 @@
+import { formatCidr, parseCidr } from '../../../../common/ip.ts';
 import { AwsError } from '../../../core/errors.ts';
 import { dependencyViolation, invalidParameter, notFoundError } from '../errors.ts';
-import { formatCidr, parseCidr } from './cidr.ts';
 import type { Ec2Model } from './index.ts';
 import type { NetworkAclEntryState, NetworkAclState, Tags, VpcState } from './state.ts';
 import { getVpc } from './vpcs.ts';

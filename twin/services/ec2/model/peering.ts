@@ -1,6 +1,6 @@
+import { anyCidrsOverlap } from '../../../../common/ip.ts';
 import { AwsError } from '../../../core/errors.ts';
 import { notFoundError } from '../errors.ts';
-import { anyCidrsOverlap } from './cidr.ts';
 import type { Ec2Model } from './index.ts';
 import type { PeeringSide, Tags, VpcPeeringConnectionState } from './state.ts';
 import { findVpc, sideCidrs, vpcCidrs } from './vpc-cidrs.ts';

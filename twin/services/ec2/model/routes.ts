@@ -1,6 +1,6 @@
+import { cidrContains, formatCidr, parseCidr } from '../../../../common/ip.ts';
 import { AwsError } from '../../../core/errors.ts';
 import { invalidParameter, notFoundError } from '../errors.ts';
-import { cidrContains, formatCidr, parseCidr } from './cidr.ts';
 import type { Ec2Model } from './index.ts';
 import { allPeerings, peeringActiveFor, peeringStatus, type World } from './peering.ts';
 import { getRouteTable } from './route-tables.ts';

@@ -1,7 +1,7 @@
 import { isIPv6 } from 'node:net';
+import { formatCidr, parseCidr } from '../../../../common/ip.ts';
 import { AwsError } from '../../../core/errors.ts';
 import { invalidParameter } from '../errors.ts';
-import { formatCidr, parseCidr } from './cidr.ts';
 import type { Ec2Model } from './index.ts';
 import { peeringActiveBetween, type World } from './peering.ts';
 import type { SecurityGroupRuleState, SecurityGroupState } from './state.ts';

@@ -1,5 +1,3 @@
-import { AwsError } from '../../../core/errors.ts';
-import { dependencyViolation, invalidParameter, notFoundError } from '../errors.ts';
 import {
   cidrContains,
   cidrSize,
@@ -9,7 +7,9 @@ import {
   lastAddress,
   parseCidr,
   parseIpv4,
-} from './cidr.ts';
+} from '../../../../common/ip.ts';
+import { AwsError } from '../../../core/errors.ts';
+import { dependencyViolation, invalidParameter, notFoundError } from '../errors.ts';
 import type { Ec2Model } from './index.ts';
 import { attachToDefaultNetworkAcl, forgetSubnetNetworkAcl } from './network-acls.ts';
 import { forgetSubnetAssociations } from './route-tables.ts';

@@ -1,7 +1,7 @@
 import type { Filter } from '@aws-sdk/client-ec2';
+import { type Cidr, cidrContains, parseCidr } from '../../../../common/ip.ts';
 import { AwsError } from '../../../core/errors.ts';
 import { applyFilters } from '../filters.ts';
-import { type Cidr, cidrContains, parseCidr } from './cidr.ts';
 import type { EffectiveTgwRoute } from './transit-gateway-routes.ts';
 
 /** A filter value as a block: a bare address is its /32. */

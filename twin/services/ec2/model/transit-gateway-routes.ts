@@ -1,6 +1,6 @@
+import { formatCidr, parseCidr } from '../../../../common/ip.ts';
 import { AwsError } from '../../../core/errors.ts';
 import { notFoundError } from '../errors.ts';
-import { formatCidr, parseCidr } from './cidr.ts';
 import type { Ec2Model } from './index.ts';
 import type { World } from './peering.ts';
 import type { Tags, TransitGatewayRouteTableState, TransitGatewayVpcAttachmentState } from './state.ts';

@@ -1,5 +1,12 @@
+import {
+  anyCidrsOverlap,
+  type Cidr,
+  cidrContains,
+  cidrsOverlap,
+  formatCidr,
+  parseCidr,
+} from '../../../../common/ip.ts';
 import { AwsError } from '../../../core/errors.ts';
-import { anyCidrsOverlap, type Cidr, cidrContains, cidrsOverlap, formatCidr, parseCidr } from './cidr.ts';
 import type { Ec2Model } from './index.ts';
 import { allPeerings, peeringStatus, type World } from './peering.ts';
 import type { PeeringSide, VpcCidrAssociationState, VpcState } from './state.ts';

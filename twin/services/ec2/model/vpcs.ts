@@ -1,6 +1,6 @@
+import { type Cidr, formatCidr, parseCidr } from '../../../../common/ip.ts';
 import { AwsError } from '../../../core/errors.ts';
 import { dependencyViolation, notFoundError } from '../errors.ts';
-import { type Cidr, formatCidr, parseCidr } from './cidr.ts';
 import type { Ec2Model } from './index.ts';
 import { newDefaultNetworkAcl } from './network-acls.ts';
 import { markVpcPeeringsDeleted, pendingRequestTo, type World } from './peering.ts';

@@ -1,5 +1,6 @@
-import { isIpv4, stableHash } from '../../../../network/cidr.ts';
+import { isIpv4 } from '../../../../../common/ip.ts';
 import { resolveName } from '../../../../network/dns.ts';
+import { stableHash } from '../../../../network/hash.ts';
 import { probePath } from '../../../../network/reachability.ts';
 import { NetworkView } from '../../../../network/view.ts';
 import { privateDnsName } from '../agent.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { printable, safeJson, terminalText } from '../../../reports/escape.ts';
+import { markup, printable, safeJson, terminalText } from '../../../common/escape.ts';
 import { renderHtml } from '../../../reports/html.ts';
 import { renderJson } from '../../../reports/json.ts';
 import { renderJunit } from '../../../reports/junit.ts';
@@ -43,5 +43,25 @@ describe('names are data: one escaper', () => {
       'N1 App\\x1b[2J\\x1b[31m-VPC\\nmeshcheck: exit 0\\0\\u{202E}gpj.exe',
     );
     expect(renderHtml(model)).toContain('\\u{202E}gpj.exe');
+  });
+});
+
+describe('markup: the one XML/HTML escaper (reports and the twin wire)', () => {
+  test('the five markup characters become XML’s predefined entities', () => {
+    expect(markup(`<Code>Tom & "Jerry's"</Code>`)).toBe(
+      '&lt;Code&gt;Tom &amp; &quot;Jerry&apos;s&quot;&lt;/Code&gt;',
+    );
+  });
+
+  test('characters XML 1.0 cannot carry are dropped, the rest of the text stays', () => {
+    expect(markup('a\u0000b\uFFFEc\ud800d é 🙂')).toBe('abcd é 🙂');
+    expect(markup('line\nnext\ttab')).toBe('line\nnext\ttab');
+  });
+
+  test('an escaped value parses back to itself', async () => {
+    const { XMLParser } = await import('fast-xml-parser');
+    const text = `Value (10.0.1.5/16) for parameter cidrBlock is invalid. "It's" <not> & done`;
+    const parsed = new XMLParser().parse(`<Message>${markup(text)}</Message>`);
+    expect(parsed.Message).toBe(text);
   });
 });

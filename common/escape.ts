@@ -6,7 +6,9 @@
  * character becomes a visible `\x1b` / `\n` / `\u{202E}`, so a person sees
  * what is there and nothing is executed, reordered or hidden. The terminal,
  * JUnit (reports/xml.ts) and HTML (reports/html-evidence.ts) all go through
- * it, then escape their own markup.
+ * it, then through {@link markup}, the one XML/HTML escaper, which the
+ * twin's wire (twin/protocols/xml.ts) uses too: that is why this file lives
+ * in common/, which the suite and the twin may both import.
  */
 
 /**
@@ -65,4 +67,28 @@ export function safeJson(json: string): string {
     new RegExp(`[\\u0080-\\u009f${REORDERING}]`, 'gu'),
     (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
   );
+}
+
+/** Characters XML 1.0 cannot carry at all, even escaped (https://www.w3.org/TR/xml/#charsets). */
+const INVALID_XML = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+const ENTITY: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+};
+
+/**
+ * Text safe as XML or HTML element content or a quoted attribute value: the
+ * five characters markup gives meaning to become XML's predefined entities
+ * (which HTML5 knows too), and characters XML 1.0 cannot carry at all are
+ * dropped. It escapes markup only; text for a person goes through
+ * {@link printable} first.
+ *
+ * @example markup(`<a href="x">Tom & Jerry's</a>`) // '&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&apos;s&lt;/a&gt;'
+ */
+export function markup(text: string): string {
+  return text.replace(INVALID_XML, '').replace(/[&<>"']/g, (c) => ENTITY[c]!);
 }
