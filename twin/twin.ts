@@ -7,6 +7,7 @@ import { type Clock, systemClock } from './state/clock.ts';
 import { IdGenerator } from './state/ids.ts';
 import { type LatencyProfile, profileNamed } from './state/profile.ts';
 import { Scheduler } from './state/scheduler.ts';
+import type { WorldPart } from './state/world-part.ts';
 
 export interface TwinOptions {
   clock?: Clock;
@@ -44,6 +45,8 @@ export class Twin {
   /** The endpoint the twin is served on, once it is (`http://127.0.0.1:PORT`); QueueUrls and the like are minted on it. */
   origin = 'http://127.0.0.1';
   private readonly models = new Map<ServiceDefinition<unknown>, Backends<unknown>>();
+  /** World state beside the models (traffic log, pipeline counters, Lambda runtime…), by its declaration. */
+  private readonly parts = new Map<WorldPart<unknown>, unknown>();
 
   constructor(options: TwinOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -74,6 +77,46 @@ export class Twin {
     return backends ? [...backends.entries()] : [];
   }
 
+  /**
+   * A part of the world beside the models, made on first use; the twin owns
+   * it, shows it in `describe()` and releases it on dispose.
+   *
+   * @example twin.part(trafficLog).push(record)
+   */
+  part<T>(declared: WorldPart<T>): T {
+    if (this.parts.has(declared as WorldPart<unknown>))
+      return this.parts.get(declared as WorldPart<unknown>) as T;
+    const made = declared.make(this);
+    this.parts.set(declared as WorldPart<unknown>, made);
+    return made;
+  }
+
+  /** The part if anything made it, without making it (a question must not start a poller). */
+  partIfMade<T>(declared: WorldPart<T>): T | undefined {
+    return this.parts.get(declared as WorldPart<unknown>) as T | undefined;
+  }
+
+  /**
+   * What the world holds, for a person or a test to read (`GET /_twin/state`):
+   * the accounts, the profile, which service models exist where, and each
+   * part's own summary. Read-only; it never changes the lab.
+   */
+  describe(): TwinState {
+    const models: TwinState['models'] = [];
+    for (const [def, backends] of this.models)
+      for (const [where] of backends.entries()) models.push({ service: def.signingName, ...where });
+    const parts: Record<string, unknown> = {};
+    for (const [declared, value] of this.parts) parts[declared.name] = declared.show?.(value) ?? {};
+    return {
+      accounts: this.accounts,
+      profile: this.profile.name,
+      calls: this.calls.length,
+      scheduled: this.scheduler.pending,
+      models,
+      parts,
+    };
+  }
+
   hasAccount(accountId: string): boolean {
     return this.accounts.includes(accountId);
   }
@@ -85,6 +128,8 @@ export class Twin {
   /** Stops background work; a replaced or closed twin must not act on its own any more. */
   dispose(): void {
     this.scheduler.stop();
+    for (const [declared, value] of this.parts) declared.dispose?.(value);
+    this.parts.clear();
     for (const hook of this.disposers) hook();
   }
 
@@ -94,6 +139,18 @@ export class Twin {
   }
 
   private readonly disposers: (() => void)[] = [];
+}
+
+/** The twin's state as `describe()` shows it. */
+export interface TwinState {
+  accounts: readonly string[];
+  profile: string;
+  /** API calls served or made on someone's behalf so far. */
+  calls: number;
+  /** Tasks waiting on the twin's clock (deliveries, polls). */
+  scheduled: number;
+  models: { service: string; accountId: string; region: string }[];
+  parts: Record<string, unknown>;
 }
 
 /**
