@@ -125,11 +125,14 @@ export class Twin {
     this.calls.push(call);
   }
 
-  /** Stops background work; a replaced or closed twin must not act on its own any more. */
+  /**
+   * Stops background work and releases what every part holds outside the
+   * state (a reset disposes the old world here, in one place). The state
+   * stays readable: a late caller meets the disposed runtime, not a new one.
+   */
   dispose(): void {
     this.scheduler.stop();
     for (const [declared, value] of this.parts) declared.dispose?.(value);
-    this.parts.clear();
     for (const hook of this.disposers) hook();
   }
 

@@ -55,13 +55,15 @@ describe('Twin · world state it owns', () => {
     expect(parts['pipeline.seams']).toEqual({ replaced: ['invokeFunction'] });
   });
 
-  test('disposing the twin releases every part: the runtime ends and the traffic log is gone', async () => {
+  test('disposing the twin releases every part that holds something outside the state', async () => {
+    const released: string[] = [];
+    const held = worldPart({ name: 'test.held', make: () => 'socket', dispose: (v) => released.push(v) });
     const twin = twinOn();
-    recordTraffic(twin, traffic);
+    twin.part(held);
     const runtime = runtimeOf(twin);
     twin.dispose();
-    expect(trafficOf(twin)).toEqual([]);
-    expect(twin.describe().parts).toEqual({});
+    expect(released).toEqual(['socket']);
+    expect(runtimeOf(twin)).toBe(runtime);
     await expect(runtime.run({} as never, {} as never)).rejects.toThrow('the twin was disposed');
   });
 
