@@ -1,5 +1,5 @@
 import type { NetworkInterfaceState } from '../services/ec2/model/state.ts';
-import { vpcCidrs } from '../services/ec2/model/vpc-cidrs.ts';
+import { vpcCidrs } from '../services/ec2/model/vpc-lookups.ts';
 import { cidrContains, isPrivateAddress } from './cidr.ts';
 import { gatewayServiceOf } from './prefix-lists.ts';
 import { classifyPublicAddress } from './public-addresses.ts';

@@ -3,7 +3,7 @@ import { dependencyViolation, invalidParameter, notFoundError } from '../errors.
 import { formatCidr, parseCidr } from './cidr.ts';
 import type { Ec2Model } from './index.ts';
 import type { NetworkAclEntryState, NetworkAclState, Tags, VpcState } from './state.ts';
-import { getVpc } from './vpcs.ts';
+import { getVpc } from './vpc-lookups.ts';
 
 /** The network ACL, or `InvalidNetworkAclID.NotFound`. */
 export function getNetworkAcl(model: Ec2Model, id: string | undefined): NetworkAclState {

@@ -1,5 +1,5 @@
 import { AwsError } from '../../../core/errors.ts';
-import { dependencyViolation, notFoundError } from '../errors.ts';
+import { dependencyViolation } from '../errors.ts';
 import { type Cidr, formatCidr, parseCidr } from './cidr.ts';
 import type { Ec2Model } from './index.ts';
 import { newDefaultNetworkAcl } from './network-acls.ts';
@@ -7,13 +7,7 @@ import { markVpcPeeringsDeleted, pendingRequestTo, type World } from './peering.
 import { newMainRouteTable } from './route-tables.ts';
 import { newDefaultSecurityGroup } from './security-groups.ts';
 import type { Tags, VpcState } from './state.ts';
-
-/** The VPC, or `InvalidVpcID.NotFound`. */
-export function getVpc(model: Ec2Model, vpcId: string | undefined): VpcState {
-  const vpc = vpcId ? model.vpcs.get(vpcId) : undefined;
-  if (!vpc) throw notFoundError('vpc', vpcId ?? '');
-  return vpc;
-}
+import { getVpc } from './vpc-lookups.ts';
 
 /** `Value (x) for parameter cidrBlock is invalid. This is not a valid CIDR block.` */
 export function invalidCidrParameter(cidr: string | undefined, parameter = 'cidrBlock'): AwsError {
