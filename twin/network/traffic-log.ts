@@ -1,5 +1,4 @@
-import { worldPart } from '../state/world-part.ts';
-import type { Twin } from '../twin.ts';
+import { type Twin, worldPart } from '../twin.ts';
 import type { EniTouch } from './walk-state.ts';
 
 /**

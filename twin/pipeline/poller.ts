@@ -6,8 +6,7 @@ import { deleteAs, hasReceivable, nextReceivableAt, receiveAs } from '../service
 import { onAvailable } from '../services/sqs/model/index.ts';
 import type { MessageState } from '../services/sqs/model/state.ts';
 import { delay } from '../state/profile.ts';
-import { worldPart } from '../state/world-part.ts';
-import type { Twin } from '../twin.ts';
+import { type Twin, worldPart } from '../twin.ts';
 import { sqsRecord } from './records.ts';
 import { type EventSourceMappingView, seamsOf } from './seams.ts';
 import { mappingStats, problemOf } from './stats.ts';

@@ -1,7 +1,6 @@
 import type { InvokeResult } from '../services/lambda/lookups.ts';
 import * as lambda from '../services/lambda/lookups.ts';
-import { worldPart } from '../state/world-part.ts';
-import type { Twin } from '../twin.ts';
+import { type Twin, worldPart } from '../twin.ts';
 
 /**
  * What the pipeline needs of Lambda, behind a seam: the SQS event source

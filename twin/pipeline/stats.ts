@@ -1,6 +1,5 @@
 import { AwsError } from '../core/errors.ts';
-import { worldPart } from '../state/world-part.ts';
-import type { Twin } from '../twin.ts';
+import { type Twin, worldPart } from '../twin.ts';
 
 /**
  * Counters of what the pipeline did, for tests and operators. On AWS these

@@ -1,5 +1,4 @@
-import { worldPart } from '../state/world-part.ts';
-import type { Twin } from '../twin.ts';
+import { type Twin, worldPart } from '../twin.ts';
 import { CodeStore } from './code-store.ts';
 import { ExecutionEnvironment, type SocketRecord } from './environment.ts';
 import { runInvocation } from './invocation.ts';

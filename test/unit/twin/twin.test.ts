@@ -6,8 +6,7 @@ import { runtimeOf } from '../../../twin/runtime/index.ts';
 import type { TwinServer } from '../../../twin/server.ts';
 import { bucketIndex } from '../../../twin/services/s3/model/index.ts';
 import { ManualClock } from '../../../twin/state/clock.ts';
-import { worldPart } from '../../../twin/state/world-part.ts';
-import { Twin } from '../../../twin/twin.ts';
+import { Twin, worldPart } from '../../../twin/twin.ts';
 
 /**
  * World state beside the models (the traffic log flow logs read, the

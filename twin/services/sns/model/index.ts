@@ -1,5 +1,4 @@
-import { worldPart } from '../../../state/world-part.ts';
-import type { Twin } from '../../../twin.ts';
+import { type Twin, worldPart } from '../../../twin.ts';
 import type { TopicState } from './state.ts';
 
 export type { Notification, SnsAttribute, SubscriptionState, TopicState } from './state.ts';
