@@ -1,5 +1,5 @@
 import { type EvalPrincipal, evaluate } from '../policy/evaluate.ts';
-import { type Grantee, granteesOf } from '../policy/grantees.ts';
+import { type Grantee, granteesOf, identityKeys } from '../policy/grantees.ts';
 
 /**
  * Configuration checks of policies, by evaluating them as AWS does (the
@@ -26,13 +26,13 @@ function roleSession(accountId: string): EvalPrincipal {
   };
 }
 
-function principalKeys(p: EvalPrincipal) {
-  return {
-    'aws:PrincipalAccount': p.accountId,
-    'aws:PrincipalArn': p.roleArn ?? p.arn,
-    'aws:PrincipalType': 'AssumedRole',
-    'aws:SecureTransport': true,
-  };
+/**
+ * What AWS sets from the caller itself (aws:PrincipalType is `User` for an
+ * IAM user, `Account` for the root: "AWS global condition context keys"),
+ * and TLS, which every caller can use.
+ */
+function principalKeys(p: EvalPrincipal): Record<string, string | boolean> {
+  return { ...(identityKeys(p) as Record<string, string>), 'aws:SecureTransport': true };
 }
 
 /**
@@ -59,6 +59,13 @@ export function endpointPolicyLetsIn(
   options: { insiders: string[]; bucket: string },
 ): PolicyVerdict[] {
   const allowAll = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+  // The bucket is taken as open to anyone, so that the endpoint policy alone decides: without a bucket
+  // policy, an outsider in a lab bucket is refused by cross-account evaluation whatever the endpoint
+  // policy says, and a policy keyed on the bucket's account alone would pass as keeping outsiders out.
+  const openBucket = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }],
+  };
   const check = (
     who: string,
     principal: EvalPrincipal,
@@ -72,9 +79,11 @@ export function endpointPolicyLetsIn(
         action,
         resource: object ? `arn:aws:s3:::${bucket}/meshcheck-policy-check` : `arn:aws:s3:::${bucket}`,
         resourceAccount: bucketAccount,
-        context: principalKeys(principal),
+        // AWS sets aws:ResourceAccount on S3 requests ("AWS global condition context keys").
+        context: { ...principalKeys(principal), 'aws:ResourceAccount': bucketAccount },
         policies: [
           { kind: 'identity', id: 'allow-all', document: allowAll },
+          { kind: 'resource', id: 'open-bucket', document: openBucket },
           { kind: 'endpoint', id: 'endpoint-policy', document: policy || '{}' },
         ],
       });
