@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, test, vi } from 'vitest';
 import type { AwsClients } from '../../../helpers/clients.ts';
 import { lookupEvents } from '../../../helpers/cloudtrail.ts';
 import { CannotTellError } from '../../../helpers/errors.ts';
+import { settle, useFreshFakeClock } from './fake-clock.ts';
 
 const cloudtrail = new CloudTrailClient({
   region: 'us-east-1',
@@ -32,33 +33,15 @@ const event = (id: string, extra: object = {}) => ({
   }),
 });
 
-/**
- * On a fake clock: the pacing to CloudTrail's quota, the backoff of a
- * throttled page and the bound that ends it are timed, not slept. Each test
- * starts an hour after the last, so the paced reader's memory of its last
- * call never delays the first call of the next.
- */
-let hour = 0;
+// On a fake clock: the pacing to CloudTrail's quota, the backoff of a throttled page and the bound
+// that ends it are timed, not slept.
 beforeEach(() => {
   mock.reset();
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-  vi.setSystemTime(Date.UTC(2030, 0, 1) + ++hour * 3_600_000);
+  useFreshFakeClock();
 });
 afterEach(() => {
   vi.useRealTimers();
 });
-
-/** A look-up run to its end on the fake clock. */
-async function settle<T>(p: Promise<T>): Promise<T> {
-  const out = p.then(
-    (value) => ({ value }),
-    (error: unknown) => ({ error }),
-  );
-  await vi.runAllTimersAsync();
-  const r = await out;
-  if ('error' in r) throw r.error;
-  return r.value;
-}
 
 describe('lookupEvents: every page, throttling retried within the bound', () => {
   test('a throttled first page is asked again, not taken for "no events"', async ({ expect }) => {
