@@ -39,7 +39,8 @@ export function describeGrantee(g: Grantee): string {
 /** Every principal a key policy can grant `action`, each evaluated. */
 export function keyPolicyGrantees(policy: string, keyArn: string, action: string): Grantee[] {
   return granteesOf({
-    policy: policy || '{}',
+    // No policy text (or none that parses) grants nobody.
+    policy,
     action,
     resource: keyArn,
     resourceAccount: keyArn.split(':')[4]!,
@@ -55,7 +56,7 @@ export function resourcePolicyGrantees(
   request: { action: string; resource: string; resourceAccount: string; context?: ContextKeys },
 ): Grantee[] {
   return granteesOf({
-    policy: policy || '{}',
+    policy,
     ...request,
     outsider: OUTSIDER,
     callerContext: () => ({ 'aws:SecureTransport': true, ...request.context }),

@@ -20,6 +20,7 @@ import type { ResolvedTargets } from '../../helpers/targets/index.ts';
 import {
   endpointSgAdmitsPrefixList,
   interfaceEndpointLosesAz,
+  s3PolicyKeyedOnBucketAccount,
   s3PolicyLetsAnyoneWrite,
 } from './endpoints-scope.ts';
 import { pipelineStopsIfIn } from './lab-view.ts';
@@ -323,6 +324,7 @@ export const endpointDrifts: Drift[] = [
   s3PolicyDenies,
   s3PolicyWidened,
   s3PolicyLetsAnyoneWrite,
+  s3PolicyKeyedOnBucketAccount,
   privateDnsOff,
   endpointSgOpened,
   endpointSgAdmitsPrefixList,

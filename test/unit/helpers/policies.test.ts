@@ -419,6 +419,15 @@ describe('endpointPolicyLetsIn (E5)', () => {
       Resource: '*',
       Condition: { StringEquals: { 'aws:ResourceAccount': [ACCT] } },
     });
+    expect(
+      allowed(
+        endpoint({
+          ...JSON.parse(doc).Statement[0],
+          Condition: { StringEquals: { 's3:ResourceAccount': ACCT } },
+        }),
+        [ACCT],
+      ),
+    ).toEqual(allowed(doc, [ACCT]));
     const a = allowed(doc, [ACCT]);
     // E5 fails it: "principals of the lab's accounts only" is not what it says.
     expect(verdicts(doc, [ACCT]).some((v) => v.allowed !== v.shouldBe)).toBe(true);

@@ -162,6 +162,15 @@ describe('resolveDataProtection', () => {
     expect(ids.role).toEqual({});
   });
 
+  test('an unknown events or receipt key names its own field', async () => {
+    kms.on(DescribeKeyCommand).rejects(awsError('NotFoundException', 400));
+    const { problems } = await resolve(targets());
+    expect(problems).toEqual([
+      `dataProtection.eventsKey: no KMS key alias/events in account ${ACCOUNT} (${REGION})`,
+      `dataProtection.receiptKey: no KMS key alias/receipts in account ${ACCOUNT} (${REGION})`,
+    ]);
+  });
+
   test('the field of an unknown role names the reader or the key that names it', async () => {
     iam.on(GetRoleCommand).rejects(awsError('NoSuchEntityException', 404));
     const { problems } = await resolve(
