@@ -93,6 +93,7 @@ describe('lookupEvents: every page, throttling retried within the bound', () => 
       (e: unknown) => e,
     );
     expect((error as CannotTellError).kind).toBe('denied');
+    expect((error as Error).message).not.toContain('throttled');
     expect(mock.commandCalls(LookupEventsCommand)).toHaveLength(1);
   });
 
@@ -209,6 +210,8 @@ describe('lookupEvents on the clock', () => {
     controller.abort(new Error('the run was stopped'));
     await vi.runAllTimersAsync();
     expect(((await out) as Error).message).toBe('the run was stopped');
+    // Nothing left behind to hold the process open for the rest of the pause.
+    expect(vi.getTimerCount()).toBe(0);
     expect(times).toEqual([0, 1_000]);
     const sent = mock.commandCalls(LookupEventsCommand)[0]!.args as unknown[];
     expect(sent[1]).toEqual({ abortSignal: controller.signal });
@@ -231,6 +234,7 @@ describe('lookupEvents: the request and the record', () => {
   });
 
   test('a record missing its optional parts reads as empty, never as a refusal', async ({ expect }) => {
+    // (An event without resources names none.)
     mock.on(LookupEventsCommand).resolves({
       Events: [
         {},

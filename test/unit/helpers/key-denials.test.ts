@@ -257,12 +257,32 @@ describe('waitForRunDenial and listGenerateDataKeys, on a fake clock', () => {
     ).catch((e: unknown) => e);
     await vi.advanceTimersByTimeAsync(5_000);
     controller.abort(new Error('stopped'));
-    await vi.runAllTimersAsync();
-    await out;
+    await vi.advanceTimersByTimeAsync(0);
     const calls = mock.commandCalls(LookupEventsCommand);
     expect((calls[0]!.args as unknown[])[1]).toEqual({ abortSignal: controller.signal });
+    // The wait ends at once: no look in the next two minutes, and its answer is in.
     await vi.advanceTimersByTimeAsync(120_000);
     expect(mock.commandCalls(LookupEventsCommand)).toHaveLength(calls.length);
+    let settled = false;
+    void out.then(() => {
+      settled = true;
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(settled).toBe(true);
+  });
+
+  test('the wait that runs out says what it waited for', async ({ expect }) => {
+    mock.on(LookupEventsCommand).resolves({ Events: [] });
+    const error = await settle(
+      waitForRunDenial(
+        clients,
+        { keyArn: KEY, sessionArn: MINE, objectArns: [] },
+        { start: new Date(0), timeoutMs: 1_000 },
+      ),
+    ).catch((e) => e);
+    expect(error.message).toMatch(
+      new RegExp(`^waited \\d+\\.\\ds for this run's refused Decrypt on ${KEY} in CloudTrail;`),
+    );
   });
 
   test('GenerateDataKey events are read with the caller’s bound', async ({ expect }) => {
