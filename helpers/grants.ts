@@ -15,12 +15,9 @@ import { kmsCallerKeys, type NamedPrincipal, OUTSIDER } from './policies.ts';
 export function intendedAs(grantee: Grantee, intended: NamedPrincipal[]): NamedPrincipal | undefined {
   const p = grantee.principal;
   if (!p || (grantee.kind !== 'named' && grantee.kind !== 'service')) return undefined;
+  // A service principal's ARN is its name (`sns.amazonaws.com`), so services match like users.
   return intended.find((i) =>
-    p.type === 'service'
-      ? i.principal.service === p.service
-      : p.roleArn
-        ? i.principal.roleArn === p.roleArn
-        : i.principal.type === p.type && i.principal.arn === p.arn,
+    p.roleArn ? i.principal.roleArn === p.roleArn : i.principal.type === p.type && i.principal.arn === p.arn,
   );
 }
 
@@ -75,10 +72,10 @@ export function resourcePolicyGrantees(
 export function unintendedGrantees(
   grantees: Grantee[],
   intended: NamedPrincipal[],
-  also: (g: Grantee) => boolean = () => false,
+  also?: (g: Grantee) => boolean,
 ): string[] {
   const lines = grantees
-    .filter((g) => g.allowed && !also(g) && !intendedAs(g, intended))
+    .filter((g) => g.allowed && !also?.(g) && !intendedAs(g, intended))
     .map(describeGrantee);
   return [...new Set(lines)];
 }

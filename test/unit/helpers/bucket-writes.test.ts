@@ -100,6 +100,14 @@ describe('tryWrites', () => {
     ]);
   });
 
+  test('a write that landed says which key it used', async ({ expect }) => {
+    s3.on(PutObjectCommand).resolves({ VersionId: 'v1' });
+    s3.on(DeleteObjectCommand).resolves({});
+    expect(await tryWrites(clients, 'ledger', 'run-1', [writes[2]!], rule)).toEqual([
+      { label: 'SSE-KMS naming the key by alias', landed: true, key: 'alias/ledger' },
+    ]);
+  });
+
   test('a write that landed but could not be deleted still landed (the sweep removes it)', async ({
     expect,
   }) => {

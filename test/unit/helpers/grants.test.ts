@@ -106,6 +106,19 @@ describe('keyPolicyGrantees', () => {
     expect(decrypt(policy(theirs)).some((g) => g.allowed)).toBe(false);
   });
 
+  test('"*" is found as a caller of the key\'s own account; a root statement only another account could meet grants nothing', ({
+    expect,
+  }) => {
+    expect(decrypt(policy(grant('*'))).map((g) => [g.label, g.principal?.accountId, g.allowed])).toEqual([
+      ['*', ACCT, true],
+    ]);
+    const foreign = grant(
+      { AWS: `arn:aws:iam::${ACCT}:root` },
+      { StringEquals: { 'kms:CallerAccount': OTHER } },
+    );
+    expect(decrypt(policy(foreign)).map((g) => [g.kind, g.allowed])).toEqual([['account', false]]);
+  });
+
   test('a key policy requires its own grant: a named role of the account is let in by it', ({ expect }) => {
     expect(allowedLabels(decrypt(policy(grant({ AWS: role('Auditor') }))))).toEqual([role('Auditor')]);
   });
