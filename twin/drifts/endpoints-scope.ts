@@ -115,7 +115,7 @@ export const s3PolicyKeyedOnBucketAccount: Drift = {
   says: "the S3 endpoint policy admits any caller to the lab's buckets (keyed on the bucket's account, not the caller's)",
   appliesTo: (lab) => Boolean(lab.endpoints?.vpcs.some((v) => v.s3PolicyAccounts)),
   async breaks(lab) {
-    return [`E5 the S3 endpoint policy of ${lab.endpoints!.vpcs.find((v) => v.s3PolicyAccounts)!.vpc}`];
+    return [{ id: 'E5', row: lab.endpoints!.vpcs.find((v) => v.s3PolicyAccounts)!.vpc }];
   },
   async apply(lab, op) {
     const e = lab.endpoints!.vpcs.find((v) => v.s3PolicyAccounts)!;
