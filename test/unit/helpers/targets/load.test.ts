@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, constants, openSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, test } from 'vitest';
@@ -498,6 +499,75 @@ describe('reading the file', () => {
     expect(json).not.toBe(JSON.stringify(lab()));
     await writeFile(path, json);
     expect(await refusal(path)).toContain(`${field}: duplicate key`);
+  });
+
+  const problemsFrom = (path: string) =>
+    loadTargets(path).then(
+      () => ['accepted'],
+      (e: TargetsError) => e.problems,
+    );
+
+  test("a file that is not JSON is refused with the parser's words, naming the file", async ({ expect }) => {
+    const path = join(await dir, 'broken.json');
+    await writeFile(path, '{"region": ');
+    expect(await refusal(path)).toMatch(new RegExp(`^${path.replaceAll('.', '\\.')} is not valid JSON: \\S`));
+  });
+
+  test("every duplicate key is listed, each on its own line under the file's name", async ({ expect }) => {
+    const path = join(await dir, 'twice.json');
+    await writeFile(
+      path,
+      '{"region": "eu-west-1", "region": "eu-west-2", "accounts": {"lab": {}, "lab": {}}}',
+    );
+    expect(await refusal(path)).toBe(
+      `${path} is not a valid targets file:\n  region: duplicate key (JSON keeps the last one)\n  accounts.lab: duplicate key (JSON keeps the last one)`,
+    );
+    expect(await problemsFrom(path)).toEqual([
+      'region: duplicate key (JSON keeps the last one)',
+      'accounts.lab: duplicate key (JSON keeps the last one)',
+    ]);
+  });
+
+  test('a file that breaks the schema is named in the refusal', async ({ expect }) => {
+    const path = join(await dir, 'nothing.json');
+    await writeFile(path, JSON.stringify({ region: 'eu-west-1', accounts: { lab: {} } }));
+    expect(await refusal(path)).toBe(
+      `${path} is not a valid targets file:\n  (root): describes nothing to check: give network, endpoints or dataProtection`,
+    );
+  });
+
+  test('a file that is not there is refused with why', async ({ expect }) => {
+    const path = join(await dir, 'absent.json');
+    expect(await refusal(path)).toMatch(
+      new RegExp(`^cannot read targets file ${path.replaceAll('.', '\\.')}: ENOENT`),
+    );
+  });
+
+  test('a device and a socket are refused as what they are, not read', async ({ expect }) => {
+    expect(await refusal('/dev/null')).toBe(
+      'cannot read targets file /dev/null: a device, not a regular file',
+    );
+    const socket = join(await dir, 'targets.sock');
+    const server = createServer();
+    await new Promise<void>((done) => server.listen(socket, done));
+    try {
+      expect(await refusal(socket)).toBe(`cannot read targets file ${socket}: a socket, not a regular file`);
+    } finally {
+      server.close();
+    }
+  });
+
+  test('a file of 4 MiB is read; one byte more is refused unread', async ({ expect }) => {
+    const limit = 4 * 1024 * 1024;
+    const json = JSON.stringify(lab());
+    const atLimit = join(await dir, 'at-limit.json');
+    await writeFile(atLimit, json.padEnd(limit, ' '));
+    expect(await refusal(atLimit)).toBe('accepted');
+    const over = join(await dir, 'over.json');
+    await writeFile(over, json.padEnd(limit + 1, ' '));
+    expect(await refusal(over)).toBe(
+      `cannot read targets file ${over}: ${limit + 1} bytes; a targets file is at most ${limit}`,
+    );
   });
 
   test('targets.example.json reads without a problem', async ({ expect }) => {
