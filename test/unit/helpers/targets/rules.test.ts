@@ -309,6 +309,16 @@ const rows: Record<string, Row[]> = {
       ],
     },
     {
+      says: 'the VPC listed later is the one at fault, whatever the names sort as',
+      edit: (t) => {
+        t.network.vpcs[2].name = 'a-early';
+        t.network.peerings = [{ name: 'p', requester: 'a-vpc', accepter: 'a-early' }];
+      },
+      problems: [
+        'network.vpcs[2].cidr: 10.10.0.0/16 overlaps a-vpc (10.10.0.0/16), and the two must route to each other (peering "p")',
+      ],
+    },
+    {
       says: 'a pair linked twice is reported once, for the first link',
       edit: (t) => {
         t.network.peerings = [

@@ -1,5 +1,6 @@
 import { describe, test } from 'vitest';
-import { parseTargets } from '../../../../helpers/targets/index.ts';
+import type { TargetsError } from '../../../../helpers/errors.ts';
+import { parseTargets, targetsSchema } from '../../../../helpers/targets/index.ts';
 import { type File, lab, problemsOf } from './small-lab.ts';
 
 /**
@@ -121,6 +122,23 @@ const rows: Record<string, Row[]> = {
         'endpoints.vpcs[0].vpc: no VPC "a-vpc" in network.vpcs',
         'endpoints.probe.placements[0].vpc: no VPC "a-vpc" in network.vpcs',
       ],
+    },
+    {
+      says: 'accounts without the lab, with functions and roles named by ARN (no lab id to compare them with)',
+      edit: (t) => {
+        t.accounts = { audit: { id: '123456789012' } };
+        t.network.vpcs.forEach((v: File) => {
+          v.account = 'audit';
+        });
+        t.network.hosts.forEach((h: File) => {
+          h.account = 'audit';
+        });
+        t.endpoints.probe.role = 'arn:aws:iam::999999999999:role/meshcheck-probe';
+        t.endpoints.probe.placements[0].deployed =
+          'arn:aws:lambda:eu-west-1:999999999999:function:meshcheck-a';
+        delete t.dataProtection;
+      },
+      problems: ['accounts: must name the "lab" account'],
     },
     {
       says: 'accounts without the lab',
@@ -253,5 +271,47 @@ describe('what a user may leave out', () => {
     ]);
     expect(dp).toMatchObject({ receiptTimeoutSeconds: 180, cloudTrailTimeoutSeconds: 1200 });
     expect(dp.keys[0]!.generateDataKey).toEqual({ allow: [], deny: [] });
+  });
+});
+
+describe('the exported schema, as tools that call it see it', () => {
+  test('problems the checks add are zod "custom" issues, each at its field', ({ expect }) => {
+    const file = lab();
+    file.dataProtection.receiptKeyTemplate = 'r/{messageId}';
+    file.dataProtection.receiptSearchPrefix = 'r/';
+    file.dataProtection.readers = [];
+    file.network.hosts[0].subnet = 'z-9';
+    file.endpoints.vpcs[0].vpc = 'z-vpc';
+    file.dataProtection.receiptBucket = 'receipts-s3alias';
+    file.network.vpcs[0].cidr = '10.10.7.0/16';
+    file.network.reachability[0].to = 'a-host';
+    const result = targetsSchema.safeParse(file);
+    expect(result.success).toBe(false);
+    expect(result.error!.issues.map((i) => [i.code, i.path.join('.')])).toEqual([
+      ['custom', 'network.vpcs.0.cidr'],
+      ['custom', 'dataProtection.receiptBucket'],
+      ['custom', 'dataProtection.receiptSearchPrefix'],
+      ['custom', 'dataProtection.receiptSearchPrefix'],
+      ['custom', 'endpoints.vpcs.0.vpc'],
+      ['custom', 'network.hosts.0.subnet'],
+      ['custom', 'network.reachability.0.to'],
+    ]);
+  });
+
+  test('parseTargets names its source, "targets" when none is given', ({ expect }) => {
+    const refusal = (f: () => unknown) => {
+      try {
+        f();
+      } catch (error) {
+        return (error as TargetsError).message;
+      }
+      return 'accepted';
+    };
+    expect(refusal(() => parseTargets({ region: 'eu-west-1', accounts: { lab: {} } }))).toBe(
+      'targets is not a valid targets file:\n  (root): describes nothing to check: give network, endpoints or dataProtection',
+    );
+    expect(refusal(() => parseTargets({}, 'lab.json'))).toMatch(
+      /^lab\.json is not a valid targets file:\n {2}region: /,
+    );
   });
 });
