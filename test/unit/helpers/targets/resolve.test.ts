@@ -709,6 +709,79 @@ describe('more paging', () => {
     });
   });
 
+  test('by id, a page that leaves its list out (EC2 omits empty lists) adds no candidate', async () => {
+    ec2.reset();
+    ec2
+      .on(DescribeVpcsCommand)
+      .resolves({ NextToken: 'next' })
+      .on(DescribeVpcsCommand, { NextToken: 'next' })
+      .resolves({ Vpcs: [{ VpcId: 'vpc-0a' }] });
+    ec2
+      .on(DescribeSubnetsCommand)
+      .resolves({ NextToken: 'next' })
+      .on(DescribeSubnetsCommand, { NextToken: 'next' })
+      .resolves({ Subnets: [{ SubnetId: 'subnet-0b' }] });
+    ec2
+      .on(DescribeInstancesCommand)
+      .resolves({ Reservations: [{}], NextToken: 'next' })
+      .on(DescribeInstancesCommand, { NextToken: 'next' })
+      .resolves({ Reservations: [{ Instances: [{ InstanceId: 'i-0c' }] }] });
+    ec2
+      .on(DescribeTransitGatewaysCommand)
+      .resolves({ NextToken: 'next' })
+      .on(DescribeTransitGatewaysCommand, { NextToken: 'next' })
+      .resolves({ TransitGateways: [{ TransitGatewayId: 'tgw-0d' }] });
+    ec2
+      .on(DescribeTransitGatewayAttachmentsCommand)
+      .resolves({ NextToken: 'next' })
+      .on(DescribeTransitGatewayAttachmentsCommand, { NextToken: 'next' })
+      .resolves({ TransitGatewayAttachments: [{ TransitGatewayAttachmentId: 'tgw-attach-0e' }] });
+    ec2
+      .on(DescribeTransitGatewayRouteTablesCommand)
+      .resolves({ NextToken: 'next' })
+      .on(DescribeTransitGatewayRouteTablesCommand, { NextToken: 'next' })
+      .resolves({ TransitGatewayRouteTables: [{ TransitGatewayRouteTableId: 'tgw-rtb-0f' }] });
+    ec2
+      .on(DescribeVpcPeeringConnectionsCommand)
+      .resolves({ NextToken: 'next' })
+      .on(DescribeVpcPeeringConnectionsCommand, { NextToken: 'next' })
+      .resolves({ VpcPeeringConnections: [{ VpcPeeringConnectionId: 'pcx-01' }] });
+    ec2
+      .on(DescribeSecurityGroupsCommand)
+      .resolves({ NextToken: 'next' })
+      .on(DescribeSecurityGroupsCommand, { NextToken: 'next' })
+      .resolves({ SecurityGroups: [{ GroupId: 'sg-01' }] });
+    s3.on(HeadBucketCommand).resolves({});
+    const t = network({
+      vpcs: [{ name: 'vpc-0a', account: 'lab', subnets: [{ name: 'subnet-0b' }] }],
+      hosts: [{ name: 'web', instance: 'i-0c', account: 'lab' }],
+      transitGateway: {
+        name: 'tgw-0d',
+        attachments: [{ name: 'tgw-attach-0e' }],
+        routeTables: [{ name: 'tgw-rtb-0f' }],
+      },
+      peerings: [{ name: 'pcx-01', requester: 'vpc-0a', accepter: 'vpc-0a' }],
+    });
+    (t as { endpoints?: unknown }).endpoints = {
+      probe: {
+        bucket: 'b-1',
+        role: 'r',
+        placements: [{ name: 'p1', vpc: 'vpc-0a', securityGroups: ['sg-01'] }],
+      },
+    };
+    const r = await resolveTargets(t, clients);
+    expect(r.ids).toMatchObject({
+      vpc: { 'vpc-0a': 'vpc-0a' },
+      subnet: { 'subnet-0b': 'subnet-0b' },
+      instance: { web: 'i-0c' },
+      transitGateway: 'tgw-0d',
+      tgwAttachment: { 'tgw-attach-0e': 'tgw-attach-0e' },
+      tgwRouteTable: { 'tgw-rtb-0f': 'tgw-rtb-0f' },
+      peering: { 'pcx-01': 'pcx-01' },
+      securityGroup: { 'sg-01': 'sg-01' },
+    });
+  });
+
   test('security groups are read to the last page', async () => {
     ec2.on(DescribeSubnetsCommand).resolves({ Subnets: [{ SubnetId: 'subnet-0b', Tags: named('app-a') }] });
     s3.on(HeadBucketCommand).resolves({});
