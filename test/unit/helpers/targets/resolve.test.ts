@@ -346,6 +346,36 @@ describe('hosts, Transit Gateway, peerings', () => {
     expect(r.ids.tgwRouteTable).toEqual({ 'spoke-rt': 'tgw-rtb-02' });
   });
 
+  test('a live gateway part wins over both a deleting and a deleted namesake', async () => {
+    const three = (id: string) =>
+      (['deleting', 'deleted', 'available'] as const).map((State, n) => ({ id: `${id}${n}`, State }));
+    ec2.on(DescribeTransitGatewaysCommand).resolves({
+      TransitGateways: three('tgw-0').map((x) => ({
+        TransitGatewayId: x.id,
+        Tags: named('hub'),
+        State: x.State,
+      })),
+    });
+    ec2.on(DescribeTransitGatewayAttachmentsCommand).resolves({
+      TransitGatewayAttachments: three('tgw-attach-0').map((x) => ({
+        TransitGatewayAttachmentId: x.id,
+        Tags: named('app-att'),
+        State: x.State,
+      })),
+    });
+    ec2.on(DescribeTransitGatewayRouteTablesCommand).resolves({
+      TransitGatewayRouteTables: three('tgw-rtb-0').map((x) => ({
+        TransitGatewayRouteTableId: x.id,
+        Tags: named('spoke-rt'),
+        State: x.State,
+      })),
+    });
+    const r = await resolveTargets(tgwNet(), clients);
+    expect(r.ids.transitGateway).toBe('tgw-02');
+    expect(r.ids.tgwAttachment).toEqual({ 'app-att': 'tgw-attach-02' });
+    expect(r.ids.tgwRouteTable).toEqual({ 'spoke-rt': 'tgw-rtb-02' });
+  });
+
   test('a missing gateway is reported once, and nothing inside it is looked up', async () => {
     ec2.on(DescribeTransitGatewaysCommand).resolves({ TransitGateways: [] });
     expect(await problemsOf(tgwNet())).toEqual([
