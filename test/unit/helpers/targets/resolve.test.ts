@@ -486,6 +486,22 @@ describe('buckets (HeadBucket)', () => {
     expect((error as Error).message).toContain('could not look up bucket probe-drop');
   });
 
+  test('a failure with no HTTP answer (the connection broke) is cannot-tell, not a crash', async () => {
+    s3.on(HeadBucketCommand).rejects(new Error('socket hang up'));
+    const error = await resolveTargets(withBucket(), clients).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CannotTellError);
+    expect((error as Error).message).toContain('could not look up bucket probe-drop');
+  });
+
+  test('endpoints without a probe name no bucket to look up', async () => {
+    ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: 'vpc-0a', Tags: named('app-vpc') }] });
+    ec2.on(DescribeSubnetsCommand).resolves({ Subnets: [{ SubnetId: 'subnet-0b', Tags: named('app-a') }] });
+    const t = network();
+    (t as { endpoints?: unknown }).endpoints = { vpcs: [{ vpc: 'app-vpc', gateway: ['s3'], interface: [] }] };
+    await expect(resolveTargets(t, clients)).resolves.toBeDefined();
+    expect(s3.commandCalls(HeadBucketCommand)).toHaveLength(0);
+  });
+
   test('the receipt bucket is checked too, under its own field', async () => {
     s3.on(HeadBucketCommand).rejects(awsError('NotFound', 404));
     const t = targets({ dataProtection: { receiptBucket: 'receipts-b' } });
@@ -540,6 +556,35 @@ describe('the probe', () => {
       { Name: 'tag:Name', Values: ['probe-sg'] },
       { Name: 'vpc-id', Values: ['vpc-0a'] },
     ]);
+  });
+
+  test('a group in the second VPC is looked up in that VPC; a resource with more tags than Name matches', async () => {
+    ec2.on(DescribeVpcsCommand).callsFake((input: { Filters: { Values: string[] }[] }) => {
+      const name = input.Filters[0]!.Values[0]!;
+      return { Vpcs: [{ VpcId: name === 'app-vpc' ? 'vpc-0a' : 'vpc-0b', Tags: named(name) }] };
+    });
+    ec2.on(DescribeSecurityGroupsCommand).resolves({
+      SecurityGroups: [{ GroupId: 'sg-02', Tags: [{ Key: 'env', Value: 'lab' }, ...named('db-sg')] }],
+    });
+    const t = probeNet({ vpc: 'db-vpc', securityGroups: ['db-sg'] });
+    (t.network!.vpcs as unknown[]).push({ name: 'db-vpc', account: 'lab', subnets: [{ name: 'app-a' }] });
+    const r = await resolveTargets(t, clients);
+    expect(r.ids.securityGroup).toEqual({ 'db-sg': 'sg-02' });
+    expect(ec2.commandCalls(DescribeSecurityGroupsCommand)[0]!.args[0].input.Filters).toEqual([
+      { Name: 'tag:Name', Values: ['db-sg'] },
+      { Name: 'vpc-id', Values: ['vpc-0b'] },
+    ]);
+  });
+
+  test.for(['my-sg-01', 'sg-01-old'])('a group name that holds an id is a name: %s', async (group) => {
+    ec2
+      .on(DescribeSecurityGroupsCommand)
+      .resolves({ SecurityGroups: [{ GroupId: 'sg-0f', Tags: named(group) }] });
+    const r = await resolveTargets(probeNet({ securityGroups: [group] }), clients);
+    expect(r.ids.securityGroup).toEqual({ [group]: 'sg-0f' });
+    expect(ec2.commandCalls(DescribeSecurityGroupsCommand)[0]!.args[0].input.Filters![0]!.Name).toBe(
+      'tag:Name',
+    );
   });
 
   test('with no Name tag match, the group name is tried, literally', async () => {
@@ -656,6 +701,42 @@ describe('accounts beyond the lab', () => {
     const r = await resolveTargets(twoAccounts(), (key) => (key === 'lab' ? labClients : peerClients));
     expect(r.accountIds).toEqual({ lab: ACCOUNT, peer: PEER });
     expect(r.runner).toEqual({ arn: `arn:aws:iam::${ACCOUNT}:user/lab-runner` });
+  });
+
+  test("the gateway, the buckets and a deployed probe are looked up with the lab account's clients", async () => {
+    ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: 'vpc-0a', Tags: named('app-vpc') }] });
+    ec2.on(DescribeSubnetsCommand).resolves({ Subnets: [{ SubnetId: 'subnet-0b', Tags: named('app-a') }] });
+    ec2
+      .on(DescribeTransitGatewaysCommand)
+      .resolves({ TransitGateways: [{ TransitGatewayId: 'tgw-01', Tags: named('hub') }] });
+    ec2.on(DescribeTransitGatewayAttachmentsCommand).resolves({
+      TransitGatewayAttachments: [{ TransitGatewayAttachmentId: 'tgw-attach-01', Tags: named('att') }],
+    });
+    ec2.on(DescribeTransitGatewayRouteTablesCommand).resolves({
+      TransitGatewayRouteTables: [{ TransitGatewayRouteTableId: 'tgw-rtb-01', Tags: named('rt') }],
+    });
+    s3.on(HeadBucketCommand).resolves({});
+    lambda
+      .on(GetFunctionConfigurationCommand)
+      .resolves({ FunctionArn: 'arn:aws:lambda:eu-west-1:1:function:meshcheck-p' });
+    const t = network({
+      transitGateway: { name: 'hub', attachments: [{ name: 'att' }], routeTables: [{ name: 'rt' }] },
+    });
+    (t as { endpoints?: unknown }).endpoints = {
+      probe: {
+        bucket: 'probe-drop',
+        role: 'r',
+        placements: [{ name: 'p1', vpc: 'app-vpc', securityGroups: [], deployed: 'meshcheck-p' }],
+      },
+    };
+    const seen = new Set<string>();
+    const r = await resolveTargets(t, (key) => {
+      seen.add(key);
+      return mockedClients();
+    });
+    expect(r.ids.probeFunction).toEqual({ p1: 'arn:aws:lambda:eu-west-1:1:function:meshcheck-p' });
+    expect(r.ids.tgwRouteTable).toEqual({ rt: 'tgw-rtb-01' });
+    expect([...seen]).toEqual(['lab']);
   });
 
   test("a peering is looked up in its requester VPC's account, and named in that account", async () => {
