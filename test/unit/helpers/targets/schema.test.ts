@@ -215,6 +215,21 @@ describe('the schema refuses what a section cannot mean, word for word', () => {
     expect(problemsOf(file)).toEqual([]);
   });
 
+  test('no readers is fine while receipts are found by key', ({ expect }) => {
+    const file = lab();
+    file.dataProtection.readers = [];
+    expect(problemsOf(file)).toEqual([]);
+  });
+
+  test('a route over a peering needs no Transit Gateway', ({ expect }) => {
+    const file = lab();
+    delete file.network.transitGateway;
+    file.network.peerings = [{ name: 'a-b', requester: 'a-vpc', accepter: 'b-vpc' }];
+    file.network.vpcs[0].routes = [{ cidr: '10.20.0.0/16', via: { peering: 'a-b' } }];
+    file.network.vpcs[1].routes = [{ cidr: '10.10.0.0/16', via: { peering: 'a-b' } }];
+    expect(problemsOf(file)).toEqual([]);
+  });
+
   test('a blackhole route names no attachment, and a TGW route over a peering is fine', ({ expect }) => {
     const file = lab();
     file.network.transitGateway.routeTables[0].routes.push({ cidr: '10.30.0.0/16', attachment: 'blackhole' });
@@ -310,6 +325,7 @@ describe('the exported schema, as tools that call it see it', () => {
     expect(refusal(() => parseTargets({ region: 'eu-west-1', accounts: { lab: {} } }))).toBe(
       'targets is not a valid targets file:\n  (root): describes nothing to check: give network, endpoints or dataProtection',
     );
+    expect(refusal(() => parseTargets({}, 'lab.json'))).toMatch(/\n {2}region: .*\n {2}accounts: /);
     expect(refusal(() => parseTargets({}, 'lab.json'))).toMatch(
       /^lab\.json is not a valid targets file:\n {2}region: /,
     );
