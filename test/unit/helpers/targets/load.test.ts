@@ -559,12 +559,12 @@ describe('reading the file', () => {
 
   test('a file of 4 MiB is read; one byte more is refused unread', async ({ expect }) => {
     const limit = 4 * 1024 * 1024;
-    const json = JSON.stringify(lab());
+    // Not JSON from its first byte, so reading it is the only work: the parser's words prove it was read.
     const atLimit = join(await dir, 'at-limit.json');
-    await writeFile(atLimit, json.padEnd(limit, ' '));
-    expect(await refusal(atLimit)).toBe('accepted');
+    await writeFile(atLimit, 'x'.padEnd(limit, ' '));
+    expect(await refusal(atLimit)).toMatch(/ is not valid JSON: /);
     const over = join(await dir, 'over.json');
-    await writeFile(over, json.padEnd(limit + 1, ' '));
+    await writeFile(over, 'x'.padEnd(limit + 1, ' '));
     expect(await refusal(over)).toBe(
       `cannot read targets file ${over}: ${limit + 1} bytes; a targets file is at most ${limit}`,
     );
