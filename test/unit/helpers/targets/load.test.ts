@@ -77,7 +77,7 @@ const rows: Record<string, Row[]> = {
     {
       says: 'overlapping VPCs on one Transit Gateway',
       field: 'network.vpcs[1].cidr',
-      why: /overlaps a-vpc .*must route to each other/,
+      why: /overlaps a-vpc .*must route to each other \(both attached to the Transit Gateway\)/,
       edit: (t) => {
         Object.assign(t.network.vpcs[1], {
           cidr: '10.10.0.0/16',
