@@ -73,8 +73,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     ? issue.path
         .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
         .join('')
-        // Stryker disable next-line Regex: a path starts with a key, so its first dot is the leading one
-        .replace(/^\./, '')
+        // The file is an object, so a path starts with a key: drop that key's dot.
+        .slice(1)
     : '(root)';
   return `${path}: ${issue.message}`;
 }
