@@ -59,7 +59,7 @@ export async function serveTwin(options: {
   lines.push(
     '',
     'AWS CLI 2.9 ignores AWS_ENDPOINT_URL: pass --endpoint-url on every command.',
-    'Control: GET/PUT /_twin/faults, PUT /_twin/profile, POST /_twin/reset. Ctrl+C stops the twin.',
+    'Control: GET/PUT /_twin/faults, PUT /_twin/profile, GET /_twin/state, POST /_twin/reset. Ctrl+C stops the twin.',
   );
   console.log(lines.join('\n'));
   await new Promise<void>((resolve) => {

@@ -45,8 +45,8 @@ export function keyOfWrite(
   const byDefault = defaultRule?.ApplyServerSideEncryptionByDefault;
   const sse = headers.ServerSideEncryption ?? byDefault?.SSEAlgorithm;
   if (!sse?.startsWith('aws:kms')) return undefined;
-  if (headers.ServerSideEncryption) return headers.SSEKMSKeyId ?? byDefault?.KMSMasterKeyID ?? 'alias/aws/s3';
-  return byDefault?.KMSMasterKeyID ?? 'alias/aws/s3';
+  // A key id header comes only with an SSE-KMS header (S3 refuses it alone).
+  return headers.SSEKMSKeyId ?? byDefault?.KMSMasterKeyID ?? 'alias/aws/s3';
 }
 
 /**

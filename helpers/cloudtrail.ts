@@ -31,6 +31,7 @@ let lastCall = 0;
 async function paced<T>(call: () => Promise<T>): Promise<T> {
   const wait = lastCall + MIN_GAP_MS - Date.now();
   lastCall = Math.max(Date.now(), lastCall + MIN_GAP_MS);
+  // Stryker disable next-line EqualityOperator: a 0 ms pause and none are the same
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   return call();
 }
@@ -114,14 +115,11 @@ async function readPage(
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
+    // An abort fires once: the listener needs no `once`.
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    });
   });
 }
 
@@ -152,7 +150,7 @@ function parseEvent(json: string, id: string): TrailEvent {
       roleArn: e.userIdentity.sessionContext.sessionIssuer.arn,
     }),
     ...(e.userIdentity?.invokedBy && { invokedBy: e.userIdentity.invokedBy }),
-    resources: (e.resources ?? []).map((r) => r.ARN ?? '').filter(Boolean),
+    resources: e.resources?.flatMap((r) => (r.ARN ? [r.ARN] : [])) ?? [],
     ...(e.requestParameters?.encryptionContext && {
       encryptionContext: e.requestParameters.encryptionContext,
     }),

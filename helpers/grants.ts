@@ -15,12 +15,9 @@ import { kmsCallerKeys, type NamedPrincipal, OUTSIDER } from './policies.ts';
 export function intendedAs(grantee: Grantee, intended: NamedPrincipal[]): NamedPrincipal | undefined {
   const p = grantee.principal;
   if (!p || (grantee.kind !== 'named' && grantee.kind !== 'service')) return undefined;
+  // A service principal's ARN is its name (`sns.amazonaws.com`), so services match like users.
   return intended.find((i) =>
-    p.type === 'service'
-      ? i.principal.service === p.service
-      : p.roleArn
-        ? i.principal.roleArn === p.roleArn
-        : i.principal.type === p.type && i.principal.arn === p.arn,
+    p.roleArn ? i.principal.roleArn === p.roleArn : i.principal.type === p.type && i.principal.arn === p.arn,
   );
 }
 
@@ -39,7 +36,8 @@ export function describeGrantee(g: Grantee): string {
 /** Every principal a key policy can grant `action`, each evaluated. */
 export function keyPolicyGrantees(policy: string, keyArn: string, action: string): Grantee[] {
   return granteesOf({
-    policy: policy || '{}',
+    // No policy text (or none that parses) grants nobody.
+    policy,
     action,
     resource: keyArn,
     resourceAccount: keyArn.split(':')[4]!,
@@ -55,7 +53,7 @@ export function resourcePolicyGrantees(
   request: { action: string; resource: string; resourceAccount: string; context?: ContextKeys },
 ): Grantee[] {
   return granteesOf({
-    policy: policy || '{}',
+    policy,
     ...request,
     outsider: OUTSIDER,
     callerContext: () => ({ 'aws:SecureTransport': true, ...request.context }),
@@ -74,10 +72,10 @@ export function resourcePolicyGrantees(
 export function unintendedGrantees(
   grantees: Grantee[],
   intended: NamedPrincipal[],
-  also: (g: Grantee) => boolean = () => false,
+  also?: (g: Grantee) => boolean,
 ): string[] {
   const lines = grantees
-    .filter((g) => g.allowed && !also(g) && !intendedAs(g, intended))
+    .filter((g) => g.allowed && !also?.(g) && !intendedAs(g, intended))
     .map(describeGrantee);
   return [...new Set(lines)];
 }

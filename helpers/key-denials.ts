@@ -25,8 +25,7 @@ export interface RunControl {
 export function isRunDenial(e: TrailEvent, control: RunControl): boolean {
   if (e.errorCode !== 'AccessDenied' || !e.resources.includes(control.keyArn)) return false;
   if (control.sessionArn) return e.principalArn === control.sessionArn;
-  const object = e.encryptionContext?.['aws:s3:arn'];
-  return object !== undefined && control.objectArns.includes(object);
+  return control.objectArns.some((arn) => arn === e.encryptionContext?.['aws:s3:arn']);
 }
 
 /**

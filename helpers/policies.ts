@@ -1,5 +1,5 @@
-import { type EvalPrincipal, evaluate } from '../policy/evaluate.ts';
-import { type Grantee, granteesOf } from '../policy/grantees.ts';
+import { type EvalPrincipal, evaluate, type SourcePolicy } from '../policy/evaluate.ts';
+import { type Grantee, granteesOf, identityKeys } from '../policy/grantees.ts';
 
 /**
  * Configuration checks of policies, by evaluating them as AWS does (the
@@ -17,22 +17,54 @@ export interface PolicyVerdict {
 /** An account no lab owns, standing for "anyone else". */
 export const OUTSIDER = '000000000000';
 
+/**
+ * The caller's IAM side allowing everything, so that what the policy under
+ * test forbids or requires shows through. (A service acting for a resource
+ * has no IAM side: the evaluator leaves it out for services.)
+ */
+const IAM_ALLOWS_ALL: SourcePolicy = {
+  kind: 'identity',
+  id: 'allow-all',
+  document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+};
+
+/**
+ * A bucket open to anyone, so that an endpoint policy alone decides:
+ * without a bucket policy, an outsider in a lab bucket is refused by
+ * cross-account evaluation whatever the endpoint policy says, and a policy
+ * keyed on the bucket's account alone would pass as keeping outsiders out.
+ */
+const OPEN_BUCKET: SourcePolicy = {
+  kind: 'resource',
+  id: 'open-bucket',
+  document: {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }],
+  },
+};
+
+/**
+ * A role session of `accountId` that no lab policy names: E5 asks what an
+ * endpoint policy grants callers by their account, not by name.
+ */
 function roleSession(accountId: string): EvalPrincipal {
   return {
+    // Stryker disable next-line StringLiteral: only a policy naming this made-up session could tell the type apart
     type: 'assumed-role',
     accountId,
+    // Stryker disable next-line StringLiteral: no lab policy names this made-up session's ARN
     arn: `arn:aws:sts::${accountId}:assumed-role/meshcheck-policy-check/check`,
     roleArn: `arn:aws:iam::${accountId}:role/meshcheck-policy-check`,
   };
 }
 
-function principalKeys(p: EvalPrincipal) {
-  return {
-    'aws:PrincipalAccount': p.accountId,
-    'aws:PrincipalArn': p.roleArn ?? p.arn,
-    'aws:PrincipalType': 'AssumedRole',
-    'aws:SecureTransport': true,
-  };
+/**
+ * What AWS sets from the caller itself (aws:PrincipalType is `User` for an
+ * IAM user, `Account` for the root: "AWS global condition context keys"),
+ * and TLS, which every caller can use.
+ */
+function principalKeys(p: EvalPrincipal): Record<string, string | boolean> {
+  return { ...(identityKeys(p) as Record<string, string>), 'aws:SecureTransport': true };
 }
 
 /**
@@ -58,7 +90,6 @@ export function endpointPolicyLetsIn(
   policy: string,
   options: { insiders: string[]; bucket: string },
 ): PolicyVerdict[] {
-  const allowAll = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
   const check = (
     who: string,
     principal: EvalPrincipal,
@@ -72,10 +103,18 @@ export function endpointPolicyLetsIn(
         action,
         resource: object ? `arn:aws:s3:::${bucket}/meshcheck-policy-check` : `arn:aws:s3:::${bucket}`,
         resourceAccount: bucketAccount,
-        context: principalKeys(principal),
+        // The bucket's owner, as AWS sets it on S3 requests: aws:ResourceAccount ("AWS global condition
+        // context keys") and s3:ResourceAccount (S3's own, "Condition keys for Amazon S3").
+        context: {
+          ...principalKeys(principal),
+          'aws:ResourceAccount': bucketAccount,
+          's3:ResourceAccount': bucketAccount,
+        },
+        // No policy text (or none that parses) allows nothing.
         policies: [
-          { kind: 'identity', id: 'allow-all', document: allowAll },
-          { kind: 'endpoint', id: 'endpoint-policy', document: policy || '{}' },
+          IAM_ALLOWS_ALL,
+          OPEN_BUCKET,
+          { kind: 'endpoint', id: 'endpoint-policy', document: policy },
         ],
       });
       return { who: `${who}: ${action}`, allowed: decision.allowed, shouldBe, because: decision.because };
@@ -160,7 +199,7 @@ export function keyPolicyAllows(
     resource: keyArn,
     resourceAccount: keyArn.split(':')[4],
     context: { ...who.context, 'kms:CallerAccount': who.principal.accountId },
-    policies: [{ kind: 'resource', id: 'key-policy', document: policy || '{}' }],
+    policies: [{ kind: 'resource', id: 'key-policy', document: policy }],
     resourcePolicyRequired: true,
   });
   return { allowed: decision.allowed, because: decision.because };
@@ -176,7 +215,7 @@ export function keyPolicyAllows(
 export function keyPolicyDelegatesToIam(policy: string, keyArn: string, action: string): Grantee | undefined {
   const accountId = keyArn.split(':')[4]!;
   return granteesOf({
-    policy: policy || '{}',
+    policy,
     action,
     resource: keyArn,
     resourceAccount: accountId,
@@ -213,28 +252,13 @@ export function resourcePolicyDecision(
     context?: Record<string, string | boolean>;
   },
 ): { allowed: boolean; explicitDeny: boolean; because: string } {
-  const serviceCaller = request.who.principal.type === 'service';
   const decision = evaluate({
     principal: request.who.principal,
     action: request.action,
     resource: request.resource,
     resourceAccount: request.resourceAccount,
     context: { ...request.who.context, ...request.context },
-    policies: [
-      ...(serviceCaller
-        ? []
-        : [
-            {
-              kind: 'identity' as const,
-              id: 'allow-all',
-              document: {
-                Version: '2012-10-17',
-                Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
-              },
-            },
-          ]),
-      { kind: 'resource', id: 'resource-policy', document: policy || '{}' },
-    ],
+    policies: [IAM_ALLOWS_ALL, { kind: 'resource', id: 'resource-policy', document: policy }],
   });
   return {
     allowed: decision.allowed,

@@ -49,10 +49,10 @@ export interface Outcome {
  * not set `name`, the class vitest recorded as `constructor: "Function<X>"`.
  */
 export function errorClassOf(error: ErrorLike): string {
+  // Stryker disable next-line Regex: a class name has no spaces, so "Caused by: " can only be vitest's prefix
   const name = typeof error.name === 'string' ? error.name.replace(/^Caused by: /, '') : '';
   if (name && name !== 'Error') return name;
-  const ctor =
-    typeof error.constructor === 'string' ? /^Function<(\w+)>$/.exec(error.constructor)?.[1] : undefined;
+  const ctor = /^Function<(\w+)>$/.exec(String(error.constructor))?.[1];
   return ctor && ctor !== 'Object' ? ctor : name || 'Error';
 }
 
@@ -87,8 +87,8 @@ export function outcomeOfErrors(errors: ReadonlyArray<ErrorLike>): Outcome {
   if (errors.length === 0)
     return { verdict: 'error', message: 'failed without an error (vitest recorded none)' };
   const verdict = verdictOfErrors(errors);
-  const primary =
-    errors.find((e) => (verdict === 'fail') === FAIL_CLASSES.has(errorClassOf(e))) ?? errors[0]!;
+  // The failure that made it a fail; for an error, no error is of a failing class and the first speaks.
+  const primary = errors.find((e) => FAIL_CLASSES.has(errorClassOf(e))) ?? errors[0]!;
   return {
     verdict,
     errorType: errorClassOf(primary),
@@ -112,7 +112,8 @@ function detailsOf(error: ErrorLike): string {
   if (error.expected !== undefined || error.actual !== undefined) {
     lines.push(`Expected: ${clean(error.expected)}`, `Seen:     ${clean(error.actual)}`);
   }
-  if (typeof error.diff === 'string' && error.diff) lines.push('', clean(error.diff));
+  const diff = clean(error.diff);
+  if (diff) lines.push('', diff);
   const frames = stackFrames(error.stack);
   if (frames.length) lines.push('', ...frames);
   for (const cause of causesOf(error))

@@ -44,6 +44,8 @@ export class Twin {
   /** The endpoint the twin is served on, once it is (`http://127.0.0.1:PORT`); QueueUrls and the like are minted on it. */
   origin = 'http://127.0.0.1';
   private readonly models = new Map<ServiceDefinition<unknown>, Backends<unknown>>();
+  /** World state beside the models (traffic log, pipeline counters, Lambda runtime…), by its declaration. */
+  private readonly parts = new Map<WorldPart<unknown>, unknown>();
 
   constructor(options: TwinOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -74,6 +76,46 @@ export class Twin {
     return backends ? [...backends.entries()] : [];
   }
 
+  /**
+   * A part of the world beside the models, made on first use; the twin owns
+   * it, shows it in `describe()` and releases it on dispose.
+   *
+   * @example twin.part(trafficLog).push(record)
+   */
+  part<T>(declared: WorldPart<T>): T {
+    if (this.parts.has(declared as WorldPart<unknown>))
+      return this.parts.get(declared as WorldPart<unknown>) as T;
+    const made = declared.make(this);
+    this.parts.set(declared as WorldPart<unknown>, made);
+    return made;
+  }
+
+  /** The part if anything made it, without making it (a question must not start a poller). */
+  partIfMade<T>(declared: WorldPart<T>): T | undefined {
+    return this.parts.get(declared as WorldPart<unknown>) as T | undefined;
+  }
+
+  /**
+   * What the world holds, for a person or a test to read (`GET /_twin/state`):
+   * the accounts, the profile, which service models exist where, and each
+   * part's own summary. Read-only; it never changes the lab.
+   */
+  describe(): TwinState {
+    const models: TwinState['models'] = [];
+    for (const [def, backends] of this.models)
+      for (const [where] of backends.entries()) models.push({ service: def.signingName, ...where });
+    const parts: Record<string, unknown> = {};
+    for (const [declared, value] of this.parts) parts[declared.name] = declared.show?.(value) ?? {};
+    return {
+      accounts: this.accounts,
+      profile: this.profile.name,
+      calls: this.calls.length,
+      scheduled: this.scheduler.pending,
+      models,
+      parts,
+    };
+  }
+
   hasAccount(accountId: string): boolean {
     return this.accounts.includes(accountId);
   }
@@ -82,9 +124,14 @@ export class Twin {
     this.calls.push(call);
   }
 
-  /** Stops background work; a replaced or closed twin must not act on its own any more. */
+  /**
+   * Stops background work and releases what every part holds outside the
+   * state (a reset disposes the old world here, in one place). The state
+   * stays readable: a late caller meets the disposed runtime, not a new one.
+   */
   dispose(): void {
     this.scheduler.stop();
+    for (const [declared, value] of this.parts) declared.dispose?.(value);
     for (const hook of this.disposers) hook();
   }
 
@@ -94,6 +141,47 @@ export class Twin {
   }
 
   private readonly disposers: (() => void)[] = [];
+}
+
+/**
+ * A piece of the simulated world that is not one service's model in one
+ * account and Region: the packets probes sent (flow logs read them), the
+ * pipeline's counters and polls, the Lambda runtime's warm environments,
+ * S3's global bucket namespace. The module that needs it declares it once;
+ * the `Twin` holds it (`twin.part(...)`), shows it (`twin.describe()`,
+ * `GET /_twin/state`) and releases it when disposed, so a reset drops all
+ * of it in one place. Declared by its module rather than as a field of `Twin`, so the twin
+ * imports no service: the dependency runs from the services to it.
+ *
+ * @example
+ *   const trafficLog = worldPart({ name: 'network.traffic', make: () => [] as TrafficRecord[], show: (l) => ({ records: l.length }) });
+ *   twin.part(trafficLog).push(record);
+ */
+export interface WorldPart<T> {
+  /** Where it shows in the twin's state (`area.what`). */
+  readonly name: string;
+  /** Made on first use, for this twin. */
+  make(twin: Twin): T;
+  /** A JSON summary for the state dump; omitted, the part shows only that it exists. */
+  show?(value: T): unknown;
+  /** Releases what it holds outside the state (worker threads, sockets) when the twin is disposed. */
+  dispose?(value: T): void;
+}
+
+export function worldPart<T>(part: WorldPart<T>): WorldPart<T> {
+  return part;
+}
+
+/** The twin's state as `describe()` shows it. */
+export interface TwinState {
+  accounts: readonly string[];
+  profile: string;
+  /** API calls served or made on someone's behalf so far. */
+  calls: number;
+  /** Tasks waiting on the twin's clock (deliveries, polls). */
+  scheduled: number;
+  models: { service: string; accountId: string; region: string }[];
+  parts: Record<string, unknown>;
 }
 
 /**

@@ -57,8 +57,8 @@ function describeKind(s: import('node:fs').Stats): string {
   if (s.isDirectory()) return 'a directory';
   if (s.isFIFO()) return 'a FIFO (named pipe), which would block until something writes to it';
   if (s.isSocket()) return 'a socket';
-  if (s.isCharacterDevice() || s.isBlockDevice()) return 'a device';
-  return 'not a regular file';
+  // All stat(2) can still answer (it follows symbolic links): a character or a block device.
+  return 'a device';
 }
 
 export function parseTargets(json: unknown, source = 'targets'): Targets {
@@ -73,7 +73,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     ? issue.path
         .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
         .join('')
-        .replace(/^\./, '')
+        // The file is an object, so a path starts with a key: drop that key's dot.
+        .slice(1)
     : '(root)';
   return `${path}: ${issue.message}`;
 }

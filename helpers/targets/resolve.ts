@@ -64,8 +64,8 @@ interface Found {
   tags?: Tag[];
   /** The name the resource answered to when not a tag (a security group's GroupName). */
   name?: string;
-  /** Resources that are gone but still described (a deleted peering) lose to live ones. */
-  live: boolean;
+  /** Gone but still described (a deleted peering): loses to a live namesake. */
+  gone?: boolean;
 }
 
 const ID = /^(vpc|subnet|i|tgw|tgw-attach|tgw-rtb|pcx)-[0-9a-f]+$/;
@@ -96,9 +96,7 @@ export async function resolveTargets(
       const found = await describe('vpc', vpc.name, (f) =>
         allPages((NextToken) =>
           clients(vpc.account).ec2.send(new DescribeVpcsCommand({ Filters: f, NextToken })),
-        ).then((pages) =>
-          pages.flatMap((o) => o.Vpcs ?? []).map((v) => ({ id: v.VpcId!, tags: v.Tags, live: true })),
-        ),
+        ).then((pages) => pages.flatMap((o) => o.Vpcs ?? []).map((v) => ({ id: v.VpcId!, tags: v.Tags }))),
       );
       const vpcId = pick(`network.vpcs[${i}].name`, 'VPC', vpc.name, vpc.account, found);
       if (!vpcId) continue;
@@ -110,7 +108,7 @@ export async function resolveTargets(
               new DescribeSubnetsCommand({ Filters: [...f, { Name: 'vpc-id', Values: [vpcId] }], NextToken }),
             ),
           ).then((pages) =>
-            pages.flatMap((o) => o.Subnets ?? []).map((s) => ({ id: s.SubnetId!, tags: s.Tags, live: true })),
+            pages.flatMap((o) => o.Subnets ?? []).map((s) => ({ id: s.SubnetId!, tags: s.Tags })),
           ),
         );
         const id = pick(
@@ -141,7 +139,7 @@ export async function resolveTargets(
           pages
             .flatMap((o) => o.Reservations ?? [])
             .flatMap((r) => r.Instances ?? [])
-            .map((x) => ({ id: x.InstanceId!, tags: x.Tags, live: true })),
+            .map((x) => ({ id: x.InstanceId!, tags: x.Tags })),
         ),
       );
       const id = pick(`network.hosts[${i}].instance`, 'instance', name, host.account, found);
@@ -159,7 +157,7 @@ export async function resolveTargets(
             .map((c) => ({
               id: c.VpcPeeringConnectionId!,
               tags: c.Tags,
-              live: !['deleted', 'rejected', 'expired', 'failed'].includes(c.Status?.Code ?? ''),
+              gone: ['deleted', 'rejected', 'expired', 'failed'].includes(c.Status?.Code ?? ''),
             })),
         ),
       );
@@ -215,7 +213,7 @@ async function resolveTransitGateway(
           .map((t) => ({
             id: t.TransitGatewayId!,
             tags: t.Tags,
-            live: !['deleting', 'deleted'].includes(t.State ?? ''),
+            gone: ['deleting', 'deleted'].includes(t.State ?? ''),
           })),
     ),
   );
@@ -233,7 +231,7 @@ async function resolveTransitGateway(
           .map((x) => ({
             id: x.TransitGatewayAttachmentId!,
             tags: x.Tags,
-            live: !['deleting', 'deleted'].includes(x.State ?? ''),
+            gone: ['deleting', 'deleted'].includes(x.State ?? ''),
           })),
       ),
     );
@@ -250,7 +248,7 @@ async function resolveTransitGateway(
           .map((x) => ({
             id: x.TransitGatewayRouteTableId!,
             tags: x.Tags,
-            live: !['deleting', 'deleted'].includes(x.State ?? ''),
+            gone: ['deleting', 'deleted'].includes(x.State ?? ''),
           })),
       ),
     );
@@ -300,7 +298,6 @@ async function resolveProbe(
                 id: g.GroupId!,
                 tags: g.Tags,
                 name: filters[0]!.Name === 'group-name' ? g.GroupName : undefined,
-                live: true,
               })),
           ),
         );
@@ -321,7 +318,7 @@ async function resolveProbe(
       const found = await reading(`look up probe function ${ref}`, () =>
         clients('lab')
           .lambda.send(new GetFunctionConfigurationCommand({ FunctionName: ref }))
-          .then((c): Found[] => [{ id: c.FunctionArn!, live: true }])
+          .then((c): Found[] => [{ id: c.FunctionArn! }])
           .catch((error) => (classify(error) === 'not-found' ? [] : Promise.reject(error))),
       );
       const arn = pick(`endpoints.probe.placements[${i}].deployed`, 'Lambda function', ref, 'lab', found);
@@ -432,7 +429,7 @@ function idFilter(prefix: string): string {
 function picker(problems: string[], accountIds: Record<string, string>, region: string) {
   return (field: string, what: string, ref: string, account: string, found: Found[]): string | undefined => {
     const where = `in account ${accountIds[account]} (${region})`;
-    const live = found.filter((f) => f.live);
+    const live = found.filter((f) => !f.gone);
     const candidates = live.length ? live : found;
     if (candidates.length === 1) return candidates[0]!.id;
     if (!candidates.length) problems.push(`${field}: no ${what} named "${ref}" ${where}`);

@@ -142,7 +142,7 @@ function checkNetwork(t: Targets, net: NonNullable<Targets['network']>, issue: I
           );
       });
       const usable = blockSize(s.cidr) - 5;
-      if (s.minFreeAddresses !== undefined && s.minFreeAddresses > usable)
+      if ((s.minFreeAddresses ?? 0) > usable)
         issue(
           [...path, 'minFreeAddresses'],
           `${s.minFreeAddresses} can never be free: ${s.cidr} has ${usable} usable addresses`,
@@ -197,11 +197,12 @@ function checkReachability(net: NonNullable<Targets['network']>, issue: Issue): 
  * route.
  */
 function checkConnectedOverlaps(net: NonNullable<Targets['network']>, issue: Issue): void {
-  const index = new Map(net.vpcs.map((v, i) => [v.name, i]));
+  // Keyed by `string | undefined`: a host on an undeclared subnet has no VPC, and is no VPC's index.
+  const index = new Map<string | undefined, number>(net.vpcs.map((v, i) => [v.name, i]));
   const links = new Map<string, string>();
   const link = (a: string | undefined, b: string | undefined, why: string) => {
     // Names that match no VPC are reported as missing references already.
-    if (a === undefined || b === undefined || a === b || !index.has(a) || !index.has(b)) return;
+    if (a === b || !index.has(a) || !index.has(b)) return;
     // A name may hold any character, a line break included: the pair is keyed as JSON, never joined.
     const pair = JSON.stringify([a, b].sort());
     if (!links.has(pair)) links.set(pair, why);
@@ -232,6 +233,7 @@ function checkEndpoints(t: Targets, issue: Issue): void {
   if (!probe) return;
   const pp = (...p: Path) => ['endpoints', 'probe', ...p];
   probe.placements.forEach((p, i) => {
+    // Stryker disable next-line Regex: the schema lets `deployed` hold "arn:" only at its start
     const arn = p.deployed?.match(/^arn:[^:]+:lambda:([^:]+):(\d{12}):/);
     if (arn && arn[1] !== t.region)
       issue(

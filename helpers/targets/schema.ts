@@ -418,7 +418,7 @@ function checkReferences(t: z.output<typeof targetsObject>, ctx: z.RefinementCtx
 }
 
 function checkEndpointReferences(t: z.output<typeof targetsObject>, ctx: z.RefinementCtx): void {
-  const vpcs = new Map((t.network?.vpcs ?? []).map((v) => [v.name, v]));
+  const vpcs = new Map(t.network?.vpcs.map((v) => [v.name, v]));
   const issue = (path: (string | number)[], message: string) =>
     ctx.addIssue({ code: 'custom', path: ['endpoints', ...path], message });
   t.endpoints?.vpcs.forEach((e, i) => {

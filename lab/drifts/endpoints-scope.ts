@@ -12,7 +12,8 @@ import type { Drift } from './types.ts';
  * Drifts of an endpoint's scope that the checks once read too narrowly
  * (issue 9, "Sources and scope"): a prefix-list source on an endpoint's
  * group, an interface endpoint shrunk by one AZ, an S3 endpoint policy
- * that keeps reads in but lets anyone write.
+ * that keeps reads in but lets anyone write, and one keyed on the bucket's
+ * account, not the caller's.
  */
 export const endpointSgAdmitsPrefixList: Drift = {
   id: 'ep-endpoint-sg-admits-prefix-list',
@@ -98,6 +99,39 @@ export const s3PolicyLetsAnyoneWrite: Drift = {
           Condition: { StringEquals: { 'aws:PrincipalAccount': accounts } },
         },
         { Effect: 'Allow', Principal: '*', Action: 's3:PutObject', Resource: '*' },
+      ],
+    };
+    await ec2(op, lab, e.vpc).send(
+      new ModifyVpcEndpointCommand({
+        VpcEndpointId: endpoint.VpcEndpointId,
+        PolicyDocument: JSON.stringify(policy),
+      }),
+    );
+  },
+};
+
+export const s3PolicyKeyedOnBucketAccount: Drift = {
+  id: 'ep-s3-endpoint-policy-keyed-on-bucket-account',
+  says: "the S3 endpoint policy admits any caller to the lab's buckets (keyed on the bucket's account, not the caller's)",
+  appliesTo: (lab) => Boolean(lab.endpoints?.vpcs.some((v) => v.s3PolicyAccounts)),
+  async breaks(lab) {
+    return [{ id: 'E5', row: lab.endpoints!.vpcs.find((v) => v.s3PolicyAccounts)!.vpc }];
+  },
+  async apply(lab, op) {
+    const e = lab.endpoints!.vpcs.find((v) => v.s3PolicyAccounts)!;
+    const accounts = e.s3PolicyAccounts!.map((a) => lab.accountIds[a]!);
+    const endpoint = await endpointOf(lab, op, e.vpc, 's3');
+    // Stops data leaving for an outsider's bucket, but lets another account's credentials into the lab's.
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: '*',
+          Condition: { StringEquals: { 's3:ResourceAccount': accounts } },
+        },
       ],
     };
     await ec2(op, lab, e.vpc).send(

@@ -21,6 +21,7 @@ import { serviceRow } from '../../helpers/targets/rows.ts';
 import {
   endpointSgAdmitsPrefixList,
   interfaceEndpointLosesAz,
+  s3PolicyKeyedOnBucketAccount,
   s3PolicyLetsAnyoneWrite,
 } from './endpoints-scope.ts';
 import { pipelineStopsIfIn } from './lab-view.ts';
@@ -329,6 +330,7 @@ export const endpointDrifts: Drift[] = [
   s3PolicyDenies,
   s3PolicyWidened,
   s3PolicyLetsAnyoneWrite,
+  s3PolicyKeyedOnBucketAccount,
   privateDnsOff,
   endpointSgOpened,
   endpointSgAdmitsPrefixList,

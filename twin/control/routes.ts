@@ -19,6 +19,9 @@ export async function handleControl(server: TwinServer, req: WireRequest): Promi
   switch (route) {
     case 'GET /_twin/health':
       return json(200, { ok: true, accounts: server.twin.accounts, profile: server.twin.profile });
+    case 'GET /_twin/state':
+      // What the world holds beside the public API's own views: models, traffic, pipeline counters, runtime.
+      return json(200, server.twin.describe());
     case 'POST /_twin/reset':
       await server.reset();
       return json(200, { ok: true });

@@ -2,8 +2,13 @@ import type { Twin } from '../twin.ts';
 import type { CallerPosition, Principal } from './principal.ts';
 import type { AuthorizationRequest, ServiceDefinition } from './service.ts';
 
-/** Everything a handler may know about the request it serves. */
-export interface RequestContext {
+/**
+ * Everything a handler may know about the request it serves. `M` is the
+ * model of the request's service; the context hands out that service's
+ * models elsewhere too, so a service's own files never import its
+ * definition (which imports them: an import cycle).
+ */
+export interface RequestContext<M = unknown> {
   readonly twin: Twin;
   readonly service: ServiceDefinition<unknown>;
   readonly operation: string;
@@ -34,4 +39,12 @@ export interface RequestContext {
    * error when not, and records the decision for CloudTrail.
    */
   authorize(request: AuthorizationRequest): void;
+  /**
+   * This service's model in an account and Region, made on first use: a
+   * KMS key or a trail named by ARN lives in its owner's model, not the
+   * caller's.
+   */
+  modelIn(accountId: string, region: string): M;
+  /** Every model of this service made so far, with where it lives (a trail's siblings in other Regions). */
+  modelsEverywhere(): [{ accountId: string; region: string }, M][];
 }

@@ -25,7 +25,7 @@ export interface AuthorizationRequest {
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: handler inputs are the SDK's request types, narrowed in each handler's own signature
-export type Handler<M> = (model: M, input: any, ctx: RequestContext) => unknown;
+export type Handler<M> = (model: M, input: any, ctx: RequestContext<M>) => unknown;
 
 /**
  * A service of the twin: its wire binding (protocol + the SDK module whose

@@ -44,6 +44,8 @@ export function makeContext(p: ContextParams): RequestContext {
     time: twin.clock.now(),
     origin: p.origin,
     headers: p.headers,
+    modelIn: (accountId, inRegion) => twin.model(service, accountId, inRegion),
+    modelsEverywhere: () => twin.modelsOf(service),
     authorize(request: AuthorizationRequest) {
       const decision = decide(twin, credential.principal, request, {
         region,

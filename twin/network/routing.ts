@@ -5,7 +5,7 @@ import type {
   TransitGatewayRouteTableState,
 } from '../services/ec2/model/state.ts';
 import { effectiveTgwRoutes } from '../services/ec2/model/transit-gateway-routes.ts';
-import { vpcCidrs } from '../services/ec2/model/vpc-cidrs.ts';
+import { vpcCidrs } from '../services/ec2/model/vpc-lookups.ts';
 import { prefixListById } from './prefix-lists.ts';
 import type { NetworkView } from './view.ts';
 

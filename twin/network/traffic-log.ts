@@ -1,11 +1,10 @@
-import type { Twin } from '../twin.ts';
+import { type Twin, worldPart } from '../twin.ts';
 import type { EniTouch } from './walk-state.ts';
 
 /**
  * The packets probes sent through the lab (ping, nc from Run Command), as
  * the interfaces saw them: what VPC Flow Logs will aggregate into records.
- * Kept beside the twin rather than in it: a module-level WeakMap keyed by
- * the twin, so the log goes when the twin does.
+ * Part of the world, so the twin holds it and a reset drops it.
  */
 export interface TrafficRecord {
   /** Twin-clock ms of the first and last packet. */
@@ -20,7 +19,11 @@ export interface TrafficRecord {
   answered: boolean;
 }
 
-const logs = new WeakMap<Twin, TrafficRecord[]>();
+const trafficLog = worldPart({
+  name: 'network.traffic',
+  make: (): TrafficRecord[] => [],
+  show: (log) => ({ records: log.length, answered: log.filter((r) => r.answered).length }),
+});
 
 /**
  * Adds a record of traffic to the twin's log.
@@ -28,15 +31,10 @@ const logs = new WeakMap<Twin, TrafficRecord[]>();
  * @example recordTraffic(twin, { start, end, packets: 3, bytesPerPacket: 84, touched: probe.touched, answered: probe.answered })
  */
 export function recordTraffic(twin: Twin, record: TrafficRecord): void {
-  let log = logs.get(twin);
-  if (!log) {
-    log = [];
-    logs.set(twin, log);
-  }
-  log.push(record);
+  twin.part(trafficLog).push(record);
 }
 
 /** Every record so far, oldest first. Records may start in the twin's future (a command still running). */
 export function trafficOf(twin: Twin): readonly TrafficRecord[] {
-  return logs.get(twin) ?? [];
+  return twin.partIfMade(trafficLog) ?? [];
 }

@@ -1,6 +1,6 @@
 import { ipInCidr, isPrivateAddress } from '../../common/ip.ts';
 import type { NetworkInterfaceState } from '../services/ec2/model/state.ts';
-import { vpcCidrs } from '../services/ec2/model/vpc-cidrs.ts';
+import { vpcCidrs } from '../services/ec2/model/vpc-lookups.ts';
 import { gatewayServiceOf } from './prefix-lists.ts';
 import { classifyPublicAddress } from './public-addresses.ts';
 import { routeText, type VpcRouteChoice } from './routing.ts';

@@ -6,7 +6,7 @@ import { deleteAs, hasReceivable, nextReceivableAt, receiveAs } from '../service
 import { onAvailable } from '../services/sqs/model/index.ts';
 import type { MessageState } from '../services/sqs/model/state.ts';
 import { delay } from '../state/profile.ts';
-import type { Twin } from '../twin.ts';
+import { type Twin, worldPart } from '../twin.ts';
 import { sqsRecord } from './records.ts';
 import { type EventSourceMappingView, seamsOf } from './seams.ts';
 import { mappingStats, problemOf } from './stats.ts';
@@ -33,20 +33,17 @@ interface PollState {
   busy: Set<string>;
 }
 
-const states = new WeakMap<Twin, PollState>();
+const pollState = worldPart({
+  name: 'pipeline.polls',
+  make: (): PollState => ({ scheduled: new Map(), busy: new Set() }),
+  show: (s) => ({ scheduled: [...s.scheduled.keys()], busyMappings: [...s.busy] }),
+});
 
-function stateOf(twin: Twin): PollState {
-  let s = states.get(twin);
-  if (!s) {
-    s = { scheduled: new Map(), busy: new Set() };
-    states.set(twin, s);
-  }
-  return s;
-}
+const stateOf = (twin: Twin): PollState => twin.part(pollState);
 
 /** Starts listening to a twin's queues (idempotent): SQS calls this when its first model is made. */
 export function attachEventSourcePoller(twin: Twin): void {
-  if (states.has(twin)) return;
+  if (twin.partIfMade(pollState)) return;
   stateOf(twin);
   onAvailable(twin, (queueArn) => {
     if (mappingsOf(twin, queueArn).length > 0) schedulePoll(twin, queueArn, twin.clock.now() + hop(twin));

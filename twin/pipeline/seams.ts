@@ -1,6 +1,6 @@
 import type { InvokeResult } from '../services/lambda/lookups.ts';
 import * as lambda from '../services/lambda/lookups.ts';
-import type { Twin } from '../twin.ts';
+import { type Twin, worldPart } from '../twin.ts';
 
 /**
  * What the pipeline needs of Lambda, behind a seam: the SQS event source
@@ -33,13 +33,19 @@ const fromLambda: PipelineSeams = {
   invokeFunction: (twin, request) => lambda.invokeFunction(twin, request),
 };
 
-const overrides = new WeakMap<Twin, Partial<PipelineSeams>>();
+/** What a test put in Lambda's place for one twin; the twin shows which seams are replaced. */
+const seamOverrides = worldPart({
+  name: 'pipeline.seams',
+  make: (): { seams: Partial<PipelineSeams> } => ({ seams: {} }),
+  show: (o) => ({ replaced: Object.keys(o.seams) }),
+});
 
 /** Replaces parts of the Lambda seam for one twin (tests inject a fake invoke and mappings). */
 export function setPipelineSeams(twin: Twin, seams: Partial<PipelineSeams>): void {
-  overrides.set(twin, { ...overrides.get(twin), ...seams });
+  const overrides = twin.part(seamOverrides);
+  overrides.seams = { ...overrides.seams, ...seams };
 }
 
 export function seamsOf(twin: Twin): PipelineSeams {
-  return { ...fromLambda, ...overrides.get(twin) };
+  return { ...fromLambda, ...twin.partIfMade(seamOverrides)?.seams };
 }

@@ -1,5 +1,5 @@
 import { AwsError } from '../core/errors.ts';
-import type { Twin } from '../twin.ts';
+import { type Twin, worldPart } from '../twin.ts';
 
 /**
  * Counters of what the pipeline did, for tests and operators. On AWS these
@@ -47,16 +47,16 @@ export interface PipelineStats {
   mappings: Record<string, MappingStats>;
 }
 
-const stats = new WeakMap<Twin, PipelineStats>();
+/** The counters are plain data, so the twin's state dump shows them whole. */
+const pipelineCounters = worldPart({
+  name: 'pipeline.stats',
+  make: (): PipelineStats => ({ topics: {}, subscriptions: {}, mappings: {} }),
+  show: (s) => s,
+});
 
 /** The pipeline's counters for a twin (live object; copy it to keep a snapshot). */
 export function pipelineStats(twin: Twin): PipelineStats {
-  let s = stats.get(twin);
-  if (!s) {
-    s = { topics: {}, subscriptions: {}, mappings: {} };
-    stats.set(twin, s);
-  }
-  return s;
+  return twin.part(pipelineCounters);
 }
 
 export function topicStats(twin: Twin, topicArn: string): TopicStats {

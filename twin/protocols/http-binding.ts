@@ -31,6 +31,7 @@ export interface BodyCodec {
   write(schema: NormalizedSchema, value: Record<string, unknown>): string;
 }
 
+/** REST routes of an SDK module's schemas: fixed at build time, not world state, so a module-level cache and not the Twin's. */
 const routeCache = new WeakMap<object, Route[]>();
 
 function routesOf(def: ServiceDefinition<unknown>): Route[] {

@@ -16,6 +16,11 @@ export interface OperationInfo {
 }
 
 const OPERATION = 9;
+/**
+ * Operations read from an SDK module's schemas, keyed by that module: a
+ * cache of facts fixed at build time, not world state, so it stays at
+ * module level rather than in the Twin (a reset must not re-read them).
+ */
 const cache = new WeakMap<object, Map<string, OperationInfo>>();
 
 function operationsOf(def: ServiceDefinition<unknown>): Map<string, OperationInfo> {

@@ -1,4 +1,4 @@
-import type { Twin } from '../twin.ts';
+import { type Twin, worldPart } from '../twin.ts';
 import { CodeStore } from './code-store.ts';
 import { ExecutionEnvironment, type SocketRecord } from './environment.ts';
 import { runInvocation } from './invocation.ts';
@@ -58,6 +58,13 @@ export class FunctionRuntime {
       .map((e) => ({ state: e.state, logStreamName: e.logStreamName, sockets: e.sockets }));
   }
 
+  /** How many environments live and what they do, for the twin's state dump. */
+  summary(): { environments: number; byState: Record<string, number> } {
+    const byState: Record<string, number> = {};
+    for (const env of this.environments) byState[env.state] = (byState[env.state] ?? 0) + 1;
+    return { environments: this.environments.size, byState };
+  }
+
   dispose(): void {
     this.disposed = true;
     for (const env of this.environments) env.terminate();
@@ -104,16 +111,15 @@ export class FunctionRuntime {
   }
 }
 
-const runtimes = new WeakMap<Twin, FunctionRuntime>();
+/** The Lambda runtime is part of the world: owned by the twin, made on first use, ended with it. */
+const lambdaRuntime = worldPart({
+  name: 'lambda.runtime',
+  make: (twin) => new FunctionRuntime(twin),
+  show: (runtime) => runtime.summary(),
+  dispose: (runtime) => runtime.dispose(),
+});
 
 /** The runtime of a twin, made on first use and disposed with the twin. */
 export function runtimeOf(twin: Twin): FunctionRuntime {
-  let runtime = runtimes.get(twin);
-  if (!runtime) {
-    const made = new FunctionRuntime(twin);
-    runtime = made;
-    runtimes.set(twin, made);
-    twin.onDispose(() => made.dispose());
-  }
-  return runtime;
+  return twin.part(lambdaRuntime);
 }

@@ -54,9 +54,18 @@ describe('getKey / getKeyPolicy', () => {
     await expect(getKeyPolicy(clients, KEY_ARN)).resolves.toBe('{"a":1}');
   });
 
+  test('a key policy answer without a policy reads as no policy (which grants nobody)', async () => {
+    kms.on(GetKeyPolicyCommand).resolves({});
+    await expect(getKeyPolicy(clients, KEY_ARN)).resolves.toBe('');
+  });
+
   test('an unreadable key policy is cannot-tell', async () => {
     kms.on(GetKeyPolicyCommand).rejects(awsError('AccessDeniedException'));
-    await expect(getKeyPolicy(clients, KEY_ARN)).rejects.toBeInstanceOf(CannotTellError);
+    const error = await getKeyPolicy(clients, KEY_ARN).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CannotTellError);
+    expect((error as Error).message).toMatch(
+      /^could not read the key policy of arn:aws:kms:\S+: AccessDeniedException/,
+    );
   });
 });
 
@@ -85,6 +94,28 @@ describe('topic and queue protection: the key as named and as KMS resolves it, a
     expect(kms.calls()).toHaveLength(0);
   });
 
+  test('a topic without attributes or policy is unencrypted with an empty policy', async () => {
+    sns.on(GetTopicAttributesCommand).resolves({});
+    await expect(getTopicProtection(clients, TOPIC)).resolves.toEqual({ policy: '' });
+    sns.on(GetTopicAttributesCommand).resolves({ Attributes: { KmsMasterKeyId: 'alias/orders' } });
+    kms.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: 'k', Arn: KEY_ARN } });
+    await expect(getTopicProtection(clients, TOPIC)).resolves.toEqual({
+      keyAsNamed: 'alias/orders',
+      keyArn: KEY_ARN,
+      policy: '',
+    });
+  });
+
+  test('a queue encrypted by a key that is gone is a deviation naming the key', async () => {
+    sqs
+      .on(GetQueueAttributesCommand)
+      .resolves({ Attributes: { KmsMasterKeyId: 'alias/gone', Policy: '{}' } });
+    kms.on(DescribeKeyCommand).rejects(awsError('NotFoundException'));
+    await expect(getQueueProtection(clients, QUEUE)).rejects.toThrow(
+      new LabDeviationError('no KMS key alias/gone'),
+    );
+  });
+
   test('a queue without a policy reads as an empty policy, not as undefined', async () => {
     sqs.on(GetQueueAttributesCommand).resolves({});
     await expect(getQueueProtection(clients, QUEUE)).resolves.toEqual({ policy: '' });
@@ -94,7 +125,9 @@ describe('topic and queue protection: the key as named and as KMS resolves it, a
     sns.on(GetTopicAttributesCommand).rejects(awsError('AuthorizationError', 403));
     sqs.on(GetQueueAttributesCommand).rejects(awsError('AccessDenied', 403));
     await expect(getTopicProtection(clients, TOPIC)).rejects.toThrow(/read the attributes of arn:aws:sns/);
-    await expect(getQueueProtection(clients, QUEUE)).rejects.toBeInstanceOf(CannotTellError);
+    await expect(getQueueProtection(clients, QUEUE)).rejects.toThrow(
+      new RegExp(`^could not read the attributes of ${QUEUE}: AccessDenied`),
+    );
   });
 });
 
@@ -110,6 +143,15 @@ describe('bucket encryption and policy', () => {
     await expect(findDefaultEncryption(clients, 'receipts')).resolves.toEqual(rule);
   });
 
+  test('a configuration without rules is no default encryption', async () => {
+    s3.on(GetBucketEncryptionCommand).resolves({ ServerSideEncryptionConfiguration: { Rules: [] } });
+    await expect(findDefaultEncryption(clients, 'receipts')).resolves.toBeUndefined();
+    s3.on(GetBucketEncryptionCommand).resolves({});
+    await expect(findDefaultEncryption(clients, 'receipts')).resolves.toBeUndefined();
+    s3.on(GetBucketEncryptionCommand).resolves({ ServerSideEncryptionConfiguration: {} as never });
+    await expect(findDefaultEncryption(clients, 'receipts')).resolves.toBeUndefined();
+  });
+
   test('a bucket without a default-encryption configuration has none', async () => {
     s3.on(GetBucketEncryptionCommand).rejects(
       awsError('ServerSideEncryptionConfigurationNotFoundError', 404),
@@ -120,6 +162,8 @@ describe('bucket encryption and policy', () => {
   test('a bucket without a policy reads as an empty policy document', async () => {
     s3.on(GetBucketPolicyCommand).rejects(awsError('NoSuchBucketPolicy', 404));
     await expect(getBucketPolicy(clients, 'receipts')).resolves.toBe('{}');
+    s3.on(GetBucketPolicyCommand).resolves({});
+    await expect(getBucketPolicy(clients, 'receipts')).resolves.toBe('{}');
     s3.on(GetBucketPolicyCommand).resolves({ Policy: '{"Version":"2012-10-17"}' });
     await expect(getBucketPolicy(clients, 'receipts')).resolves.toBe('{"Version":"2012-10-17"}');
   });
@@ -127,8 +171,12 @@ describe('bucket encryption and policy', () => {
   test('a bucket that is not there is a deviation, not "no policy" or "no encryption"', async () => {
     s3.on(GetBucketPolicyCommand).rejects(awsError('NoSuchBucket', 404));
     s3.on(GetBucketEncryptionCommand).rejects(awsError('NoSuchBucket', 404));
-    await expect(getBucketPolicy(clients, 'gone')).rejects.toBeInstanceOf(LabDeviationError);
-    await expect(findDefaultEncryption(clients, 'gone')).rejects.toBeInstanceOf(LabDeviationError);
+    await expect(getBucketPolicy(clients, 'gone')).rejects.toThrow(new LabDeviationError('no bucket gone'));
+    await expect(findDefaultEncryption(clients, 'gone')).rejects.toThrow(
+      new LabDeviationError('no bucket gone'),
+    );
+    expect(s3.commandCalls(GetBucketPolicyCommand)[0]!.args[0].input).toEqual({ Bucket: 'gone' });
+    expect(s3.commandCalls(GetBucketEncryptionCommand)[0]!.args[0].input).toEqual({ Bucket: 'gone' });
   });
 
   test('a policy or encryption the runner may not read is cannot-tell', async () => {

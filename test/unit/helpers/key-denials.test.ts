@@ -1,16 +1,18 @@
-import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient, LookupEventsCommand, ThrottlingException } from '@aws-sdk/client-cloudtrail';
 import { mockClient } from 'aws-sdk-client-mock';
-import { describe, test } from 'vitest';
+import { afterEach, beforeEach, describe, test, vi } from 'vitest';
 import type { AwsClients } from '../../../helpers/clients.ts';
 import type { TrailEvent } from '../../../helpers/cloudtrail.ts';
 import { BlockedError, CannotTellError, LabDeviationError } from '../../../helpers/errors.ts';
 import {
   controlProblem,
   isRunDenial,
+  listGenerateDataKeys,
   noControl,
   refusalsOf,
   waitForRunDenial,
 } from '../../../helpers/key-denials.ts';
+import { settle, useFreshFakeClock } from './fake-clock.ts';
 
 const KEY = 'arn:aws:kms:us-east-1:111111111111:key/k';
 const MINE = 'arn:aws:sts::111111111111:assumed-role/Runner/meshcheck-mc-20260301-a1b2c3';
@@ -57,6 +59,34 @@ describe('isRunDenial: only this run’s refusal is the control', () => {
   });
 });
 
+describe('isRunDenial and controlProblem: the edges', () => {
+  test('a KMS error other than a refusal is no control, even by the run’s own session', ({ expect }) => {
+    const control = { keyArn: KEY, sessionArn: MINE, objectArns: [] };
+    expect(isRunDenial(denial({ errorCode: 'KMSInvalidStateException' }), control)).toBe(false);
+  });
+
+  test('with a session, only the session counts: another caller refused on the run’s object does not', ({
+    expect,
+  }) => {
+    const both = { keyArn: KEY, sessionArn: MINE, objectArns: ['arn:aws:s3:::b/receipts/a.txt'] };
+    expect(isRunDenial(denial({ principalArn: THEIRS }), both)).toBe(false);
+  });
+
+  test('without a session, a refusal on the run’s object of another key is not the control', ({ expect }) => {
+    const byObject = { keyArn: KEY, objectArns: ['arn:aws:s3:::b/receipts/a.txt'] };
+    expect(
+      isRunDenial(denial({ resources: ['arn:aws:kms:us-east-1:111111111111:key/other'] }), byObject),
+    ).toBe(false);
+  });
+
+  test('the problem says "none" when nothing says why the runner has no session', ({ expect }) => {
+    expect(controlProblem({ keyArn: KEY, objectArns: [] }, true)).toContain('carry no run session (none)');
+    expect(controlProblem({ keyArn: KEY, objectArns: [] }, true)).toMatch(
+      /name it in accounts\.lab\.assumeRoleArn$/,
+    );
+  });
+});
+
 describe('refusalsOf and noControl', () => {
   test('finds refusals of the pipeline’s roles only', ({ expect }) => {
     const pipeline = denial({ id: 'p', roleArn: 'arn:aws:iam::111111111111:role/Proc' });
@@ -72,23 +102,54 @@ describe('refusalsOf and noControl', () => {
     const missing = noControl(new LabDeviationError('waited 20s'));
     expect(missing).toBeInstanceOf(CannotTellError);
     expect(missing.message).toMatch(/cannot conclude .* this run's own refusal \(D10\) is not visible/);
+    expect(missing.message).toMatch(/ — waited 20s$/);
+    expect(missing.kind).toBe('timeout');
+  });
+
+  test('a cannot-tell that is not a block is the missing control, with the reason kept', ({ expect }) => {
+    const throttled = new CannotTellError('could not look up Decrypt events: Throttling', 'throttled');
+    const missing = noControl(throttled);
+    expect(missing).not.toBe(throttled);
+    expect(missing.message).toMatch(
+      /^cannot conclude that CloudTrail holds no refusal: .* — could not look up/,
+    );
+    expect(missing.cause).toBe(throttled);
+  });
+
+  test('a refusal of no role, or of a role outside the pipeline, is not the pipeline’s', ({ expect }) => {
+    const proc = 'arn:aws:iam::111111111111:role/Proc';
+    const userRefused = denial({ id: 'u', roleArn: undefined });
+    const other = denial({ id: 'o', roleArn: 'arn:aws:iam::111111111111:role/Other' });
+    expect(refusalsOf([userRefused, other], new Set([proc]))).toEqual([]);
+    // Any KMS error of a pipeline role is a refusal D11 reports, not only AccessDenied.
+    const disabled = denial({ id: 'd', roleArn: proc, errorCode: 'DisabledException' });
+    expect(refusalsOf([disabled], new Set([proc]))).toEqual([disabled]);
   });
 });
 
-describe('waitForRunDenial', () => {
+describe('waitForRunDenial and listGenerateDataKeys, on a fake clock', () => {
   const cloudtrail = new CloudTrailClient({
     region: 'us-east-1',
     credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
   });
   const mock = mockClient(cloudtrail);
-  const record = (e: { id: string; arn: string }) => ({
+  const clients = { cloudtrail } as unknown as AwsClients;
+  const record = (e: { id: string; arn: string; context?: string }) => ({
     EventId: e.id,
     CloudTrailEvent: JSON.stringify({
       eventName: 'Decrypt',
       errorCode: 'AccessDenied',
       userIdentity: { arn: e.arn },
       resources: [{ ARN: KEY }],
+      ...(e.context && { requestParameters: { encryptionContext: { 'aws:s3:arn': e.context } } }),
     }),
+  });
+  beforeEach(() => {
+    mock.reset();
+    useFreshFakeClock();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
   });
 
   test('another run’s refusal does not end the wait; this run’s does', async ({ expect }) => {
@@ -96,24 +157,144 @@ describe('waitForRunDenial', () => {
       .on(LookupEventsCommand)
       .resolvesOnce({ Events: [record({ id: 'theirs', arn: THEIRS })] })
       .resolves({ Events: [record({ id: 'theirs', arn: THEIRS }), record({ id: 'mine', arn: MINE })] });
-    const found = await waitForRunDenial(
-      { cloudtrail } as unknown as AwsClients,
-      { keyArn: KEY, sessionArn: MINE, objectArns: [] },
-      { start: new Date(0), timeoutMs: 10_000 },
+    const found = await settle(
+      waitForRunDenial(
+        clients,
+        { keyArn: KEY, sessionArn: MINE, objectArns: [] },
+        { start: new Date(0), timeoutMs: 10_000 },
+      ),
     );
     expect(found.denials.map((d) => d.id)).toEqual(['mine']);
     expect(found.decrypts.map((d) => d.id)).toEqual(['theirs', 'mine']);
+    expect(mock.commandCalls(LookupEventsCommand)[0]!.args[0].input).toMatchObject({
+      LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'Decrypt' }],
+      StartTime: new Date(0),
+    });
   });
 
   test('only another run’s refusal within the bound: the control is missing', async ({ expect }) => {
-    mock.reset();
     mock.on(LookupEventsCommand).resolves({ Events: [record({ id: 'theirs', arn: THEIRS })] });
-    const error = await waitForRunDenial(
-      { cloudtrail } as unknown as AwsClients,
-      { keyArn: KEY, sessionArn: MINE, objectArns: [] },
-      { start: new Date(0), timeoutMs: 1_500 },
+    const error = await settle(
+      waitForRunDenial(
+        clients,
+        { keyArn: KEY, sessionArn: MINE, objectArns: [] },
+        { start: new Date(0), timeoutMs: 1_500 },
+      ),
     ).catch((e) => e);
     expect(error).toBeInstanceOf(LabDeviationError);
-    expect(error.message).toContain(`none a refusal of ${MINE}`);
+    expect(error.message).toContain(`1 Decrypt events, none a refusal of ${MINE}`);
+    expect(error.message).toContain(
+      'look yourself: aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventName,AttributeValue=Decrypt',
+    );
+  });
+
+  test('without a session, the wait names the objects whose refusal it waits for', async ({ expect }) => {
+    mock.on(LookupEventsCommand).resolves({ Events: [] });
+    const error = await settle(
+      waitForRunDenial(
+        clients,
+        { keyArn: KEY, objectArns: ['arn:aws:s3:::b/r/1.txt', 'arn:aws:s3:::b/r/2.txt'] },
+        { start: new Date(0), timeoutMs: 1_500 },
+      ),
+    ).catch((e) => e);
+    expect(error.message).toContain(
+      '0 Decrypt events, none a refusal of arn:aws:s3:::b/r/1.txt, arn:aws:s3:::b/r/2.txt',
+    );
+  });
+
+  test('looks keep backing off, from half a second to at most half a minute', async ({ expect }) => {
+    const t0 = Date.now();
+    const times: number[] = [];
+    mock.on(LookupEventsCommand).callsFake(async () => {
+      times.push(Date.now() - t0);
+      return { Events: [] };
+    });
+    await settle(
+      waitForRunDenial(
+        clients,
+        { keyArn: KEY, sessionArn: MINE, objectArns: [] },
+        { start: new Date(0), timeoutMs: 600_000 },
+      ),
+    ).catch(() => undefined);
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    // p-retry randomizes each pause by up to ×2 over its schedule: 500 ms first, never more than 30 s.
+    expect(gaps[0]).toBeGreaterThanOrEqual(500);
+    expect(gaps[0]).toBeLessThanOrEqual(1_000);
+    // Growing from there (×1.6 a look), not held at the reader's own 550 ms pacing.
+    expect(gaps[1]).toBeGreaterThanOrEqual(800);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(30_000);
+    expect(Math.max(...gaps)).toBeGreaterThan(15_000);
+  });
+
+  test('throttling that outlasts the wait is cannot-tell at the wait’s bound, not CloudTrail’s own', async ({
+    expect,
+  }) => {
+    const t0 = Date.now();
+    mock
+      .on(LookupEventsCommand)
+      .rejects(new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } }));
+    const error = await settle(
+      waitForRunDenial(
+        clients,
+        { keyArn: KEY, sessionArn: MINE, objectArns: [] },
+        { start: new Date(0), timeoutMs: 20_000 },
+      ),
+    ).catch((e) => e);
+    expect(error).toBeInstanceOf(CannotTellError);
+    expect(error.message).toMatch(/still throttled after \d+ tries/);
+    // Retried within the wait's 20 s (pauses of 1, 2, 4, 8 s), not the look-up's default minute.
+    expect(Date.now() - t0).toBeLessThanOrEqual(20_000);
+    expect(mock.commandCalls(LookupEventsCommand)).toHaveLength(5);
+  });
+
+  test('an abort stops the wait and reaches the look-up', async ({ expect }) => {
+    mock.on(LookupEventsCommand).resolves({ Events: [] });
+    const controller = new AbortController();
+    const out = waitForRunDenial(
+      clients,
+      { keyArn: KEY, sessionArn: MINE, objectArns: [] },
+      { start: new Date(0), timeoutMs: 600_000, signal: controller.signal },
+    ).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(5_000);
+    controller.abort(new Error('stopped'));
+    await vi.advanceTimersByTimeAsync(0);
+    const calls = mock.commandCalls(LookupEventsCommand);
+    expect((calls[0]!.args as unknown[])[1]).toEqual({ abortSignal: controller.signal });
+    // The wait ends at once: no look in the next two minutes, and its answer is in.
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(mock.commandCalls(LookupEventsCommand)).toHaveLength(calls.length);
+    let settled = false;
+    void out.then(() => {
+      settled = true;
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(settled).toBe(true);
+  });
+
+  test('the wait that runs out says what it waited for', async ({ expect }) => {
+    mock.on(LookupEventsCommand).resolves({ Events: [] });
+    const error = await settle(
+      waitForRunDenial(
+        clients,
+        { keyArn: KEY, sessionArn: MINE, objectArns: [] },
+        { start: new Date(0), timeoutMs: 1_000 },
+      ),
+    ).catch((e) => e);
+    expect(error.message).toMatch(
+      new RegExp(`^waited \\d+\\.\\ds for this run's refused Decrypt on ${KEY} in CloudTrail;`),
+    );
+  });
+
+  test('GenerateDataKey events are read with the caller’s bound', async ({ expect }) => {
+    mock.on(LookupEventsCommand).resolves({
+      Events: [{ EventId: 'g1', CloudTrailEvent: JSON.stringify({ eventName: 'GenerateDataKey' }) }],
+    });
+    const start = new Date('2026-03-01T09:00:00Z');
+    const events = await settle(listGenerateDataKeys(clients, start, { boundMs: 5_000 }));
+    expect(events.map((e) => [e.id, e.name])).toEqual([['g1', 'GenerateDataKey']]);
+    expect(mock.commandCalls(LookupEventsCommand)[0]!.args[0].input).toMatchObject({
+      LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'GenerateDataKey' }],
+      StartTime: start,
+    });
   });
 });

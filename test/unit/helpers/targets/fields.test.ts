@@ -185,3 +185,12 @@ describe('topicName / queueName / keyAlias', () => {
     },
   );
 });
+
+describe('as tools that call the exported types see them', () => {
+  test('the checks past the pattern (host bits, reserved bucket names) are zod "custom" issues', () => {
+    const codes = (schema: z.ZodType, value: unknown) =>
+      schema.safeParse(value).error?.issues.map((i) => i.code);
+    expect(codes(cidr, '10.0.1.5/16')).toEqual(['custom']);
+    expect(codes(bucketName, 'receipts-s3alias')).toEqual(['custom']);
+  });
+});

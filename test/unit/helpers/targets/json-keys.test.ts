@@ -9,6 +9,7 @@ describe('duplicateKeys finds what JSON.parse silently resolves', () => {
     { says: 'none in a clean file', text: '{"a": 1, "b": {"a": 2}, "c": [{"a": 1}, {"a": 2}]}', found: [] },
     { says: 'one at the top', text: '{"a": 1, "a": 2}', found: ['a'] },
     { says: 'one in an array item', text: '{"l": [{"x": 1}, {"x": 1, "x": 2}]}', found: ['l[1].x'] },
+    { says: 'one whose key holds an escaped quote', text: '{"a\\"b": 1, "a\\"b": 2}', found: ['["a\\"b"]'] },
     { says: 'one spelled with an escape', text: '{"ab": 1, "\\u0061b": 2}', found: ['ab'] },
     {
       says: 'none when the key text sits inside a value',

@@ -1,99 +1,19 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, constants, openSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, test } from 'vitest';
 import { TargetsError } from '../../../../helpers/errors.ts';
-import { loadTargets, parseTargets } from '../../../../helpers/targets/index.ts';
+import { loadTargets } from '../../../../helpers/targets/index.ts';
 import { PROBE_ROLE } from '../../../../helpers/targets/rules.ts';
+import { type File, lab, problemsOf } from './small-lab.ts';
 
 /**
  * A bad targets file is refused by loadTargets, before any AWS call, with
  * the field at fault and why. One small lab, broken one way per row.
  */
-// biome-ignore lint/suspicious/noExplicitAny: rows reach into the file as JSON
-type File = any;
-
-function lab(): File {
-  return {
-    region: 'eu-west-1',
-    accounts: { lab: { id: '123456789012' } },
-    network: {
-      vpcs: [
-        {
-          name: 'a-vpc',
-          cidr: '10.10.0.0/16',
-          subnets: [
-            { name: 'a-1', cidr: '10.10.1.0/24', availabilityZone: 'eu-west-1a' },
-            { name: 'a-2', cidr: '10.10.2.0/24' },
-          ],
-          routes: [{ cidr: '10.20.0.0/16', via: 'transit-gateway' }],
-        },
-        {
-          name: 'b-vpc',
-          cidr: '10.20.0.0/16',
-          subnets: [{ name: 'b-1', cidr: '10.20.1.0/24' }],
-          routes: [{ cidr: '10.10.0.0/16', via: 'transit-gateway' }],
-        },
-        { name: 'c-vpc', cidr: '10.10.0.0/16', subnets: [{ name: 'c-1', cidr: '10.10.1.0/24' }] },
-      ],
-      hosts: [
-        { name: 'a-host', subnet: 'a-1', privateIp: '10.10.1.10' },
-        { name: 'b-host', subnet: 'b-1', privateIp: '10.20.1.10' },
-      ],
-      transitGateway: {
-        name: 'hub',
-        attachments: [
-          { name: 'a-att', vpc: 'a-vpc', routeTable: 'rt' },
-          { name: 'b-att', vpc: 'b-vpc', routeTable: 'rt' },
-        ],
-        routeTables: [
-          {
-            name: 'rt',
-            routes: [
-              { cidr: '10.10.0.0/16', attachment: 'a-att' },
-              { cidr: '10.20.0.0/16', attachment: 'b-att' },
-            ],
-          },
-        ],
-      },
-      reachability: [{ from: 'a-host', to: 'b-host', expect: 'allow' }],
-    },
-    endpoints: {
-      vpcs: [{ vpc: 'a-vpc', gateway: ['s3'], interface: ['ssm'] }],
-      probe: {
-        role: PROBE_ROLE,
-        bucket: 'probe-scratch',
-        placements: [
-          { name: 'a', vpc: 'a-vpc', subnets: ['a-1'], securityGroups: ['a-fn'], expect: { s3: 'ok' } },
-        ],
-      },
-    },
-    dataProtection: {
-      topic: 'orders',
-      queue: 'orders-inbox',
-      eventsKey: 'alias/orders',
-      receiptBucket: 'receipts-bucket',
-      receiptKey: 'alias/receipts',
-      keys: [{ alias: 'alias/receipts', decrypt: { allow: ['role:AuditRole'], deny: ['runner'] } }],
-      readers: ['AuditRole'],
-      pipelineRoles: ['WriterRole'],
-    },
-  };
-}
-
-/** The problems loadTargets reports for a file, or [] when it accepts it. */
-function problemsOf(file: File): string[] {
-  try {
-    parseTargets(file);
-    return [];
-  } catch (error) {
-    if (error instanceof TargetsError) return error.problems;
-    throw error;
-  }
-}
-
 type Row = { says: string; field: string; why: RegExp; edit: (t: File) => void };
 
 const rows: Record<string, Row[]> = {
@@ -157,7 +77,7 @@ const rows: Record<string, Row[]> = {
     {
       says: 'overlapping VPCs on one Transit Gateway',
       field: 'network.vpcs[1].cidr',
-      why: /overlaps a-vpc .*must route to each other/,
+      why: /overlaps a-vpc .*must route to each other \(both attached to the Transit Gateway\)/,
       edit: (t) => {
         Object.assign(t.network.vpcs[1], {
           cidr: '10.10.0.0/16',
@@ -579,6 +499,75 @@ describe('reading the file', () => {
     expect(json).not.toBe(JSON.stringify(lab()));
     await writeFile(path, json);
     expect(await refusal(path)).toContain(`${field}: duplicate key`);
+  });
+
+  const problemsFrom = (path: string) =>
+    loadTargets(path).then(
+      () => ['accepted'],
+      (e: TargetsError) => e.problems,
+    );
+
+  test("a file that is not JSON is refused with the parser's words, naming the file", async ({ expect }) => {
+    const path = join(await dir, 'broken.json');
+    await writeFile(path, '{"region": ');
+    expect(await refusal(path)).toMatch(new RegExp(`^${path.replaceAll('.', '\\.')} is not valid JSON: \\S`));
+  });
+
+  test("every duplicate key is listed, each on its own line under the file's name", async ({ expect }) => {
+    const path = join(await dir, 'twice.json');
+    await writeFile(
+      path,
+      '{"region": "eu-west-1", "region": "eu-west-2", "accounts": {"lab": {}, "lab": {}}}',
+    );
+    expect(await refusal(path)).toBe(
+      `${path} is not a valid targets file:\n  region: duplicate key (JSON keeps the last one)\n  accounts.lab: duplicate key (JSON keeps the last one)`,
+    );
+    expect(await problemsFrom(path)).toEqual([
+      'region: duplicate key (JSON keeps the last one)',
+      'accounts.lab: duplicate key (JSON keeps the last one)',
+    ]);
+  });
+
+  test('a file that breaks the schema is named in the refusal', async ({ expect }) => {
+    const path = join(await dir, 'nothing.json');
+    await writeFile(path, JSON.stringify({ region: 'eu-west-1', accounts: { lab: {} } }));
+    expect(await refusal(path)).toBe(
+      `${path} is not a valid targets file:\n  (root): describes nothing to check: give network, endpoints or dataProtection`,
+    );
+  });
+
+  test('a file that is not there is refused with why', async ({ expect }) => {
+    const path = join(await dir, 'absent.json');
+    expect(await refusal(path)).toMatch(
+      new RegExp(`^cannot read targets file ${path.replaceAll('.', '\\.')}: ENOENT`),
+    );
+  });
+
+  test('a device and a socket are refused as what they are, not read', async ({ expect }) => {
+    expect(await refusal('/dev/null')).toBe(
+      'cannot read targets file /dev/null: a device, not a regular file',
+    );
+    const socket = join(await dir, 'targets.sock');
+    const server = createServer();
+    await new Promise<void>((done) => server.listen(socket, done));
+    try {
+      expect(await refusal(socket)).toBe(`cannot read targets file ${socket}: a socket, not a regular file`);
+    } finally {
+      server.close();
+    }
+  });
+
+  test('a file of 4 MiB is read; one byte more is refused unread', async ({ expect }) => {
+    const limit = 4 * 1024 * 1024;
+    // Not JSON from its first byte, so reading it is the only work: the parser's words prove it was read.
+    const atLimit = join(await dir, 'at-limit.json');
+    await writeFile(atLimit, 'x'.padEnd(limit, ' '));
+    expect(await refusal(atLimit)).toMatch(/ is not valid JSON: /);
+    const over = join(await dir, 'over.json');
+    await writeFile(over, 'x'.padEnd(limit + 1, ' '));
+    expect(await refusal(over)).toBe(
+      `cannot read targets file ${over}: ${limit + 1} bytes; a targets file is at most ${limit}`,
+    );
   });
 
   test('targets.example.json reads without a problem', async ({ expect }) => {

@@ -346,6 +346,36 @@ describe('hosts, Transit Gateway, peerings', () => {
     expect(r.ids.tgwRouteTable).toEqual({ 'spoke-rt': 'tgw-rtb-02' });
   });
 
+  test('a live gateway part wins over both a deleting and a deleted namesake', async () => {
+    const three = (id: string) =>
+      (['deleting', 'deleted', 'available'] as const).map((State, n) => ({ id: `${id}${n}`, State }));
+    ec2.on(DescribeTransitGatewaysCommand).resolves({
+      TransitGateways: three('tgw-0').map((x) => ({
+        TransitGatewayId: x.id,
+        Tags: named('hub'),
+        State: x.State,
+      })),
+    });
+    ec2.on(DescribeTransitGatewayAttachmentsCommand).resolves({
+      TransitGatewayAttachments: three('tgw-attach-0').map((x) => ({
+        TransitGatewayAttachmentId: x.id,
+        Tags: named('app-att'),
+        State: x.State,
+      })),
+    });
+    ec2.on(DescribeTransitGatewayRouteTablesCommand).resolves({
+      TransitGatewayRouteTables: three('tgw-rtb-0').map((x) => ({
+        TransitGatewayRouteTableId: x.id,
+        Tags: named('spoke-rt'),
+        State: x.State,
+      })),
+    });
+    const r = await resolveTargets(tgwNet(), clients);
+    expect(r.ids.transitGateway).toBe('tgw-02');
+    expect(r.ids.tgwAttachment).toEqual({ 'app-att': 'tgw-attach-02' });
+    expect(r.ids.tgwRouteTable).toEqual({ 'spoke-rt': 'tgw-rtb-02' });
+  });
+
   test('a missing gateway is reported once, and nothing inside it is looked up', async () => {
     ec2.on(DescribeTransitGatewaysCommand).resolves({ TransitGateways: [] });
     expect(await problemsOf(tgwNet())).toEqual([
@@ -456,6 +486,22 @@ describe('buckets (HeadBucket)', () => {
     expect((error as Error).message).toContain('could not look up bucket probe-drop');
   });
 
+  test('a failure with no HTTP answer (the connection broke) is cannot-tell, not a crash', async () => {
+    s3.on(HeadBucketCommand).rejects(new Error('socket hang up'));
+    const error = await resolveTargets(withBucket(), clients).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CannotTellError);
+    expect((error as Error).message).toContain('could not look up bucket probe-drop');
+  });
+
+  test('endpoints without a probe name no bucket to look up', async () => {
+    ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: 'vpc-0a', Tags: named('app-vpc') }] });
+    ec2.on(DescribeSubnetsCommand).resolves({ Subnets: [{ SubnetId: 'subnet-0b', Tags: named('app-a') }] });
+    const t = network();
+    (t as { endpoints?: unknown }).endpoints = { vpcs: [{ vpc: 'app-vpc', gateway: ['s3'], interface: [] }] };
+    await expect(resolveTargets(t, clients)).resolves.toBeDefined();
+    expect(s3.commandCalls(HeadBucketCommand)).toHaveLength(0);
+  });
+
   test('the receipt bucket is checked too, under its own field', async () => {
     s3.on(HeadBucketCommand).rejects(awsError('NotFound', 404));
     const t = targets({ dataProtection: { receiptBucket: 'receipts-b' } });
@@ -510,6 +556,35 @@ describe('the probe', () => {
       { Name: 'tag:Name', Values: ['probe-sg'] },
       { Name: 'vpc-id', Values: ['vpc-0a'] },
     ]);
+  });
+
+  test('a group in the second VPC is looked up in that VPC; a resource with more tags than Name matches', async () => {
+    ec2.on(DescribeVpcsCommand).callsFake((input: { Filters: { Values: string[] }[] }) => {
+      const name = input.Filters[0]!.Values[0]!;
+      return { Vpcs: [{ VpcId: name === 'app-vpc' ? 'vpc-0a' : 'vpc-0b', Tags: named(name) }] };
+    });
+    ec2.on(DescribeSecurityGroupsCommand).resolves({
+      SecurityGroups: [{ GroupId: 'sg-02', Tags: [{ Key: 'env', Value: 'lab' }, ...named('db-sg')] }],
+    });
+    const t = probeNet({ vpc: 'db-vpc', securityGroups: ['db-sg'] });
+    (t.network!.vpcs as unknown[]).push({ name: 'db-vpc', account: 'lab', subnets: [{ name: 'app-a' }] });
+    const r = await resolveTargets(t, clients);
+    expect(r.ids.securityGroup).toEqual({ 'db-sg': 'sg-02' });
+    expect(ec2.commandCalls(DescribeSecurityGroupsCommand)[0]!.args[0].input.Filters).toEqual([
+      { Name: 'tag:Name', Values: ['db-sg'] },
+      { Name: 'vpc-id', Values: ['vpc-0b'] },
+    ]);
+  });
+
+  test.for(['my-sg-01', 'sg-01-old'])('a group name that holds an id is a name: %s', async (group) => {
+    ec2
+      .on(DescribeSecurityGroupsCommand)
+      .resolves({ SecurityGroups: [{ GroupId: 'sg-0f', Tags: named(group) }] });
+    const r = await resolveTargets(probeNet({ securityGroups: [group] }), clients);
+    expect(r.ids.securityGroup).toEqual({ [group]: 'sg-0f' });
+    expect(ec2.commandCalls(DescribeSecurityGroupsCommand)[0]!.args[0].input.Filters![0]!.Name).toBe(
+      'tag:Name',
+    );
   });
 
   test('with no Name tag match, the group name is tried, literally', async () => {
@@ -628,6 +703,42 @@ describe('accounts beyond the lab', () => {
     expect(r.runner).toEqual({ arn: `arn:aws:iam::${ACCOUNT}:user/lab-runner` });
   });
 
+  test("the gateway, the buckets and a deployed probe are looked up with the lab account's clients", async () => {
+    ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: 'vpc-0a', Tags: named('app-vpc') }] });
+    ec2.on(DescribeSubnetsCommand).resolves({ Subnets: [{ SubnetId: 'subnet-0b', Tags: named('app-a') }] });
+    ec2
+      .on(DescribeTransitGatewaysCommand)
+      .resolves({ TransitGateways: [{ TransitGatewayId: 'tgw-01', Tags: named('hub') }] });
+    ec2.on(DescribeTransitGatewayAttachmentsCommand).resolves({
+      TransitGatewayAttachments: [{ TransitGatewayAttachmentId: 'tgw-attach-01', Tags: named('att') }],
+    });
+    ec2.on(DescribeTransitGatewayRouteTablesCommand).resolves({
+      TransitGatewayRouteTables: [{ TransitGatewayRouteTableId: 'tgw-rtb-01', Tags: named('rt') }],
+    });
+    s3.on(HeadBucketCommand).resolves({});
+    lambda
+      .on(GetFunctionConfigurationCommand)
+      .resolves({ FunctionArn: 'arn:aws:lambda:eu-west-1:1:function:meshcheck-p' });
+    const t = network({
+      transitGateway: { name: 'hub', attachments: [{ name: 'att' }], routeTables: [{ name: 'rt' }] },
+    });
+    (t as { endpoints?: unknown }).endpoints = {
+      probe: {
+        bucket: 'probe-drop',
+        role: 'r',
+        placements: [{ name: 'p1', vpc: 'app-vpc', securityGroups: [], deployed: 'meshcheck-p' }],
+      },
+    };
+    const seen = new Set<string>();
+    const r = await resolveTargets(t, (key) => {
+      seen.add(key);
+      return mockedClients();
+    });
+    expect(r.ids.probeFunction).toEqual({ p1: 'arn:aws:lambda:eu-west-1:1:function:meshcheck-p' });
+    expect(r.ids.tgwRouteTable).toEqual({ rt: 'tgw-rtb-01' });
+    expect([...seen]).toEqual(['lab']);
+  });
+
   test("a peering is looked up in its requester VPC's account, and named in that account", async () => {
     sts.reset();
     sts.on(GetCallerIdentityCommand).resolves({ Account: PEER, Arn: 'arn:aws:iam::x:user/y' });
@@ -706,6 +817,79 @@ describe('more paging', () => {
       tgwAttachment: { att: 'tgw-attach-01' },
       tgwRouteTable: { rt: 'tgw-rtb-01' },
       peering: { peer: 'pcx-01' },
+    });
+  });
+
+  test('by id, a page that leaves its list out (EC2 omits empty lists) adds no candidate', async () => {
+    ec2.reset();
+    ec2
+      .on(DescribeVpcsCommand)
+      .resolves({ NextToken: 'next' })
+      .on(DescribeVpcsCommand, { NextToken: 'next' })
+      .resolves({ Vpcs: [{ VpcId: 'vpc-0a' }] });
+    ec2
+      .on(DescribeSubnetsCommand)
+      .resolves({ NextToken: 'next' })
+      .on(DescribeSubnetsCommand, { NextToken: 'next' })
+      .resolves({ Subnets: [{ SubnetId: 'subnet-0b' }] });
+    ec2
+      .on(DescribeInstancesCommand)
+      .resolves({ Reservations: [{}], NextToken: 'next' })
+      .on(DescribeInstancesCommand, { NextToken: 'next' })
+      .resolves({ Reservations: [{ Instances: [{ InstanceId: 'i-0c' }] }] });
+    ec2
+      .on(DescribeTransitGatewaysCommand)
+      .resolves({ NextToken: 'next' })
+      .on(DescribeTransitGatewaysCommand, { NextToken: 'next' })
+      .resolves({ TransitGateways: [{ TransitGatewayId: 'tgw-0d' }] });
+    ec2
+      .on(DescribeTransitGatewayAttachmentsCommand)
+      .resolves({ NextToken: 'next' })
+      .on(DescribeTransitGatewayAttachmentsCommand, { NextToken: 'next' })
+      .resolves({ TransitGatewayAttachments: [{ TransitGatewayAttachmentId: 'tgw-attach-0e' }] });
+    ec2
+      .on(DescribeTransitGatewayRouteTablesCommand)
+      .resolves({ NextToken: 'next' })
+      .on(DescribeTransitGatewayRouteTablesCommand, { NextToken: 'next' })
+      .resolves({ TransitGatewayRouteTables: [{ TransitGatewayRouteTableId: 'tgw-rtb-0f' }] });
+    ec2
+      .on(DescribeVpcPeeringConnectionsCommand)
+      .resolves({ NextToken: 'next' })
+      .on(DescribeVpcPeeringConnectionsCommand, { NextToken: 'next' })
+      .resolves({ VpcPeeringConnections: [{ VpcPeeringConnectionId: 'pcx-01' }] });
+    ec2
+      .on(DescribeSecurityGroupsCommand)
+      .resolves({ NextToken: 'next' })
+      .on(DescribeSecurityGroupsCommand, { NextToken: 'next' })
+      .resolves({ SecurityGroups: [{ GroupId: 'sg-01' }] });
+    s3.on(HeadBucketCommand).resolves({});
+    const t = network({
+      vpcs: [{ name: 'vpc-0a', account: 'lab', subnets: [{ name: 'subnet-0b' }] }],
+      hosts: [{ name: 'web', instance: 'i-0c', account: 'lab' }],
+      transitGateway: {
+        name: 'tgw-0d',
+        attachments: [{ name: 'tgw-attach-0e' }],
+        routeTables: [{ name: 'tgw-rtb-0f' }],
+      },
+      peerings: [{ name: 'pcx-01', requester: 'vpc-0a', accepter: 'vpc-0a' }],
+    });
+    (t as { endpoints?: unknown }).endpoints = {
+      probe: {
+        bucket: 'b-1',
+        role: 'r',
+        placements: [{ name: 'p1', vpc: 'vpc-0a', securityGroups: ['sg-01'] }],
+      },
+    };
+    const r = await resolveTargets(t, clients);
+    expect(r.ids).toMatchObject({
+      vpc: { 'vpc-0a': 'vpc-0a' },
+      subnet: { 'subnet-0b': 'subnet-0b' },
+      instance: { web: 'i-0c' },
+      transitGateway: 'tgw-0d',
+      tgwAttachment: { 'tgw-attach-0e': 'tgw-attach-0e' },
+      tgwRouteTable: { 'tgw-rtb-0f': 'tgw-rtb-0f' },
+      peering: { 'pcx-01': 'pcx-01' },
+      securityGroup: { 'sg-01': 'sg-01' },
     });
   });
 

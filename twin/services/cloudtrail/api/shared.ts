@@ -1,17 +1,19 @@
 import type { Trail } from '@aws-sdk/client-cloudtrail';
 import type { RequestContext } from '../../../core/context.ts';
-import { cloudtrail } from '../api.ts';
 import type { CloudTrailModel } from '../model/index.ts';
 import type { TrailRecord } from '../model/state.ts';
 import type { TrailScope } from '../model/trails.ts';
 
+/** A CloudTrail request's context: it hands out CloudTrail models, so these files need not import CloudTrail's definition. */
+export type CloudTrailContext = RequestContext<CloudTrailModel>;
+
 /** The caller's CloudTrail model and its siblings in the account's other Regions. */
-export function scopeOf(ctx: RequestContext, model: CloudTrailModel): TrailScope {
+export function scopeOf(ctx: CloudTrailContext, model: CloudTrailModel): TrailScope {
   return {
     model,
     siblings: () =>
-      ctx.twin
-        .modelsOf(cloudtrail)
+      ctx
+        .modelsEverywhere()
         .filter(([where]) => where.accountId === ctx.accountId)
         .map(([, m]) => m),
   };

@@ -5,17 +5,16 @@ import type {
   RemoveTagsRequest,
   Tag,
 } from '@aws-sdk/client-cloudtrail';
-import type { RequestContext } from '../../../core/context.ts';
 import type { Handler } from '../../../core/service.ts';
 import { cloudtrailArnInvalid, resourceNotFound } from '../errors.ts';
 import type { CloudTrailModel } from '../model/index.ts';
 import { parseTrailArn } from '../model/names.ts';
 import type { TrailRecord } from '../model/state.ts';
 import { visibleTrails } from '../model/trails.ts';
-import { scopeOf } from './shared.ts';
+import { type CloudTrailContext, scopeOf } from './shared.ts';
 
 /** Tagged trails are named by ARN ("ResourceId … the ARN of the trail", API_AddTags). */
-function tagged(model: CloudTrailModel, ctx: RequestContext, arn: string | undefined): TrailRecord {
+function tagged(model: CloudTrailModel, ctx: CloudTrailContext, arn: string | undefined): TrailRecord {
   if (!arn || !parseTrailArn(arn)) throw cloudtrailArnInvalid(arn ?? '');
   const trail = visibleTrails(scopeOf(ctx, model)).find((t) => t.arn === arn);
   if (!trail) throw resourceNotFound(arn);

@@ -24,7 +24,7 @@ import {
   setNetworkInterfaceGroups,
 } from '../model/network-interfaces.ts';
 import type { NetworkInterfaceState } from '../model/state.ts';
-import { getSubnet } from '../model/subnets.ts';
+import { getSubnet } from '../model/vpc-lookups.ts';
 import { describe, flag, renderTags, specTags, withDryRun } from './shared.ts';
 
 /** `[{ GroupId, GroupName }]` for security group ids of this account. */

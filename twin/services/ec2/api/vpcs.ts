@@ -26,7 +26,8 @@ import {
   disassociateVpcCidrBlock,
   visibleCidrAssociations,
 } from '../model/vpc-cidrs.ts';
-import { createVpc, deleteVpc, getVpc, setVpcAttribute, type VpcAttributeName } from '../model/vpcs.ts';
+import { getVpc } from '../model/vpc-lookups.ts';
+import { createVpc, deleteVpc, setVpcAttribute, type VpcAttributeName } from '../model/vpcs.ts';
 import { describe, renderTags, specTags, withDryRun, worldOf } from './shared.ts';
 
 function renderAssociation(

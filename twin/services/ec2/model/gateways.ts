@@ -5,8 +5,8 @@ import type { Ec2Model } from './index.ts';
 import type { World } from './peering.ts';
 import { forgetGatewayAssociations } from './route-tables.ts';
 import type { ElasticIpState, InternetGatewayState, NatGatewayState, SubnetState, Tags } from './state.ts';
-import { allocatePrivateIp, getSubnet } from './subnets.ts';
-import { getVpc } from './vpcs.ts';
+import { allocatePrivateIp } from './subnets.ts';
+import { getSubnet, getVpc } from './vpc-lookups.ts';
 
 // ── Internet gateways ────────────────────────────────────────────────────
 

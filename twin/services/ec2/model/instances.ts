@@ -10,7 +10,8 @@ import {
 } from './network-interfaces.ts';
 import type { World } from './peering.ts';
 import type { InstanceState, InstanceStateName, Tags } from './state.ts';
-import { availableIpAddressCount, getSubnet } from './subnets.ts';
+import { availableIpAddressCount } from './subnets.ts';
+import { getSubnet } from './vpc-lookups.ts';
 
 /**
  * EC2 instances. The stored state is where an action ends (running,

@@ -3,7 +3,7 @@ import { AwsError } from '../../../core/errors.ts';
 import { dependencyViolation, invalidParameter, notFoundError } from '../errors.ts';
 import type { Ec2Model } from './index.ts';
 import type { NetworkAclEntryState, NetworkAclState, Tags, VpcState } from './state.ts';
-import { getVpc } from './vpcs.ts';
+import { getVpc } from './vpc-lookups.ts';
 
 /** The network ACL, or `InvalidNetworkAclID.NotFound`. */
 export function getNetworkAcl(model: Ec2Model, id: string | undefined): NetworkAclState {

@@ -3,7 +3,8 @@ import { AwsError } from '../../../core/errors.ts';
 import { notFoundError } from '../errors.ts';
 import type { Ec2Model } from './index.ts';
 import type { InterfaceType, NetworkInterfaceState, SubnetState, Tags } from './state.ts';
-import { allocatePrivateIp, getSubnet } from './subnets.ts';
+import { allocatePrivateIp } from './subnets.ts';
+import { getSubnet } from './vpc-lookups.ts';
 
 /**
  * Elastic network interfaces: the ones callers make (CreateNetworkInterface,

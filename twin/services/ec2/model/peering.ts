@@ -3,7 +3,7 @@ import { AwsError } from '../../../core/errors.ts';
 import { notFoundError } from '../errors.ts';
 import type { Ec2Model } from './index.ts';
 import type { PeeringSide, Tags, VpcPeeringConnectionState } from './state.ts';
-import { findVpc, sideCidrs, vpcCidrs } from './vpc-cidrs.ts';
+import { findVpc, sideCidrs, vpcCidrs } from './vpc-lookups.ts';
 
 /**
  * Every EC2 model of the twin (all accounts, all regions). A peering

@@ -2,9 +2,7 @@ import { AwsError } from '../../../core/errors.ts';
 import { dependencyViolation, invalidParameter, notFoundError } from '../errors.ts';
 import type { Ec2Model } from './index.ts';
 import type { RouteTableAssociationState, RouteTableState, Tags, VpcState } from './state.ts';
-import { getSubnet } from './subnets.ts';
-import { vpcCidrs } from './vpc-cidrs.ts';
-import { getVpc } from './vpcs.ts';
+import { getSubnet, getVpc, vpcCidrs } from './vpc-lookups.ts';
 
 /** The route table, or `InvalidRouteTableID.NotFound`. */
 export function getRouteTable(model: Ec2Model, id: string | undefined): RouteTableState {

@@ -5,7 +5,7 @@ import type { Ec2Model } from './index.ts';
 import { allPeerings, peeringActiveFor, peeringStatus, type World } from './peering.ts';
 import { getRouteTable } from './route-tables.ts';
 import type { RouteState, RouteTableState, RouteTarget } from './state.ts';
-import { vpcCidrs } from './vpc-cidrs.ts';
+import { vpcCidrs } from './vpc-lookups.ts';
 
 /** The route's destination and target as CreateRoute / ReplaceRoute carry them. */
 export interface RouteInput {

@@ -4,7 +4,7 @@ import type { Ec2Model } from './index.ts';
 import type { World } from './peering.ts';
 import { describeRule, type PermissionInput, type RuleDraft, ruleFrom, sameRule } from './sg-rules.ts';
 import type { SecurityGroupRuleState, SecurityGroupState, Tags, VpcState } from './state.ts';
-import { getVpc } from './vpcs.ts';
+import { getVpc } from './vpc-lookups.ts';
 
 /** The security group, or `InvalidGroup.NotFound`. */
 export function getSecurityGroup(model: Ec2Model, id: string | undefined): SecurityGroupState {

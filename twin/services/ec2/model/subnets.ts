@@ -9,20 +9,12 @@ import {
   parseIpv4,
 } from '../../../../common/ip.ts';
 import { AwsError } from '../../../core/errors.ts';
-import { dependencyViolation, invalidParameter, notFoundError } from '../errors.ts';
+import { dependencyViolation, invalidParameter } from '../errors.ts';
 import type { Ec2Model } from './index.ts';
 import { attachToDefaultNetworkAcl, forgetSubnetNetworkAcl } from './network-acls.ts';
 import { forgetSubnetAssociations } from './route-tables.ts';
 import type { SubnetState, Tags } from './state.ts';
-import { vpcCidrs } from './vpc-cidrs.ts';
-import { getVpc } from './vpcs.ts';
-
-/** The subnet, or `InvalidSubnetID.NotFound`. */
-export function getSubnet(model: Ec2Model, id: string | undefined): SubnetState {
-  const subnet = id ? model.subnets.get(id) : undefined;
-  if (!subnet) throw notFoundError('subnet', id ?? '');
-  return subnet;
-}
+import { getSubnet, getVpc, vpcCidrs } from './vpc-lookups.ts';
 
 export interface Zone {
   name: string;

@@ -4,9 +4,8 @@ import type { Ec2Model } from './index.ts';
 import { createServiceEni, removeNetworkInterface } from './network-interfaces.ts';
 import type { World } from './peering.ts';
 import type { Tags, TransitGatewayVpcAttachmentState } from './state.ts';
-import { getSubnet } from './subnets.ts';
 import { enabled, findTransitGateway } from './transit-gateways.ts';
-import { getVpc } from './vpcs.ts';
+import { getSubnet, getVpc } from './vpc-lookups.ts';
 
 /**
  * Transit Gateway VPC attachments (docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html).

@@ -4,7 +4,7 @@ import { notFoundError } from '../errors.ts';
 import type { Ec2Model } from './index.ts';
 import type { World } from './peering.ts';
 import type { Tags, TransitGatewayRouteTableState, TransitGatewayVpcAttachmentState } from './state.ts';
-import { vpcCidrs } from './vpc-cidrs.ts';
+import { vpcCidrs } from './vpc-lookups.ts';
 import { invalidCidrParameter } from './vpcs.ts';
 
 /**

@@ -9,8 +9,9 @@ import {
 import { AwsError } from '../../../core/errors.ts';
 import type { Ec2Model } from './index.ts';
 import { allPeerings, peeringStatus, type World } from './peering.ts';
-import type { PeeringSide, VpcCidrAssociationState, VpcState } from './state.ts';
-import { getVpc, vpcBlock } from './vpcs.ts';
+import type { VpcCidrAssociationState, VpcState } from './state.ts';
+import { getVpc, sideCidrs, vpcCidrs } from './vpc-lookups.ts';
+import { vpcBlock } from './vpcs.ts';
 
 /**
  * Secondary IPv4 CIDR blocks (AssociateVpcCidrBlock / DisassociateVpcCidrBlock),
@@ -30,12 +31,6 @@ export function primaryAssociationId(vpc: VpcState): string {
   return `vpc-cidr-assoc-${vpc.id.slice(4)}`;
 }
 
-/** Every IPv4 block the VPC routes as `local`: the primary, then its associated secondaries. */
-export function vpcCidrs(vpc: VpcState): string[] {
-  const secondary = (vpc.secondaryCidrs ?? []).filter((a) => a.state === 'associated').map((a) => a.cidr);
-  return [vpc.cidr, ...secondary];
-}
-
 /** The association set DescribeVpcs shows at `now`: the primary, then secondaries not yet aged out. */
 export function visibleCidrAssociations(vpc: VpcState, now: number): VpcCidrAssociationState[] {
   const primary: VpcCidrAssociationState = {
@@ -47,17 +42,6 @@ export function visibleCidrAssociations(vpc: VpcState, now: number): VpcCidrAsso
     (a) => a.state === 'associated' || now < (a.disassociatedAt ?? 0) + DISASSOCIATED_VISIBLE_MS,
   );
   return [primary, ...shown];
-}
-
-/** A VPC by its owner, Region and id, in whichever account's model holds it. */
-export function findVpc(world: World, owner: { ownerId: string; region: string; vpcId: string }) {
-  return world.find((m) => m.accountId === owner.ownerId && m.region === owner.region)?.vpcs.get(owner.vpcId);
-}
-
-/** The blocks of one side of a peering: its VPC's, or what the connection recorded once the VPC is gone. */
-export function sideCidrs(world: World, side: PeeringSide): string[] {
-  const vpc = findVpc(world, side);
-  return vpc ? vpcCidrs(vpc) : [side.cidr];
 }
 
 const range = (text: string): Cidr => parseCidr(text)!;

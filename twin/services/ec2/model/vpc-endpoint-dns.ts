@@ -3,7 +3,7 @@ import { AwsError } from '../../../core/errors.ts';
 import type { Ec2Model } from './index.ts';
 import type { VpcEndpointState } from './state.ts';
 import { type EndpointService, findEndpointService, vpceHostedZoneId } from './vpc-endpoint-services.ts';
-import { getVpc } from './vpcs.ts';
+import { getVpc } from './vpc-lookups.ts';
 
 /**
  * An interface endpoint's DNS: the names AWS gives it and the private DNS

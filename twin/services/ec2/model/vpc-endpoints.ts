@@ -4,10 +4,9 @@ import type { Ec2Model } from './index.ts';
 import { createServiceEni, removeNetworkInterface, VPC_ENDPOINT_REQUESTER_ID } from './network-interfaces.ts';
 import { prefixListFor } from './prefix-lists.ts';
 import type { Tags, VpcEndpointState } from './state.ts';
-import { getSubnet } from './subnets.ts';
 import { checkPrivateDns } from './vpc-endpoint-dns.ts';
 import { type EndpointService, findEndpointService } from './vpc-endpoint-services.ts';
-import { getVpc } from './vpcs.ts';
+import { getSubnet, getVpc } from './vpc-lookups.ts';
 
 /**
  * VPC endpoints (docs.aws.amazon.com/vpc/latest/privatelink/): a gateway

@@ -1,19 +1,13 @@
 import { type Cidr, formatCidr, parseCidr } from '../../../../common/ip.ts';
 import { AwsError } from '../../../core/errors.ts';
-import { dependencyViolation, notFoundError } from '../errors.ts';
+import { dependencyViolation } from '../errors.ts';
 import type { Ec2Model } from './index.ts';
 import { newDefaultNetworkAcl } from './network-acls.ts';
 import { markVpcPeeringsDeleted, pendingRequestTo, type World } from './peering.ts';
 import { newMainRouteTable } from './route-tables.ts';
 import { newDefaultSecurityGroup } from './security-groups.ts';
 import type { Tags, VpcState } from './state.ts';
-
-/** The VPC, or `InvalidVpcID.NotFound`. */
-export function getVpc(model: Ec2Model, vpcId: string | undefined): VpcState {
-  const vpc = vpcId ? model.vpcs.get(vpcId) : undefined;
-  if (!vpc) throw notFoundError('vpc', vpcId ?? '');
-  return vpc;
-}
+import { getVpc } from './vpc-lookups.ts';
 
 /** `Value (x) for parameter cidrBlock is invalid. This is not a valid CIDR block.` */
 export function invalidCidrParameter(cidr: string | undefined, parameter = 'cidrBlock'): AwsError {

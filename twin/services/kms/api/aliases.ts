@@ -13,7 +13,7 @@ import { aliasArn, checkAliasName, createAlias, getAlias, unboundManagedAliases 
 import type { KmsModel } from '../model/index.ts';
 import { requireNotPendingDeletion } from '../model/keys.ts';
 import type { AliasRecord } from '../model/state.ts';
-import { authorizeKey, keyFor, page } from './shared.ts';
+import { authorizeKey, type KmsContext, keyFor, page } from './shared.ts';
 
 /**
  * Alias operations need permission on the alias (an IAM policy: "The alias
@@ -25,7 +25,7 @@ function authorizeAlias(ctx: RequestContext, model: KmsModel, name: string): voi
 }
 
 /** The target of CreateAlias / UpdateAlias: a key of the caller's account, named by id or ARN. */
-function targetKey(ctx: RequestContext, ref: string | undefined) {
+function targetKey(ctx: KmsContext, ref: string | undefined) {
   if (ref?.startsWith('alias/') || /:alias\//.test(ref ?? ''))
     throw validation('Aliases must refer to keys. Not aliases');
   const { key } = keyFor(ctx, ref);
@@ -49,7 +49,7 @@ function entry(alias: AliasRecord): AliasListEntry {
  * TargetKeyId field. These are predefined aliases that AWS has created but
  * has not yet associated with a KMS key" (API_ListAliases).
  */
-function listed(model: KmsModel, ctx: RequestContext, keyId: string | undefined): AliasListEntry[] {
+function listed(model: KmsModel, ctx: KmsContext, keyId: string | undefined): AliasListEntry[] {
   if (keyId !== undefined) {
     const { key } = keyFor(ctx, keyId);
     return [...model.aliases.values()].filter((a) => a.targetKeyId === key.keyId).map(entry);

@@ -10,7 +10,6 @@ import type {
   ReEncryptRequest,
   ReEncryptResponse,
 } from '@aws-sdk/client-kms';
-import type { RequestContext } from '../../../core/context.ts';
 import type { Handler } from '../../../core/service.ts';
 import { incorrectKey } from '../errors.ts';
 import { open, seal } from '../model/ciphertext.ts';
@@ -19,11 +18,11 @@ import type { KmsModel } from '../model/index.ts';
 import { requireUsable } from '../model/keys.ts';
 import { resolveKey } from '../model/resolve.ts';
 import type { KeyRecord } from '../model/state.ts';
-import { authorizeKey, modelsOf, noteKey, useKey } from './shared.ts';
+import { authorizeKey, type KmsContext, modelsOf, noteKey, useKey } from './shared.ts';
 
 /** Resolves and authorizes the key a cryptographic operation names, and checks it is Enabled. */
 function usableKey(
-  ctx: RequestContext,
+  ctx: KmsContext,
   ref: string | undefined,
   context: Record<string, string> | undefined,
   action = `kms:${ctx.operation}`,
@@ -43,11 +42,11 @@ function usableKey(
  * different key is an IncorrectKeyException (API_Decrypt).
  */
 function openBlob(
-  ctx: RequestContext,
+  ctx: KmsContext,
   input: { blob?: Uint8Array; keyId?: string; context?: Record<string, string>; algorithm?: string },
   action: string,
 ): { key: KeyRecord; plaintext: Uint8Array } {
-  const found = blobKey(modelsOf(ctx.twin), input.blob, ctx);
+  const found = blobKey(modelsOf(ctx), input.blob, ctx);
   noteKey(ctx, found.key);
   const algorithm = checkAlgorithm(input.algorithm);
   authorizeKey(ctx, {
@@ -56,10 +55,7 @@ function openBlob(
     encryptionContext: input.context,
     encryptionAlgorithm: algorithm,
   });
-  if (
-    input.keyId !== undefined &&
-    resolveKey(modelsOf(ctx.twin), input.keyId, ctx).key.arn !== found.key.arn
-  ) {
+  if (input.keyId !== undefined && resolveKey(modelsOf(ctx), input.keyId, ctx).key.arn !== found.key.arn) {
     throw incorrectKey();
   }
   requireUsable(found.key);

@@ -4,12 +4,11 @@ import type {
   GetKeyRotationStatusRequest,
   GetKeyRotationStatusResponse,
 } from '@aws-sdk/client-kms';
-import type { RequestContext } from '../../../core/context.ts';
 import type { Handler } from '../../../core/service.ts';
 import { accessDenied, notFound } from '../errors.ts';
 import type { KmsModel } from '../model/index.ts';
 import { checkPeriod, disableRotation, enableRotation, rotationStatus } from '../model/rotation.ts';
-import { useKey } from './shared.ts';
+import { type KmsContext, useKey } from './shared.ts';
 
 /**
  * Enable and DisableKeyRotation take "the key ID or key ARN of the KMS key"
@@ -19,7 +18,7 @@ import { useKey } from './shared.ts';
  * read. The key policy then decides (kms:EnableKeyRotation,
  * kms:DisableKeyRotation), as for every operation on a key.
  */
-function ownKey(ctx: RequestContext, ref: string | undefined) {
+function ownKey(ctx: KmsContext, ref: string | undefined) {
   const resolved = useKey(ctx, keyIdOrArn(ref));
   if (resolved.key.accountId !== ctx.accountId)
     throw accessDenied(

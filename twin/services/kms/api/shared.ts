@@ -1,19 +1,24 @@
 import type { RequestContext } from '../../../core/context.ts';
 import { AwsError } from '../../../core/errors.ts';
-import type { Twin } from '../../../twin.ts';
-import { kms } from '../api.ts';
 import { accessDenied, validation } from '../errors.ts';
 import { type KeyAccess, keyRequest, rewordDenial } from '../model/access.ts';
 import type { KmsModel } from '../model/index.ts';
 import { type ModelOf, type ResolvedKey, resolveKey } from '../model/resolve.ts';
 import type { KeyRecord } from '../model/state.ts';
 
+/** A KMS request's context: it hands out KMS models, so these files need not import KMS's definition. */
+export type KmsContext = RequestContext<KmsModel>;
+
 /** Any account's KMS model in any region, for keys named by ARN. */
-export function modelsOf(twin: Twin): ModelOf {
-  return (accountId, region) => twin.model(kms, accountId, region);
+export function modelsOf(ctx: KmsContext): ModelOf {
+  return (accountId, region) => ctx.modelIn(accountId, region);
 }
 
-/** The key each request acted on, for CloudTrail's `resources` (set before authorization, so denials name it too). */
+/**
+ * The key each request acted on, for CloudTrail's `resources` (set before
+ * authorization, so denials name it too). Keyed by the request, not the
+ * twin: it lives as long as the request does and is no world state.
+ */
 const touched = new WeakMap<RequestContext, KeyRecord>();
 
 export function noteKey(ctx: RequestContext, key: KeyRecord): void {
@@ -25,12 +30,12 @@ export function touchedKey(ctx: RequestContext): KeyRecord | undefined {
 }
 
 /** Resolves a KeyId parameter for the caller and remembers the key for the audit record. */
-export function keyFor(ctx: RequestContext, ref: string | undefined): ResolvedKey {
+export function keyFor(ctx: KmsContext, ref: string | undefined): ResolvedKey {
   if (!ref)
     throw validation(
       "1 validation error detected: Value null at 'keyId' failed to satisfy constraint: Member must not be null",
     );
-  const resolved = resolveKey(modelsOf(ctx.twin), ref, ctx);
+  const resolved = resolveKey(modelsOf(ctx), ref, ctx);
   noteKey(ctx, resolved.key);
   return resolved;
 }
@@ -50,7 +55,7 @@ export function authorizeKey(ctx: RequestContext, access: Omit<KeyAccess, 'calle
 
 /** Resolves the key an operation names and authorizes `kms:<operation>` on it. */
 export function useKey(
-  ctx: RequestContext,
+  ctx: KmsContext,
   ref: string | undefined,
   extra: Partial<Omit<KeyAccess, 'callerAccount' | 'key'>> = {},
 ): ResolvedKey {
@@ -62,11 +67,6 @@ export function useKey(
     requestAlias: resolved.requestAlias,
   });
   return resolved;
-}
-
-/** The caller's own model (ListKeys, aliases). */
-export function ownModel(ctx: RequestContext): KmsModel {
-  return ctx.twin.model(kms, ctx.accountId, ctx.region);
 }
 
 /** Opaque Limit/Marker paging, as KMS's List* operations page. */

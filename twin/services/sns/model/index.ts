@@ -1,18 +1,27 @@
-import type { Twin } from '../../../twin.ts';
+import { type Twin, worldPart } from '../../../twin.ts';
 import type { TopicState } from './state.ts';
 
 export type { Notification, SnsAttribute, SubscriptionState, TopicState } from './state.ts';
 
-const models = new WeakMap<Twin, Map<string, SnsModel>>();
+/**
+ * Every SNS model of a twin by `account/region`, so delivery and other
+ * services find topics by ARN without importing SNS's definition (api.ts
+ * imports this file). Held by the twin, beside the models it indexes.
+ */
+const snsModels = worldPart({
+  name: 'sns.topics',
+  make: () => new Map<string, SnsModel>(),
+  show: (byKey) => Object.fromEntries([...byKey].map(([key, m]) => [key, m.topics.size])),
+});
 
 /** The SNS model of an account and region, if anything ever made it (no model: no topics). */
 export function existingModel(twin: Twin, accountId: string, region: string): SnsModel | undefined {
-  return models.get(twin)?.get(`${accountId}/${region}`);
+  return twin.partIfMade(snsModels)?.get(`${accountId}/${region}`);
 }
 
 /** Every SNS model of a twin in a region (ListSubscriptions looks across topic owners). */
 export function modelsInRegion(twin: Twin, region: string): SnsModel[] {
-  return [...(models.get(twin)?.values() ?? [])].filter((m) => m.region === region);
+  return [...(twin.partIfMade(snsModels)?.values() ?? [])].filter((m) => m.region === region);
 }
 
 /** SNS state of one account in one region: its topics by name. */
@@ -24,12 +33,7 @@ export class SnsModel {
     readonly accountId: string,
     readonly region: string,
   ) {
-    let byKey = models.get(twin);
-    if (!byKey) {
-      byKey = new Map();
-      models.set(twin, byKey);
-    }
-    byKey.set(`${accountId}/${region}`, this);
+    twin.part(snsModels).set(`${accountId}/${region}`, this);
   }
 
   arnOf(name: string): string {

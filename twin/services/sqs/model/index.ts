@@ -1,14 +1,22 @@
-import type { Twin } from '../../../twin.ts';
+import { type Twin, worldPart } from '../../../twin.ts';
 import type { QueueState } from './state.ts';
 
 export type { AttributeValue, MessageState, QueueState } from './state.ts';
 
-/** Every SQS model of a twin, so the pipeline finds queues by ARN without the service definition. */
-const models = new WeakMap<Twin, Map<string, SqsModel>>();
+/**
+ * Every SQS model of a twin by `account/region`, so the pipeline finds
+ * queues by ARN without the service definition (api.ts imports this file).
+ * Held by the twin, beside the models it indexes.
+ */
+const sqsModels = worldPart({
+  name: 'sqs.queues',
+  make: () => new Map<string, SqsModel>(),
+  show: (byKey) => Object.fromEntries([...byKey].map(([key, m]) => [key, m.queues.size])),
+});
 
 /** The SQS model of an account and region, if anything ever made it (no model: no queues). */
 export function existingModel(twin: Twin, accountId: string, region: string): SqsModel | undefined {
-  return models.get(twin)?.get(`${accountId}/${region}`);
+  return twin.partIfMade(sqsModels)?.get(`${accountId}/${region}`);
 }
 
 /** SQS state of one account in one region: its queues by name. */
@@ -22,12 +30,7 @@ export class SqsModel {
     readonly accountId: string,
     readonly region: string,
   ) {
-    let byKey = models.get(twin);
-    if (!byKey) {
-      byKey = new Map();
-      models.set(twin, byKey);
-    }
-    byKey.set(`${accountId}/${region}`, this);
+    twin.part(sqsModels).set(`${accountId}/${region}`, this);
   }
 
   arnOf(name: string): string {
@@ -36,7 +39,7 @@ export class SqsModel {
 }
 
 /**
- * Who waits on a queue, per twin: long polls parked in ReceiveMessage and
+ * Who waits on a queue, held by the twin: long polls parked in ReceiveMessage and
  * the event source poller. Sending a message (or making one visible again)
  * wakes them; the state itself stays in the models.
  */
@@ -45,16 +48,16 @@ interface Signals {
   listeners: Set<(queueArn: string) => void>;
 }
 
-const signals = new WeakMap<Twin, Signals>();
+const queueSignals = worldPart({
+  name: 'sqs.waiters',
+  make: (): Signals => ({ waiters: new Map(), listeners: new Set() }),
+  show: (s) => ({
+    longPolls: [...s.waiters.values()].reduce((n, set) => n + set.size, 0),
+    listeners: s.listeners.size,
+  }),
+});
 
-function signalsOf(twin: Twin): Signals {
-  let s = signals.get(twin);
-  if (!s) {
-    s = { waiters: new Map(), listeners: new Set() };
-    signals.set(twin, s);
-  }
-  return s;
-}
+const signalsOf = (twin: Twin): Signals => twin.part(queueSignals);
 
 /** Tells whoever waits on `queueArn` that a message may be receivable now. */
 export function signalAvailable(twin: Twin, queueArn: string): void {
