@@ -62,10 +62,14 @@ describe('sweepReceipts: the receipts a run caused, and no other run’s', () =>
   test('another lab’s receipts stay in the ledger for its own cleanup', async ({ expect }) => {
     await recordForSweep({ bucket: 'b', key: 'receipts/a.txt' }, 'mc-20260301-aaaaaa');
     await recordForSweep({ bucket: 'elsewhere', key: 'receipts/z.txt' }, 'mc-20260301-aaaaaa');
+    await recordForSweep({ bucket: 'elsewhere', key: 'receipts/y.txt' }, 'mc-20260301-aaaaaa');
     const swept = await sweepReceipts(clients, { olderThanMs: 0, buckets: ['b'] });
     expect(swept.map((s) => s.id)).toEqual(['s3://b/receipts/a.txt']);
     const again = await sweepReceipts(clients, { olderThanMs: 0 });
-    expect(again.map((s) => s.id)).toEqual(['s3://elsewhere/receipts/z.txt']);
+    expect(again.map((s) => s.id)).toEqual([
+      's3://elsewhere/receipts/z.txt',
+      's3://elsewhere/receipts/y.txt',
+    ]);
   });
 
   test('a key recorded when its order went out and again when found is deleted once, by version', async ({
@@ -110,6 +114,32 @@ describe('sweepReceipts: the receipts a run caused, and no other run’s', () =>
     await expect(sweepReceipts(clients, { runId: 'mc-20260301-aaaaaa' })).rejects.toThrow('denied');
   });
 
+  test('a crashed run whose every receipt is older than the bound is swept (the bound itself is old enough)', async ({
+    expect,
+  }) => {
+    const file = join(process.env.MESHCHECK_LEDGER_DIR!, 'mc-20260301-aaaaaa.jsonl');
+    const now = Date.now();
+    await writeFile(
+      file,
+      `${JSON.stringify({ bucket: 'b', key: 'old', recordedAt: now - 7_200_000 })}\n${JSON.stringify({ bucket: 'b', key: 'edge', recordedAt: now - 3_600_000 })}\n`,
+    );
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(now);
+    try {
+      const swept = await sweepReceipts(clients, { olderThanMs: 3_600_000 });
+      expect(swept.map((s) => s.id)).toEqual(['s3://b/old', 's3://b/edge']);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  test('two versions of one key are two deletes', async ({ expect }) => {
+    await recordForSweep({ bucket: 'b', key: 'receipts/a.txt', versionId: 'v1' }, 'mc-20260301-aaaaaa');
+    await recordForSweep({ bucket: 'b', key: 'receipts/a.txt', versionId: 'v2' }, 'mc-20260301-aaaaaa');
+    const swept = await sweepReceipts(clients, { runId: 'mc-20260301-aaaaaa' });
+    expect(swept.map((s) => s.id)).toEqual(['s3://b/receipts/a.txt#v1', 's3://b/receipts/a.txt#v2']);
+  });
+
   test('a receipt already gone is not an error', async ({ expect }) => {
     s3.on(DeleteObjectCommand).rejects(
       Object.assign(new Error('gone'), { name: 'NoSuchKey', $metadata: {} }),
@@ -143,13 +173,22 @@ describe('sweepProbes: the probe functions a run created, by its tag', () => {
       .on(ListFunctionsCommand)
       .resolvesOnce({ Functions: [fn('meshcheck-r1-prod'), fn('orders-processor')], NextMarker: 'm2' })
       .resolvesOnce({
-        Functions: [fn('meshcheck-r1-dev'), fn('meshcheck-r2-dev'), fn('meshcheck-untagged')],
-      });
+        Functions: [
+          fn('meshcheck-r1-dev'),
+          fn('meshcheck-r2-dev'),
+          fn('meshcheck-untagged'),
+          fn('meshcheck-no-tags'),
+          { FunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:nameless' },
+        ],
+        NextMarker: 'm3',
+      })
+      .resolvesOnce({});
     tagged(fn('meshcheck-r1-prod').FunctionArn, { 'meshcheck:run': 'r1' });
     tagged(fn('orders-processor').FunctionArn, { 'meshcheck:run': 'r1' });
     tagged(fn('meshcheck-r1-dev').FunctionArn, { 'meshcheck:run': 'r1' });
     tagged(fn('meshcheck-r2-dev').FunctionArn, { 'meshcheck:run': 'r2' });
     tagged(fn('meshcheck-untagged').FunctionArn, { team: 'x' });
+    lambda.on(ListTagsCommand, { Resource: fn('meshcheck-no-tags').FunctionArn }).resolves({});
 
     const swept = await sweepProbes(lambdaClients, { runId: 'r1' });
 
@@ -160,6 +199,7 @@ describe('sweepProbes: the probe functions a run created, by its tag', () => {
     expect(lambda.commandCalls(ListFunctionsCommand).map((c) => c.args[0].input)).toEqual([
       {},
       { Marker: 'm2' },
+      { Marker: 'm3' },
     ]);
     expect(lambda.commandCalls(DeleteFunctionCommand).map((c) => c.args[0].input)).toEqual([
       { FunctionName: 'meshcheck-r1-prod' },
@@ -322,6 +362,8 @@ describe('sweepAll: probes, run-scoped objects in each bucket once, and the rece
 
   test('a lab with a probe and a receipt bucket', async ({ expect }) => {
     await recordForSweep({ bucket: 'receipts', key: 'receipts/kiwi.txt', versionId: 'v9' }, 'r1');
+    await recordForSweep({ bucket: 'other-lab', key: 'receipts/pear.txt' }, 'r1');
+    await recordForSweep({ bucket: 'receipts', key: 'receipts/fig.txt' }, 'r2');
     const targets = {
       endpoints: { probe: { bucket: 'probe-bucket' } },
       dataProtection: { receiptBucket: 'receipts' },
