@@ -131,6 +131,13 @@ describe('eventually: a bounded wait that says what it waited for', () => {
   });
 });
 
+/** What a wait that should fail threw (an Error saying so when it did not fail). */
+const failure = (wait: Promise<unknown>) =>
+  wait.then(
+    () => new Error('the wait ended with a value'),
+    (e: Error) => e,
+  );
+
 describe('eventually: its pace and what it shows, on a fake clock', () => {
   const fake = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
   afterEach(() => vi.useRealTimers());
@@ -138,14 +145,16 @@ describe('eventually: its pace and what it shows, on a fake clock', () => {
   test('by default it looks again after a quarter second at the earliest, and at least every ten', async () => {
     fake();
     let calls = 0;
-    const wait = eventually(
-      'x',
-      async () => {
-        calls++;
-        return undefined;
-      },
-      { timeoutMs: 120_000 },
-    ).catch((e: Error) => e);
+    const wait = failure(
+      eventually(
+        'x',
+        async () => {
+          calls++;
+          return undefined;
+        },
+        { timeoutMs: 120_000 },
+      ),
+    );
     await vi.advanceTimersByTimeAsync(0);
     expect(calls).toBe(1);
     await vi.advanceTimersByTimeAsync(249);
@@ -161,14 +170,16 @@ describe('eventually: its pace and what it shows, on a fake clock', () => {
   test('the pauses grow between the bounds given', async () => {
     fake();
     const at: number[] = [];
-    const wait = eventually(
-      'x',
-      async () => {
-        at.push(Date.now());
-        return undefined;
-      },
-      { timeoutMs: 60_000, minIntervalMs: 1_000, maxIntervalMs: 2_000 },
-    ).catch(() => undefined);
+    const wait = failure(
+      eventually(
+        'x',
+        async () => {
+          at.push(Date.now());
+          return undefined;
+        },
+        { timeoutMs: 60_000, minIntervalMs: 1_000, maxIntervalMs: 2_000 },
+      ),
+    );
     await vi.advanceTimersByTimeAsync(61_000);
     await wait;
     // The last look is at the bound, however near.
@@ -180,12 +191,14 @@ describe('eventually: its pace and what it shows, on a fake clock', () => {
 
   test('it says how long it waited, to a tenth of a second, and shows the last value as JSON', async () => {
     fake();
-    const wait = eventually('the route', async () => ({ state: 'blackhole' }), {
-      timeoutMs: 3_000,
-      until: () => false,
-      minIntervalMs: 500,
-      maxIntervalMs: 500,
-    }).catch((e: Error) => e);
+    const wait = failure(
+      eventually('the route', async () => ({ state: 'blackhole' }), {
+        timeoutMs: 3_000,
+        until: () => false,
+        minIntervalMs: 500,
+        maxIntervalMs: 500,
+      }),
+    );
     await vi.advanceTimersByTimeAsync(10_000);
     const error = await wait;
     expect(error.message).toMatch(/^waited [34]\.\ds for the route; last saw: \{"state":"blackhole"\}$/);
@@ -193,13 +206,15 @@ describe('eventually: its pace and what it shows, on a fake clock', () => {
 
   test('nothing seen at all says so', async () => {
     fake();
-    const wait = eventually(
-      'the agent',
-      async () => {
-        throw Object.assign(new Error('offline'), { name: 'NotYet' });
-      },
-      { timeoutMs: 1_000, retryOn: () => false, minIntervalMs: 100 },
-    ).catch((e: Error) => e);
+    const wait = failure(
+      eventually(
+        'the agent',
+        async () => {
+          throw Object.assign(new Error('offline'), { name: 'NotYet' });
+        },
+        { timeoutMs: 1_000, retryOn: () => false, minIntervalMs: 100 },
+      ),
+    );
     await vi.advanceTimersByTimeAsync(2_000);
     // An error that is not "not yet" ends the wait at once, as cannot-tell naming it.
     expect((await wait).message).toBe('while waiting for the agent: offline');
@@ -226,22 +241,24 @@ describe('eventually: its pace and what it shows, on a fake clock', () => {
     fake();
     const notYet = Object.assign(new Error('missing'), { name: 'InvocationDoesNotExist' });
     let calls = 0;
-    const wait = eventually(
-      'x',
-      async () => {
-        calls++;
-        if (calls === 1) return 'Pending';
-        throw notYet;
-      },
-      {
-        timeoutMs: 2_000,
-        until: () => false,
-        retryOn: (e) => e === notYet,
-        minIntervalMs: 100,
-        maxIntervalMs: 100,
-        onTimeout: 'deviation',
-      },
-    ).catch((e: Error) => e);
+    const wait = failure(
+      eventually(
+        'x',
+        async () => {
+          calls++;
+          if (calls === 1) return 'Pending';
+          throw notYet;
+        },
+        {
+          timeoutMs: 2_000,
+          until: () => false,
+          retryOn: (e) => e === notYet,
+          minIntervalMs: 100,
+          maxIntervalMs: 100,
+          onTimeout: 'deviation',
+        },
+      ),
+    );
     await vi.advanceTimersByTimeAsync(5_000);
     const error = await wait;
     expect(error).toBeInstanceOf(LabDeviationError);
@@ -251,11 +268,13 @@ describe('eventually: its pace and what it shows, on a fake clock', () => {
   test('an aborted signal ends the wait at once, saying what it waited for', async () => {
     fake();
     const controller = new AbortController();
-    const wait = eventually('the receipt', async () => undefined, {
-      timeoutMs: 60_000,
-      signal: controller.signal,
-      minIntervalMs: 100,
-    }).catch((e: Error) => e);
+    const wait = failure(
+      eventually('the receipt', async () => undefined, {
+        timeoutMs: 60_000,
+        signal: controller.signal,
+        minIntervalMs: 100,
+      }),
+    );
     await vi.advanceTimersByTimeAsync(1_000);
     controller.abort();
     await vi.advanceTimersByTimeAsync(1_000);
