@@ -225,6 +225,10 @@ describe('readReceipt: the labels processors use', () => {
     ['1Total: 9\n: 9\nTotal 9', {}],
     ['Quantity: 3\nQuantity: 3', { quantity: 3 }],
     ['Item: kiwi\nItem: pear\nTotal: 9', { total: 9 }],
+    ['Discount: 3\nQuantity shipped: 2\nLine item: fig\nProduct code: 7', {}],
+    ['Sale price: 3\nPrice list: 4\nUnit costs: 5\nPrices each: 6', {}],
+    ['Price: 1.\nTotal: .5\nQuantity: 1 2', {}],
+    ['Total:\n9', {}],
   ] as const)('%j', ([body, values], { expect }) => {
     expect(readReceipt(body)).toEqual(values);
   });
@@ -238,6 +242,7 @@ describe('readReceipt: the labels processors use', () => {
       ),
     ).toEqual({ item: 'kiwi', quantity: 2, price: 1.5, total: 3 });
     expect(readReceipt('{"quantity": true, "price": null, "total": 1e999, "count": {"n": 2}}')).toEqual({});
+    expect(readReceipt('{"item": 42, "qty": "2"}')).toEqual({ item: '42', quantity: 2 });
   });
 
   test('JSON that is not an object is read as lines', ({ expect }) => {
