@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { BroadcastChannel } from 'node:worker_threads';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -7,6 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, test } from 'vitest';
 import { clientsFor, forgetClients, maxAttempts } from '../../../helpers/clients.ts';
 import { PENDING_CHANNEL, type PendingMessage } from '../../../helpers/pending.ts';
+import { runId } from '../../../helpers/run.ts';
 import { pendingCalls } from '../../../reports/calls.ts';
 
 const access = {
@@ -87,6 +89,45 @@ describe('clientsFor: one set of clients per account access', () => {
 describe('clientsFor with a role to assume', () => {
   const sts = mockClient(STSClient);
   afterEach(() => sts.reset());
+
+  test('credentials are the role’s, assumed in a session named after the run', async () => {
+    // The SDK's credential provider assumes the role with its own STS client (of @aws-sdk/nested-clients,
+    // loaded as CommonJS by @aws-sdk/credential-providers): that is the class to mock.
+    const nested = createRequire(import.meta.url)('@aws-sdk/nested-clients/sts') as {
+      STSClient: typeof STSClient;
+      AssumeRoleCommand: typeof AssumeRoleCommand;
+    };
+    const inner = mockClient(nested.STSClient);
+    try {
+      let stsAt: { hostname: string; port?: number } | undefined;
+      inner.on(nested.AssumeRoleCommand).callsFake(async (_input, getClient) => {
+        stsAt = await (getClient().config as { endpoint: () => Promise<typeof stsAt> }).endpoint();
+        return {
+          Credentials: {
+            AccessKeyId: 'ASIAROLE',
+            SecretAccessKey: 's',
+            SessionToken: 't',
+            Expiration: new Date(Date.now() + 3_600_000),
+          },
+        };
+      });
+      const { ec2 } = clientsFor({
+        region: 'eu-west-1',
+        endpoint: 'http://127.0.0.1:9',
+        assumeRoleArn: 'arn:aws:iam::111122223333:role/Reader',
+      });
+      expect((await ec2.config.credentials()).accessKeyId).toBe('ASIAROLE');
+      // STS is asked at the access's endpoint too (the twin, when the suite runs against it).
+      expect([stsAt?.hostname, stsAt?.port]).toEqual(['127.0.0.1', 9]);
+      const call = inner.commandCalls(nested.AssumeRoleCommand)[0]!;
+      expect(call.args[0].input).toEqual({
+        RoleArn: 'arn:aws:iam::111122223333:role/Reader',
+        RoleSessionName: `meshcheck-${runId()}`,
+      });
+    } finally {
+      inner.restore();
+    }
+  });
 
   test('static credentials win over a role', async () => {
     const { ec2 } = clientsFor({ ...access, assumeRoleArn: 'arn:aws:iam::111122223333:role/Reader' });
