@@ -33,6 +33,17 @@ describe('clientsFor: one set of clients per account access', () => {
       { ...access, assumeRoleArn: 'arn:aws:iam::111122223333:role/Reader' },
     ])
       expect(clientsFor(other)).not.toBe(clients);
+    const asReader = clientsFor({
+      ...access,
+      credentials: undefined,
+      assumeRoleArn: 'arn:aws:iam::1:role/Reader',
+    });
+    const asAudit = clientsFor({
+      ...access,
+      credentials: undefined,
+      assumeRoleArn: 'arn:aws:iam::1:role/Audit',
+    });
+    expect(asAudit).not.toBe(asReader);
   });
 
   test('forgetting the clients makes new ones, with new credentials', () => {

@@ -143,11 +143,9 @@ describe('invokeProbe', () => {
   });
 
   test('invokes the probe by name with its log tail; no log is an empty tail', async () => {
-    lambda
-      .on(InvokeCommand)
-      .resolves({
-        Payload: Buffer.from(report([result('s3 list', 's3'), result('internet', 'internet')])) as never,
-      });
+    lambda.on(InvokeCommand).resolves({
+      Payload: Buffer.from(report([result('s3 list', 's3'), result('internet', 'internet')])) as never,
+    });
     const run = await invokeProbe(probe, attempts, { connectMs: 3_000, answerMs: 2_000 });
     expect(run.logTail).toBe('');
     expect(run.functionName).toBe('meshcheck-r1-prod');
@@ -403,11 +401,25 @@ describe('deployedProbe: a probe the lab keeps, used only where its placement sa
     ],
     ['no VPC at all', undefined, 'subnets none with groups none'],
     ['an empty VPC config', { SubnetIds: [], SecurityGroupIds: [] }, 'subnets none with groups none'],
+    ['a VPC config without lists', {}, 'subnets none with groups none'],
   ] as const)('a probe somewhere else (%s) is cannot-tell, saying where it is', async ([, vpc, found]) => {
     lambda.on(GetFunctionConfigurationCommand).resolves(config(vpc) as never);
     await expect(deployedProbe(clients, arn, where)).rejects.toThrow(
       new CannotTellError(
         `deployed probe lab-probe runs in ${found}, not its placement's subnet-1, subnet-2 with sg-1`,
+      ),
+    );
+  });
+
+  test('every group is named, where it is and where it should be', async () => {
+    lambda
+      .on(GetFunctionConfigurationCommand)
+      .resolves(config({ SubnetIds: ['subnet-1'], SecurityGroupIds: ['sg-8', 'sg-9'] }) as never);
+    await expect(
+      deployedProbe(clients, arn, { subnetIds: ['subnet-1'], securityGroupIds: ['sg-1', 'sg-2'] }),
+    ).rejects.toThrow(
+      new CannotTellError(
+        "deployed probe lab-probe runs in subnets subnet-1 with groups sg-8, sg-9, not its placement's subnet-1 with sg-1, sg-2",
       ),
     );
   });
