@@ -243,6 +243,10 @@ describe('readReceipt: the labels processors use', () => {
     ).toEqual({ item: 'kiwi', quantity: 2, price: 1.5, total: 3 });
     expect(readReceipt('{"quantity": true, "price": null, "total": 1e999, "count": {"n": 2}}')).toEqual({});
     expect(readReceipt('{"item": 42, "qty": "2"}')).toEqual({ item: '42', quantity: 2 });
+    expect(readReceipt('{"totalPrice": 3, "priceEach": " 1.5 ", "Subtotal": 9}')).toEqual({
+      total: 3,
+      price: 1.5,
+    });
   });
 
   test('JSON that is not an object is read as lines', ({ expect }) => {
@@ -299,6 +303,11 @@ describe('receiptDiscrepancies: the fruit by word, numbers to rounding', () => {
     expect(receiptDiscrepancies('Item: apple\nQuantity: 1000000\nPrice: 0.1\nTotal: 100000.01', big)).toEqual(
       ['its total is 100000.01, not 100000'],
     );
+    // Relative to the size of the numbers: a large total printed with float noise is still the total.
+    const bulk = { name: 'apple', quantity: 100_000, price: 1 };
+    expect(
+      receiptDiscrepancies('Item: apple\nQuantity: 100000\nPrice: 1\nTotal: 100000.00001', bulk),
+    ).toEqual([]);
     expect(receiptDiscrepancies('Item: apple\nQuantity: 3\nPrice: 1.2\nTotal: 3.61', apple)).toEqual([
       'its total is 3.61, not 3.5999999999999996',
     ]);
@@ -514,6 +523,7 @@ describe('waitForReceiptBySearch: which objects are read, and when', () => {
     const now = Date.now();
     runner.on(ListObjectsV2Command).resolves({
       Contents: [
+        { Key: 'meshcheck/r1/probe-object.txt', LastModified: at(now) },
         { Key: 'receipts/undated' },
         { Key: 'receipts/older', LastModified: at(now - 5_001) },
         { Key: 'receipts/edge', LastModified: at(now - 5_000) },
@@ -527,6 +537,8 @@ describe('waitForReceiptBySearch: which objects are read, and when', () => {
       5_000,
     );
     expect(receipt.key).toBe('receipts/edge');
+    expect(receipt.afterMs).toBeGreaterThanOrEqual(0);
+    expect(receipt.afterMs).toBeLessThan(60_000);
     expect(reader.commandCalls(GetObjectCommand)).toHaveLength(1);
   });
 
