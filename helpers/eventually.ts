@@ -70,8 +70,9 @@ export async function eventually<T>(
           randomize: true,
           maxRetryTime: options.timeoutMs,
           ...(options.signal && { signal: options.signal }),
+          // Shown only when no look ever returned a value, so never a NotYet (thrown after a value was seen).
           onFailedAttempt: ({ error }) => {
-            if (!(error instanceof NotYet)) lastError = error;
+            lastError = error;
           },
           shouldRetry: ({ error }) => error instanceof NotYet || Boolean(options.retryOn?.(error)),
         },
