@@ -6,10 +6,10 @@ import { GetCommandInvocationCommand } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, test } from 'vitest';
+import { takeCalls } from '../../../helpers/calls.ts';
 import { clientsFor, forgetClients, maxAttempts } from '../../../helpers/clients.ts';
 import { PENDING_CHANNEL, type PendingMessage } from '../../../helpers/pending.ts';
 import { runId } from '../../../helpers/run.ts';
-import { pendingCalls } from '../../../reports/calls.ts';
 
 const access = {
   region: 'eu-west-1',
@@ -159,9 +159,9 @@ describe('every call is counted and told, by service and operation', () => {
         step: 'build',
         name: 'unitTestAnswer',
       });
-      const before = pendingCalls()['ssm.GetCommandInvocation'] ?? 0;
+      takeCalls();
       await ssm.send(new GetCommandInvocationCommand({ CommandId: 'c', InstanceId: 'i' }));
-      expect(pendingCalls()['ssm.GetCommandInvocation']).toBe(before + 1);
+      expect(takeCalls()).toEqual({ 'ssm.GetCommandInvocation': 1 });
       for (let i = 0; i < 200 && !heard.some((m) => m.kind === 'call'); i++)
         await new Promise((r) => setImmediate(r));
       expect(heard).toContainEqual({
