@@ -97,6 +97,9 @@ export async function eventually<T>(
         ? String(lastError)
         : 'nothing';
     const message = `waited ${seconds}s for ${description}; last saw: ${seen}${options.reproduce ? `\n  look yourself: ${options.reproduce}` : ''}`;
+    // Stopped (the run's deadline, a signal) is not "ran out": the wait never had its whole bound.
+    if (options.signal?.aborted)
+      throw new CannotTellError(`stopped: ${message}`, 'unknown', { cause: original });
     throw options.onTimeout === 'cannot-tell'
       ? new CannotTellError(message, 'timeout')
       : new LabDeviationError(message);

@@ -265,7 +265,7 @@ describe('eventually: its pace and what it shows, on a fake clock', () => {
     expect(error.message).toContain('last saw: "Pending"');
   });
 
-  test('an aborted signal ends the wait at once, saying what it waited for', async () => {
+  test('an aborted signal ends the wait at once as cannot-tell (never a lab failure), saying what it waited for', async () => {
     fake();
     const controller = new AbortController();
     const wait = failure(
@@ -279,6 +279,7 @@ describe('eventually: its pace and what it shows, on a fake clock', () => {
     controller.abort();
     await vi.advanceTimersByTimeAsync(1_000);
     const error = await wait;
-    expect(error.message).toMatch(/^waited 1\.\ds for the receipt; last saw: undefined$/);
+    expect(error).toBeInstanceOf(CannotTellError);
+    expect(error.message).toMatch(/^stopped: waited 1\.\ds for the receipt; last saw: undefined$/);
   });
 });
