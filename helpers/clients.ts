@@ -63,11 +63,12 @@ const cache = new Map<string, AwsClients>();
  *   await ec2.send(new DescribeVpcsCommand({}));
  */
 export function clientsFor(access: AccountAccess): AwsClients {
+  // JSON writes an absent part as null: no placeholder needed.
   const key = JSON.stringify([
     access.region,
-    access.assumeRoleArn ?? '',
-    access.credentials?.accessKeyId ?? '',
-    access.endpoint ?? '',
+    access.assumeRoleArn,
+    access.credentials?.accessKeyId,
+    access.endpoint,
   ]);
   let clients = cache.get(key);
   if (!clients) {

@@ -70,8 +70,9 @@ export async function eventually<T>(
           randomize: true,
           maxRetryTime: options.timeoutMs,
           ...(options.signal && { signal: options.signal }),
+          // Shown only when no look ever returned a value, so never a NotYet (thrown after a value was seen).
           onFailedAttempt: ({ error }) => {
-            if (!(error instanceof NotYet)) lastError = error;
+            lastError = error;
           },
           shouldRetry: ({ error }) => error instanceof NotYet || Boolean(options.retryOn?.(error)),
         },
@@ -96,6 +97,9 @@ export async function eventually<T>(
         ? String(lastError)
         : 'nothing';
     const message = `waited ${seconds}s for ${description}; last saw: ${seen}${options.reproduce ? `\n  look yourself: ${options.reproduce}` : ''}`;
+    // Stopped (the run's deadline, a signal) is not "ran out": the wait never had its whole bound.
+    if (options.signal?.aborted)
+      throw new CannotTellError(`stopped: ${message}`, 'unknown', { cause: original });
     throw options.onTimeout === 'cannot-tell'
       ? new CannotTellError(message, 'timeout')
       : new LabDeviationError(message);

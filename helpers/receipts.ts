@@ -226,9 +226,14 @@ function numberOf(raw: unknown): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/**
+ * A fruit named as a word of its own: not inside another word ("pineapple" does not name apple). Words are
+ * letters and digits of any script, so a name ending in "(gold)" or "í" is still found (`\b` knows ASCII only).
+ */
 function namesFruit(body: string, says: ReceiptValues, fruit: string): boolean {
   if (says.item !== undefined) return says.item.toLowerCase() === fruit.toLowerCase();
-  return new RegExp(`\\b${fruit.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'i').test(body);
+  const name = fruit.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![\\p{L}\\p{N}_])${name}(?![\\p{L}\\p{N}_])`, 'iu').test(body);
 }
 
 const same = (a: number, b: number) => Math.abs(a - b) < 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));

@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { CannotTellError, LabDeviationError } from '../../../helpers/errors.ts';
 import { eventually } from '../../../helpers/eventually.ts';
 
@@ -128,5 +128,158 @@ describe('eventually: a bounded wait that says what it waited for', () => {
       ...quick,
     }).catch(() => undefined);
     expect(Date.now() - started).toBeLessThan(4_000);
+  });
+});
+
+/** What a wait that should fail threw (an Error saying so when it did not fail). */
+const failure = (wait: Promise<unknown>) =>
+  wait.then(
+    () => new Error('the wait ended with a value'),
+    (e: Error) => e,
+  );
+
+describe('eventually: its pace and what it shows, on a fake clock', () => {
+  const fake = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
+  afterEach(() => vi.useRealTimers());
+
+  test('by default it looks again after a quarter second at the earliest, and at least every ten', async () => {
+    fake();
+    let calls = 0;
+    const wait = failure(
+      eventually(
+        'x',
+        async () => {
+          calls++;
+          return undefined;
+        },
+        { timeoutMs: 120_000 },
+      ),
+    );
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toBe(1);
+    await vi.advanceTimersByTimeAsync(249);
+    expect(calls).toBe(1);
+    await vi.advanceTimersByTimeAsync(251);
+    expect(calls).toBe(2);
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(await wait).toBeInstanceOf(LabDeviationError);
+    // 120 s at most five (randomized: ten) seconds apart.
+    expect(calls).toBeGreaterThanOrEqual(12);
+  });
+
+  test('the pauses grow between the bounds given', async () => {
+    fake();
+    const at: number[] = [];
+    const wait = failure(
+      eventually(
+        'x',
+        async () => {
+          at.push(Date.now());
+          return undefined;
+        },
+        { timeoutMs: 60_000, minIntervalMs: 1_000, maxIntervalMs: 2_000 },
+      ),
+    );
+    await vi.advanceTimersByTimeAsync(61_000);
+    await wait;
+    // The last look is at the bound, however near.
+    const gaps = at.slice(1, -1).map((t, i) => t - at[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1_000);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(4_000);
+    expect(gaps.length).toBeGreaterThanOrEqual(15);
+  });
+
+  test('it says how long it waited, to a tenth of a second, and shows the last value as JSON', async () => {
+    fake();
+    const wait = failure(
+      eventually('the route', async () => ({ state: 'blackhole' }), {
+        timeoutMs: 3_000,
+        until: () => false,
+        minIntervalMs: 500,
+        maxIntervalMs: 500,
+      }),
+    );
+    await vi.advanceTimersByTimeAsync(10_000);
+    const error = await wait;
+    expect(error.message).toMatch(/^waited [34]\.\ds for the route; last saw: \{"state":"blackhole"\}$/);
+  });
+
+  test('nothing seen at all says so', async () => {
+    fake();
+    const wait = failure(
+      eventually(
+        'the agent',
+        async () => {
+          throw Object.assign(new Error('offline'), { name: 'NotYet' });
+        },
+        { timeoutMs: 1_000, retryOn: () => false, minIntervalMs: 100 },
+      ),
+    );
+    await vi.advanceTimersByTimeAsync(2_000);
+    // An error that is not "not yet" ends the wait at once, as cannot-tell naming it.
+    expect((await wait).message).toBe('while waiting for the agent: offline');
+  });
+
+  test('a value that arrives is returned even when an error came before it', async () => {
+    fake();
+    const notYet = Object.assign(new Error('missing'), { name: 'InvocationDoesNotExist' });
+    let calls = 0;
+    const wait = eventually(
+      'x',
+      async () => {
+        calls++;
+        if (calls === 1) throw notYet;
+        return calls === 2 ? undefined : 'there';
+      },
+      { timeoutMs: 10_000, retryOn: (e) => e === notYet, minIntervalMs: 100, maxIntervalMs: 100 },
+    );
+    await vi.advanceTimersByTimeAsync(1_000);
+    await expect(wait).resolves.toBe('there');
+  });
+
+  test('a wait that saw a value and then only "not yet" errors shows the value', async () => {
+    fake();
+    const notYet = Object.assign(new Error('missing'), { name: 'InvocationDoesNotExist' });
+    let calls = 0;
+    const wait = failure(
+      eventually(
+        'x',
+        async () => {
+          calls++;
+          if (calls === 1) return 'Pending';
+          throw notYet;
+        },
+        {
+          timeoutMs: 2_000,
+          until: () => false,
+          retryOn: (e) => e === notYet,
+          minIntervalMs: 100,
+          maxIntervalMs: 100,
+          onTimeout: 'deviation',
+        },
+      ),
+    );
+    await vi.advanceTimersByTimeAsync(5_000);
+    const error = await wait;
+    expect(error).toBeInstanceOf(LabDeviationError);
+    expect(error.message).toContain('last saw: "Pending"');
+  });
+
+  test('an aborted signal ends the wait at once as cannot-tell (never a lab failure), saying what it waited for', async () => {
+    fake();
+    const controller = new AbortController();
+    const wait = failure(
+      eventually('the receipt', async () => undefined, {
+        timeoutMs: 60_000,
+        signal: controller.signal,
+        minIntervalMs: 100,
+      }),
+    );
+    await vi.advanceTimersByTimeAsync(1_000);
+    controller.abort();
+    await vi.advanceTimersByTimeAsync(1_000);
+    const error = await wait;
+    expect(error).toBeInstanceOf(CannotTellError);
+    expect(error.message).toMatch(/^stopped: waited 1\.\ds for the receipt; last saw: undefined$/);
   });
 });

@@ -1,0 +1,176 @@
+import { createRequire } from 'node:module';
+import { BroadcastChannel } from 'node:worker_threads';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { S3Client } from '@aws-sdk/client-s3';
+import { GetCommandInvocationCommand } from '@aws-sdk/client-ssm';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, test } from 'vitest';
+import { takeCalls } from '../../../helpers/calls.ts';
+import { clientsFor, forgetClients, maxAttempts } from '../../../helpers/clients.ts';
+import { PENDING_CHANNEL, type PendingMessage } from '../../../helpers/pending.ts';
+import { runId } from '../../../helpers/run.ts';
+
+const access = {
+  region: 'eu-west-1',
+  endpoint: 'http://127.0.0.1:9',
+  credentials: { accessKeyId: 'AKIDCLIENTS', secretAccessKey: 's' },
+};
+
+afterEach(() => {
+  delete process.env.MESHCHECK_MAX_ATTEMPTS;
+  forgetClients();
+});
+
+describe('clientsFor: one set of clients per account access', () => {
+  test('the same access gives the same clients; any part that differs gives others', () => {
+    const clients = clientsFor(access);
+    expect(clientsFor({ ...access })).toBe(clients);
+    for (const other of [
+      { ...access, region: 'us-east-1' },
+      { ...access, endpoint: 'http://127.0.0.1:10' },
+      { ...access, credentials: { accessKeyId: 'AKIDOTHER', secretAccessKey: 's' } },
+      { ...access, assumeRoleArn: 'arn:aws:iam::111122223333:role/Reader' },
+    ])
+      expect(clientsFor(other)).not.toBe(clients);
+    const asReader = clientsFor({
+      ...access,
+      credentials: undefined,
+      assumeRoleArn: 'arn:aws:iam::1:role/Reader',
+    });
+    const asAudit = clientsFor({
+      ...access,
+      credentials: undefined,
+      assumeRoleArn: 'arn:aws:iam::1:role/Audit',
+    });
+    expect(asAudit).not.toBe(asReader);
+  });
+
+  test('forgetting the clients makes new ones, with new credentials', () => {
+    const clients = clientsFor(access);
+    forgetClients();
+    expect(clientsFor(access)).not.toBe(clients);
+  });
+
+  test('one client per service, made once, of the service’s own class', () => {
+    const clients = clientsFor(access);
+    expect(Object.keys(clients)).toEqual([
+      'ec2',
+      'ssm',
+      'sts',
+      'iam',
+      's3',
+      'lambda',
+      'kms',
+      'sns',
+      'sqs',
+      'cloudtrail',
+      'logs',
+      'dynamodb',
+    ]);
+    expect(clients.ec2).toBeInstanceOf(EC2Client);
+    expect(clients.s3).toBeInstanceOf(S3Client);
+    expect(clients.ec2).toBe(clients.ec2);
+    expect(clients.s3).not.toBe(clients.ec2);
+  });
+
+  test('clients are set for the access: region, endpoint, credentials, standard retries', async () => {
+    const { s3 } = clientsFor(access);
+    expect(await s3.config.region()).toBe('eu-west-1');
+    const endpoint = await s3.config.endpoint!();
+    expect([endpoint.hostname, endpoint.port]).toEqual(['127.0.0.1', 9]);
+    expect((await s3.config.credentials()).accessKeyId).toBe('AKIDCLIENTS');
+    expect(s3.config.retryMode).toBe('standard');
+    expect(await s3.config.maxAttempts()).toBe(5);
+  });
+
+  test('the attempts per call come from MESHCHECK_MAX_ATTEMPTS', async () => {
+    expect(maxAttempts()).toBe(5);
+    process.env.MESHCHECK_MAX_ATTEMPTS = '2';
+    expect(maxAttempts()).toBe(2);
+    expect(await clientsFor(access).ec2.config.maxAttempts()).toBe(2);
+  });
+
+  test('without an endpoint the SDK’s own settings decide', async () => {
+    const { ec2 } = clientsFor({ region: 'eu-west-1', credentials: access.credentials });
+    expect(ec2.config.endpoint).toBeUndefined();
+  });
+});
+
+describe('clientsFor with a role to assume', () => {
+  const sts = mockClient(STSClient);
+  afterEach(() => sts.reset());
+
+  test('credentials are the role’s, assumed in a session named after the run', async () => {
+    // The SDK's credential provider assumes the role with its own STS client (of @aws-sdk/nested-clients,
+    // loaded as CommonJS by @aws-sdk/credential-providers): that is the class to mock.
+    const nested = createRequire(import.meta.url)('@aws-sdk/nested-clients/sts') as {
+      STSClient: typeof STSClient;
+      AssumeRoleCommand: typeof AssumeRoleCommand;
+    };
+    const inner = mockClient(nested.STSClient);
+    try {
+      let stsAt: { hostname: string; port?: number } | undefined;
+      inner.on(nested.AssumeRoleCommand).callsFake(async (_input, getClient) => {
+        stsAt = await (getClient().config as { endpoint: () => Promise<typeof stsAt> }).endpoint();
+        return {
+          Credentials: {
+            AccessKeyId: 'ASIAROLE',
+            SecretAccessKey: 's',
+            SessionToken: 't',
+            Expiration: new Date(Date.now() + 3_600_000),
+          },
+        };
+      });
+      const { ec2 } = clientsFor({
+        region: 'eu-west-1',
+        endpoint: 'http://127.0.0.1:9',
+        assumeRoleArn: 'arn:aws:iam::111122223333:role/Reader',
+      });
+      expect((await ec2.config.credentials()).accessKeyId).toBe('ASIAROLE');
+      // STS is asked at the access's endpoint too (the twin, when the suite runs against it).
+      expect([stsAt?.hostname, stsAt?.port]).toEqual(['127.0.0.1', 9]);
+      const call = inner.commandCalls(nested.AssumeRoleCommand)[0]!;
+      expect(call.args[0].input).toEqual({
+        RoleArn: 'arn:aws:iam::111122223333:role/Reader',
+        RoleSessionName: `meshcheck-${runId()}`,
+      });
+    } finally {
+      inner.restore();
+    }
+  });
+
+  test('static credentials win over a role', async () => {
+    const { ec2 } = clientsFor({ ...access, assumeRoleArn: 'arn:aws:iam::111122223333:role/Reader' });
+    expect((await ec2.config.credentials()).accessKeyId).toBe('AKIDCLIENTS');
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(0);
+  });
+});
+
+describe('every call is counted and told, by service and operation', () => {
+  test('the operation’s name without the Command suffix (only the suffix)', async () => {
+    const listener = new BroadcastChannel(PENDING_CHANNEL);
+    const heard: PendingMessage[] = [];
+    listener.onmessage = (event) => heard.push((event as unknown as { data: PendingMessage }).data);
+    try {
+      const { ssm } = clientsFor(access);
+      // Answered before the network: the call is counted when it starts.
+      ssm.middlewareStack.add(() => async () => ({ output: { $metadata: {} }, response: {} }), {
+        step: 'build',
+        name: 'unitTestAnswer',
+      });
+      takeCalls();
+      await ssm.send(new GetCommandInvocationCommand({ CommandId: 'c', InstanceId: 'i' }));
+      expect(takeCalls()).toEqual({ 'ssm.GetCommandInvocation': 1 });
+      for (let i = 0; i < 200 && !heard.some((m) => m.kind === 'call'); i++)
+        await new Promise((r) => setImmediate(r));
+      expect(heard).toContainEqual({
+        kind: 'call',
+        name: 'ssm.GetCommandInvocation',
+        at: expect.any(Number),
+      });
+    } finally {
+      listener.close();
+    }
+  });
+});
