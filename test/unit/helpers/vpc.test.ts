@@ -405,3 +405,90 @@ describe('routesOf: destination, target and state of every route', () => {
     ]);
   });
 });
+
+describe('getSubnetHeadroom: what counts as holding still, and what a wait that runs out says', () => {
+  const subnet = { Subnets: [{ SubnetId: 'subnet-1', AvailableIpAddressCount: 50 }] };
+  const other = eni('eni-other', ['10.9.1.11']);
+
+  test('the same interfaces listed in another order hold still: one read of the subnet', async () => {
+    ec2
+      .on(DescribeNetworkInterfacesCommand)
+      .resolvesOnce({ NetworkInterfaces: [labEni, other] })
+      .resolvesOnce({ NetworkInterfaces: [other, labEni] });
+    ec2.on(DescribeSubnetsCommand).resolves(subnet);
+    await expect(getSubnetHeadroom(clients, 'subnet-1')).resolves.toMatchObject({ available: 50, free: 50 });
+    expect(ec2.commandCalls(DescribeSubnetsCommand)).toHaveLength(1);
+  });
+
+  test('an interface that gains an address between the reads is read again', async () => {
+    ec2
+      .on(DescribeNetworkInterfacesCommand)
+      .resolvesOnce({ NetworkInterfaces: [labEni] })
+      .resolvesOnce({ NetworkInterfaces: [eni('eni-lab', ['10.9.1.10', '10.9.1.12'])] })
+      .resolves({ NetworkInterfaces: [eni('eni-lab', ['10.9.1.10', '10.9.1.12'])] });
+    ec2.on(DescribeSubnetsCommand).resolves(subnet);
+    await getSubnetHeadroom(clients, 'subnet-1');
+    expect(ec2.commandCalls(DescribeSubnetsCommand)).toHaveLength(2);
+  });
+
+  test('interfaces and a subnet without the optional fields: nothing held, nothing available', async () => {
+    const bare = { NetworkInterfaceId: 'eni-bare', Description: 'AWS Lambda VPC ENI-meshcheck-r1' };
+    ec2
+      .on(DescribeNetworkInterfacesCommand)
+      .resolvesOnce({ NetworkInterfaces: [bare] })
+      .resolvesOnce({
+        NetworkInterfaces: [{ ...bare, PrivateIpAddresses: [{ PrivateIpAddress: '10.9.1.40' }] }],
+      })
+      .resolves({ NetworkInterfaces: [bare] });
+    ec2.on(DescribeSubnetsCommand).resolves({ Subnets: [{ SubnetId: 'subnet-1' }] });
+    await expect(getSubnetHeadroom(clients, 'subnet-1')).resolves.toEqual({
+      subnetId: 'subnet-1',
+      available: 0,
+      heldBySuite: [],
+      free: 0,
+    });
+    // An address that comes and goes is a change, even on an interface that listed none.
+    expect(ec2.commandCalls(DescribeSubnetsCommand)).toHaveLength(2);
+  });
+
+  test('a wait that runs out says what it waited for, what it saw and how to look', async () => {
+    let n = 0;
+    ec2.on(DescribeNetworkInterfacesCommand).callsFake(async () => ({
+      NetworkInterfaces: [eni(`eni-${n++}`, ['10.9.1.30']), labEni],
+    }));
+    ec2.on(DescribeSubnetsCommand).resolves(subnet);
+    const error = await getSubnetHeadroom(clients, 'subnet-1', { timeoutMs: 300 }).catch((e) => e);
+    expect(error).toBeInstanceOf(CannotTellError);
+    expect(error.message).toMatch(
+      /for the interfaces of subnet-1 to hold still while its free addresses are read; last saw: 2 interfaces, still changing\n {2}look yourself: aws ec2 describe-network-interfaces --filters Name=subnet-id,Values=subnet-1$/,
+    );
+  });
+
+  test('a cancelled run stops waiting', async () => {
+    ec2.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: [labEni] });
+    ec2.on(DescribeSubnetsCommand).resolves(subnet);
+    await expect(getSubnetHeadroom(clients, 'subnet-1', { signal: AbortSignal.abort() })).rejects.toThrow();
+    await expect(getSubnetHeadroom(clients, 'subnet-1', {})).resolves.toMatchObject({ free: 50 });
+  });
+});
+
+describe('listIngressSources: groups and rules with parts left out', () => {
+  test('a group without rules and a rule without lists add nothing, and read no prefix list', async () => {
+    const sources = await listIngressSources(clients, [
+      { GroupId: 'sg-0' },
+      { GroupId: 'sg-1', IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22 }] },
+      { GroupId: 'sg-2', IpPermissions: [{ IpProtocol: 'udp', IpRanges: [{ CidrIp: '10.0.0.0/8' }] }] },
+    ]);
+    expect(sources).toEqual([
+      {
+        groupId: 'sg-2',
+        protocol: 'udp',
+        fromPort: undefined,
+        toPort: undefined,
+        source: '10.0.0.0/8',
+        cidrs: ['10.0.0.0/8'],
+      },
+    ]);
+    expect(ec2.commandCalls(GetManagedPrefixListEntriesCommand)).toHaveLength(0);
+  });
+});
