@@ -37,6 +37,19 @@ const NC_BANNER = 'Ncat: Version 7.93 ( https://nmap.org/ncat )\n';
 describe('readPing: silence counts only when ping proves it sent and waited', () => {
   test.for([
     ['replies', 0, PING_ANSWERED, 'answered'],
+    ['a single ping answered', 0, '1 packets transmitted, 1 received, 0% packet loss, time 0ms', 'answered'],
+    [
+      'a single ping unanswered',
+      1,
+      '1 packets transmitted, 0 received, 100% packet loss, time 0ms',
+      'silent',
+    ],
+    [
+      'more than nine router errors',
+      1,
+      '12 packets transmitted, 0 received, +12 errors, 100% packet loss, time 11040ms',
+      'silent',
+    ],
     ['no replies', 1, PING_SILENT, 'silent'],
     ['a router says unreachable', 1, PING_UNREACHABLE, 'silent'],
     ['no ping on the host (exit 127)', 127, '', undefined],

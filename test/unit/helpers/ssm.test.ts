@@ -276,3 +276,30 @@ describe('runShell: what is sent, and what comes back', () => {
     expect(error.message).toMatch(/for command c-1 to finish on i-0abc; last saw: InProgress\/InProgress/);
   });
 });
+
+describe('runShell: cancellation and answers without a status', () => {
+  beforeEach(() => {
+    ssm.on(DescribeInstanceInformationCommand).resolves(online);
+  });
+
+  test('a cancelled run stops waiting for the command', async () => {
+    ssm
+      .on(GetCommandInvocationCommand)
+      .resolves({ Status: 'Success', StatusDetails: 'Success', ResponseCode: 0 });
+    await expect(
+      runShell(clients, 'i-0abc', ['true'], { timeoutMs: 5_000, signal: AbortSignal.abort() }),
+    ).rejects.toThrow();
+  });
+
+  test('an invocation without a status is still pending', async () => {
+    ssm
+      .on(GetCommandInvocationCommand)
+      .resolvesOnce({})
+      .resolves({ Status: 'Success', StatusDetails: 'Success', ResponseCode: 0 });
+    await expect(runShell(clients, 'i-0abc', ['true'], { timeoutMs: 5_000 })).resolves.toMatchObject({
+      status: 'Success',
+      exitCode: 0,
+    });
+    expect(ssm.commandCalls(GetCommandInvocationCommand)).toHaveLength(2);
+  });
+});
