@@ -8,7 +8,7 @@ import {
   SearchTransitGatewayRoutesCommand,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { CannotTellError, LabDeviationError } from '../../../helpers/errors.ts';
 import { cidrContains, explainRoute, longestMatch } from '../../../helpers/path.ts';
 import {
@@ -334,5 +334,93 @@ describe('explainRoute: every kind of first hop, and the attachment asked for', 
     await expect(via({ TransitGatewayId: 'tgw-1' })).resolves.toEqual([
       '(could not read the route tables: no)',
     ]);
+  });
+});
+
+describe('explainRoute: the TGW hop with answers that leave parts out', () => {
+  const from = { subnetId: 'subnet-a', vpcId: 'vpc-a' };
+  const associated = (association?: object) =>
+    ec2.on(DescribeTransitGatewayAttachmentsCommand).resolves({
+      TransitGatewayAttachments: [
+        {
+          TransitGatewayAttachmentId: 'tgw-attach-a',
+          State: 'available',
+          ...(association && { Association: association }),
+        },
+      ],
+    });
+  beforeEach(() => {
+    ec2
+      .on(DescribeRouteTablesCommand)
+      .resolves({
+        RouteTables: [
+          {
+            RouteTableId: 'rtb-a',
+            Routes: [{ DestinationCidrBlock: '0.0.0.0/0', TransitGatewayId: 'tgw-1' }],
+          },
+        ],
+      });
+  });
+  const second = async () => (await explainRoute(clients, from, '10.2.1.10'))[1];
+
+  test('an association that names no route table, or none at all, is no association', async () => {
+    associated({ State: 'associated' });
+    await expect(second()).resolves.toBe(
+      'tgw-attach-a is associated with no TGW route table: dropped at the Transit Gateway',
+    );
+    associated();
+    await expect(second()).resolves.toBe(
+      'tgw-attach-a is associated with no TGW route table: dropped at the Transit Gateway',
+    );
+  });
+
+  test('a search answer without routes is no route', async () => {
+    associated({ TransitGatewayRouteTableId: 'tgw-rtb-a', State: 'associated' });
+    ec2.on(SearchTransitGatewayRoutesCommand).resolves({});
+    await expect(second()).resolves.toBe(
+      'tgw-rtb-a (associated with tgw-attach-a) has no route for 10.2.1.10: dropped at the Transit Gateway',
+    );
+  });
+
+  test('a route without a CIDR (a prefix-list route) never wins over a CIDR route, even 0.0.0.0/0', async () => {
+    associated({ TransitGatewayRouteTableId: 'tgw-rtb-a', State: 'associated' });
+    ec2.on(SearchTransitGatewayRoutesCommand).resolves({
+      Routes: [
+        {
+          PrefixListId: 'pl-1',
+          State: 'active',
+          TransitGatewayAttachments: [{ TransitGatewayAttachmentId: 'tgw-attach-p', ResourceId: 'vpc-p' }],
+        },
+        {
+          DestinationCidrBlock: '0.0.0.0/0',
+          State: 'active',
+          TransitGatewayAttachments: [{ TransitGatewayAttachmentId: 'tgw-attach-x', ResourceId: 'vpc-x' }],
+        },
+      ],
+    });
+    await expect(second()).resolves.toBe('tgw-rtb-a sends 0.0.0.0/0 to tgw-attach-x (vpc-x)');
+  });
+
+  test('a route naming no attachment says so, never "undefined"', async () => {
+    associated({ TransitGatewayRouteTableId: 'tgw-rtb-a', State: 'associated' });
+    ec2.on(SearchTransitGatewayRoutesCommand).resolves({
+      Routes: [{ DestinationCidrBlock: '10.2.0.0/16', State: 'active' }],
+    });
+    await expect(second()).resolves.toBe('tgw-rtb-a has a route for 10.2.0.0/16 that names no attachment');
+    ec2.on(SearchTransitGatewayRoutesCommand).resolves({
+      Routes: [{ DestinationCidrBlock: '10.2.0.0/16', State: 'active', TransitGatewayAttachments: [] }],
+    });
+    await expect(second()).resolves.toBe('tgw-rtb-a has a route for 10.2.0.0/16 that names no attachment');
+  });
+
+  test('a table without routes drops everything in the VPC', async () => {
+    ec2.on(DescribeRouteTablesCommand).resolves({ RouteTables: [{ RouteTableId: 'rtb-a' }] });
+    await expect(explainRoute(clients, from, '10.2.1.10')).resolves.toEqual([
+      'rtb-a has no route for 10.2.1.10: dropped in vpc-a',
+    ]);
+  });
+
+  test('a destination without a prefix length is one address', () => {
+    expect(cidrContains('10.2.1.10', '10.2.1.11')).toBe(false);
   });
 });
