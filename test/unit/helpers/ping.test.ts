@@ -123,6 +123,7 @@ describe('readNc: a closed port counts only when nc reported its timeout or refu
     ['a shell error', 1, 'bash: syntax error near unexpected token', undefined],
     ['exit 0 with nothing said', 0, '', undefined],
     ['a timeout that exited 0', 0, `${NC_BANNER}Ncat: TIMEOUT.`, undefined],
+    ['a connection that exited 1', 1, `${NC_BANNER}Ncat: Connected to 10.2.1.10:22.`, undefined],
   ] as const)('%s → %s', ([, exit, out, said]) => {
     expect(readNc(exit, out)).toBe(said);
   });
