@@ -350,16 +350,14 @@ describe('explainRoute: the TGW hop with answers that leave parts out', () => {
       ],
     });
   beforeEach(() => {
-    ec2
-      .on(DescribeRouteTablesCommand)
-      .resolves({
-        RouteTables: [
-          {
-            RouteTableId: 'rtb-a',
-            Routes: [{ DestinationCidrBlock: '0.0.0.0/0', TransitGatewayId: 'tgw-1' }],
-          },
-        ],
-      });
+    ec2.on(DescribeRouteTablesCommand).resolves({
+      RouteTables: [
+        {
+          RouteTableId: 'rtb-a',
+          Routes: [{ DestinationCidrBlock: '0.0.0.0/0', TransitGatewayId: 'tgw-1' }],
+        },
+      ],
+    });
   });
   const second = async () => (await explainRoute(clients, from, '10.2.1.10'))[1];
 
