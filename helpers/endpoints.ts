@@ -9,14 +9,15 @@ import { reading } from './errors.ts';
 import { cidrContains } from './path.ts';
 import { getSubnet } from './vpc.ts';
 
+/** Endpoint states that mean gone (EC2 answers them in lower case; the SDK's enum capitalises them). */
+const GONE = new Set<string | undefined>(['deleted', 'deleting']);
+
 /** The endpoints of a VPC, every type and state (a deleted one is simply absent). */
 export async function listVpcEndpoints({ ec2 }: AwsClients, vpcId: string): Promise<VpcEndpoint[]> {
   const out = await reading(`list the VPC endpoints of ${vpcId}`, () =>
     ec2.send(new DescribeVpcEndpointsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] })),
   );
-  return (out.VpcEndpoints ?? []).filter(
-    (e) => !['deleted', 'deleting'].includes((e.State ?? '').toLowerCase()),
-  );
+  return (out.VpcEndpoints ?? []).filter((e) => !GONE.has(e.State?.toLowerCase()));
 }
 
 /** `com.amazonaws.<region>.<service>`, the name AWS gives its own endpoint services. */

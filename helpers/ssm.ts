@@ -27,11 +27,12 @@ export interface ShellResult {
   stderr: string;
 }
 
+// Typed to hold undefined so that an answer without a status is looked up as it is: in none of them.
 /** Statuses that end an invocation with an answer from the script. */
-const ANSWERED = new Set(['Success', 'Failed']);
+const ANSWERED = new Set<string | undefined>(['Success', 'Failed']);
 /** Statuses that end it without one: the agent never ran the script, or it was stopped. */
-const NO_ANSWER = new Set(['Cancelled', 'TimedOut', 'Cancelling']);
-const NO_ANSWER_DETAILS = new Set([
+const NO_ANSWER = new Set<string | undefined>(['Cancelled', 'TimedOut', 'Cancelling']);
+const NO_ANSWER_DETAILS = new Set<string | undefined>([
   'Undeliverable',
   'Terminated',
   'DeliveryTimedOut',
@@ -98,9 +99,7 @@ export async function runShell(
     {
       timeoutMs: options.timeoutMs,
       until: (inv) =>
-        ANSWERED.has(inv.Status ?? '') ||
-        NO_ANSWER.has(inv.Status ?? '') ||
-        NO_ANSWER_DETAILS.has(inv.StatusDetails ?? ''),
+        ANSWERED.has(inv.Status) || NO_ANSWER.has(inv.Status) || NO_ANSWER_DETAILS.has(inv.StatusDetails),
       retryOn: (error) => (error as Error).name === 'InvocationDoesNotExist',
       minIntervalMs: 200,
       maxIntervalMs: 2_000,
@@ -110,7 +109,7 @@ export async function runShell(
       ...(options.signal && { signal: options.signal }),
     },
   );
-  if (!ANSWERED.has(done.Status ?? '') || NO_ANSWER_DETAILS.has(done.StatusDetails ?? '')) {
+  if (!ANSWERED.has(done.Status) || NO_ANSWER_DETAILS.has(done.StatusDetails)) {
     throw new CannotTellError(
       `command ${commandId} on ${instanceId} ended ${done.Status}/${done.StatusDetails} without running the script`,
       'unknown',

@@ -13,6 +13,7 @@ import {
   listVpcEndpoints,
   serviceName,
 } from '../../../helpers/endpoints.ts';
+import { awsError } from './support.ts';
 
 const ec2 = mockClient(EC2Client);
 const clients = { ec2: new EC2Client({ region: 'us-east-1' }) } as unknown as AwsClients;
@@ -105,5 +106,119 @@ describe('listVpcEndpoints and findEndpoint', () => {
     expect(all.map((e) => e.VpcEndpointId)).toEqual(['vpce-i', 'vpce-g']);
     expect(findEndpoint(all, serviceName('us-east-1', 's3'), 'Gateway')?.VpcEndpointId).toBe('vpce-g');
     expect(findEndpoint(all, serviceName('us-east-1', 'sts'), 'Interface')).toBeUndefined();
+  });
+});
+
+describe('getEndpointCoverage: what it shows of each ENI, and the zones it misses', () => {
+  test('each ENI with its address, subnet, CIDR and AZ; the endpoint named', async () => {
+    enis([['eni-a', 'subnet-a', '10.9.1.5']]);
+    await expect(getEndpointCoverage(clients, endpoint(['eni-a']), ['subnet-a'])).resolves.toEqual({
+      endpointId: 'vpce-1',
+      enis: [
+        {
+          eni: 'eni-a',
+          status: 'in-use',
+          ip: '10.9.1.5',
+          subnet: 'subnet-a',
+          cidr: '10.9.1.0/24',
+          availabilityZone: 'us-east-1a',
+          inside: true,
+        },
+      ],
+      missingZones: [],
+    });
+    expect(ec2.commandCalls(DescribeNetworkInterfacesCommand)[0]!.args[0].input).toEqual({
+      NetworkInterfaceIds: ['eni-a'],
+    });
+  });
+
+  test('an endpoint with no ENIs asks for none and misses every planned zone, once each, in order', async () => {
+    const c = await getEndpointCoverage(clients, { VpcEndpointId: 'vpce-1' }, [
+      'subnet-x',
+      'subnet-a',
+      'subnet-b',
+    ]);
+    expect(c).toEqual({ endpointId: 'vpce-1', enis: [], missingZones: ['us-east-1a', 'us-east-1b'] });
+    expect(ec2.commandCalls(DescribeNetworkInterfacesCommand)).toHaveLength(0);
+  });
+
+  test('an answer without interfaces covers nothing', async () => {
+    ec2.on(DescribeNetworkInterfacesCommand).resolves({});
+    const c = await getEndpointCoverage(clients, endpoint(['eni-a']), ['subnet-a']);
+    expect(c).toMatchObject({ enis: [], missingZones: ['us-east-1a'] });
+  });
+
+  test('an ENI in an unplanned subnet is read from that subnet, and a planned one is not read twice', async () => {
+    enis([
+      ['eni-a', 'subnet-a', '10.9.1.5'],
+      ['eni-x', 'subnet-x', '10.9.9.5'],
+    ]);
+    const c = await getEndpointCoverage(clients, endpoint(['eni-a', 'eni-x']), ['subnet-a']);
+    expect(c.enis.map((e) => [e.eni, e.subnet, e.cidr, e.availabilityZone])).toEqual([
+      ['eni-a', 'subnet-a', '10.9.1.0/24', 'us-east-1a'],
+      ['eni-x', 'subnet-x', '10.9.9.0/24', 'us-east-1b'],
+    ]);
+    const asked = ec2
+      .commandCalls(DescribeSubnetsCommand)
+      .map((call) => call.args[0].input.Filters?.[0]?.Values);
+    expect(asked).toEqual([['subnet-a'], ['subnet-x']]);
+  });
+
+  test('ENIs that cannot be read are cannot-tell naming them', async () => {
+    ec2.on(DescribeNetworkInterfacesCommand).rejects(awsError('UnauthorizedOperation', 403));
+    await expect(
+      getEndpointCoverage(clients, endpoint(['eni-a', 'eni-b']), ['subnet-a']),
+    ).rejects.toMatchObject({
+      name: 'CannotTellError',
+      message: expect.stringMatching(/^could not describe network interfaces eni-a, eni-b: /),
+    });
+  });
+});
+
+describe('listVpcEndpoints: the call, and every state but gone', () => {
+  test('asks for the VPC’s endpoints; deleting ones are gone too, whatever the case; no state is kept', async () => {
+    ec2.on(DescribeVpcEndpointsCommand).resolves({
+      VpcEndpoints: [
+        // EC2 answers these states in lower case on the wire, though the SDK's enum spells them capitalised.
+        { VpcEndpointId: 'vpce-1', State: 'deleting' as 'Deleting' },
+        { VpcEndpointId: 'vpce-2', State: 'Deleting' },
+        { VpcEndpointId: 'vpce-3', State: 'PendingAcceptance' },
+        { VpcEndpointId: 'vpce-4' },
+        { VpcEndpointId: 'vpce-5', State: 'deleted' as 'Deleted' },
+      ],
+    });
+    const all = await listVpcEndpoints(clients, 'vpc-1');
+    expect(all.map((e) => e.VpcEndpointId)).toEqual(['vpce-3', 'vpce-4']);
+    expect(ec2.commandCalls(DescribeVpcEndpointsCommand)[0]!.args[0].input).toEqual({
+      Filters: [{ Name: 'vpc-id', Values: ['vpc-1'] }],
+    });
+  });
+
+  test('no endpoints is an empty list; a refused read is cannot-tell naming the VPC', async () => {
+    ec2.on(DescribeVpcEndpointsCommand).resolves({});
+    await expect(listVpcEndpoints(clients, 'vpc-1')).resolves.toEqual([]);
+    ec2.on(DescribeVpcEndpointsCommand).rejects(awsError('UnauthorizedOperation', 403));
+    await expect(listVpcEndpoints(clients, 'vpc-1')).rejects.toThrow(
+      /^could not list the VPC endpoints of vpc-1: /,
+    );
+  });
+
+  test('findEndpoint wants both the service and the type', () => {
+    const list = [
+      {
+        VpcEndpointId: 'vpce-i',
+        ServiceName: 'com.amazonaws.eu-west-1.sts',
+        VpcEndpointType: 'Interface' as const,
+      },
+      {
+        VpcEndpointId: 'vpce-g',
+        ServiceName: 'com.amazonaws.eu-west-1.s3',
+        VpcEndpointType: 'Gateway' as const,
+      },
+    ];
+    expect(serviceName('eu-west-1', 'sts')).toBe('com.amazonaws.eu-west-1.sts');
+    expect(findEndpoint(list, 'com.amazonaws.eu-west-1.sts', 'Interface')?.VpcEndpointId).toBe('vpce-i');
+    expect(findEndpoint(list, 'com.amazonaws.eu-west-1.sts', 'Gateway')).toBeUndefined();
+    expect(findEndpoint(list, 'com.amazonaws.eu-west-1.s3', 'Gateway')?.VpcEndpointId).toBe('vpce-g');
   });
 });

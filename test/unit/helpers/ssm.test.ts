@@ -12,6 +12,7 @@ import { beforeEach, describe, expect, test } from 'vitest';
 import type { AwsClients } from '../../../helpers/clients.ts';
 import { CannotTellError } from '../../../helpers/errors.ts';
 import { findAgentStatus, runShell } from '../../../helpers/ssm.ts';
+import { awsError } from './support.ts';
 
 const ssm = mockClient(SSMClient);
 const clients = { ssm: new SSMClient({ region: 'us-east-1' }) } as unknown as AwsClients;
@@ -137,5 +138,168 @@ describe('runShell', () => {
       kind: 'denied',
     });
     expect(ssm.commandCalls(GetCommandInvocationCommand)).toHaveLength(1);
+  });
+});
+
+describe('findAgentStatus: the call made', () => {
+  test('asks for the one instance by id; an empty answer is unmanaged', async () => {
+    ssm.on(DescribeInstanceInformationCommand).resolves({});
+    expect(await findAgentStatus(clients, 'i-0abc')).toBeUndefined();
+    expect(ssm.commandCalls(DescribeInstanceInformationCommand)[0]!.args[0].input).toEqual({
+      Filters: [{ Key: 'InstanceIds', Values: ['i-0abc'] }],
+    });
+  });
+
+  test('a refused read names what it tried', async () => {
+    ssm.on(DescribeInstanceInformationCommand).rejects(awsError('AccessDeniedException'));
+    await expect(findAgentStatus(clients, 'i-0abc')).rejects.toThrow(
+      /^could not read the SSM agent status of i-0abc: AccessDeniedException/,
+    );
+  });
+});
+
+describe('runShell: what is sent, and what comes back', () => {
+  beforeEach(() => {
+    ssm.on(DescribeInstanceInformationCommand).resolves(online);
+  });
+
+  test('an offline agent says where to look', async () => {
+    ssm.on(DescribeInstanceInformationCommand).resolves({});
+    await expect(runShell(clients, 'i-0abc', ['true'], { timeoutMs: 5_000 })).rejects.toThrow(
+      new CannotTellError(
+        'the SSM agent on i-0abc is not registered, so it cannot run commands (check its instance profile and the ssm, ssmmessages and ec2messages endpoints)',
+      ),
+    );
+  });
+
+  test('the commands, a timeout in whole seconds past the 30 s floor, and no comment when none is given', async () => {
+    ssm
+      .on(GetCommandInvocationCommand)
+      .resolves({ Status: 'Success', StatusDetails: 'Success', ResponseCode: 0 });
+    await runShell(clients, 'i-0abc', ['echo a', 'echo b'], { timeoutMs: 90_001 });
+    expect(ssm.commandCalls(SendCommandCommand)[0]!.args[0].input).toEqual({
+      DocumentName: 'AWS-RunShellScript',
+      InstanceIds: ['i-0abc'],
+      Parameters: { commands: ['echo a', 'echo b'] },
+      TimeoutSeconds: 91,
+    });
+    expect(ssm.commandCalls(GetCommandInvocationCommand)[0]!.args[0].input).toEqual({
+      CommandId: 'c-1',
+      InstanceId: 'i-0abc',
+    });
+  });
+
+  test('a short comment is sent whole', async () => {
+    ssm
+      .on(GetCommandInvocationCommand)
+      .resolves({ Status: 'Success', StatusDetails: 'Success', ResponseCode: 0 });
+    await runShell(clients, 'i-0abc', ['true'], { timeoutMs: 1_000, comment: 'meshcheck r1: a -> b' });
+    expect(ssm.commandCalls(SendCommandCommand)[0]!.args[0].input).toMatchObject({
+      Comment: 'meshcheck r1: a -> b',
+      TimeoutSeconds: 30,
+    });
+  });
+
+  test('the caller’s abort signal goes with the SendCommand', async () => {
+    ssm
+      .on(GetCommandInvocationCommand)
+      .resolves({ Status: 'Success', StatusDetails: 'Success', ResponseCode: 0 });
+    const signal = new AbortController().signal;
+    await runShell(clients, 'i-0abc', ['true'], { timeoutMs: 1_000, signal });
+    expect((ssm.commandCalls(SendCommandCommand)[0]!.args as unknown[])[1]).toEqual({ abortSignal: signal });
+  });
+
+  test('a refused SendCommand is cannot-tell naming it', async () => {
+    ssm.on(SendCommandCommand).rejects(awsError('AccessDeniedException'));
+    await expect(runShell(clients, 'i-0abc', ['true'], { timeoutMs: 1_000 })).rejects.toMatchObject({
+      name: 'CannotTellError',
+      kind: 'denied',
+      message: expect.stringMatching(/^could not send a command to i-0abc: AccessDeniedException/),
+    });
+  });
+
+  test('a refused GetCommandInvocation names the command and instance', async () => {
+    ssm.on(GetCommandInvocationCommand).rejects(awsError('AccessDeniedException'));
+    await expect(runShell(clients, 'i-0abc', ['true'], { timeoutMs: 5_000 })).rejects.toThrow(
+      /could not read command c-1 on i-0abc: AccessDeniedException/,
+    );
+  });
+
+  test('the script’s output, error output and exit code, each as it came', async () => {
+    ssm.on(GetCommandInvocationCommand).resolves({
+      Status: 'Failed',
+      StatusDetails: 'Failed',
+      ResponseCode: 2,
+      StandardOutputContent: 'out',
+      StandardErrorContent: 'err',
+    });
+    await expect(runShell(clients, 'i-0abc', ['x'], { timeoutMs: 5_000 })).resolves.toEqual({
+      commandId: 'c-1',
+      instanceId: 'i-0abc',
+      status: 'Failed',
+      statusDetails: 'Failed',
+      exitCode: 2,
+      stdout: 'out',
+      stderr: 'err',
+    });
+  });
+
+  test('fields the answer leaves out read as empty, and a missing exit code as -1', async () => {
+    ssm.on(GetCommandInvocationCommand).resolves({ Status: 'Success' });
+    await expect(runShell(clients, 'i-0abc', ['x'], { timeoutMs: 5_000 })).resolves.toEqual({
+      commandId: 'c-1',
+      instanceId: 'i-0abc',
+      status: 'Success',
+      statusDetails: '',
+      exitCode: -1,
+      stdout: '',
+      stderr: '',
+    });
+  });
+
+  test.for<[CommandInvocationStatus, string]>([
+    ['Cancelling', 'Cancelling'],
+    ['InProgress', 'InvalidPlatform'],
+    ['Failed', 'AccessDenied'],
+  ])('%s/%s ends the wait at once, without an answer', async ([status, details]) => {
+    ssm.on(GetCommandInvocationCommand).resolves({ Status: status, StatusDetails: details });
+    await expect(runShell(clients, 'i-0abc', ['x'], { timeoutMs: 5_000 })).rejects.toThrow(
+      new CannotTellError(`command c-1 on i-0abc ended ${status}/${details} without running the script`),
+    );
+    expect(ssm.commandCalls(GetCommandInvocationCommand)).toHaveLength(1);
+  });
+
+  test('a command still running at the bound is cannot-tell, showing its last status', async () => {
+    ssm.on(GetCommandInvocationCommand).resolves({ Status: 'InProgress', StatusDetails: 'InProgress' });
+    const error = await runShell(clients, 'i-0abc', ['x'], { timeoutMs: 500 }).catch((e) => e);
+    expect(error).toBeInstanceOf(CannotTellError);
+    expect(error.message).toMatch(/for command c-1 to finish on i-0abc; last saw: InProgress\/InProgress/);
+  });
+});
+
+describe('runShell: cancellation and answers without a status', () => {
+  beforeEach(() => {
+    ssm.on(DescribeInstanceInformationCommand).resolves(online);
+  });
+
+  test('a cancelled run stops waiting for the command', async () => {
+    ssm
+      .on(GetCommandInvocationCommand)
+      .resolves({ Status: 'Success', StatusDetails: 'Success', ResponseCode: 0 });
+    await expect(
+      runShell(clients, 'i-0abc', ['true'], { timeoutMs: 5_000, signal: AbortSignal.abort() }),
+    ).rejects.toThrow();
+  });
+
+  test('an invocation without a status is still pending', async () => {
+    ssm
+      .on(GetCommandInvocationCommand)
+      .resolvesOnce({})
+      .resolves({ Status: 'Success', StatusDetails: 'Success', ResponseCode: 0 });
+    await expect(runShell(clients, 'i-0abc', ['true'], { timeoutMs: 5_000 })).resolves.toMatchObject({
+      status: 'Success',
+      exitCode: 0,
+    });
+    expect(ssm.commandCalls(GetCommandInvocationCommand)).toHaveLength(2);
   });
 });

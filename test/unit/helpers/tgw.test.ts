@@ -8,7 +8,7 @@ import {
   SearchTransitGatewayRoutesCommand,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { CannotTellError, LabDeviationError } from '../../../helpers/errors.ts';
 import { cidrContains, explainRoute, longestMatch } from '../../../helpers/path.ts';
 import {
@@ -228,5 +228,197 @@ describe('explainRoute: where the route tables send a packet, for failure messag
     ec2.on(DescribeRouteTablesCommand).rejects(awsError('UnauthorizedOperation', 403));
     const [line] = await explainRoute(clients, from, '10.2.1.10');
     expect(line).toMatch(/^\(could not read the route tables: could not find the route table of subnet-a/);
+  });
+});
+
+describe('Transit Gateway reads: what each names when it cannot read, and empty fields', () => {
+  test('every read names what it tried', async () => {
+    const no = awsError('UnauthorizedOperation', 403);
+    ec2.on(DescribeTransitGatewaysCommand).rejects(no);
+    ec2.on(DescribeTransitGatewayVpcAttachmentsCommand).rejects(no);
+    ec2.on(SearchTransitGatewayRoutesCommand).rejects(no);
+    const denied = (message: RegExp) =>
+      expect.objectContaining({
+        name: 'CannotTellError',
+        kind: 'denied',
+        message: expect.stringMatching(message),
+      });
+    await expect(getTransitGateway(clients, 'tgw-1')).rejects.toEqual(
+      denied(/^could not describe Transit Gateway tgw-1: UnauthorizedOperation \(403\)/),
+    );
+    await expect(getTgwVpcAttachment(clients, 'tgw-attach-1')).rejects.toEqual(
+      denied(/^could not describe TGW attachment tgw-attach-1: /),
+    );
+    await expect(listTgwRoutes(clients, 'tgw-rtb-1')).rejects.toEqual(
+      denied(/^could not search the routes of tgw-rtb-1: /),
+    );
+  });
+
+  test('a gateway or attachment missing from a present list is gone too', async () => {
+    ec2.on(DescribeTransitGatewaysCommand).resolves({});
+    await expect(getTransitGateway(clients, 'tgw-1')).rejects.toThrow(
+      new LabDeviationError('Transit Gateway tgw-1 no longer exists'),
+    );
+    ec2.on(DescribeTransitGatewayVpcAttachmentsCommand).resolves({ TransitGatewayVpcAttachments: [] });
+    await expect(getTgwVpcAttachment(clients, 'tgw-attach-1')).rejects.toThrow(
+      new LabDeviationError('TGW attachment tgw-attach-1 no longer exists'),
+    );
+  });
+
+  test('no associations and no routes are empty lists; a route without fields reads as empty strings', async () => {
+    ec2.on(GetTransitGatewayRouteTableAssociationsCommand).resolves({});
+    await expect(listTgwAssociations(clients, 'tgw-rtb-1')).resolves.toEqual([]);
+    ec2.on(SearchTransitGatewayRoutesCommand).resolves({ AdditionalRoutesAvailable: false });
+    await expect(listTgwRoutes(clients, 'tgw-rtb-1')).resolves.toEqual([]);
+    ec2.on(SearchTransitGatewayRoutesCommand).resolves({ Routes: [{ TransitGatewayAttachments: [] }] });
+    await expect(listTgwRoutes(clients, 'tgw-rtb-1')).resolves.toEqual([
+      { cidr: '', attachment: 'blackhole', type: '', state: '' },
+    ]);
+  });
+});
+
+describe('explainRoute: every kind of first hop, and the attachment asked for', () => {
+  const from = { subnetId: 'subnet-a', vpcId: 'vpc-a' };
+  const via = (route: object) => {
+    ec2.on(DescribeRouteTablesCommand).resolves({
+      RouteTables: [{ RouteTableId: 'rtb-a', Routes: [{ DestinationCidrBlock: '10.2.0.0/16', ...route }] }],
+    });
+    return explainRoute(clients, from, '10.2.1.10');
+  };
+
+  test.for([
+    [{ VpcPeeringConnectionId: 'pcx-1', GatewayId: 'igw-1' }, 'pcx-1'],
+    [{ NatGatewayId: 'nat-1', GatewayId: 'igw-1' }, 'nat-1'],
+    [{ NetworkInterfaceId: 'eni-1', GatewayId: 'igw-1' }, 'eni-1'],
+    [{ InstanceId: 'i-1', GatewayId: 'igw-1' }, 'i-1'],
+    [{ GatewayId: 'igw-1' }, 'igw-1'],
+    [{}, 'an unknown target'],
+  ] as const)('%o is sent to %s, and only that line', async ([route, target]) => {
+    await expect(via(route)).resolves.toEqual([`rtb-a sends 10.2.1.10 (10.2.0.0/16) to ${target}`]);
+    expect(ec2.commandCalls(DescribeTransitGatewayAttachmentsCommand)).toHaveLength(0);
+  });
+
+  test('an active TGW route names the TGW over any other target, and asks for this VPC’s attachment', async () => {
+    ec2.on(DescribeTransitGatewayAttachmentsCommand).resolves({});
+    await expect(via({ TransitGatewayId: 'tgw-1', GatewayId: 'igw-1', State: 'active' })).resolves.toEqual([
+      'rtb-a sends 10.2.1.10 (10.2.0.0/16) to tgw-1',
+      'vpc-a has no available attachment on tgw-1: dropped at the Transit Gateway',
+    ]);
+    expect(ec2.commandCalls(DescribeTransitGatewayAttachmentsCommand)[0]!.args[0].input).toEqual({
+      Filters: [
+        { Name: 'transit-gateway-id', Values: ['tgw-1'] },
+        { Name: 'resource-id', Values: ['vpc-a'] },
+      ],
+    });
+  });
+
+  test('an attachment whose association is still being made is associated with nothing yet', async () => {
+    ec2.on(DescribeTransitGatewayAttachmentsCommand).resolves({
+      TransitGatewayAttachments: [
+        {
+          TransitGatewayAttachmentId: 'tgw-attach-a',
+          State: 'available',
+          Association: { TransitGatewayRouteTableId: 'tgw-rtb-a', State: 'associating' },
+        },
+      ],
+    });
+    await expect(via({ TransitGatewayId: 'tgw-1' })).resolves.toEqual([
+      'rtb-a sends 10.2.1.10 (10.2.0.0/16) to tgw-1',
+      'tgw-attach-a is associated with no TGW route table: dropped at the Transit Gateway',
+    ]);
+    expect(ec2.commandCalls(SearchTransitGatewayRoutesCommand)).toHaveLength(0);
+  });
+
+  test('a TGW read that fails mid-way is said, never thrown', async () => {
+    ec2.on(DescribeTransitGatewayAttachmentsCommand).rejects(awsError('UnauthorizedOperation', 403, 'no'));
+    await expect(via({ TransitGatewayId: 'tgw-1' })).resolves.toEqual([
+      '(could not read the route tables: no)',
+    ]);
+  });
+});
+
+describe('explainRoute: the TGW hop with answers that leave parts out', () => {
+  const from = { subnetId: 'subnet-a', vpcId: 'vpc-a' };
+  const associated = (association?: object) =>
+    ec2.on(DescribeTransitGatewayAttachmentsCommand).resolves({
+      TransitGatewayAttachments: [
+        {
+          TransitGatewayAttachmentId: 'tgw-attach-a',
+          State: 'available',
+          ...(association && { Association: association }),
+        },
+      ],
+    });
+  beforeEach(() => {
+    ec2.on(DescribeRouteTablesCommand).resolves({
+      RouteTables: [
+        {
+          RouteTableId: 'rtb-a',
+          Routes: [{ DestinationCidrBlock: '0.0.0.0/0', TransitGatewayId: 'tgw-1' }],
+        },
+      ],
+    });
+  });
+  const second = async () => (await explainRoute(clients, from, '10.2.1.10'))[1];
+
+  test('an association that names no route table, or none at all, is no association', async () => {
+    associated({ State: 'associated' });
+    await expect(second()).resolves.toBe(
+      'tgw-attach-a is associated with no TGW route table: dropped at the Transit Gateway',
+    );
+    associated();
+    await expect(second()).resolves.toBe(
+      'tgw-attach-a is associated with no TGW route table: dropped at the Transit Gateway',
+    );
+  });
+
+  test('a search answer without routes is no route', async () => {
+    associated({ TransitGatewayRouteTableId: 'tgw-rtb-a', State: 'associated' });
+    ec2.on(SearchTransitGatewayRoutesCommand).resolves({});
+    await expect(second()).resolves.toBe(
+      'tgw-rtb-a (associated with tgw-attach-a) has no route for 10.2.1.10: dropped at the Transit Gateway',
+    );
+  });
+
+  test('a route without a CIDR (a prefix-list route) never wins over a CIDR route, even 0.0.0.0/0', async () => {
+    associated({ TransitGatewayRouteTableId: 'tgw-rtb-a', State: 'associated' });
+    ec2.on(SearchTransitGatewayRoutesCommand).resolves({
+      Routes: [
+        {
+          PrefixListId: 'pl-1',
+          State: 'active',
+          TransitGatewayAttachments: [{ TransitGatewayAttachmentId: 'tgw-attach-p', ResourceId: 'vpc-p' }],
+        },
+        {
+          DestinationCidrBlock: '0.0.0.0/0',
+          State: 'active',
+          TransitGatewayAttachments: [{ TransitGatewayAttachmentId: 'tgw-attach-x', ResourceId: 'vpc-x' }],
+        },
+      ],
+    });
+    await expect(second()).resolves.toBe('tgw-rtb-a sends 0.0.0.0/0 to tgw-attach-x (vpc-x)');
+  });
+
+  test('a route naming no attachment says so, never "undefined"', async () => {
+    associated({ TransitGatewayRouteTableId: 'tgw-rtb-a', State: 'associated' });
+    ec2.on(SearchTransitGatewayRoutesCommand).resolves({
+      Routes: [{ DestinationCidrBlock: '10.2.0.0/16', State: 'active' }],
+    });
+    await expect(second()).resolves.toBe('tgw-rtb-a has a route for 10.2.0.0/16 that names no attachment');
+    ec2.on(SearchTransitGatewayRoutesCommand).resolves({
+      Routes: [{ DestinationCidrBlock: '10.2.0.0/16', State: 'active', TransitGatewayAttachments: [] }],
+    });
+    await expect(second()).resolves.toBe('tgw-rtb-a has a route for 10.2.0.0/16 that names no attachment');
+  });
+
+  test('a table without routes drops everything in the VPC', async () => {
+    ec2.on(DescribeRouteTablesCommand).resolves({ RouteTables: [{ RouteTableId: 'rtb-a' }] });
+    await expect(explainRoute(clients, from, '10.2.1.10')).resolves.toEqual([
+      'rtb-a has no route for 10.2.1.10: dropped in vpc-a',
+    ]);
+  });
+
+  test('a destination without a prefix length is one address', () => {
+    expect(cidrContains('10.2.1.10', '10.2.1.11')).toBe(false);
   });
 });
