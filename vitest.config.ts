@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
@@ -7,6 +9,17 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * project's own tests, run by `npm test`.
  */
 const env = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+/**
+ * The project's own tests keep their receipt ledger apart from the machine's
+ * (helpers/sweep.ts): every twin they start names its receipt bucket alike,
+ * so a `meshcheck cleanup` under test would otherwise sweep what other test
+ * runs, or a person's own runs on this machine, recorded. The runs the e2e
+ * tests start inherit it.
+ */
+const selfTestEnv = {
+  ...env,
+  MESHCHECK_LEDGER_DIR: join(tmpdir(), `meshcheck-selftest-ledger-${process.pid}`),
+};
 
 /**
  * The files that take longest start first. Vitest orders by the durations
@@ -51,14 +64,14 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
-          env,
+          env: selfTestEnv,
         },
       },
       {
         test: {
           name: 'twin-wire',
           include: ['test/twin-wire/**/*.test.ts'],
-          env,
+          env: selfTestEnv,
           testTimeout: 30_000,
         },
       },
@@ -66,7 +79,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
-          env,
+          env: selfTestEnv,
           testTimeout: 120_000,
           hookTimeout: 60_000,
         },

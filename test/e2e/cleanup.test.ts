@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CreateFunctionCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
@@ -15,6 +17,8 @@ import { ROOT, twinEnv } from './support/validate.ts';
  * its objects) older than the bound, and nothing of the lab's own.
  */
 const example = join(ROOT, 'targets.example.json');
+/** Its own receipt ledger: a sweep of "everything older than 0 h" must not reach other tests' runs. */
+const ledger = mkdtempSync(join(tmpdir(), 'meshcheck-cleanup-ledger-'));
 let lab: ReferenceTwin;
 let admin: AwsClients;
 let bucket: string;
@@ -66,6 +70,7 @@ const cleanup = (args: string[], credentials = lab.runner()) =>
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      MESHCHECK_LEDGER_DIR: ledger,
       ...twinEnv(lab.endpoint, credentials),
     },
   });
