@@ -208,3 +208,28 @@ export async function connectFrom(
     output,
   };
 }
+
+/**
+ * What a reachability row heard, in the words its verdict needs: a reply or
+ * a connection; the host's own refusal of the port; or silence. A refusal
+ * is an answer from the host: the network carried the packet there and the
+ * reset back. Security groups and network ACLs never refuse — what they do
+ * not allow they drop — so a refusal proves the path is open and only the
+ * port is closed (VPC User Guide, "Security groups": rules are allow-only,
+ * "Network ACLs": a deny drops the packet).
+ */
+export type Reach = 'answered' | 'refused' | 'silent';
+
+export function reachOf(evidence: Pick<PingEvidence, 'heard'> | Pick<ConnectEvidence, 'said'>): Reach {
+  if ('heard' in evidence) return evidence.heard;
+  return evidence.said === 'connected' ? 'answered' : evidence.said === 'refused' ? 'refused' : 'silent';
+}
+
+/**
+ * Whether what was heard is what the row intends: an allowed pair must
+ * answer (a refusal is a path with nothing listening, not a talk), and a
+ * denied pair must stay silent (a refusal shows the network let it through).
+ */
+export function reachConforms(intent: 'allow' | 'deny', reach: Reach): boolean {
+  return intent === 'allow' ? reach === 'answered' : reach === 'silent';
+}

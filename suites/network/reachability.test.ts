@@ -1,7 +1,7 @@
 import { describe, inject } from 'vitest';
 import { attachEvidence } from '../../helpers/evidence.ts';
 import { explainRoute } from '../../helpers/path.ts';
-import { connectFrom, pingFrom } from '../../helpers/ping.ts';
+import { connectFrom, pingFrom, type Reach, reachConforms, reachOf } from '../../helpers/ping.ts';
 import { Lab } from '../../helpers/targets/lab.ts';
 import { reachabilityRow } from '../../helpers/targets/rows.ts';
 import {
@@ -166,7 +166,7 @@ describe.concurrent('N · VPCs talk through the Transit Gateway and peering only
         signal,
         runId: lab.targets.runId,
       };
-      let answered: boolean;
+      let heard: Reach;
       if (pair.protocol === 'icmp') {
         const ping = await pingFrom(
           clients,
@@ -175,7 +175,7 @@ describe.concurrent('N · VPCs talk through the Transit Gateway and peering only
           base,
         );
         await attachEvidence(annotate, 'ping', ping.summary, ping);
-        answered = ping.outcome === 'ok';
+        heard = reachOf(ping);
       } else {
         const nc = await connectFrom(
           clients,
@@ -184,24 +184,22 @@ describe.concurrent('N · VPCs talk through the Transit Gateway and peering only
           base,
         );
         await attachEvidence(annotate, 'connect', nc.summary, nc);
-        answered = nc.outcome === 'ok';
+        heard = reachOf(nc);
       }
-      await attachEvidence(
-        annotate,
-        'reachability',
-        `${pair.from} → ${pair.to}: ${answered ? 'answered' : 'silent'}`,
-        {
-          from: pair.from,
-          to: pair.to,
-          expect: pair.expect,
-          observed: answered ? 'answered' : 'silent',
-          protocol: pair.proto,
-        },
-      );
-      if (answered !== (pair.expect === 'allow')) {
+      await attachEvidence(annotate, 'reachability', `${pair.from} → ${pair.to}: ${heard}`, {
+        from: pair.from,
+        to: pair.to,
+        expect: pair.expect,
+        observed: heard,
+        protocol: pair.proto,
+      });
+      if (!reachConforms(pair.expect, heard)) {
         const hops = await explainRoute(clients, lab.subnetIds(from.subnet), ip);
+        const saw = { answered: 'it answered', silent: 'it did not', refused: 'the host refused the port' }[
+          heard
+        ];
         expect.fail(
-          `${pair.from} → ${pair.to} (${ip}) must ${pair.expect === 'allow' ? 'answer' : 'stay silent'}, but it ${answered ? 'answered' : 'did not'}.\n  route: ${hops.join('\n  then: ')}`,
+          `${pair.from} → ${pair.to} (${ip}) must ${pair.expect === 'allow' ? 'answer' : 'stay silent'}, but ${saw}.\n  route: ${hops.join('\n  then: ')}`,
         );
       }
     },

@@ -8,7 +8,15 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, test } from 'vitest';
 import type { AwsClients } from '../../../helpers/clients.ts';
 import { CannotTellError } from '../../../helpers/errors.ts';
-import { connectFrom, parsePing, pingFrom, readNc, readPing } from '../../../helpers/ping.ts';
+import {
+  connectFrom,
+  parsePing,
+  pingFrom,
+  reachConforms,
+  reachOf,
+  readNc,
+  readPing,
+} from '../../../helpers/ping.ts';
 
 /** Real output, as iputils 20211215 (Amazon Linux 2023) and nmap-ncat 7.93 print it. */
 const PING_ANSWERED = `PING 10.2.1.10 (10.2.1.10) 56(84) bytes of data.
@@ -361,5 +369,30 @@ describe('pingFrom and connectFrom: the evidence a report shows, and what was as
         "nc from dev-app to prod-app:22: `nc -z -v -w 1 10.2.1.10 22` exited 2 without proving it probed (command c-1): Ncat: Unrecognized option '-q'. QUITTING.",
       ),
     );
+  });
+});
+
+describe('what a reachability row heard, and whether that is what it intends', () => {
+  test('a ping answers or stays silent', () => {
+    expect(reachOf({ heard: 'answered' })).toBe('answered');
+    expect(reachOf({ heard: 'silent' })).toBe('silent');
+  });
+
+  test('nc connects, times out, or is refused by the host', () => {
+    expect(reachOf({ said: 'connected' })).toBe('answered');
+    expect(reachOf({ said: 'timeout' })).toBe('silent');
+    expect(reachOf({ said: 'refused' })).toBe('refused');
+  });
+
+  test('a denied pair conforms only in silence: a refusal shows the network carried the packet', () => {
+    expect(reachConforms('deny', 'silent')).toBe(true);
+    expect(reachConforms('deny', 'refused')).toBe(false);
+    expect(reachConforms('deny', 'answered')).toBe(false);
+  });
+
+  test('an allowed pair conforms only when it answers: a refusal is a path with nothing listening', () => {
+    expect(reachConforms('allow', 'answered')).toBe(true);
+    expect(reachConforms('allow', 'refused')).toBe(false);
+    expect(reachConforms('allow', 'silent')).toBe(false);
   });
 });
