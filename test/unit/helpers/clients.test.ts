@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { BroadcastChannel } from 'node:worker_threads';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { S3Client } from '@aws-sdk/client-s3';
-import { GetCommandInvocationCommand } from '@aws-sdk/client-ssm';
+import { GetCommandInvocationCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -149,6 +149,9 @@ describe('clientsFor with a role to assume', () => {
 
 describe('every call is counted and told, by service and operation', () => {
   test('the operation’s name without the Command suffix (only the suffix)', async () => {
+    // The real send, middleware and all: another file's module-level mock of SSMClient may still hold the
+    // prototype when files share one module graph (the mutation run does).
+    mockClient(SSMClient).restore();
     const listener = new BroadcastChannel(PENDING_CHANNEL);
     const heard: PendingMessage[] = [];
     listener.onmessage = (event) => heard.push((event as unknown as { data: PendingMessage }).data);
