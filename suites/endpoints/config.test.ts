@@ -1,22 +1,18 @@
-import { describe, inject } from 'vitest';
+import { describe } from 'vitest';
 import { findEndpoint, getEndpointCoverage, listVpcEndpoints, serviceName } from '../../helpers/endpoints.ts';
 import { attachEvidence } from '../../helpers/evidence.ts';
 import { endpointPolicyLetsIn } from '../../helpers/policies.ts';
-import { Lab } from '../../helpers/targets/lab.ts';
 import { serviceRow } from '../../helpers/targets/rows.ts';
 import { getRouteTableFor, getVpc, listIngressSources, listSecurityGroups } from '../../helpers/vpc.ts';
 import { eachRow } from '../setup/rows.ts';
 import { seed } from '../setup/seeds.ts';
+import { endpointsContext } from './context.ts';
 
 /**
  * VPC endpoints, configuration: gateway endpoints carry S3 and DynamoDB
  * privately; interface endpoints answer privately, from inside the VPC only.
  */
-const lab = new Lab(inject('targets'));
-const { ids, region } = lab.targets;
-const endpointVpcs = lab.targets.endpoints?.vpcs ?? [];
-const probe = lab.targets.endpoints?.probe;
-const vpcTarget = (name: string) => lab.network.vpcs.find((v) => v.name === name)!;
+const { lab, ids, region, endpointVpcs, probe, vpcTarget } = endpointsContext();
 
 const gatewayRows = endpointVpcs.flatMap((e) => e.gateway.map((service) => ({ vpc: e.vpc, service })));
 const interfaceRows = endpointVpcs.flatMap((e) => e.interface.map((service) => ({ vpc: e.vpc, service })));

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, inject } from 'vitest';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { CannotTellError } from '../../helpers/errors.ts';
 import { attachEvidence } from '../../helpers/evidence.ts';
 import { cidrContains } from '../../helpers/path.ts';
@@ -11,20 +11,16 @@ import {
   invokeProbe,
   type ProbeRun,
 } from '../../helpers/probe.ts';
-import { Lab } from '../../helpers/targets/lab.ts';
 import type { Attempt, AttemptResult } from '../../probes/s3-reach/attempts.ts';
 import { eachRow } from '../setup/rows.ts';
 import { seed } from '../setup/seeds.ts';
+import { endpointsContext } from './context.ts';
 
 /**
  * VPC endpoints, live: a probe Lambda in each placement tries S3 with and
  * without the endpoint, and never reaches the internet.
  */
-const lab = new Lab(inject('targets'));
-const { ids, region } = lab.targets;
-const endpointVpcs = lab.targets.endpoints?.vpcs ?? [];
-const probe = lab.targets.endpoints?.probe;
-const vpcTarget = (name: string) => lab.network.vpcs.find((v) => v.name === name)!;
+const { lab, ids, region, endpointVpcs, probe, vpcTarget } = endpointsContext();
 
 /** One probe per placement, deployed and invoked once; the tests read its report. */
 const runs = new Map<string, Promise<ProbeRun>>();

@@ -1,6 +1,5 @@
-import { describe, inject } from 'vitest';
+import { describe } from 'vitest';
 import { attachEvidence } from '../../helpers/evidence.ts';
-import { Lab } from '../../helpers/targets/lab.ts';
 import {
   getTgwVpcAttachment,
   getTransitGateway,
@@ -10,21 +9,13 @@ import {
 import { getInstance, getSubnet, getSubnetHeadroom, getVpc } from '../../helpers/vpc.ts';
 import { check, eachRow } from '../setup/rows.ts';
 import { seed } from '../setup/seeds.ts';
+import { networkContext } from './context.ts';
 
 /**
  * Network, configuration: VPCs, subnets and hosts laid out as the lab
  * intends, and a Transit Gateway that joins VPCs only where allowed.
  */
-const lab = new Lab(inject('targets'));
-const net = lab.targets.network;
-const ids = lab.targets.ids;
-
-const vpcs = net?.vpcs ?? [];
-const subnets = vpcs.flatMap((vpc) =>
-  vpc.subnets.map((s) => ({ ...s, subnet: s.name, vpc: vpc.name, account: vpc.account, routes: vpc.routes })),
-);
-const hosts = net?.hosts ?? [];
-const tgw = net?.transitGateway;
+const { lab, ids, vpcs, subnets, hosts, tgw } = networkContext();
 
 describe.concurrent('N · VPCs, subnets and hosts are laid out as the lab intends', {
   tags: ['config'],

@@ -1,8 +1,7 @@
-import { describe, inject } from 'vitest';
+import { describe } from 'vitest';
 import { attachEvidence } from '../../helpers/evidence.ts';
 import { explainRoute } from '../../helpers/path.ts';
 import { connectFrom, pingFrom, type Reach, reachConforms, reachOf } from '../../helpers/ping.ts';
-import { Lab } from '../../helpers/targets/lab.ts';
 import { reachabilityRow } from '../../helpers/targets/rows.ts';
 import {
   getInstance,
@@ -16,21 +15,14 @@ import {
 } from '../../helpers/vpc.ts';
 import { eachRow } from '../setup/rows.ts';
 import { seed } from '../setup/seeds.ts';
+import { networkContext } from './context.ts';
 
 /**
  * Network, paths: route tables, security groups and peerings as the lab
  * intends (configuration), then pings and connections across the Transit
  * Gateway and peerings (live), each explained by the path it took.
  */
-const lab = new Lab(inject('targets'));
-const net = lab.targets.network;
-const ids = lab.targets.ids;
-
-const vpcs = net?.vpcs ?? [];
-const subnets = vpcs.flatMap((vpc) =>
-  vpc.subnets.map((s) => ({ ...s, subnet: s.name, vpc: vpc.name, account: vpc.account, routes: vpc.routes })),
-);
-const hosts = net?.hosts ?? [];
+const { lab, net, ids, vpcs, subnets, hosts } = networkContext();
 
 describe.concurrent('N · Private route tables send lab traffic to the TGW or peering, and nothing to the internet', {
   tags: ['config'],
