@@ -318,6 +318,102 @@ const dataProtection = z
       });
   });
 
+/** The documented default flow log record format (version 2), in AWS's own `${field}` notation. */
+export const DEFAULT_FLOW_LOG_FORMAT =
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: AWS's LogFormat syntax, not a template
+  '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}';
+
+const flowLogDestination = z.union(
+  [
+    z
+      .object({
+        /** A CloudWatch Logs group of the flow log's own account, written through `deliveryRole`. */
+        logGroup: z.string().regex(/^[\w./#-]{1,512}$/, 'a CloudWatch Logs group name'),
+        /** The role vpc-flow-logs.amazonaws.com assumes to write (name or ARN); any role the flow log names when absent. */
+        deliveryRole: z.union([roleName, roleArn]).optional(),
+      })
+      .strict(),
+    z
+      .object({
+        /** An S3 bucket, possibly of another account of the lab, written by delivery.logs.amazonaws.com. */
+        bucket: bucketName,
+        /** The account key of the bucket's owner. */
+        account: accountKey.default('lab'),
+        /** The key prefix before `AWSLogs/`, if the flow log's destination ARN has one. */
+        prefix: z.string().optional(),
+      })
+      .strict(),
+  ],
+  'either {"logGroup": …} or {"bucket": …}',
+);
+
+const flowLog = z
+  .object({
+    /** What the flow log watches: one VPC or subnet (Name tag or id), or one network interface id. */
+    vpc: name.optional(),
+    subnet: name.optional(),
+    networkInterface: z
+      .string()
+      .regex(/^eni-[0-9a-f]+$/, 'a network interface id (eni-…)')
+      .optional(),
+    destination: flowLogDestination,
+    /** Seconds of traffic one record may aggregate: 60 or 600 (AWS's default). */
+    maxAggregationInterval: z.union([z.literal(60), z.literal(600)]).default(600),
+    /** The record format (LogFormat); the documented default format when absent. */
+    format: z.string().min(1).default(DEFAULT_FLOW_LOG_FORMAT),
+  })
+  .strict()
+  .refine(
+    (f) => [f.vpc, f.subnet, f.networkInterface].filter((x) => x !== undefined).length === 1,
+    'name exactly one of vpc, subnet or networkInterface',
+  );
+
+const trail = z
+  .object({
+    name,
+    /** Logs every Region (seed 000: "multi-region trail"). */
+    multiRegion: z.boolean().default(true),
+    /** Writes digest files so log files can be validated. */
+    logFileValidation: z.boolean().default(true),
+    /** Which management events the trail logs, or `none`. */
+    managementEvents: z.enum(['All', 'ReadOnly', 'WriteOnly', 'none']).default('All'),
+    /** Insights types that must be on, and no others. */
+    insights: z.array(z.enum(['ApiCallRateInsight', 'ApiErrorRateInsight'])).default([]),
+    /** Buckets whose object-level (S3 data) events, read and write, the trail must log. */
+    dataEventBuckets: z.array(bucketName).default([]),
+    /** The bucket the trail delivers log files to, in the lab account. */
+    bucket: bucketName,
+    /** The trail's S3 key prefix, when it has one. */
+    bucketPrefix: z.string().optional(),
+    /** The CloudWatch Logs group the trail also delivers to; absent when it must deliver to S3 only. */
+    logGroup: z
+      .string()
+      .regex(/^[\w./#-]{1,512}$/, 'a CloudWatch Logs group name')
+      .optional(),
+    /** The latest delivery to each destination must be this recent (a quiet lab still makes management events). */
+    deliveryWithinMinutes: z.number().int().min(5).max(1440).default(60),
+  })
+  .strict();
+
+const observability = z
+  .object({
+    trail: trail.optional(),
+    /** Every flow log the lab must have: each is checked, and this run's traffic is looked for in it. */
+    flowLogs: z.array(flowLog).default([]),
+    /**
+     * How long this run's S3 data events may take to reach the trail's log group. CloudTrail "typically
+     * delivers logs within an average of about 5 minutes of an API call"; 20 min leaves room for the tail.
+     */
+    dataEventTimeoutSeconds: z.number().int().min(5).max(3600).default(1200),
+    /**
+     * How long this run's traffic may take to appear in flow log records: the aggregation interval, then
+     * delivery ("flow log records are published … every 5 minutes" to CloudWatch Logs, every 5 or 10 to
+     * S3), plus a margin.
+     */
+    recordTimeoutSeconds: z.number().int().min(5).max(3600).default(1500),
+  })
+  .strict();
+
 const targetsObject = z
   .object({
     $schema: z.string().optional(),
@@ -328,6 +424,7 @@ const targetsObject = z
     network: network.optional(),
     endpoints: endpoints.optional(),
     dataProtection: dataProtection.optional(),
+    observability: observability.optional(),
   })
   .strict();
 
@@ -347,11 +444,15 @@ export type EndpointsVpcTarget = z.output<typeof endpointsVpc>;
 export type ProbePlacementTarget = z.output<typeof probePlacement>;
 export type DataProtectionTarget = z.output<typeof dataProtection>;
 export type KeyTarget = z.output<typeof keyTarget>;
+export type ObservabilityTarget = z.output<typeof observability>;
+export type TrailTarget = z.output<typeof trail>;
+export type FlowLogTarget = z.output<typeof flowLog>;
 
 /** Cross-references the schema alone cannot see: every name used must be declared. */
 function checkReferences(t: z.output<typeof targetsObject>, ctx: z.RefinementCtx): void {
   const net = t.network;
   checkEndpointReferences(t, ctx);
+  checkObservabilityReferences(t, ctx);
   for (const [i, v] of (net?.vpcs ?? []).entries()) {
     if (!(v.account in t.accounts))
       ctx.addIssue({
@@ -437,5 +538,20 @@ function checkEndpointReferences(t: z.output<typeof targetsObject>, ctx: z.Refin
       if (!vpc.subnets.some((x) => x.name === s))
         issue(['probe', 'placements', i, 'subnets', j], `no subnet "${s}" in ${p.vpc}`);
     });
+  });
+}
+
+function checkObservabilityReferences(t: z.output<typeof targetsObject>, ctx: z.RefinementCtx): void {
+  const vpcs = new Set(t.network?.vpcs.map((v) => v.name));
+  const subnets = new Set(t.network?.vpcs.flatMap((v) => v.subnets.map((s) => s.name)));
+  const issue = (path: (string | number)[], message: string) =>
+    ctx.addIssue({ code: 'custom', path: ['observability', ...path], message });
+  t.observability?.flowLogs.forEach((f, i) => {
+    if (f.vpc !== undefined && !vpcs.has(f.vpc))
+      issue(['flowLogs', i, 'vpc'], `no VPC "${f.vpc}" in network.vpcs`);
+    if (f.subnet !== undefined && !subnets.has(f.subnet))
+      issue(['flowLogs', i, 'subnet'], `no subnet "${f.subnet}" in network.vpcs`);
+    if ('account' in f.destination && !(f.destination.account in t.accounts))
+      issue(['flowLogs', i, 'destination', 'account'], `no account "${f.destination.account}" in accounts`);
   });
 }

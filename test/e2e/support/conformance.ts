@@ -9,11 +9,16 @@ import { loadTargets, type ResolvedTargets, resolveTargets } from '../../../help
 import { ROOT, type ValidateRun } from './validate.ts';
 
 /** The checklist areas `meshcheck validate --only` takes, one suite file each. */
-export const AREAS = ['network', 'endpoints', 'data-protection'] as const;
+export const AREAS = ['network', 'endpoints', 'data-protection', 'observability'] as const;
 export type Area = (typeof AREAS)[number];
 
 /** The letters of a checklist id name its area (`N13` → network). */
-const AREA_OF_ID: Record<string, Area> = { N: 'network', E: 'endpoints', D: 'data-protection' };
+const AREA_OF_ID: Record<string, Area> = {
+  N: 'network',
+  E: 'endpoints',
+  D: 'data-protection',
+  O: 'observability',
+};
 
 /**
  * The areas a drift's declared checks belong to: the only suite files that

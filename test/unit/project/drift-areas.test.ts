@@ -12,7 +12,7 @@ describe('the areas the drift matrix runs for a drift', () => {
   });
 
   test('are every area when an id belongs to none it knows, or nothing is declared', ({ expect }) => {
-    expect(areasOf([{ id: 'N1' }, { id: 'O3' }])).toEqual([...AREAS]);
+    expect(areasOf([{ id: 'N1' }, { id: 'Q3' }])).toEqual([...AREAS]);
     expect(areasOf([{ id: 'n1' }])).toEqual([...AREAS]);
     expect(areasOf([{ id: 'N13 prod-app → dev-app (' }])).toEqual([...AREAS]);
     expect(areasOf([])).toEqual([...AREAS]);
