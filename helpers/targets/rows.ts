@@ -1,4 +1,4 @@
-import type { ReachabilityTarget } from './index.ts';
+import type { FlowLogTarget, ReachabilityTarget } from './index.ts';
 
 /**
  * How a check's row is named in its task meta, for rows made of more than
@@ -21,4 +21,17 @@ export function serviceRow(vpc: string, service: string): string {
 /** A key's grant of one action: `alias/receipts:kms:Decrypt`. */
 export function grantRow(alias: string, action: string): string {
   return `${alias}:${action}`;
+}
+
+/**
+ * A flow log: what it watches and where it delivers, `App-VPC→/aws/vpc/flowlogs`,
+ * `App-VPC→s3://central-logs/prefix`.
+ */
+export function flowLogRow(
+  f: Pick<FlowLogTarget, 'vpc' | 'subnet' | 'networkInterface' | 'destination'>,
+): string {
+  const watched = f.vpc ?? f.subnet ?? f.networkInterface;
+  const d = f.destination;
+  const to = 'logGroup' in d ? d.logGroup : `s3://${d.bucket}${d.prefix ? `/${d.prefix}` : ''}`;
+  return `${watched}→${to}`;
 }
