@@ -75,8 +75,9 @@ const LIVE_MS = 180_000;
  * run side by side, so it is the longest file's path — the probes' deploy
  * and removal (two hooks), then the longest chain of waits: a live check,
  * the probe's attempts, the receipts and, in the nightly profile only, the
- * CloudTrail wait — plus slack. About 9 min for the reference lab in the
- * gate profile, 29 min nightly.
+ * CloudTrail wait or the wait for this run's traffic in the flow logs and
+ * its data events in the trail — plus slack. About 9 min for the reference
+ * lab in the gate profile, 34 min nightly.
  */
 export function runDeadlineMs(targets: ResolvedTargets, profile: 'gate' | 'nightly'): number {
   const dp = targets.dataProtection;
@@ -84,6 +85,12 @@ export function runDeadlineMs(targets: ResolvedTargets, profile: 'gate' | 'night
   const probeMs = probe ? probe.attemptTimeoutMs * 2 * probe.placements.length : 0;
   const receiptsMs = dp ? dp.receiptTimeoutSeconds * 1000 : 0;
   const cloudTrailMs = dp && profile === 'nightly' ? dp.cloudTrailTimeoutSeconds * 1000 : 0;
-  const longestChain = Math.max(LIVE_MS + probeMs, receiptsMs + cloudTrailMs);
+  const obs = profile === 'nightly' ? targets.observability : undefined;
+  // The observability file makes its traffic and probe calls first (a live check's worth), then waits for
+  // the trail and the flow logs side by side.
+  const deliveryMs = obs
+    ? LIVE_MS + probeMs + Math.max(obs.dataEventTimeoutSeconds, obs.recordTimeoutSeconds) * 1000
+    : 0;
+  const longestChain = Math.max(LIVE_MS + probeMs, receiptsMs + cloudTrailMs, deliveryMs);
   return SLACK_MS + 2 * HOOK_MS + longestChain;
 }

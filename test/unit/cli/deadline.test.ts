@@ -17,14 +17,24 @@ describe('the run deadline comes from the bounds', () => {
   });
 
   test('a longer receipt bound moves the deadline by as much', () => {
-    const longer = structuredClone(example);
+    const dataOnly = structuredClone(example);
+    delete dataOnly.observability;
+    const longer = structuredClone(dataOnly);
     longer.dataProtection!.receiptTimeoutSeconds += 600;
-    expect(runDeadlineMs(longer, 'nightly') - runDeadlineMs(example, 'nightly')).toBe(600_000);
+    expect(runDeadlineMs(longer, 'nightly') - runDeadlineMs(dataOnly, 'nightly')).toBe(600_000);
   });
 
-  test('without data protection the network and probe checks bound it', () => {
+  test('a longer flow-log record bound moves the nightly deadline by as much, and not the gate', () => {
+    const longer = structuredClone(example);
+    longer.observability!.recordTimeoutSeconds += 600;
+    expect(runDeadlineMs(longer, 'nightly') - runDeadlineMs(example, 'nightly')).toBe(600_000);
+    expect(runDeadlineMs(longer, 'gate')).toBe(runDeadlineMs(example, 'gate'));
+  });
+
+  test('without data protection and observability the network and probe checks bound it', () => {
     const network = structuredClone(example);
     delete network.dataProtection;
+    delete network.observability;
     expect(runDeadlineMs(network, 'nightly')).toBe(runDeadlineMs(network, 'gate'));
     expect(runDeadlineMs(network, 'nightly')).toBeLessThanOrEqual(runDeadlineMs(example, 'gate'));
   });
