@@ -77,68 +77,60 @@ export const interfaceEndpointLosesAz: Drift = {
   },
 };
 
-export const s3PolicyLetsAnyoneWrite: Drift = {
-  id: 'ep-s3-endpoint-policy-lets-anyone-write',
-  says: 'the S3 endpoint policy keeps reads to the lab account but lets anyone write',
-  appliesTo: (lab) => Boolean(lab.endpoints?.vpcs.some((v) => v.s3PolicyAccounts)),
-  async breaks(lab) {
-    return [{ id: 'E5', row: lab.endpoints!.vpcs.find((v) => v.s3PolicyAccounts)!.vpc }];
-  },
-  async apply(lab, op) {
-    const e = lab.endpoints!.vpcs.find((v) => v.s3PolicyAccounts)!;
-    const accounts = e.s3PolicyAccounts!.map((a) => lab.accountIds[a]!);
-    const endpoint = await endpointOf(lab, op, e.vpc, 's3');
-    const policy = {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Principal: '*',
-          Action: 's3:*',
-          Resource: '*',
-          Condition: { StringEquals: { 'aws:PrincipalAccount': accounts } },
-        },
-        { Effect: 'Allow', Principal: '*', Action: 's3:PutObject', Resource: '*' },
-      ],
-    };
-    await ec2(op, lab, e.vpc).send(
-      new ModifyVpcEndpointCommand({
-        VpcEndpointId: endpoint.VpcEndpointId,
-        PolicyDocument: JSON.stringify(policy),
-      }),
-    );
-  },
-};
+/** The S3 gateway endpoint's policy replaced by `statements`, built from the accounts targets allow. */
+function s3EndpointPolicyDrift(
+  id: string,
+  says: string,
+  statements: (accounts: string[]) => object[],
+): Drift {
+  const scoped = (lab: ResolvedTargets) => lab.endpoints!.vpcs.find((v) => v.s3PolicyAccounts)!;
+  return {
+    id,
+    says,
+    appliesTo: (lab) => Boolean(lab.endpoints?.vpcs.some((v) => v.s3PolicyAccounts)),
+    async breaks(lab) {
+      return [{ id: 'E5', row: scoped(lab).vpc }];
+    },
+    async apply(lab, op) {
+      const e = scoped(lab);
+      const accounts = e.s3PolicyAccounts!.map((a) => lab.accountIds[a]!);
+      const endpoint = await endpointOf(lab, op, e.vpc, 's3');
+      await ec2(op, lab, e.vpc).send(
+        new ModifyVpcEndpointCommand({
+          VpcEndpointId: endpoint.VpcEndpointId,
+          PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: statements(accounts) }),
+        }),
+      );
+    },
+  };
+}
 
-export const s3PolicyKeyedOnBucketAccount: Drift = {
-  id: 'ep-s3-endpoint-policy-keyed-on-bucket-account',
-  says: "the S3 endpoint policy admits any caller to the lab's buckets (keyed on the bucket's account, not the caller's)",
-  appliesTo: (lab) => Boolean(lab.endpoints?.vpcs.some((v) => v.s3PolicyAccounts)),
-  async breaks(lab) {
-    return [{ id: 'E5', row: lab.endpoints!.vpcs.find((v) => v.s3PolicyAccounts)!.vpc }];
-  },
-  async apply(lab, op) {
-    const e = lab.endpoints!.vpcs.find((v) => v.s3PolicyAccounts)!;
-    const accounts = e.s3PolicyAccounts!.map((a) => lab.accountIds[a]!);
-    const endpoint = await endpointOf(lab, op, e.vpc, 's3');
-    // Stops data leaving for an outsider's bucket, but lets another account's credentials into the lab's.
-    const policy = {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Principal: '*',
-          Action: 's3:*',
-          Resource: '*',
-          Condition: { StringEquals: { 's3:ResourceAccount': accounts } },
-        },
-      ],
-    };
-    await ec2(op, lab, e.vpc).send(
-      new ModifyVpcEndpointCommand({
-        VpcEndpointId: endpoint.VpcEndpointId,
-        PolicyDocument: JSON.stringify(policy),
-      }),
-    );
-  },
-};
+export const s3PolicyLetsAnyoneWrite = s3EndpointPolicyDrift(
+  'ep-s3-endpoint-policy-lets-anyone-write',
+  'the S3 endpoint policy keeps reads to the lab account but lets anyone write',
+  (accounts) => [
+    {
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:PrincipalAccount': accounts } },
+    },
+    { Effect: 'Allow', Principal: '*', Action: 's3:PutObject', Resource: '*' },
+  ],
+);
+
+/** Stops data leaving for an outsider's bucket, but lets another account's credentials into the lab's. */
+export const s3PolicyKeyedOnBucketAccount = s3EndpointPolicyDrift(
+  'ep-s3-endpoint-policy-keyed-on-bucket-account',
+  "the S3 endpoint policy admits any caller to the lab's buckets (keyed on the bucket's account, not the caller's)",
+  (accounts) => [
+    {
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: '*',
+      Condition: { StringEquals: { 's3:ResourceAccount': accounts } },
+    },
+  ],
+);
