@@ -15,6 +15,7 @@ import {
   DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
+  type IpPermission,
   ModifySubnetAttributeCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
@@ -134,43 +135,39 @@ export const hostIcmpRevoked: Drift = {
   },
 };
 
-export const hostOpenToWorld: Drift = {
-  id: 'net-sg-open-to-world',
-  says: "a host's security group admits all traffic from 0.0.0.0/0",
-  appliesTo: (lab) => Boolean(lab.network?.hosts.length),
-  async breaks(lab) {
-    return [{ id: 'N11', row: quietestHost(lab) }];
-  },
-  async apply(lab, op) {
-    const host = lab.network!.hosts.find((h) => h.name === quietestHost(lab))!;
-    const [group] = await hostGroups(lab, op, host.name);
-    await ec2(op, host.account).send(
-      new AuthorizeSecurityGroupIngressCommand({
-        GroupId: group!.GroupId,
-        IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
-      }),
-    );
-  },
-};
+/** A drift that opens the quietest host's first security group to all traffic from `source`. */
+function hostOpenTo(id: string, says: string, source: Pick<IpPermission, 'IpRanges' | 'Ipv6Ranges'>): Drift {
+  return {
+    id,
+    says,
+    appliesTo: (lab) => Boolean(lab.network?.hosts.length),
+    async breaks(lab) {
+      return [{ id: 'N11', row: quietestHost(lab) }];
+    },
+    async apply(lab, op) {
+      const host = lab.network!.hosts.find((h) => h.name === quietestHost(lab))!;
+      const [group] = await hostGroups(lab, op, host.name);
+      await ec2(op, host.account).send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: group!.GroupId,
+          IpPermissions: [{ IpProtocol: '-1', ...source }],
+        }),
+      );
+    },
+  };
+}
 
-export const hostOpenToIpv6World: Drift = {
-  id: 'net-sg-open-to-ipv6-world',
-  says: "a host's security group admits all traffic from ::/0 (IPv6 anywhere)",
-  appliesTo: (lab) => Boolean(lab.network?.hosts.length),
-  async breaks(lab) {
-    return [{ id: 'N11', row: quietestHost(lab) }];
-  },
-  async apply(lab, op) {
-    const host = lab.network!.hosts.find((h) => h.name === quietestHost(lab))!;
-    const [group] = await hostGroups(lab, op, host.name);
-    await ec2(op, host.account).send(
-      new AuthorizeSecurityGroupIngressCommand({
-        GroupId: group!.GroupId,
-        IpPermissions: [{ IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/0' }] }],
-      }),
-    );
-  },
-};
+export const hostOpenToWorld = hostOpenTo(
+  'net-sg-open-to-world',
+  "a host's security group admits all traffic from 0.0.0.0/0",
+  { IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+);
+
+export const hostOpenToIpv6World = hostOpenTo(
+  'net-sg-open-to-ipv6-world',
+  "a host's security group admits all traffic from ::/0 (IPv6 anywhere)",
+  { Ipv6Ranges: [{ CidrIpv6: '::/0' }] },
+);
 
 /** A host that only deny rows reach, so opening it changes no ping. */
 function quietestHost(lab: ResolvedTargets): string {
