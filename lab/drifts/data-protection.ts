@@ -98,22 +98,34 @@ const delegationBreaks = (lab: ResolvedTargets): Break[] => [
   d4(dp(lab).receiptKey, 'kms:GenerateDataKey'),
 ];
 
-export const rootStatementAdded: Drift = {
-  id: 'dp-receipt-key-delegates-to-iam',
-  says: 'the "Enable IAM User Permissions" root statement is added to the receipt key policy',
-  appliesTo: has,
-  breaks: async (lab) => delegationBreaks(lab),
-  apply: (lab, op) =>
-    editKeyPolicy(lab, op, dp(lab).receiptKey, (p) => {
-      p.Statement.push({
-        Sid: 'Enable IAM User Permissions',
-        Effect: 'Allow',
-        Principal: { AWS: `arn:aws:iam::${lab.accountIds.lab}:root` },
-        Action: 'kms:*',
-        Resource: '*',
-      });
-    }),
-};
+/** A drift that adds a statement delegating the receipt key to the lab account's IAM (its root). */
+function receiptKeyDelegated(
+  id: string,
+  says: string,
+  statement: (lab: ResolvedTargets) => Omit<Statement, 'Effect' | 'Principal' | 'Resource'>,
+): Drift {
+  return {
+    id,
+    says,
+    appliesTo: has,
+    breaks: async (lab) => delegationBreaks(lab),
+    apply: (lab, op) =>
+      editKeyPolicy(lab, op, dp(lab).receiptKey, (p) => {
+        p.Statement.push({
+          ...statement(lab),
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${lab.accountIds.lab}:root` },
+          Resource: '*',
+        });
+      }),
+  };
+}
+
+export const rootStatementAdded = receiptKeyDelegated(
+  'dp-receipt-key-delegates-to-iam',
+  'the "Enable IAM User Permissions" root statement is added to the receipt key policy',
+  () => ({ Sid: 'Enable IAM User Permissions', Action: 'kms:*' }),
+);
 
 export const runnerMayDecryptReceipts: Drift = {
   id: 'dp-runner-may-decrypt-receipts',
@@ -309,23 +321,15 @@ export const receiptKeyDecryptForAnotherRole: Drift = {
   },
 };
 
-export const receiptKeyDelegatesViaS3: Drift = {
-  id: 'dp-receipt-key-delegates-via-s3',
-  says: 'a root statement narrowed to calls through S3 (kms:ViaService) is added to the receipt key policy',
-  appliesTo: has,
-  breaks: async (lab) => delegationBreaks(lab),
-  apply: (lab, op) =>
-    editKeyPolicy(lab, op, dp(lab).receiptKey, (p) => {
-      p.Statement.push({
-        Sid: 'Enable IAM User Permissions Through S3',
-        Effect: 'Allow',
-        Principal: { AWS: `arn:aws:iam::${lab.accountIds.lab}:root` },
-        Action: ['kms:Decrypt', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
-        Condition: { StringEquals: { 'kms:ViaService': `s3.${lab.region}.amazonaws.com` } },
-        Resource: '*',
-      });
-    }),
-};
+export const receiptKeyDelegatesViaS3 = receiptKeyDelegated(
+  'dp-receipt-key-delegates-via-s3',
+  'a root statement narrowed to calls through S3 (kms:ViaService) is added to the receipt key policy',
+  (lab) => ({
+    Sid: 'Enable IAM User Permissions Through S3',
+    Action: ['kms:Decrypt', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+    Condition: { StringEquals: { 'kms:ViaService': `s3.${lab.region}.amazonaws.com` } },
+  }),
+);
 
 export const queueAdmitsTheAccount: Drift = {
   id: 'dp-queue-admits-the-account',
