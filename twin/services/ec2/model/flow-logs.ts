@@ -10,6 +10,7 @@
  */
 import { AwsError } from '../../../core/errors.ts';
 import type { Principal } from '../../../core/principal.ts';
+import { startFlowLogDelivery } from '../../../network/flow-log-delivery.ts';
 import { authorizeOnBucket, findBucket } from '../../s3/lookups.ts';
 import { type Ec2ResourceKind, notFoundError } from '../errors.ts';
 import { type LogFormat, parseLogFormat } from './flow-logs-format.ts';
@@ -324,6 +325,7 @@ export function createFlowLogs(
       delivery: { status: 'SUCCESS', capturedUntil: now },
     };
     model.flowLogs.set(flowLog.id, flowLog);
+    startFlowLogDelivery(model, flowLog);
     created.push(flowLog);
   }
   return { created, unsuccessful };
