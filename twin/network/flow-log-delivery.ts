@@ -39,7 +39,8 @@ import { deliverLogEvents } from '../services/logs/lookups.ts';
 import { authorizeOnBucket, findBucket, putObjectAs } from '../services/s3/lookups.ts';
 import { delay } from '../state/profile.ts';
 import type { Twin } from '../twin.ts';
-import { type FlowRecord, flowRecords, formatRecord, headerLine } from './flow-log-records.ts';
+import { type FlowRecord, flowRecords, formatRecord, headerLine, takePackets } from './flow-log-records.ts';
+import { trafficOf } from './traffic-log.ts';
 
 /** Why a delivery failed: AWS's words for DeliverLogsErrorMessage, and the twin's own. */
 class DeliveryRefused extends Error {
@@ -194,10 +195,10 @@ function tick(model: Ec2Model, flowLog: FlowLogState): void {
   const twin = model.twin;
   const size = windowMs(twin, flowLog);
   const closed = Math.floor((twin.clock.now() - delay(twin.profile, 'flowLogDeliveryMs')) / size) * size;
-  const from = flowLog.delivery.capturedUntil;
-  if (closed > from) {
+  if (closed > flowLog.delivery.capturedUntil) {
     flowLog.delivery.capturedUntil = closed;
-    const records = flowRecords(model, flowLog, { from, to: closed, windowMs: size });
+    const taken = takePackets(flowLog, trafficOf(twin), closed);
+    const records = flowRecords(model, flowLog, taken, size);
     if (records.length) deliver(model, flowLog, records);
   }
   schedule(model, flowLog);

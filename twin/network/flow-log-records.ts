@@ -10,7 +10,7 @@ import type { FlowLogState } from '../services/ec2/model/flow-logs.ts';
 import type { Ec2Model } from '../services/ec2/model/index.ts';
 import type { NetworkInterfaceState } from '../services/ec2/model/state.ts';
 import { PROTOCOL_NUMBER } from './flow.ts';
-import { type TrafficRecord, trafficOf } from './traffic-log.ts';
+import type { TrafficRecord } from './traffic-log.ts';
 import type { EniTouch } from './walk-state.ts';
 
 export interface FlowRecord {
@@ -56,27 +56,56 @@ function keyOf(touch: EniTouch, window: number): string {
   ].join('|');
 }
 
+/** Packets of one traffic record that a delivery takes. */
+export interface TakenPackets {
+  record: TrafficRecord;
+  times: number[];
+}
+
 /**
- * The records of packets that passed in [from, to), aggregated per window
- * of `windowMs` (aligned to the epoch), oldest first.
+ * The packets not yet taken that passed before `closed`, from the flow
+ * log's creation on. Traffic can enter the log late (Run Command settles
+ * an invocation when it is read, with the packets at their true times), so
+ * each record is taken once by position, not by a time range that may
+ * already have been delivered; its packets still carry their own times.
  */
+export function takePackets(
+  flowLog: FlowLogState,
+  traffic: readonly TrafficRecord[],
+  closed: number,
+): TakenPackets[] {
+  const progress = flowLog.delivery;
+  const taken: TakenPackets[] = [];
+  for (let i = progress.cursor; i < traffic.length; i += 1) {
+    const record = traffic[i]!;
+    const after = Math.max(flowLog.creationTime, progress.partial[i] ?? Number.NEGATIVE_INFINITY);
+    const times = packetTimes(record).filter((t) => t >= after && t < closed);
+    if (times.length) taken.push({ record, times });
+    if (record.end < closed) progress.partial[i] = Number.POSITIVE_INFINITY;
+    else progress.partial[i] = closed;
+  }
+  while (progress.partial[progress.cursor] === Number.POSITIVE_INFINITY) {
+    delete progress.partial[progress.cursor];
+    progress.cursor += 1;
+  }
+  return taken;
+}
+
+/** The taken packets as records: aggregated per interface, 5-tuple and action within each window of `windowMs`. */
 export function flowRecords(
   model: Ec2Model,
   flowLog: FlowLogState,
-  span: { from: number; to: number; windowMs: number },
-  traffic: readonly TrafficRecord[] = trafficOf(model.twin),
+  taken: readonly TakenPackets[],
+  windowMs: number,
 ): FlowRecord[] {
   const byKey = new Map<string, FlowRecord>();
-  for (const record of traffic) {
-    if (record.end < span.from || record.start >= span.to) continue;
+  for (const { record, times } of taken) {
     const touches = record.touched.flatMap((touch) => {
       const eni = model.networkInterfaces.get(touch.networkInterfaceId);
       return eni && watches(flowLog, eni) && captured(flowLog, touch) ? [{ touch, eni }] : [];
     });
-    if (!touches.length) continue;
-    for (const t of packetTimes(record)) {
-      if (t < span.from || t >= span.to) continue;
-      const window = Math.floor(t / span.windowMs);
+    for (const t of times) {
+      const window = Math.floor(t / windowMs);
       for (const { touch, eni } of touches) {
         const key = keyOf(touch, window);
         const seen = byKey.get(key);

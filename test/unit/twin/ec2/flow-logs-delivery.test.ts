@@ -163,6 +163,29 @@ describe('records to CloudWatch Logs', () => {
     ]);
   });
 
+  test('traffic that enters the log after its window was delivered still arrives, at its own times', async () => {
+    const l = await lab();
+    await cwlFlowLog(l);
+    const sentAt = l.t.clock.now();
+    await l.t.advance(settle(l.t) * 2);
+    expect(await events(l.t)).toEqual([]);
+    // Run Command settles an invocation when it is read, recording its pings in the past
+    const { a, b } = l;
+    recordTraffic(l.t.twin, {
+      start: sentAt,
+      end: sentAt + SPAN,
+      packets: 3,
+      bytesPerPacket: 84,
+      touched: [touch(a, 'egress', a.ip, b.ip, ECHO)],
+      answered: false,
+    });
+    await l.t.advance(settle(l.t));
+    const [event, ...more] = await events(l.t);
+    expect(more).toEqual([]);
+    expect(event!.timestamp).toBe(sentAt);
+    expect(event!.message).toContain(` 3 252 ${Math.floor(sentAt / 1000)} `);
+  });
+
   test('a custom format writes its fields in its order, with its version and `-` where a field does not apply', async () => {
     const l = await lab();
     const fields = [
