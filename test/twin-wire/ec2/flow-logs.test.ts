@@ -31,7 +31,7 @@ import { gunzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ManualClock } from '../../../twin/state/clock.ts';
 import { delay } from '../../../twin/state/profile.ts';
-import { startTestTwin, type TestTwin } from '../../support/twin.ts';
+import { aws, hasAwsCli, startTestTwin, type TestTwin } from '../../support/twin.ts';
 
 /**
  * VPC Flow Logs through unchanged SDK clients: a small lab built from
@@ -53,6 +53,7 @@ const hosts: { a: { instanceId: string; ip: string }; b: { instanceId: string; i
   b: { instanceId: '', ip: '10.70.1.20' },
 };
 let vpcId = '';
+let deliveryRoleArn = '';
 
 const doc = (...Statement: object[]) => JSON.stringify({ Version: '2012-10-17', Statement });
 
@@ -196,6 +197,7 @@ beforeAll(async () => {
   ec2 = new EC2Client(twin.clientConfig());
   ssm = new SSMClient(twin.clientConfig());
   const roleArn = await roles();
+  deliveryRoleArn = roleArn;
   await network();
   const centralS3 = new S3Client({ ...twin.clientConfig(central), forcePathStyle: true });
   await centralS3.send(new CreateBucketCommand({ Bucket: BUCKET }));
@@ -316,5 +318,46 @@ describe('flow logs through the SDK', () => {
     expect(deleted.Unsuccessful).toEqual([]);
     const left = await ec2.send(new DescribeFlowLogsCommand({}));
     expect(left.FlowLogs!.map((f) => f.LogDestinationType)).toEqual(['cloud-watch-logs']);
+  });
+});
+
+describe.runIf(hasAwsCli)('flow logs through the AWS CLI 2.9', () => {
+  test('create-flow-logs, describe-flow-logs --filter and delete-flow-logs', async () => {
+    const created = await aws(twin, [
+      'ec2',
+      'create-flow-logs',
+      '--resource-type',
+      'VPC',
+      '--resource-ids',
+      vpcId,
+      '--traffic-type',
+      'REJECT',
+      '--log-group-name',
+      '/wire/cli-flow-logs',
+      '--deliver-logs-permission-arn',
+      deliveryRoleArn,
+      '--log-format',
+      ['version', 'interface-id', 'srcaddr', 'dstaddr', 'action', 'flow-direction']
+        .map((f) => `\${${f}}`)
+        .join(' '),
+    ]);
+    expect(created.stderr).toBe('');
+    const { FlowLogIds, Unsuccessful } = created.json as { FlowLogIds: string[]; Unsuccessful: unknown[] };
+    expect(Unsuccessful).toEqual([]);
+    const described = await aws(twin, [
+      'ec2',
+      'describe-flow-logs',
+      '--filter',
+      'Name=traffic-type,Values=REJECT',
+    ]);
+    expect((described.json as { FlowLogs: unknown[] }).FlowLogs).toEqual([
+      expect.objectContaining({
+        FlowLogId: FlowLogIds[0],
+        LogGroupName: '/wire/cli-flow-logs',
+        TrafficType: 'REJECT',
+      }),
+    ]);
+    const deleted = await aws(twin, ['ec2', 'delete-flow-logs', '--flow-log-ids', FlowLogIds[0]!]);
+    expect(deleted.json).toEqual({ Unsuccessful: [] });
   });
 });
