@@ -234,6 +234,26 @@ describe('flow logs to S3', () => {
     );
   });
 
+  test('publishing to S3 needs logs:CreateLogDelivery, deleting it logs:DeleteLogDelivery', async () => {
+    const t = flowLogFixture();
+    const { vpcId } = await t.vpc();
+    await t.flowLogBucket('team-flow-logs', A, A);
+    const ec2Only = await t.role(A, 'ec2-only', { Effect: 'Allow', Action: 'ec2:*', Resource: '*' });
+    expect((await t.ec2Error('CreateFlowLogs', s3Request(vpcId, 'team-flow-logs'), ec2Only)).code).toBe(
+      'UnauthorizedOperation',
+    );
+    const logDelivery = await t.role(
+      A,
+      'log-delivery',
+      { Effect: 'Allow', Action: 'ec2:*', Resource: '*' },
+      { Effect: 'Allow', Action: 'logs:CreateLogDelivery', Resource: '*' },
+    );
+    const { FlowLogIds } = await t.ec2('CreateFlowLogs', s3Request(vpcId, 'team-flow-logs'), logDelivery);
+    expect((await t.ec2Error('DeleteFlowLogs', { FlowLogIds }, logDelivery)).code).toBe(
+      'UnauthorizedOperation',
+    );
+  });
+
   test.each([
     [{ LogDestination: 'arn:aws:s3:::bucket-x/AWSLogs/' }, /AWSLogs/],
     [{ DeliverLogsPermissionArn: `arn:aws:iam::${A}:role/x` }, /not applicable for s3/],
