@@ -171,6 +171,20 @@ describe('CreateFlowLogs and DescribeFlowLogs', () => {
     );
     expect((await t.ec2('CreateFlowLogs', request, passer)).FlowLogIds).toHaveLength(1);
   });
+  test("another account's role cannot be passed, even one trusting vpc-flow-logs.amazonaws.com", async () => {
+    const t = flowLogFixture();
+    const { vpcId } = await t.vpc();
+    const foreign = await t.deliveryRole('foreign-flow-logs', undefined, B);
+    const error = await t.ec2Error('CreateFlowLogs', {
+      ResourceType: 'VPC',
+      ResourceIds: [vpcId],
+      TrafficType: 'ALL',
+      LogGroupName: GROUP,
+      DeliverLogsPermissionArn: foreign,
+    });
+    expect(error.code).toBe('UnauthorizedOperation');
+    expect(error.message).toContain('iam:PassRole');
+  });
 });
 
 describe('flow logs to S3', () => {
