@@ -185,6 +185,20 @@ describe('CreateFlowLogs and DescribeFlowLogs', () => {
     expect(error.code).toBe('UnauthorizedOperation');
     expect(error.message).toContain('iam:PassRole');
   });
+  test('a repeated ClientToken answers with the flow logs it made, making no more', async () => {
+    const t = flowLogFixture();
+    const { out, vpcId, roleArn } = await cwlFlowLog(t, { ClientToken: 'lab-build-1' });
+    const again = await t.ec2('CreateFlowLogs', {
+      ResourceType: 'VPC',
+      ResourceIds: [vpcId],
+      TrafficType: 'ALL',
+      LogGroupName: GROUP,
+      DeliverLogsPermissionArn: roleArn,
+      ClientToken: 'lab-build-1',
+    });
+    expect(again).toMatchObject({ FlowLogIds: out.FlowLogIds, Unsuccessful: [], ClientToken: 'lab-build-1' });
+    expect((await t.ec2('DescribeFlowLogs', {})).FlowLogs).toHaveLength(1);
+  });
 });
 
 describe('flow logs to S3', () => {
