@@ -77,6 +77,17 @@ export class Twin {
   }
 
   /**
+   * Every model of the service signing as `signingName`, like `modelsOf`, for
+   * modules the service's own definition imports: the network engine reads
+   * EC2's models while EC2's handlers start flow-log delivery in it.
+   */
+  modelsSigning<M>(signingName: string): [{ accountId: string; region: string }, M][] {
+    for (const [def, backends] of this.models)
+      if (def.signingName === signingName) return [...(backends as Backends<M>).entries()];
+    return [];
+  }
+
+  /**
    * A part of the world beside the models, made on first use; the twin owns
    * it, shows it in `describe()` and releases it on dispose.
    *

@@ -1,4 +1,3 @@
-import { ec2 } from '../services/ec2/api.ts';
 import type { Ec2Model } from '../services/ec2/model/index.ts';
 import { networkAclFor } from '../services/ec2/model/network-acls.ts';
 import { effectiveRouteTable } from '../services/ec2/model/route-tables.ts';
@@ -31,7 +30,7 @@ export class NetworkView {
   readonly models: readonly Ec2Model[];
 
   constructor(readonly twin: Twin) {
-    this.models = twin.modelsOf(ec2).map(([, model]) => model);
+    this.models = twin.modelsSigning<Ec2Model>('ec2').map(([, model]) => model);
   }
 
   private find<T>(pick: (m: Ec2Model) => Map<string, T>, id: string | undefined): T | undefined {

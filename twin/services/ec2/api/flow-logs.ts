@@ -11,6 +11,7 @@ import type {
   UnsuccessfulItem,
 } from '@aws-sdk/client-ec2';
 import type { RequestContext } from '../../../core/context.ts';
+import { startFlowLogDelivery } from '../../../network/flow-log-delivery.ts';
 import {
   createFlowLogs,
   deleteFlowLogs,
@@ -69,7 +70,7 @@ export const flowLogHandlers = withDryRun({
         context: { 'iam:PassedToService': VPC_FLOW_LOGS },
       });
     if (input.LogDestinationType === 's3') ctx.authorize({ action: 'logs:CreateLogDelivery', resource: '*' });
-    const { created, unsuccessful } = createFlowLogs(
+    const { created, unsuccessful, replayed } = createFlowLogs(
       model,
       {
         resourceIds: input.ResourceIds ?? [],
@@ -88,6 +89,8 @@ export const flowLogHandlers = withDryRun({
       },
       ctx.time,
     );
+    // Delivery starts here, not in the model: the delivery reads the model, and the model stays free of it.
+    if (!replayed) for (const flowLog of created) startFlowLogDelivery(model, flowLog);
     return {
       FlowLogIds: created.map((f) => f.id),
       Unsuccessful: renderUnsuccessful(unsuccessful),

@@ -6,10 +6,9 @@
  * Unsuccessful instead.
  */
 import { AwsError } from '../../../core/errors.ts';
-import type { FlowLogDestination, FlowLogResourceType, TrafficType } from './flow-logs.ts';
 import { type LogFormat, parseLogFormat } from './flow-logs-format.ts';
 import type { Ec2Model } from './index.ts';
-import type { Tags } from './state.ts';
+import type { FlowLogDestination, FlowLogResourceType, Tags, TrafficType } from './state.ts';
 
 export interface CreateFlowLogsSpec {
   resourceIds: string[];

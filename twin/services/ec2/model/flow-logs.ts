@@ -10,56 +10,20 @@
  */
 import { AwsError } from '../../../core/errors.ts';
 import type { Principal } from '../../../core/principal.ts';
-import { startFlowLogDelivery } from '../../../network/flow-log-delivery.ts';
 import { authorizeOnBucket, findBucket } from '../../s3/lookups.ts';
 import { type Ec2ResourceKind, notFoundError } from '../errors.ts';
-import type { LogFormat } from './flow-logs-format.ts';
 import { type CreateFlowLogsSpec, checkFlowLogsRequest } from './flow-logs-request.ts';
 import type { Ec2Model } from './index.ts';
-import type { Tags } from './state.ts';
-
-export type FlowLogResourceType = 'VPC' | 'Subnet' | 'NetworkInterface';
-export type TrafficType = 'ACCEPT' | 'REJECT' | 'ALL';
-
-export type FlowLogDestination =
-  | { type: 'cloud-watch-logs'; logGroupName: string; arn: string }
-  | { type: 's3'; bucket: string; prefix: string; arn: string };
+import type { FlowLogDestination, FlowLogResourceType, FlowLogState } from './state.ts';
 
 export type { CreateFlowLogsSpec } from './flow-logs-request.ts';
-
-export interface FlowLogState {
-  id: string;
-  accountId: string;
-  region: string;
-  resourceId: string;
-  resourceType: FlowLogResourceType;
-  trafficType: TrafficType;
-  destination: FlowLogDestination;
-  deliverLogsPermissionArn?: string;
-  format: LogFormat;
-  /** Seconds: 60 or 600. */
-  maxAggregationInterval: 60 | 600;
-  creationTime: number;
-  clientToken?: string;
-  tags: Tags;
-  delivery: FlowLogDeliveryStatus;
-  /** Set by DeleteFlowLogs: a pending delivery sees it and stops. */
-  deleted?: boolean;
-}
-
-export interface FlowLogDeliveryStatus {
-  status: 'SUCCESS' | 'FAILED';
-  /** DeliverLogsErrorMessage, in AWS's words ("Access error", "Unknown error"). */
-  errorMessage?: string;
-  /** Why, in the twin's words, for `GET /_twin/state` readers and tests; AWS does not show it. */
-  because?: string;
-  /** Twin-clock ms of the last window end delivered (the next tick is one window later). */
-  capturedUntil: number;
-  /** Traffic-log position before which every record has been taken. */
-  cursor: number;
-  /** Records past the cursor taken up to a time (exclusive), or wholly (Infinity). */
-  partial: Record<number, number>;
-}
+export type {
+  FlowLogDeliveryStatus,
+  FlowLogDestination,
+  FlowLogResourceType,
+  FlowLogState,
+  TrafficType,
+} from './state.ts';
 
 export const VPC_FLOW_LOGS = 'vpc-flow-logs.amazonaws.com';
 export const LOG_DELIVERY = 'delivery.logs.amazonaws.com';
@@ -163,11 +127,11 @@ export function createFlowLogs(
   model: Ec2Model,
   spec: CreateFlowLogsSpec,
   now: number,
-): { created: FlowLogState[]; unsuccessful: Unsuccessful[] } {
+): { created: FlowLogState[]; unsuccessful: Unsuccessful[]; replayed?: true } {
   const checked = checkFlowLogsRequest(model, spec);
   if (spec.clientToken) {
     const earlier = [...model.flowLogs.values()].filter((f) => f.clientToken === spec.clientToken);
-    if (earlier.length) return { created: earlier, unsuccessful: [] };
+    if (earlier.length) return { created: earlier, unsuccessful: [], replayed: true };
   }
   const bucketProblem =
     checked.destination.type === 's3' ? s3DestinationProblem(model, checked.destination) : undefined;
@@ -198,7 +162,6 @@ export function createFlowLogs(
       delivery: { status: 'SUCCESS', capturedUntil: now, cursor: 0, partial: {} },
     };
     model.flowLogs.set(flowLog.id, flowLog);
-    startFlowLogDelivery(model, flowLog);
     created.push(flowLog);
   }
   return { created, unsuccessful };

@@ -1,7 +1,7 @@
 import type { Twin } from '../../../twin.ts';
-import type { FlowLogState } from './flow-logs.ts';
 import type {
   ElasticIpState,
+  FlowLogState,
   InstanceState,
   InternetGatewayState,
   NatGatewayState,

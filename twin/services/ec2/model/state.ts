@@ -5,6 +5,8 @@
  * that AWS derives (a route is `blackhole` when its target is gone) are
  * computed when read, never stored, so they cannot go stale.
  */
+import type { LogFormat } from './flow-logs-format.ts';
+
 export type Tags = Record<string, string>;
 
 /** A secondary IPv4 block (AssociateVpcCidrBlock); `associating`/`disassociating` are only ever answered, never stored. */
@@ -339,4 +341,46 @@ export interface PrefixListState {
   id: string;
   name: string;
   cidrs: string[];
+}
+
+/** A flow log (model/flow-logs.ts): kept with the other state so the model index need not import its logic. */
+export type FlowLogResourceType = 'VPC' | 'Subnet' | 'NetworkInterface';
+export type TrafficType = 'ACCEPT' | 'REJECT' | 'ALL';
+
+export type FlowLogDestination =
+  | { type: 'cloud-watch-logs'; logGroupName: string; arn: string }
+  | { type: 's3'; bucket: string; prefix: string; arn: string };
+
+export interface FlowLogState {
+  id: string;
+  accountId: string;
+  region: string;
+  resourceId: string;
+  resourceType: FlowLogResourceType;
+  trafficType: TrafficType;
+  destination: FlowLogDestination;
+  deliverLogsPermissionArn?: string;
+  format: LogFormat;
+  /** Seconds: 60 or 600. */
+  maxAggregationInterval: 60 | 600;
+  creationTime: number;
+  clientToken?: string;
+  tags: Tags;
+  delivery: FlowLogDeliveryStatus;
+  /** Set by DeleteFlowLogs: a pending delivery sees it and stops. */
+  deleted?: boolean;
+}
+
+export interface FlowLogDeliveryStatus {
+  status: 'SUCCESS' | 'FAILED';
+  /** DeliverLogsErrorMessage, in AWS's words ("Access error", "Unknown error"). */
+  errorMessage?: string;
+  /** Why, in the twin's words, for `GET /_twin/state` readers and tests; AWS does not show it. */
+  because?: string;
+  /** Twin-clock ms of the last window end delivered (the next tick is one window later). */
+  capturedUntil: number;
+  /** Traffic-log position before which every record has been taken. */
+  cursor: number;
+  /** Records past the cursor taken up to a time (exclusive), or wholly (Infinity). */
+  partial: Record<number, number>;
 }
