@@ -136,6 +136,8 @@ function waitForThisRunsDenial(): Promise<DenialEvidence> {
       keyArn: keyArn(dp!.receiptKey),
       sessionArn: session.sessionArn,
       objectArns: refused.map((r) => `arn:aws:s3:::${dp!.receiptBucket}/${r.key}`),
+      // The last refused read has just ended: CloudTrail's delay runs from about now.
+      madeAt: Date.now(),
     };
     const problem = controlProblem(
       control,
