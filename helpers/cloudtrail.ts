@@ -1,12 +1,13 @@
 import { LookupEventsCommand, type LookupEventsCommandOutput } from '@aws-sdk/client-cloudtrail';
 import type { AwsClients } from './clients.ts';
 import { cannotTell, classify } from './errors.ts';
+import { lookupEventsQuota } from './quota.ts';
 
 /**
  * CloudTrail event history, read within its quota: LookupEvents allows two
  * calls a second per account and region and takes one lookup attribute per
- * call (aws-fidelity.md, CloudTrail), so every look-up of a run goes through
- * one paced reader, and tests share its answers.
+ * call (aws-fidelity.md, CloudTrail), so every look-up of a run takes its
+ * turn from one shared quota (quota.ts), and tests share its answers.
  */
 export interface TrailEvent {
   id: string;
@@ -23,17 +24,6 @@ export interface TrailEvent {
   resources: string[];
   /** requestParameters.encryptionContext: for S3's calls, `aws:s3:arn` names the object (or the bucket, with a bucket key). */
   encryptionContext?: Record<string, string>;
-}
-
-const MIN_GAP_MS = 550;
-let lastCall = 0;
-
-async function paced<T>(call: () => Promise<T>): Promise<T> {
-  const wait = lastCall + MIN_GAP_MS - Date.now();
-  lastCall = Math.max(Date.now(), lastCall + MIN_GAP_MS);
-  // Stryker disable next-line EqualityOperator: a 0 ms pause and none are the same
-  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-  return call();
 }
 
 export interface LookupOptions {
@@ -87,16 +77,15 @@ async function readPage(
   let pause = options.pauseMs ?? 1_000;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await paced(() =>
-        clients.cloudtrail.send(
-          new LookupEventsCommand({
-            LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: eventName }],
-            StartTime: start,
-            MaxResults: 50,
-            ...(token && { NextToken: token }),
-          }),
-          ...(options.signal ? [{ abortSignal: options.signal }] : []),
-        ),
+      await lookupEventsQuota.turn(options.signal);
+      return await clients.cloudtrail.send(
+        new LookupEventsCommand({
+          LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: eventName }],
+          StartTime: start,
+          MaxResults: 50,
+          ...(token && { NextToken: token }),
+        }),
+        ...(options.signal ? [{ abortSignal: options.signal }] : []),
       );
     } catch (error) {
       const what = `look up ${eventName} events in CloudTrail${token ? ' (a later page)' : ''}`;

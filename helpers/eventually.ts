@@ -28,6 +28,19 @@ export interface EventuallyOptions<T> {
   retryOn?: (error: unknown) => boolean;
   /** How to show the last value in the error; JSON by default. */
   show?: (value: T) => string;
+  /**
+   * Looks paced to the time already waited instead of backing off: the
+   * pause after a look is this fraction of the time since `since`, within
+   * [minIntervalMs, maxIntervalMs]. For evidence whose delay is unknown but
+   * long (CloudTrail's "typically within 5 minutes", flow-log delivery),
+   * the evidence is then seen at most this fraction of its delay late,
+   * whatever the delay (0.05: a 300 s delay is seen by 315 s, a 30 s one by
+   * 31.5 s), where a backoff capped at 30 s would overshoot a 30 s delay
+   * by up to 30 s. Without it, the backoff from minIntervalMs (factor 1.6).
+   */
+  overshoot?: number;
+  /** When the awaited evidence was caused (epoch ms), for `overshoot`; default: when the wait starts. */
+  since?: number;
 }
 
 class NotYet extends Error {}
@@ -43,6 +56,10 @@ export async function eventually<T>(
 ): Promise<T> {
   const until = options.until ?? ((v: T) => v !== undefined);
   const started = Date.now();
+  const minIntervalMs = options.minIntervalMs ?? 250;
+  const maxIntervalMs = options.maxIntervalMs ?? 5_000;
+  const paced = options.overshoot !== undefined;
+  const since = options.since ?? started;
   let last: { value: T } | undefined;
   let lastError: unknown;
   try {
@@ -65,14 +82,26 @@ export async function eventually<T>(
         {
           retries: Number.POSITIVE_INFINITY,
           factor: 1.6,
-          minTimeout: options.minIntervalMs ?? 250,
-          maxTimeout: options.maxIntervalMs ?? 5_000,
-          randomize: true,
+          // Paced looks make their own pause (below), p-retry's is then none.
+          minTimeout: paced ? 0 : minIntervalMs,
+          maxTimeout: paced ? 0 : maxIntervalMs,
+          randomize: !paced,
           maxRetryTime: options.timeoutMs,
           ...(options.signal && { signal: options.signal }),
-          // Shown only when no look ever returned a value, so never a NotYet (thrown after a value was seen).
-          onFailedAttempt: ({ error }) => {
+          onFailedAttempt: async ({ error }) => {
+            // Shown only when no look ever returned a value, so never a NotYet (thrown after a value was seen).
             lastError = error;
+            const again = error instanceof NotYet || Boolean(options.retryOn?.(error));
+            if (paced && again) {
+              const now = Date.now();
+              const wanted = Math.min(
+                maxIntervalMs,
+                Math.max(minIntervalMs, options.overshoot! * (now - since)),
+              );
+              // Never past the bound, and the last look is made just before it, as p-retry's own would be.
+              const left = started + options.timeoutMs - now;
+              await pause(wanted < left ? wanted : Math.max(left > 1 ? left - 1 : left, 0), options.signal);
+            }
           },
           shouldRetry: ({ error }) => error instanceof NotYet || Boolean(options.retryOn?.(error)),
         },
@@ -104,4 +133,20 @@ export async function eventually<T>(
       ? new CannotTellError(message, 'timeout')
       : new LabDeviationError(message);
   }
+}
+
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const stop = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    // Removed when the pause ends: a long wait pauses often on one signal.
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', stop);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', stop, { once: true });
+  });
 }

@@ -20,7 +20,19 @@ export interface RunControl {
   sessionArn?: string | undefined;
   /** The refused receipts as S3 names them (`arn:aws:s3:::bucket/key`). */
   objectArns: string[];
+  /** When the refusal was made (epoch ms); its delivery delay is counted from here. Default: when the wait starts. */
+  madeAt?: number;
 }
+
+/**
+ * How late a look may see the control, as a fraction of its delivery delay.
+ * CloudTrail gives no moment ("typically within 5 minutes", up to ~15:
+ * aws-fidelity.md, CloudTrail), so looks are paced to the time since the
+ * refusal: at 5% the control is seen at most 5% after it became visible,
+ * whatever the delay, in about ln(delay / 10 s) / 0.05 look-ups (some 70
+ * for five minutes), well within LookupEvents' quota.
+ */
+const CONTROL_OVERSHOOT = 0.05;
 
 export function isRunDenial(e: TrailEvent, control: RunControl): boolean {
   if (e.errorCode !== 'AccessDenied' || !e.resources.includes(control.keyArn)) return false;
@@ -71,9 +83,11 @@ export async function waitForRunDenial(
     {
       timeoutMs: options.timeoutMs,
       until: (found) => found.some((e) => isRunDenial(e, control)),
-      // Look-ups are paced to the quota anyway; back off from half a second to half a minute.
+      // At least half a second apart (the look-ups' own quota turns come on top), at most half a minute.
       minIntervalMs: 500,
       maxIntervalMs: 30_000,
+      overshoot: CONTROL_OVERSHOOT,
+      ...(control.madeAt !== undefined && { since: control.madeAt }),
       ...(options.signal && { signal: options.signal }),
       show: (found) =>
         `${found.length} Decrypt events, none a refusal of ${control.sessionArn ?? control.objectArns.join(', ')}`,

@@ -126,7 +126,13 @@ describe.concurrent('D · Orders flow through the encrypted pipeline, and only t
   );
 });
 
-/** This run's own refusal in CloudTrail: D10's evidence, and the control every absence below leans on. */
+/**
+ * This run's own refusal in CloudTrail: D10's evidence, and the control every absence below leans on.
+ * It is made after the receipts on purpose, not as early as a refusal could be: D11's "no refusal of
+ * the pipeline's roles" holds only for events older than the control, and the processor's calls come
+ * with the receipts (after its cold start). A refusal made first would be visible before a refusal of
+ * the processor's, and D11 would pass on a history that does not hold it yet.
+ */
 let runDenial: Promise<DenialEvidence> | undefined;
 function waitForThisRunsDenial(): Promise<DenialEvidence> {
   runDenial ??= (async () => {
@@ -136,6 +142,8 @@ function waitForThisRunsDenial(): Promise<DenialEvidence> {
       keyArn: keyArn(dp!.receiptKey),
       sessionArn: session.sessionArn,
       objectArns: refused.map((r) => `arn:aws:s3:::${dp!.receiptBucket}/${r.key}`),
+      // The last refused read has just ended: CloudTrail's delay runs from about now.
+      madeAt: Date.now(),
     };
     const problem = controlProblem(
       control,

@@ -283,3 +283,113 @@ describe('eventually: its pace and what it shows, on a fake clock', () => {
     expect(error.message).toMatch(/^stopped: waited 1\.\ds for the receipt; last saw: undefined$/);
   });
 });
+
+describe('eventually with `overshoot`: looks paced to the time waited, on a fake clock', () => {
+  const fake = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
+  afterEach(() => vi.useRealTimers());
+
+  /** A wait for evidence that appears `delayMs` after `since`; when it was seen, and how many looks it took. */
+  async function seen(delayMs: number, since: number, options: { timeoutMs: number } & object) {
+    let looks = 0;
+    const due = since + delayMs;
+    const wait = eventually(
+      'the event',
+      async () => {
+        looks++;
+        return Date.now() >= due ? Date.now() : undefined;
+      },
+      { minIntervalMs: 500, maxIntervalMs: 30_000, overshoot: 0.05, since, ...options },
+    );
+    await vi.advanceTimersByTimeAsync(options.timeoutMs + 1_000);
+    return { at: (await wait)! - since, looks };
+  }
+
+  test.each([
+    [30_000, 'a tenth of the profile'],
+    [300_000, "CloudTrail's typical five minutes"],
+    [900_000, 'its fifteen at worst'],
+  ])('evidence due %i ms after its cause (%s) is seen within a twentieth of that', async (delayMs) => {
+    fake();
+    const { at, looks } = await seen(delayMs, Date.now(), { timeoutMs: 1_200_000 });
+    expect(at).toBeGreaterThanOrEqual(delayMs);
+    expect(at).toBeLessThanOrEqual(delayMs * 1.05 + 500);
+    // Few looks all the same: the pause grows with the time waited, about ln(delay / 10 s) / 0.05 of them.
+    expect(looks).toBeLessThan(120);
+  });
+
+  test('the pause is measured from the cause, not from the start of the wait', async () => {
+    fake();
+    const at: number[] = [];
+    const since = Date.now() - 200_000;
+    const wait = failure(
+      eventually(
+        'x',
+        async () => {
+          at.push(Date.now());
+          return undefined;
+        },
+        { timeoutMs: 30_000, minIntervalMs: 500, maxIntervalMs: 30_000, overshoot: 0.05, since },
+      ),
+    );
+    await vi.advanceTimersByTimeAsync(31_000);
+    expect(await wait).toBeInstanceOf(LabDeviationError);
+    // 200 s after the cause, 5% is ten seconds between looks, growing a little with each.
+    expect(at[1]! - at[0]!).toBe(10_000);
+    expect(at[2]! - at[1]!).toBe(10_500);
+  });
+
+  test('the pause stays within the bounds given, and the last look is at the wait’s bound', async () => {
+    fake();
+    const at: number[] = [];
+    const wait = failure(
+      eventually(
+        'x',
+        async () => {
+          at.push(Date.now());
+          return undefined;
+        },
+        { timeoutMs: 10_000, minIntervalMs: 1_000, maxIntervalMs: 2_000, overshoot: 0.5 },
+      ),
+    );
+    await vi.advanceTimersByTimeAsync(11_000);
+    expect(await wait).toBeInstanceOf(LabDeviationError);
+    const gaps = at.slice(1).map((t, i) => t - at[i]!);
+    expect(gaps.slice(0, -1)).toEqual([1_000, 1_000, 1_000, 1_500, 2_000, 2_000]);
+    expect(at.at(-1)! - at[0]!).toBeGreaterThanOrEqual(9_999);
+  });
+
+  test('an error of the suite is not paused on: it ends the wait at once', async () => {
+    fake();
+    const wait = failure(
+      eventually(
+        'x',
+        async () => {
+          throw new CannotTellError('no permission');
+        },
+        { timeoutMs: 600_000, overshoot: 0.05, since: Date.now() - 600_000 },
+      ),
+    );
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await wait).toBeInstanceOf(CannotTellError);
+  });
+
+  test('an aborted signal stops a paced wait in its pause, as cannot-tell', async () => {
+    fake();
+    const controller = new AbortController();
+    const wait = failure(
+      eventually('the receipt', async () => undefined, {
+        timeoutMs: 600_000,
+        signal: controller.signal,
+        overshoot: 0.05,
+        maxIntervalMs: 30_000,
+        since: Date.now() - 600_000,
+      }),
+    );
+    await vi.advanceTimersByTimeAsync(1_000);
+    controller.abort();
+    await vi.advanceTimersByTimeAsync(0);
+    const error = await wait;
+    expect(error).toBeInstanceOf(CannotTellError);
+    expect(error.message).toMatch(/^stopped: waited 1\.0s for the receipt/);
+  });
+});

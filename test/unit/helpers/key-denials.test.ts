@@ -202,7 +202,33 @@ describe('waitForRunDenial and listGenerateDataKeys, on a fake clock', () => {
     );
   });
 
-  test('looks keep backing off, from half a second to at most half a minute', async ({ expect }) => {
+  test.for([
+    [30_000, 'scale 0.1'],
+    [300_000, "CloudTrail's typical five minutes"],
+  ] as const)(
+    'a refusal visible %i ms after it was made (%s) is seen within a twentieth of that, in few look-ups',
+    async ([delayMs], { expect }) => {
+      const madeAt = Date.now() - 2_000;
+      mock.on(LookupEventsCommand).callsFake(async () => ({
+        Events: Date.now() >= madeAt + delayMs ? [record({ id: 'mine', arn: MINE })] : [],
+      }));
+      await settle(
+        waitForRunDenial(
+          clients,
+          { keyArn: KEY, sessionArn: MINE, objectArns: [], madeAt },
+          { start: new Date(0), timeoutMs: 1_200_000 },
+        ),
+      );
+      const seenAfter = Date.now() - madeAt;
+      expect(seenAfter).toBeGreaterThanOrEqual(delayMs);
+      expect(seenAfter).toBeLessThanOrEqual(delayMs * 1.05 + 1_000);
+      expect(mock.commandCalls(LookupEventsCommand).length).toBeLessThan(100);
+    },
+  );
+
+  test('looks are never closer than half a second, nor further apart than half a minute', async ({
+    expect,
+  }) => {
     const t0 = Date.now();
     const times: number[] = [];
     mock.on(LookupEventsCommand).callsFake(async () => {
@@ -212,18 +238,14 @@ describe('waitForRunDenial and listGenerateDataKeys, on a fake clock', () => {
     await settle(
       waitForRunDenial(
         clients,
-        { keyArn: KEY, sessionArn: MINE, objectArns: [] },
-        { start: new Date(0), timeoutMs: 600_000 },
+        { keyArn: KEY, sessionArn: MINE, objectArns: [], madeAt: t0 },
+        { start: new Date(0), timeoutMs: 1_200_000 },
       ),
     ).catch(() => undefined);
-    const gaps = times.slice(1).map((t, i) => t - times[i]!);
-    // p-retry randomizes each pause by up to ×2 over its schedule: 500 ms first, never more than 30 s.
-    expect(gaps[0]).toBeGreaterThanOrEqual(500);
-    expect(gaps[0]).toBeLessThanOrEqual(1_000);
-    // Growing from there (×1.6 a look), not held at the reader's own 550 ms pacing.
-    expect(gaps[1]).toBeGreaterThanOrEqual(800);
-    expect(Math.max(...gaps)).toBeLessThanOrEqual(30_000);
-    expect(Math.max(...gaps)).toBeGreaterThan(15_000);
+    const gaps = times.slice(1, -1).map((t, i) => t - times[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(500);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(30_000 + 550);
+    expect(Math.max(...gaps)).toBeGreaterThanOrEqual(30_000);
   });
 
   test('throttling that outlasts the wait is cannot-tell at the wait’s bound, not CloudTrail’s own', async ({
