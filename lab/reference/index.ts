@@ -3,8 +3,10 @@ import { issueRoleSession } from '../../twin/services/sts/sessions.ts';
 import { Twin, type TwinOptions } from '../../twin/twin.ts';
 import { builderFor } from '../builder.ts';
 import { ARCHIVE_ACCOUNT, LAB_ACCOUNT, REGION } from './accounts.ts';
+import { buildAudit } from './audit.ts';
 import { buildDataProtection } from './data-protection.ts';
 import { buildLambdaSecurityGroup, buildProdEndpoints, s3PrefixList } from './endpoints.ts';
+import { buildFlowLogs } from './flow-logs.ts';
 import { buildCrossAccountRunner, buildInstanceRole, buildParticipantRole } from './identity.ts';
 import {
   addSsmEndpoints,
@@ -58,6 +60,8 @@ export async function referenceLab(options: Omit<TwinOptions, 'accounts'> = {}):
   await buildLambdaSecurityGroup(lab, vpcs.find((v) => v.spec.key === 'dev')!);
   await buildAppBucket(lab);
   await buildProbeRole(lab);
+  await buildAudit(lab);
+  await buildFlowLogs(lab, archive, vpcs);
   await buildDataProtection(lab, {
     participantArn: participant.arn,
     prod,
