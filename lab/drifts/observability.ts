@@ -27,12 +27,14 @@ const hasTrail = (lab: ResolvedTargets) => Boolean(lab.observability?.trail && l
 
 /**
  * The live check of this run's S3 data events in the trail's log group
- * (O20, suites/observability/delivery.test.ts): it looks only where the
- * trail delivers data events to a log group.
+ * (O20, suites/observability/delivery.test.ts): it runs where the trail
+ * delivers to a log group and logs the data events of the bucket it calls
+ * (the probe's, else the first data-event bucket).
  */
 function dataEventsStop(lab: ResolvedTargets): Break[] {
   const t = trailOf(lab);
-  return t.logGroup && t.dataEventBuckets.length ? [{ id: 'O20' }] : [];
+  const called = lab.endpoints?.probe?.bucket ?? t.dataEventBuckets[0];
+  return t.logGroup && called && t.dataEventBuckets.includes(called) ? [{ id: 'O20' }] : [];
 }
 
 export const logFileValidationOff: Drift = {
