@@ -56,6 +56,11 @@ export function normalisedFormat(format: string | undefined): string {
   return (format ?? DEFAULT_FLOW_LOG_FORMAT).trim().split(/\s+/).join(' ');
 }
 
+/** A bucket and key prefix as a person writes them, `s3://bucket/prefix/`. */
+export function s3Url(bucket: string | undefined, prefix?: string): string {
+  return ['s3:/', bucket, prefix ? `${prefix.replace(/\/+$/, '')}/` : ''].join('/');
+}
+
 /** How a report names where a flow log delivers. */
 export function destinationOf(f: FlowLog): string {
   return f.LogDestinationType === 's3'

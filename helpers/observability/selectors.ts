@@ -93,6 +93,7 @@ export type ManagementEvents = 'All' | 'ReadOnly' | 'WriteOnly' | 'none';
 /** Which management events the selectors log, and the samples that make it something in between. */
 export function managementEventsOf(selectors: Selectors): {
   is: ManagementEvents | 'partial';
+  logged: string[];
   missed: string[];
 } {
   const logged = MANAGEMENT_SAMPLES.map((e) => ({ e, logged: logs(selectors, e) }));
@@ -100,7 +101,8 @@ export function managementEventsOf(selectors: Selectors): {
   const writes = logged.filter((l) => !l.e.readOnly);
   const all = (ls: typeof logged) => ls.every((l) => l.logged);
   const no = (ls: typeof logged) => ls.every((l) => !l.logged);
-  const missed = logged.filter((l) => !l.logged).map((l) => `${l.e.eventSource} ${l.e.eventName}`);
+  const named = (ls: typeof logged) => ls.map((l) => `${l.e.eventSource} ${l.e.eventName}`);
+  const missed = named(logged.filter((l) => !l.logged));
   const is: ManagementEvents | 'partial' =
     all(reads) && all(writes)
       ? 'All'
@@ -111,7 +113,7 @@ export function managementEventsOf(selectors: Selectors): {
           : no(reads) && no(writes)
             ? 'none'
             : 'partial';
-  return { is, missed };
+  return { is, logged: named(logged.filter((l) => l.logged)), missed };
 }
 
 /** Whether the selectors log object reads (GetObject) and writes (PutObject) in `bucket`. */

@@ -124,30 +124,32 @@ export function minutesSince(at: Date | undefined, now = Date.now()): number | u
 }
 
 /**
- * How recent a delivery must be, and whether an absent one may still come:
- * "CloudTrail typically delivers logs within an average of about 5 minutes
- * of an API call. This time is not guaranteed" (CloudTrail User Guide,
- * "How CloudTrail works"); a trail that started logging less than 15
+ * Whether CloudTrail's latest delivery to a destination succeeded, recently:
+ * an error fails in CloudTrail's words (LatestDeliveryError,
+ * LatestCloudWatchLogsDeliveryError: API_GetTrailStatus) whatever the
+ * times say. "CloudTrail typically delivers logs within an average of about
+ * 5 minutes of an API call. This time is not guaranteed" (CloudTrail User
+ * Guide, "How CloudTrail works"): a trail that started logging less than 15
  * minutes ago and has not delivered yet is not yet readable (cannot tell),
  * not broken.
  */
 export function judgeDelivery(
   what: string,
-  latest: Date | undefined,
-  startedAt: Date | undefined,
+  d: { latest: Date | undefined; error: string | undefined; startedAt: Date | undefined },
   withinMinutes: number,
   now = Date.now(),
-): { recent: boolean; says: string } {
-  const age = minutesSince(latest, now);
-  const started = minutesSince(startedAt, now);
+): { ok: boolean; says: string } {
+  if (d.error) return { ok: false, says: `${what}: CloudTrail's latest delivery failed: ${d.error}` };
+  const age = minutesSince(d.latest, now);
+  const started = minutesSince(d.startedAt, now);
   if (age === undefined && started !== undefined && started < Math.min(15, withinMinutes))
     throw new CannotTellError(
       `${what}: the trail started logging ${started.toFixed(1)} min ago and has not delivered yet; look again in a few minutes`,
     );
-  if (age === undefined) return { recent: false, says: `${what}: never delivered` };
+  if (age === undefined) return { ok: false, says: `${what}: never delivered` };
   return {
-    recent: age <= withinMinutes,
-    says: `${what}: latest delivery ${age.toFixed(1)} min ago (${latest!.toISOString()}), must be within ${withinMinutes} min`,
+    ok: age <= withinMinutes,
+    says: `${what}: latest delivery ${age.toFixed(1)} min ago (${d.latest!.toISOString()}), must be within ${withinMinutes} min`,
   };
 }
 

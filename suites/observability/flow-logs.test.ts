@@ -9,6 +9,7 @@ import {
   flowLogFor,
   listFlowLogs,
   normalisedFormat,
+  s3Url,
 } from '../../helpers/observability/flow-logs.ts';
 import { getRolePolicies, roleRefuses, roleTrusts } from '../../helpers/observability/roles.ts';
 import { eachRow } from '../setup/rows.ts';
@@ -41,7 +42,7 @@ async function getFlowLog(f: Row): Promise<FlowLog> {
   const flowLog = flowLogFor(found, f);
   if (!flowLog)
     throw new LabDeviationError(
-      `no flow log on ${f.resourceId} delivers to ${'logGroup' in f.destination ? `log group ${f.destination.logGroup}` : `s3://${f.destination.bucket}/${f.destination.prefix ?? ''}`}; ` +
+      `no flow log on ${f.resourceId} delivers to ${'logGroup' in f.destination ? `log group ${f.destination.logGroup}` : s3Url(f.destination.bucket, f.destination.prefix)}; ` +
         `it has ${found.length ? found.map((x) => `${x.FlowLogId} → ${destinationOf(x)}`).join(', ') : 'none'}`,
     );
   return flowLog;

@@ -43,6 +43,7 @@ describe('managementEventsOf', () => {
     });
     expect(classic).toEqual({
       is: 'partial',
+      logged: ['ec2.amazonaws.com DescribeVpcs', 'ec2.amazonaws.com CreateTags'],
       missed: ['kms.amazonaws.com Decrypt', 'kms.amazonaws.com PutKeyPolicy'],
     });
     const advanced = managementEventsOf({

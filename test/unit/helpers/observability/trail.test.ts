@@ -66,19 +66,25 @@ describe('getBucketProtection', () => {
 describe('judgeDelivery', () => {
   const now = Date.parse('2026-12-07T12:00:00Z');
   const ago = (min: number) => new Date(now - min * 60_000);
+  const judge = (latest?: Date, startedAt?: Date, error?: string) =>
+    judgeDelivery('s3://logs/', { latest, startedAt, error }, 60, now);
   test('recent within the bound, old beyond it, never delivered by a trail logging for long', () => {
-    expect(judgeDelivery('s3://logs/', ago(10), ago(600), 60, now).recent).toBe(true);
-    expect(judgeDelivery('s3://logs/', ago(61), ago(600), 60, now)).toEqual({
-      recent: false,
+    expect(judge(ago(10), ago(600)).ok).toBe(true);
+    expect(judge(ago(61), ago(600))).toEqual({
+      ok: false,
       says: 's3://logs/: latest delivery 61.0 min ago (2026-12-07T10:59:00.000Z), must be within 60 min',
     });
-    expect(judgeDelivery('s3://logs/', undefined, ago(30), 60, now)).toEqual({
-      recent: false,
-      says: 's3://logs/: never delivered',
+    expect(judge(undefined, ago(30))).toEqual({ ok: false, says: 's3://logs/: never delivered' });
+  });
+  test("a delivery error fails in CloudTrail's words, even before any delivery succeeded", () => {
+    expect(judge(ago(1), ago(600), 'AccessDenied')).toEqual({
+      ok: false,
+      says: "s3://logs/: CloudTrail's latest delivery failed: AccessDenied",
     });
+    expect(judge(undefined, ago(1), 'AccessDenied').ok).toBe(false);
   });
   test('a trail that started logging minutes ago and has not delivered yet cannot be judged', () => {
-    expect(() => judgeDelivery('s3://logs/', undefined, ago(2), 60, now)).toThrow(CannotTellError);
+    expect(() => judge(undefined, ago(2))).toThrow(CannotTellError);
   });
 });
 
