@@ -12,7 +12,7 @@ import {
   type PublicAccessBlockConfiguration,
 } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../clients.ts';
-import { CannotTellError, classify, LabDeviationError, reading } from '../errors.ts';
+import { classify, LabDeviationError, reading } from '../errors.ts';
 import type { Selectors } from './selectors.ts';
 
 /**
@@ -130,22 +130,25 @@ export function minutesSince(at: Date | undefined, now = Date.now()): number | u
  * times say. "CloudTrail typically delivers logs within an average of about
  * 5 minutes of an API call. This time is not guaranteed" (CloudTrail User
  * Guide, "How CloudTrail works"): a trail that started logging less than 15
- * minutes ago and has not delivered yet is not yet readable (cannot tell),
- * not broken.
+ * minutes ago and has not delivered yet is `notYet` — nothing to judge, so
+ * the check says so and is skipped, neither passed nor failed (a lab built
+ * minutes before the run, as on a freshly started twin).
  */
 export function judgeDelivery(
   what: string,
   d: { latest: Date | undefined; error: string | undefined; startedAt: Date | undefined },
   withinMinutes: number,
   now = Date.now(),
-): { ok: boolean; says: string } {
+): { ok: boolean; says: string; notYet?: true } {
   if (d.error) return { ok: false, says: `${what}: CloudTrail's latest delivery failed: ${d.error}` };
   const age = minutesSince(d.latest, now);
   const started = minutesSince(d.startedAt, now);
   if (age === undefined && started !== undefined && started < Math.min(15, withinMinutes))
-    throw new CannotTellError(
-      `${what}: the trail started logging ${started.toFixed(1)} min ago and has not delivered yet; look again in a few minutes`,
-    );
+    return {
+      ok: false,
+      notYet: true,
+      says: `${what}: the trail started logging ${started.toFixed(1)} min ago and its first delivery is not due yet (CloudTrail delivers within about 5 minutes)`,
+    };
   if (age === undefined) return { ok: false, says: `${what}: never delivered` };
   return {
     ok: age <= withinMinutes,

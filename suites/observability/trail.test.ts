@@ -153,6 +153,7 @@ describe.concurrent('O · The trail delivers, and its bucket keeps the logs safe
         { ...latest, startedAt: status.StartLoggingTime },
         trail!.deliveryWithinMinutes,
       );
+      if (delivery.notYet) return ctx.skip(delivery.says);
       ctx.expect(delivery.ok, delivery.says).toBe(true);
     },
   );
@@ -201,6 +202,7 @@ describe.concurrent('O · The trail delivers, and its bucket keeps the logs safe
         { ...latest, startedAt: status.StartLoggingTime },
         trail!.deliveryWithinMinutes,
       );
+      if (delivery.notYet) return ctx.skip(delivery.says);
       ctx.expect(delivery.ok, delivery.says).toBe(true);
     },
   );

@@ -83,8 +83,12 @@ describe('judgeDelivery', () => {
     });
     expect(judge(undefined, ago(1), 'AccessDenied').ok).toBe(false);
   });
-  test('a trail that started logging minutes ago and has not delivered yet cannot be judged', () => {
-    expect(() => judge(undefined, ago(2))).toThrow(CannotTellError);
+  test('a trail that started logging minutes ago and has not delivered yet is not judged yet', () => {
+    expect(judge(undefined, ago(2))).toEqual({
+      ok: false,
+      notYet: true,
+      says: 's3://logs/: the trail started logging 2.0 min ago and its first delivery is not due yet (CloudTrail delivers within about 5 minutes)',
+    });
   });
 });
 
