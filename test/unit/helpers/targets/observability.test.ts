@@ -1,10 +1,12 @@
 import { CloudTrailClient, GetTrailCommand } from '@aws-sdk/client-cloudtrail';
+import { DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { CannotTellError } from '../../../../helpers/errors.ts';
+import { CannotTellError, TargetsError } from '../../../../helpers/errors.ts';
 import { flowLogAccount, resolveObservability } from '../../../../helpers/targets/observability.ts';
-import type { ResolvedTargets } from '../../../../helpers/targets/resolve.ts';
+import { type ResolvedTargets, resolveTargets } from '../../../../helpers/targets/resolve.ts';
 import { type Targets, targetsSchema } from '../../../../helpers/targets/schema.ts';
 import { awsError, mockedClients } from '../support.ts';
 
@@ -134,5 +136,31 @@ describe('flowLogAccount', () => {
     expect(flowLogAccount(t, { vpc: 'other-vpc' })).toBe('partner');
     expect(flowLogAccount(t, { subnet: 'other-a' })).toBe('partner');
     expect(flowLogAccount(t, {})).toBe('lab');
+  });
+});
+
+describe('resolveTargets', () => {
+  const sts = mockClient(STSClient);
+  const ec2 = mockClient(EC2Client);
+  const named = (Name: string) => [{ Key: 'Name', Value: Name }];
+  beforeEach(() => {
+    sts
+      .on(GetCallerIdentityCommand)
+      .resolves({ Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:user/runner` });
+    ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: 'vpc-1', Tags: named('app-vpc') }] });
+    ec2.on(DescribeSubnetsCommand).resolves({ Subnets: [{ SubnetId: 'subnet-1', Tags: named('app-a') }] });
+  });
+  afterEach(() => {
+    sts.reset();
+    ec2.reset();
+  });
+  test('resolves the observability names with the rest, and stops the run on one AWS does not know', async () => {
+    const resolved = await resolveTargets(targets({ trail, flowLogs: [toGroup('FlowRole')] }), () =>
+      mockedClients(),
+    );
+    expect(resolved.ids.trail).toBe(trailArn('audit-trail'));
+    expect(resolved.ids.role.FlowRole).toBe(roleArn('FlowRole'));
+    cloudtrail.on(GetTrailCommand).rejects(awsError('TrailNotFoundException'));
+    await expect(resolveTargets(targets({ trail }), () => mockedClients())).rejects.toThrow(TargetsError);
   });
 });
