@@ -96,7 +96,9 @@ describe.concurrent('O · Every flow log captures all traffic, as intended', { t
         flowLog,
         problems,
       });
-      ctx.expect(problems, `${flowLog.FlowLogId} → ${destinationOf(flowLog)}`).toEqual([]);
+      ctx
+        .expect(problems, `${flowLog.FlowLogId} → ${destinationOf(flowLog)}: ${problems.join('; ')}`)
+        .toEqual([]);
     },
   );
 });

@@ -196,7 +196,12 @@ describe.concurrent('O · The trail delivers, and its bucket keeps the logs safe
           `${role.roleArn} must trust ${CLOUDTRAIL} for this trail: refused ${trust.because}`,
         )
         .toBe(true);
-      ctx.expect(refused, `${role.roleArn} must let CloudTrail write to ${group!.name}`).toEqual([]);
+      ctx
+        .expect(
+          refused,
+          `${role.roleArn} must let CloudTrail write to ${group!.name}; refuses ${refused.join(', ')}`,
+        )
+        .toEqual([]);
       const delivery = judgeDelivery(
         `log group ${group!.name}`,
         { ...latest, startedAt: status.StartLoggingTime },
@@ -242,8 +247,8 @@ describe.concurrent('O · The trail delivers, and its bucket keeps the logs safe
         wrong.length || strangers.length ? [...wrong, ...strangers].join('; ') : 'as documented',
         { wrong, strangers, policy },
       );
-      ctx.expect(wrong, `${trail!.bucket}'s policy and CloudTrail`).toEqual([]);
-      ctx.expect(strangers, `${trail!.bucket}'s policy lets in`).toEqual([]);
+      ctx.expect(wrong, `${trail!.bucket}'s policy and CloudTrail: ${wrong.join('; ')}`).toEqual([]);
+      ctx.expect(strangers, `${trail!.bucket}'s policy lets in ${strangers.join('; ')}`).toEqual([]);
     },
   );
 });
