@@ -17,6 +17,7 @@ import { type AwsClients, clientsFor } from '../clients.ts';
 import { cannotTell, classify, reading, TargetsError } from '../errors.ts';
 import { runId } from '../run.ts';
 import { resolveDataProtection, runnerOf } from './data-protection.ts';
+import { resolveObservability } from './observability.ts';
 import type { Targets } from './schema.ts';
 
 /**
@@ -50,6 +51,8 @@ export interface ResolvedTargets extends Targets {
     role: Record<string, string>;
     topicArn?: string;
     queueUrl?: string;
+    /** The trail's ARN. */
+    trail?: string;
   };
 }
 
@@ -169,6 +172,8 @@ export async function resolveTargets(
     await resolveProbe(targets, clients, picker(problems, accountIds, targets.region), ids, accountIds);
   if (targets.dataProtection && !problems.length)
     await resolveDataProtection(targets, clients('lab'), ids, accountIds, problems);
+  if (targets.observability && !problems.length)
+    await resolveObservability(targets, clients, ids, accountIds, problems);
   if (problems.length)
     throw new TargetsError(`the targets do not match the account:\n  ${problems.join('\n  ')}`, problems);
   return { ...targets, runId: runId(), accountIds, runner, ids };
