@@ -53,7 +53,7 @@ export function unmatchable(fields: string[], needInterface: boolean): string | 
  *
  * @example
  *   parseFlowRecord(fieldsOf(DEFAULT_FLOW_LOG_FORMAT),
- *     '2 111111111111 eni-0a 10.0.1.10 10.2.1.10 0 0 1 3 252 1700000000 1700000060 ACCEPT OK')
+ *     '2 123456789012 eni-0a 172.16.1.10 172.16.2.10 0 0 1 3 252 1700000000 1700000060 ACCEPT OK')
  */
 export function parseFlowRecord(
   fields: string[],

@@ -3,6 +3,7 @@ import { endpointDrifts } from './endpoints.ts';
 import { aclDrifts } from './network-acl.ts';
 import { tgwDrifts } from './network-tgw.ts';
 import { vpcDrifts } from './network-vpc.ts';
+import { observabilityDeliveryDrifts } from './observability-delivery.ts';
 import type { Drift } from './types.ts';
 
 /** The drift catalogue: every change the drift matrix proves the suite catches. */
@@ -12,6 +13,7 @@ export const drifts: Drift[] = [
   ...aclDrifts,
   ...endpointDrifts,
   ...dataProtectionDrifts,
+  ...observabilityDeliveryDrifts,
 ];
 
 export type { Drift, Operator } from './types.ts';
