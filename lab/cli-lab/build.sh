@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds a small lab with the AWS CLI alone: a hub VPC and two spokes on a
 # Transit Gateway, spokes kept apart, one SSM-managed host in each, no
-# internet path. Run it against an empty twin (`npm run twin -- --empty`)
+# internet path; a trail of every Region to S3 and CloudWatch Logs with the
+# data bucket's object events. Run it against an empty twin (`npm run twin -- --empty`)
 # or, as it is, against a sandbox account you own. Its targets are
 # targets.json beside this script.
 #
@@ -95,4 +96,52 @@ route "$hub_rtb" 10.41.0.0/16
 route "$hub_rtb" 10.42.0.0/16
 route "$blue_rtb" 10.40.0.0/16
 route "$green_rtb" 10.40.0.0/16
+
+# --- The trail: every Region's management events and the data bucket's object events, to S3 and to
+# CloudWatch Logs. CreateTrail checks the bucket policy and the role first, so they come first.
+account=$(aws sts get-caller-identity --query Account)
+region=$AWS_DEFAULT_REGION
+trail_arn="arn:aws:cloudtrail:$region:$account:trail/cli-lab-trail"
+private_bucket() {
+  if [ "$region" = us-east-1 ]; then aws s3api create-bucket --bucket "$1" >/dev/null
+  else aws s3api create-bucket --bucket "$1" --create-bucket-configuration "LocationConstraint=$region" >/dev/null; fi
+  aws s3api put-public-access-block --bucket "$1" --public-access-block-configuration \
+    BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true
+  aws s3api put-bucket-versioning --bucket "$1" --versioning-configuration Status=Enabled
+}
+# The bucket whose objects the trail watches.
+private_bucket "cli-lab-data-$account"
+# The trail's bucket, with the CloudTrail User Guide's policy ("Amazon S3 bucket policy for CloudTrail"):
+# CloudTrail may read the ACL and write under AWSLogs/<account>/ with bucket-owner-full-control, for
+# this trail only.
+private_bucket "cli-lab-trail-$account"
+aws s3api put-bucket-policy --bucket "cli-lab-trail-$account" --policy '{"Version":"2012-10-17","Statement":[
+  {"Sid":"AWSCloudTrailAclCheck","Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},
+   "Action":"s3:GetBucketAcl","Resource":"arn:aws:s3:::cli-lab-trail-'"$account"'",
+   "Condition":{"StringEquals":{"aws:SourceArn":"'"$trail_arn"'"}}},
+  {"Sid":"AWSCloudTrailWrite","Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},
+   "Action":"s3:PutObject","Resource":"arn:aws:s3:::cli-lab-trail-'"$account"'/AWSLogs/'"$account"'/*",
+   "Condition":{"StringEquals":{"aws:SourceArn":"'"$trail_arn"'","s3:x-amz-acl":"bucket-owner-full-control"}}}]}'
+# The log group and the role CloudTrail assumes to write to it (CloudTrail User Guide, "Role policy
+# document for CloudTrail to use CloudWatch Logs for monitoring"): its streams, nothing else.
+aws logs create-log-group --log-group-name /cli-lab/trail
+trail_group_arn="arn:aws:logs:$region:$account:log-group:/cli-lab/trail"
+trail_role_arn=$(aws iam create-role --role-name cli-lab-trail-logs --query Role.Arn \
+  --assume-role-policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+    "Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"sts:AssumeRole",
+    "Condition":{"StringEquals":{"aws:SourceArn":"'"$trail_arn"'"}}}]}')
+aws iam put-role-policy --role-name cli-lab-trail-logs --policy-name write-trail-streams \
+  --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+    "Action":["logs:CreateLogStream","logs:PutLogEvents"],
+    "Resource":"'"$trail_group_arn"':log-stream:'"$account"'_CloudTrail_*"}]}'
+aws cloudtrail create-trail --name cli-lab-trail --s3-bucket-name "cli-lab-trail-$account" \
+  --is-multi-region-trail --enable-log-file-validation \
+  --cloud-watch-logs-log-group-arn "$trail_group_arn:*" --cloud-watch-logs-role-arn "$trail_role_arn" >/dev/null
+# All management events, and read and write events on every object of the data bucket (the value
+# arn:aws:s3:::bucket/ selects all of its objects, API_DataResource).
+aws cloudtrail put-event-selectors --trail-name cli-lab-trail --event-selectors \
+  '[{"ReadWriteType":"All","IncludeManagementEvents":true,"DataResources":[{"Type":"AWS::S3::Object","Values":["arn:aws:s3:::cli-lab-data-'"$account"'/"]}]}]' >/dev/null
+# A trail made with the CLI does not log until started (the console starts it; API_CreateTrail).
+aws cloudtrail start-logging --name cli-lab-trail
+
 echo "cli lab built: transit gateway $tgw"

@@ -3,6 +3,7 @@ import { issueRoleSession } from '../../twin/services/sts/sessions.ts';
 import { Twin, type TwinOptions } from '../../twin/twin.ts';
 import { builderFor } from '../builder.ts';
 import { ARCHIVE_ACCOUNT, LAB_ACCOUNT, REGION } from './accounts.ts';
+import { buildAudit } from './audit.ts';
 import { buildDataProtection } from './data-protection.ts';
 import { buildLambdaSecurityGroup, buildProdEndpoints, s3PrefixList } from './endpoints.ts';
 import { buildCrossAccountRunner, buildInstanceRole, buildParticipantRole } from './identity.ts';
@@ -58,6 +59,7 @@ export async function referenceLab(options: Omit<TwinOptions, 'accounts'> = {}):
   await buildLambdaSecurityGroup(lab, vpcs.find((v) => v.spec.key === 'dev')!);
   await buildAppBucket(lab);
   await buildProbeRole(lab);
+  await buildAudit(lab);
   await buildDataProtection(lab, {
     participantArn: participant.arn,
     prod,

@@ -1,6 +1,7 @@
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { type AwsClients, clientsFor } from '../../helpers/clients.ts';
-import { buildLedger } from './data-protection.ts';
+import { buildTrail } from './audit.ts';
+import { buildLedger, ledgerBucket } from './data-protection.ts';
 import { buildPaymentsEndpoints, buildProbeSupport, functionGroup, s3PrefixListId } from './endpoints.ts';
 import { buildAuditRole, buildNodeProfile } from './identity.ts';
 import { buildMesh, buildSpoke, spokes } from './network.ts';
@@ -46,6 +47,7 @@ export async function buildSecondLab(
     payments,
     functionGroupId: paymentsFunctions,
   });
+  await buildTrail(clients, accountId, ledgerBucket(accountId));
   return { runnerRoleArn, ciBot };
 }
 

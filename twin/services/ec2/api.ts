@@ -49,10 +49,27 @@
  *   InvalidAMIID.NotFound).
  * - Prefix lists: the AWS-managed S3 and DynamoDB lists only, with real ids and published ranges for
  *   us-east-1, us-east-2, us-west-2 and eu-west-1 (stable stand-ins elsewhere); no customer-managed lists.
+ * Flow logs (api/flow-logs, model/flow-logs*, twin/network/flow-log-*):
+ * - VPC, subnet and network-interface flow logs only (no Transit Gateway, TGW attachment or regional
+ *   NAT gateway flow logs: refused as not served); destinations CloudWatch Logs (a group of the flow
+ *   log's own account and Region) and S3 (cross-account included); no Firehose, no
+ *   DeliverCrossAccountRole, no Parquet files, Hive-compatible prefixes or per-hour partitions (refused).
+ * - CreateFlowLogs refuses an S3 destination whose policy does not let delivery.logs.amazonaws.com
+ *   write (Unsuccessful, code 400); AWS instead adds that policy itself when the caller owns the bucket
+ *   and may PutBucketPolicy. The twin's delivery sends aws:SourceArn `arn:aws:logs:<region>:<account>:*`
+ *   (the documented policy's pattern, not a per-delivery ARN).
+ * - A second flow log of the same resource to the same destination is refused whatever its traffic type
+ *   or format. CloudWatch Logs streams are always `<eni-id>-all`.
+ * - LogFormat accepts the fields of versions 2–8 (newer fields are refused); fields the twin cannot know
+ *   (ECS, sublocation, traffic-path, AWS service names, reject-reason) are written as `-`.
+ * - Every interface aggregates as a Nitro instance's does (windows of at most 60 s, scaled by the
+ *   latency profile's flowLogCaptureMs); records are OK only (no NODATA/SKIPDATA); only the packets
+ *   the twin's probes send (ping, nc, Lambda calls) are recorded.
  */
 import * as sdk from '@aws-sdk/client-ec2';
 import { defineService, type Handler } from '../../core/service.ts';
 import { addressHandlers } from './api/addresses.ts';
+import { flowLogHandlers } from './api/flow-logs.ts';
 import { gatewayHandlers } from './api/gateways.ts';
 import { imageHandlers } from './api/images.ts';
 import { instanceProfileHandlers } from './api/instance-profiles.ts';
@@ -94,6 +111,7 @@ const handlers: Record<string, Handler<Ec2Model>> = {
   ...vpcEndpointHandlers,
   ...prefixListHandlers,
   ...imageHandlers,
+  ...flowLogHandlers,
 };
 
 export const ec2 = defineService<Ec2Model>({

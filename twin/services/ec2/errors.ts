@@ -22,6 +22,7 @@ const notFound = {
   transitGatewayRouteTable: ['InvalidRouteTableID.NotFound', 'transit gateway route table ID'],
   vpcEndpoint: ['InvalidVpcEndpointId.NotFound', 'VPC endpoint ID'],
   prefixList: ['InvalidPrefixListID.NotFound', 'prefix list ID'],
+  flowLog: ['InvalidFlowLogId.NotFound', 'flow log ID'],
 } as const;
 
 export type Ec2ResourceKind = keyof typeof notFound;

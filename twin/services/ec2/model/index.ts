@@ -1,4 +1,5 @@
 import type { Twin } from '../../../twin.ts';
+import type { FlowLogState } from './flow-logs.ts';
 import type {
   ElasticIpState,
   InstanceState,
@@ -39,6 +40,7 @@ export class Ec2Model {
   readonly transitGatewayAttachments = new Map<string, TransitGatewayVpcAttachmentState>();
   readonly transitGatewayRouteTables = new Map<string, TransitGatewayRouteTableState>();
   readonly vpcEndpoints = new Map<string, VpcEndpointState>();
+  readonly flowLogs = new Map<string, FlowLogState>();
 
   constructor(
     readonly twin: Twin,

@@ -35,6 +35,7 @@ const TAGGABLE: readonly { prefix: string; map: string; type: string; kind?: Ec2
   { prefix: 'nat-', map: 'natGateways', type: 'natgateway', kind: 'natGateway' },
   { prefix: 'eipalloc-', map: 'elasticIps', type: 'elastic-ip', kind: 'allocation' },
   { prefix: 'pl-', map: 'prefixLists', type: 'prefix-list', kind: 'prefixList' },
+  { prefix: 'fl-', map: 'flowLogs', type: 'vpc-flow-log', kind: 'flowLog' },
 ];
 
 export interface Taggable {

@@ -1,0 +1,94 @@
+import { join } from 'node:path';
+import {
+  DescribeTrailsCommand,
+  GetEventSelectorsCommand,
+  GetInsightSelectorsCommand,
+  GetTrailStatusCommand,
+} from '@aws-sdk/client-cloudtrail';
+import {
+  GetBucketPolicyCommand,
+  GetBucketVersioningCommand,
+  GetPublicAccessBlockCommand,
+} from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, test } from 'vitest';
+import { type AwsClients, clientsFor } from '../../helpers/clients.ts';
+import { loadTargets } from '../../helpers/targets/index.ts';
+import type { Targets } from '../../helpers/targets/schema.ts';
+import { type ReferenceTwin, serveReferenceLab } from './support/reference-twin.ts';
+import { ROOT } from './support/validate.ts';
+
+/**
+ * The reference lab holds the trail and flow logs targets.example.json
+ * describes, read through the SDK as the runner (so policies/runner.json
+ * also lets it read them): the lab and its targets are written apart and
+ * must agree, or issue 12's checks would test a lab nobody built.
+ */
+let lab: ReferenceTwin;
+let targets: Targets;
+let runner: AwsClients;
+beforeAll(async () => {
+  lab = await serveReferenceLab();
+  targets = await loadTargets(join(ROOT, 'targets.example.json'));
+  const c = lab.runner();
+  runner = clientsFor({
+    region: targets.region,
+    endpoint: lab.endpoint,
+    credentials: {
+      accessKeyId: c.accessKeyId,
+      secretAccessKey: c.secretAccessKey,
+      sessionToken: c.sessionToken,
+    },
+  });
+});
+afterAll(() => lab.close());
+
+describe('the reference lab’s trail', () => {
+  test('is the one targets name, logging, with its destinations and scope', async ({ expect }) => {
+    const want = targets.observability!.trail!;
+    const { trailList } = await runner.cloudtrail.send(new DescribeTrailsCommand({}));
+    const trail = trailList?.find((t) => t.Name === want.name);
+    expect(trail).toMatchObject({
+      IsMultiRegionTrail: want.multiRegion,
+      LogFileValidationEnabled: want.logFileValidation,
+      S3BucketName: want.bucket,
+      CloudWatchLogsLogGroupArn: `arn:aws:logs:${targets.region}:${targets.accounts.lab!.id}:log-group:${want.logGroup}:*`,
+    });
+    expect(trail?.CloudWatchLogsRoleArn).toMatch(/^arn:aws:iam::\d{12}:role\//);
+    const status = await runner.cloudtrail.send(new GetTrailStatusCommand({ Name: want.name }));
+    expect(status.IsLogging).toBe(true);
+
+    const { EventSelectors } = await runner.cloudtrail.send(
+      new GetEventSelectorsCommand({ TrailName: want.name }),
+    );
+    expect(EventSelectors).toHaveLength(1);
+    expect(EventSelectors![0]).toMatchObject({ ReadWriteType: 'All', IncludeManagementEvents: true });
+    expect(EventSelectors![0]!.DataResources).toEqual([
+      { Type: 'AWS::S3::Object', Values: want.dataEventBuckets.map((b) => `arn:aws:s3:::${b}/`) },
+    ]);
+    const { InsightSelectors } = await runner.cloudtrail.send(
+      new GetInsightSelectorsCommand({ TrailName: want.name }),
+    );
+    expect(InsightSelectors?.map((s) => s.InsightType)).toEqual(want.insights);
+  });
+
+  test('delivers to a bucket that blocks public access, keeps versions and lets only CloudTrail in', async ({
+    expect,
+  }) => {
+    const bucket = targets.observability!.trail!.bucket;
+    const block = await runner.s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket }));
+    expect(block.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      IgnorePublicAcls: true,
+      BlockPublicPolicy: true,
+      RestrictPublicBuckets: true,
+    });
+    const { Status } = await runner.s3.send(new GetBucketVersioningCommand({ Bucket: bucket }));
+    expect(Status).toBe('Enabled');
+    const { Policy } = await runner.s3.send(new GetBucketPolicyCommand({ Bucket: bucket }));
+    const statements = JSON.parse(Policy!).Statement as { Principal: unknown; Action: string }[];
+    expect(statements.map((s) => [s.Principal, s.Action])).toEqual([
+      [{ Service: 'cloudtrail.amazonaws.com' }, 's3:GetBucketAcl'],
+      [{ Service: 'cloudtrail.amazonaws.com' }, 's3:PutObject'],
+    ]);
+  });
+});
