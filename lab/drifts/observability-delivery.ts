@@ -72,16 +72,24 @@ export const flowLogDeleted: Drift = {
   },
 };
 
-/** The role the first CloudWatch Logs flow log delivers through, and every flow log of its account using it. */
+/**
+ * The role the first CloudWatch Logs flow log delivers through, and every
+ * flow log of its account using it: by the role targets name, or else as
+ * DescribeFlowLogs says (DeliverLogsPermissionArn).
+ */
 async function deliveryRole(lab: ResolvedTargets, op: Operator) {
   const first = toLogs(lab)[0]!;
   const account = accountOf(lab, first);
-  const roleArn = (await flowLogOf(lab, op, first)).DeliverLogsPermissionArn!;
+  const roleOf = async (f: FlowLogTarget) => {
+    const named = (f.destination as { deliveryRole?: string }).deliveryRole;
+    const arn = named ?? (await flowLogOf(lab, op, f)).DeliverLogsPermissionArn ?? '';
+    return arn.slice(arn.lastIndexOf('/') + 1);
+  };
+  const roleName = await roleOf(first);
   const users: FlowLogTarget[] = [];
   for (const f of toLogs(lab))
-    if (accountOf(lab, f) === account && (await flowLogOf(lab, op, f)).DeliverLogsPermissionArn === roleArn)
-      users.push(f);
-  return { account, roleName: roleArn.slice(roleArn.lastIndexOf('/') + 1), users };
+    if (accountOf(lab, f) === account && (await roleOf(f)) === roleName) users.push(f);
+  return { account, roleName, users };
 }
 
 export const flowLogRoleUntrusted: Drift = {

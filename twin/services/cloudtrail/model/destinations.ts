@@ -114,7 +114,7 @@ export function deliveryRoleSession(twin: Twin, roleArn: string): Principal | un
   };
 }
 
-function trusts(twin: Twin, trail: Destination, roleArn: string): boolean {
+export function trusts(twin: Twin, trail: Destination, roleArn: string): boolean {
   const role = findRole(twin, roleArn);
   if (!role) return false;
   const decision = decide(
