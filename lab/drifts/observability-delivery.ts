@@ -1,3 +1,4 @@
+import { GetTrailCommand } from '@aws-sdk/client-cloudtrail';
 import { DeleteFlowLogsCommand, type FlowLog } from '@aws-sdk/client-ec2';
 import { GetRoleCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
 import {
@@ -101,16 +102,7 @@ export const flowLogRoleUntrusted: Drift = {
   },
   async apply(lab, op) {
     const { account, roleName } = await deliveryRole(lab, op);
-    const { iam } = op(account);
-    const { Role } = await iam.send(new GetRoleCommand({ RoleName: roleName }));
-    // IAM returns the trust policy URL-encoded (GetRole, IAM API Reference).
-    const trust = decodeURIComponent(Role!.AssumeRolePolicyDocument!);
-    await iam.send(
-      new UpdateAssumeRolePolicyCommand({
-        RoleName: roleName,
-        PolicyDocument: trust.replaceAll('vpc-flow-logs.amazonaws.com', 'ec2.amazonaws.com'),
-      }),
-    );
+    await untrust(op(account), roleName, 'vpc-flow-logs.amazonaws.com');
   },
 };
 
@@ -139,6 +131,44 @@ export const centralBucketPolicyDropsDelivery: Drift = {
   },
 };
 
+/**
+ * CloudTrail assumes the trail's CloudWatch Logs role for every delivery:
+ * a trust that no longer names cloudtrail.amazonaws.com stops the trail's
+ * events reaching its log group (O8), this run's data events among them (O20).
+ */
+export const trailLogsRoleUntrusted: Drift = {
+  id: 'obs-trail-logs-role-untrusted',
+  says: 'the trail’s CloudWatch Logs role no longer trusts cloudtrail.amazonaws.com',
+  appliesTo: (lab) => Boolean(lab.observability?.trail?.logGroup),
+  async breaks(lab) {
+    const trail = lab.observability!.trail!;
+    const dataEvents = lab.endpoints?.probe?.bucket ?? trail.dataEventBuckets[0];
+    return [
+      { id: 'O8' },
+      ...(dataEvents && trail.dataEventBuckets.includes(dataEvents) ? [{ id: 'O20' }] : []),
+    ];
+  },
+  async apply(lab, op) {
+    const { cloudtrail } = op('lab');
+    const { Trail } = await cloudtrail.send(new GetTrailCommand({ Name: lab.observability!.trail!.name }));
+    const roleArn = Trail!.CloudWatchLogsRoleArn!;
+    await untrust(op('lab'), roleArn.slice(roleArn.lastIndexOf('/') + 1), 'cloudtrail.amazonaws.com');
+  },
+};
+
+/** Rewrites a role's trust so that it names another service instead of `service`. */
+async function untrust({ iam }: ReturnType<Operator>, roleName: string, service: string): Promise<void> {
+  const { Role } = await iam.send(new GetRoleCommand({ RoleName: roleName }));
+  // IAM returns the trust policy URL-encoded (GetRole, IAM API Reference).
+  const trust = decodeURIComponent(Role!.AssumeRolePolicyDocument!);
+  await iam.send(
+    new UpdateAssumeRolePolicyCommand({
+      RoleName: roleName,
+      PolicyDocument: trust.replaceAll(service, 'ec2.amazonaws.com'),
+    }),
+  );
+}
+
 function bucketOf(f: FlowLogTarget): string {
   return 'bucket' in f.destination ? f.destination.bucket : '';
 }
@@ -147,4 +177,5 @@ export const observabilityDeliveryDrifts: Drift[] = [
   flowLogDeleted,
   flowLogRoleUntrusted,
   centralBucketPolicyDropsDelivery,
+  trailLogsRoleUntrusted,
 ];
