@@ -32,7 +32,7 @@ export class RunObject {
 
   private constructor(
     private readonly lab: Lab,
-    bucket: string,
+    readonly bucket: string,
   ) {
     this.made = this.make(bucket);
     this.made.catch(() => undefined);
