@@ -17,6 +17,12 @@ export interface LatencyProfile {
   lambdaActivationMs: number;
   /** LookupEvents sees an event this long after it happened ("typically within 5 minutes"). */
   cloudTrailVisibleMs: number;
+  /**
+   * Longest flow-log aggregation window: an interface of a Nitro instance
+   * aggregates for "60 seconds or less, regardless of the specified" 600
+   * (VPC User Guide, "Flow log records", aggregation interval).
+   */
+  flowLogCaptureMs: number;
   /** Flow-log records are delivered this long after their aggregation window closes. */
   flowLogDeliveryMs: number;
   /** SNS → SQS fan-out and SQS → Lambda polling. */
@@ -32,6 +38,7 @@ export const profiles = {
     ssmDeliveryMs: 20,
     lambdaActivationMs: 50,
     cloudTrailVisibleMs: 300,
+    flowLogCaptureMs: 1_000,
     flowLogDeliveryMs: 300,
     pipelineHopMs: 10,
   },
@@ -43,6 +50,7 @@ export const profiles = {
     ssmDeliveryMs: 1_000,
     lambdaActivationMs: 45_000,
     cloudTrailVisibleMs: 5 * 60_000,
+    flowLogCaptureMs: 60_000,
     flowLogDeliveryMs: 5 * 60_000,
     pipelineHopMs: 300,
   },

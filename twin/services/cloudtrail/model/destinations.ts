@@ -98,11 +98,17 @@ export function streamName(accountId: string, region: string): string {
   return `${accountId}_CloudTrail_${region}`;
 }
 
-/** The session CloudTrail holds of the trail's CloudWatch Logs role, or undefined when the role is gone. */
-export function deliveryRoleSession(twin: Twin, roleArn: string): Principal | undefined {
+/**
+ * The session CloudTrail holds of the trail's CloudWatch Logs role (or
+ * another service of its delivery role), or undefined when the role is gone.
+ */
+export function deliveryRoleSession(
+  twin: Twin,
+  roleArn: string,
+  sessionName = 'CloudTrail',
+): Principal | undefined {
   const role = findRole(twin, roleArn);
   if (!role) return undefined;
-  const sessionName = 'CloudTrail';
   return {
     kind: 'assumed-role',
     accountId: role.accountId,

@@ -10,6 +10,7 @@
  */
 import { AwsError } from '../../../core/errors.ts';
 import type { Principal } from '../../../core/principal.ts';
+import { startFlowLogDelivery } from '../../../network/flow-log-delivery.ts';
 import { authorizeOnBucket, findBucket } from '../../s3/lookups.ts';
 import { type Ec2ResourceKind, notFoundError } from '../errors.ts';
 import { type LogFormat, parseLogFormat } from './flow-logs-format.ts';
@@ -49,8 +50,12 @@ export interface FlowLogDeliveryStatus {
   errorMessage?: string;
   /** Why, in the twin's words, for `GET /_twin/state` readers and tests; AWS does not show it. */
   because?: string;
-  /** Twin-clock ms up to which traffic has been turned into records. */
+  /** Twin-clock ms of the last window end delivered (the next tick is one window later). */
   capturedUntil: number;
+  /** Traffic-log position before which every record has been taken. */
+  cursor: number;
+  /** Records past the cursor taken up to a time (exclusive), or wholly (Infinity). */
+  partial: Record<number, number>;
 }
 
 export const VPC_FLOW_LOGS = 'vpc-flow-logs.amazonaws.com';
@@ -321,9 +326,10 @@ export function createFlowLogs(
       creationTime: now,
       ...(spec.clientToken && { clientToken: spec.clientToken }),
       tags: { ...spec.tags },
-      delivery: { status: 'SUCCESS', capturedUntil: now },
+      delivery: { status: 'SUCCESS', capturedUntil: now, cursor: 0, partial: {} },
     };
     model.flowLogs.set(flowLog.id, flowLog);
+    startFlowLogDelivery(model, flowLog);
     created.push(flowLog);
   }
   return { created, unsuccessful };
