@@ -6,6 +6,7 @@ import { ARCHIVE_ACCOUNT, LAB_ACCOUNT, REGION } from './accounts.ts';
 import { buildAudit } from './audit.ts';
 import { buildDataProtection } from './data-protection.ts';
 import { buildLambdaSecurityGroup, buildProdEndpoints, s3PrefixList } from './endpoints.ts';
+import { buildFlowLogs } from './flow-logs.ts';
 import { buildCrossAccountRunner, buildInstanceRole, buildParticipantRole } from './identity.ts';
 import {
   addSsmEndpoints,
@@ -60,6 +61,7 @@ export async function referenceLab(options: Omit<TwinOptions, 'accounts'> = {}):
   await buildAppBucket(lab);
   await buildProbeRole(lab);
   await buildAudit(lab);
+  await buildFlowLogs(lab, archive, vpcs);
   await buildDataProtection(lab, {
     participantArn: participant.arn,
     prod,

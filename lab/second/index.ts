@@ -1,6 +1,6 @@
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { type AwsClients, clientsFor } from '../../helpers/clients.ts';
-import { buildTrail } from './audit.ts';
+import { buildFlowLogs, buildTrail } from './audit.ts';
 import { buildLedger, ledgerBucket } from './data-protection.ts';
 import { buildPaymentsEndpoints, buildProbeSupport, functionGroup, s3PrefixListId } from './endpoints.ts';
 import { buildAuditRole, buildNodeProfile } from './identity.ts';
@@ -48,6 +48,7 @@ export async function buildSecondLab(
     functionGroupId: paymentsFunctions,
   });
   await buildTrail(clients, accountId, ledgerBucket(accountId));
+  await buildFlowLogs(clients, accountId, { vpcId: payments.vpcId, subnetId: sandbox.subnetIds[0]! });
   return { runnerRoleArn, ciBot };
 }
 

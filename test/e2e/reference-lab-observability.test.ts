@@ -5,6 +5,7 @@ import {
   GetInsightSelectorsCommand,
   GetTrailStatusCommand,
 } from '@aws-sdk/client-cloudtrail';
+import { DescribeFlowLogsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 import {
   GetBucketPolicyCommand,
   GetBucketVersioningCommand,
@@ -14,6 +15,7 @@ import { afterAll, beforeAll, describe, test } from 'vitest';
 import { type AwsClients, clientsFor } from '../../helpers/clients.ts';
 import { loadTargets } from '../../helpers/targets/index.ts';
 import type { Targets } from '../../helpers/targets/schema.ts';
+import { rootCredential } from '../../twin/twin.ts';
 import { type ReferenceTwin, serveReferenceLab } from './support/reference-twin.ts';
 import { ROOT } from './support/validate.ts';
 
@@ -90,5 +92,62 @@ describe('the reference lab’s trail', () => {
       [{ Service: 'cloudtrail.amazonaws.com' }, 's3:GetBucketAcl'],
       [{ Service: 'cloudtrail.amazonaws.com' }, 's3:PutObject'],
     ]);
+  });
+});
+
+describe('the reference lab’s flow logs', () => {
+  test('are the ones targets list: each VPC to its destination, ALL traffic, at the interval targets say', async ({
+    expect,
+  }) => {
+    const { Vpcs } = await runner.ec2.send(new DescribeVpcsCommand({}));
+    const vpcName = new Map(Vpcs?.map((v) => [v.VpcId, v.Tags?.find((t) => t.Key === 'Name')?.Value]));
+    const { FlowLogs } = await runner.ec2.send(new DescribeFlowLogsCommand({}));
+    const seen = (FlowLogs ?? []).map((f) => ({
+      vpc: vpcName.get(f.ResourceId),
+      destination: f.LogDestinationType === 's3' ? f.LogDestination : f.LogGroupName,
+      role: f.DeliverLogsPermissionArn?.replace(/^arn:aws:iam::\d{12}:role\//, ''),
+      traffic: f.TrafficType,
+      interval: f.MaxAggregationInterval,
+      status: f.FlowLogStatus,
+    }));
+    const wanted = targets.observability!.flowLogs.map((f) => ({
+      vpc: f.vpc,
+      destination:
+        'logGroup' in f.destination ? f.destination.logGroup : `arn:aws:s3:::${f.destination.bucket}`,
+      role: 'logGroup' in f.destination ? f.destination.deliveryRole : undefined,
+      traffic: 'ALL',
+      interval: f.maxAggregationInterval,
+      status: 'ACTIVE',
+    }));
+    expect(wanted).toHaveLength(4);
+    expect(seen).toEqual(expect.arrayContaining(wanted));
+    expect(seen).toHaveLength(wanted.length);
+  });
+
+  test('deliver to a central bucket of the log archive that lets the log delivery service in for the lab only', async ({
+    expect,
+  }) => {
+    const central = targets.observability!.flowLogs.find((f) => 'bucket' in f.destination)!.destination;
+    expect(central).toMatchObject({ account: 'log-archive' });
+    const bucket = (central as { bucket: string }).bucket;
+    const archive = clientsFor({
+      region: targets.region,
+      endpoint: lab.endpoint,
+      credentials: rootCredential(targets.accounts['log-archive']!.id!),
+    });
+    const { Status } = await archive.s3.send(new GetBucketVersioningCommand({ Bucket: bucket }));
+    expect(Status).toBe('Enabled');
+    const { Policy } = await archive.s3.send(new GetBucketPolicyCommand({ Bucket: bucket }));
+    const write = JSON.parse(Policy!).Statement.find((s: { Sid: string }) => s.Sid === 'AWSLogDeliveryWrite');
+    expect(write).toMatchObject({
+      Principal: { Service: 'delivery.logs.amazonaws.com' },
+      Action: 's3:PutObject',
+      Condition: {
+        StringEquals: {
+          'aws:SourceAccount': [targets.accounts.lab!.id],
+          's3:x-amz-acl': 'bucket-owner-full-control',
+        },
+      },
+    });
   });
 });
