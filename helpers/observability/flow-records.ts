@@ -122,9 +122,15 @@ export interface Expectation {
  * not carry some record at the source (ACCEPT going out, or REJECT where
  * its own group or ACL refused it) and no ACCEPT at the destination (REJECT
  * where its group or ACL refused it, nothing where routing dropped it).
+ * Flow log records carry no ICMP type, so the echo replies of a carried
+ * ping the other way look exactly like a refused ping's requests: that
+ * absence cannot be told apart and is not asked for.
  */
 export function expectationsFor(traffic: RunTraffic[], watches: (end: TrafficEnd) => boolean): Expectation[] {
-  return traffic.flatMap((t) => [
+  const echoed = (t: RunTraffic) =>
+    t.protocol === 1 &&
+    traffic.some((u) => u.carried && u.protocol === 1 && u.from.ip === t.to.ip && u.to.ip === t.from.ip);
+  return traffic.flatMap((t): Expectation[] => [
     ...(watches(t.from)
       ? [
           {
@@ -135,7 +141,7 @@ export function expectationsFor(traffic: RunTraffic[], watches: (end: TrafficEnd
           },
         ]
       : []),
-    ...(watches(t.to)
+    ...(watches(t.to) && (t.carried || !echoed(t))
       ? [
           {
             traffic: t,

@@ -88,6 +88,18 @@ describe('expectationsFor: what AWS records of this run’s traffic at the inter
     ]);
     expect(expectationsFor([ping()], (e) => e.vpcId === 'vpc-b').map((e) => e.side)).toEqual(['destination']);
   });
+
+  test('a refused ping’s arrival is not asked about when a ping the other way was answered: its echo replies look the same', ({
+    expect,
+  }) => {
+    const back = ping({ row: 'app-b→app-a:icmp', from: B, to: A });
+    const refused = ping({ carried: false });
+    const wants = expectationsFor([refused, back], both).filter((e) => e.traffic === refused);
+    expect(wants.map((e) => e.want)).toEqual(['seen']);
+    expect(
+      expectationsFor([refused, { ...back, carried: false }], both).filter((e) => e.traffic === refused),
+    ).toHaveLength(2);
+  });
 });
 
 describe('judge: records matched by addresses, protocol and this run’s window, never by the newest', () => {
