@@ -3,6 +3,7 @@ import { LabDeviationError } from '../errors.ts';
 import { eventually } from '../eventually.ts';
 import { type Expectation, type FlowRecord, type Judgement, judge } from './flow-records.ts';
 import type { RecordSource } from './flow-sources.ts';
+import { lookUnlessThrottled, Throttled, throttledThroughout } from './polling.ts';
 
 /**
  * Waiting for this run's traffic in a flow log's records. The wait ends
@@ -47,13 +48,17 @@ export async function waitForRunRecords(
   const started = Date.now();
   let last: Look | undefined;
   let reproduce = 'aws ec2 describe-flow-logs';
-  const look = async (): Promise<Look> => {
-    const flowLog = await describe();
-    if (flowLog) reproduce = source(flowLog).reproduce;
-    const records = flowLog ? await source(flowLog).read() : (last?.records ?? []);
-    last = { flowLog, records, judgement: judge(expectations, records) };
-    return last;
-  };
+  const look = () =>
+    lookUnlessThrottled(
+      async (): Promise<Look> => {
+        const flowLog = await describe();
+        if (flowLog) reproduce = source(flowLog).reproduce;
+        const records = flowLog ? await source(flowLog).read() : (last?.records ?? []);
+        last = { flowLog, records, judgement: judge(expectations, records) };
+        return last;
+      },
+      () => last,
+    );
   try {
     const seen = await eventually(`this run's traffic in the records of ${options.what}`, look, {
       timeoutMs: options.timeoutMs,
@@ -61,6 +66,7 @@ export async function waitForRunRecords(
       // Records come in bursts, an aggregation interval and a delivery apart: look often, but never hammer.
       minIntervalMs: 500,
       maxIntervalMs: 10_000,
+      retryOn: (e) => e instanceof Throttled,
       show: (l) => `${l.records.length} records, ${l.judgement.missing.length} awaited ones missing`,
       get reproduce() {
         return reproduce;
@@ -69,7 +75,8 @@ export async function waitForRunRecords(
     });
     return { ended: endOf(seen)!, ...seen, waitedMs: Date.now() - started };
   } catch (error) {
-    if (!(error instanceof LabDeviationError) || !last) throw error;
+    if (!(error instanceof LabDeviationError)) throw error;
+    if (!last) throw throttledThroughout(`this run's traffic in the records of ${options.what}`, error);
     return { ended: 'timeout', ...last, waitedMs: Date.now() - started };
   }
 }

@@ -3,6 +3,7 @@ import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { AwsClients } from '../clients.ts';
 import { reading } from '../errors.ts';
 import { eventually } from '../eventually.ts';
+import { lookUnlessThrottled, Throttled, throttledThroughout } from './polling.ts';
 
 /**
  * This run's S3 data events in the trail's CloudWatch Logs group. Data
@@ -138,22 +139,28 @@ export async function waitForObjectEvents(
   },
 ): Promise<DataEventWait> {
   const missingOf = (events: DataEvent[]) => o.names.filter((n) => !events.some((e) => e.name === n));
-  let last: DataEventWait = { events: [], missing: o.names };
+  let last: DataEventWait | undefined;
+  const what = `${o.names.join(' and ')} of s3://${o.bucket}/${o.key} in ${o.logGroup}`;
   try {
     return await eventually(
-      `${o.names.join(' and ')} of s3://${o.bucket}/${o.key} in ${o.logGroup}`,
-      async () => {
-        const events = await listObjectEvents(clients, o.logGroup, o, o.sinceMs);
-        const missing = missingOf(events);
-        const silent = missing.length ? await whyTrailSilent(clients, o.trail, o.logGroup) : undefined;
-        last = { events, missing, ...(silent && { silent }) };
-        return last;
-      },
+      what,
+      () =>
+        lookUnlessThrottled(
+          async () => {
+            const events = await listObjectEvents(clients, o.logGroup, o, o.sinceMs);
+            const missing = missingOf(events);
+            const silent = missing.length ? await whyTrailSilent(clients, o.trail, o.logGroup) : undefined;
+            last = { events, missing, ...(silent && { silent }) };
+            return last;
+          },
+          () => last,
+        ),
       {
         timeoutMs: o.timeoutMs,
         until: (w) => w.missing.length === 0 || Boolean(w.silent),
         minIntervalMs: 500,
         maxIntervalMs: 10_000,
+        retryOn: (e) => e instanceof Throttled,
         show: (w) =>
           `${w.events.map((e) => e.name).join(', ') || 'no events'}; missing ${w.missing.join(', ')}`,
         reproduce: `aws logs filter-log-events --log-group-name ${o.logGroup} --filter-pattern '${objectPattern(o.key)}'`,
@@ -161,6 +168,7 @@ export async function waitForObjectEvents(
     );
   } catch (error) {
     if ((error as Error).name !== 'LabDeviationError') throw error;
+    if (!last) throw throttledThroughout(what, error);
     return last;
   }
 }

@@ -90,4 +90,33 @@ describe('waitForRunRecords ends when the records are in, when delivery fails, w
       waitForRunRecords(broken, expectations, async () => active, { what: 'fl-1', timeoutMs: 5_000 }),
     ).rejects.toBeInstanceOf(CannotTellError);
   });
+
+  test('a throttled look is “not yet”, never the end of the wait', async ({ expect }) => {
+    let looks = 0;
+    const throttledOnce = () => ({
+      reproduce: '',
+      read: async () => {
+        looks += 1;
+        if (looks <= 2) throw new CannotTellError('Throttling', 'throttled');
+        return [accept('eni-a'), accept('eni-b')];
+      },
+    });
+    const wait = await waitForRunRecords(throttledOnce, expectations, async () => active, {
+      what: 'fl-1',
+      timeoutMs: 10_000,
+    });
+    expect(wait.ended).toBe('arrived');
+  });
+
+  test('throttled throughout is “cannot tell”, not a missing record', async ({ expect }) => {
+    const throttled = () => ({
+      reproduce: '',
+      read: async () => {
+        throw new CannotTellError('Throttling', 'throttled');
+      },
+    });
+    await expect(
+      waitForRunRecords(throttled, expectations, async () => active, { what: 'fl-1', timeoutMs: 300 }),
+    ).rejects.toThrow(/every look was throttled/);
+  });
 });
