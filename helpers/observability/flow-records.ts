@@ -178,32 +178,37 @@ export interface Judgement {
   unwanted: { expectation: Expectation; records: FlowRecord[] }[];
   /** Expectations met, with the records that met them. */
   met: { expectation: Expectation; records: FlowRecord[] }[];
-  /** Whether a record this run awaited arrived: the positive control for every absence. */
-  control: boolean;
+  /**
+   * Absences ("no ACCEPT") not yet backed by their positive control: an
+   * awaited record of this run at the same interface. Each interface's
+   * records are published on their own (a stream per interface in
+   * CloudWatch Logs), so another interface's records say nothing of whether
+   * this one's have come.
+   */
+  uncontrolled: Expectation[];
 }
 
 export function judge(expectations: Expectation[], records: FlowRecord[]): Judgement {
-  const out: Judgement = { missing: [], unwanted: [], met: [], control: false };
+  const out: Judgement = { missing: [], unwanted: [], met: [], uncontrolled: [] };
+  const absences: Expectation[] = [];
   for (const e of expectations) {
     const seen = recordsOf(records, e.traffic, e.eni);
     const accepted = seen.filter((r) => r.action === 'ACCEPT');
     if (e.want === 'no-accept') {
       if (accepted.length) out.unwanted.push({ expectation: e, records: accepted });
-      else out.met.push({ expectation: e, records: seen });
+      else absences.push(e);
       continue;
     }
     const proof = e.want === 'accept' ? accepted : seen;
-    if (proof.length) {
-      out.met.push({ expectation: e, records: proof });
-      out.control = true;
-    } else out.missing.push(e);
+    if (proof.length) out.met.push({ expectation: e, records: proof });
+    else out.missing.push(e);
+  }
+  const current = new Set(out.met.map((m) => m.expectation.eni));
+  for (const e of absences) {
+    if (current.has(e.eni)) out.met.push({ expectation: e, records: recordsOf(records, e.traffic, e.eni) });
+    else out.uncontrolled.push(e);
   }
   return out;
-}
-
-/** Whether the wait for records is over: every record awaited has arrived. */
-export function allArrived(expectations: Expectation[], records: FlowRecord[]): boolean {
-  return judge(expectations, records).missing.length === 0;
 }
 
 /** One line a person reads: `prod-app → shared-app (ICMP) at eni-0a (source): ACCEPT awaited`. */
@@ -216,11 +221,11 @@ export function describeExpectation(e: Expectation): string {
 
 /**
  * The verdict's words for absences without their control: no record of this
- * run arrived from the flow log, so "no ACCEPT" proves nothing yet.
+ * run arrived for their interface, so "no ACCEPT" proves nothing yet.
  */
 export function noRecordControl(flowLog: string, absences: Expectation[]): CannotTellError {
   return new CannotTellError(
-    `cannot conclude that ${flowLog} holds no ACCEPT for ${absences.map(describeExpectation).join('; ')}: no record of this run's own traffic has arrived from it (the positive control)`,
+    `cannot conclude that ${flowLog} holds no ACCEPT for ${absences.map(describeExpectation).join('; ')}: no record of this run's own traffic has arrived for that interface (the positive control)`,
     'timeout',
   );
 }

@@ -113,6 +113,7 @@ describe.concurrent('O · Flow logs show this run’s own traffic, and deliver w
           records: m.records.map((r) => r.line),
         })),
         missing: j.missing.map(describeExpectation),
+        uncontrolled: j.uncontrolled.map(describeExpectation),
         unwanted: j.unwanted.map((u) => ({
           expect: describeExpectation(u.expectation),
           records: u.records.map((r) => r.line),
@@ -129,8 +130,7 @@ describe.concurrent('O · Flow logs show this run’s own traffic, and deliver w
         j.unwanted.map((u) => `${describeExpectation(u.expectation)}, but: ${u.records[0]!.line}`),
         `${f.row}: traffic the network did not carry must not be recorded ACCEPT where it was to arrive`,
       ).toEqual([]);
-      const absences = live.expectations.filter((e) => e.want === 'no-accept');
-      if (absences.length && !j.control) throw noRecordControl(f.row, absences);
+      if (j.uncontrolled.length) throw noRecordControl(f.row, j.uncontrolled);
       if (live.unmade.length)
         throw new CannotTellError(
           `${f.row}: some of this run's traffic could not be made: ${live.unmade.join('; ')}`,
@@ -147,7 +147,10 @@ describe.concurrent('O · Flow logs show this run’s own traffic, and deliver w
     async (f, { expect, annotate }) => {
       const live = await watch!.of(f);
       // The moment a fresh error shows is the delivery after this run's traffic: the record wait's end.
-      await live.wait.catch(() => undefined);
+      const ended = await live.wait.then(
+        (w) => `the record wait (${w.ended})`,
+        (e: Error) => `the record wait, which could not tell (${e.message.slice(0, 200)})`,
+      );
       const flowLog = await live.describe();
       await attachEvidence(
         annotate,
@@ -158,6 +161,7 @@ describe.concurrent('O · Flow logs show this run’s own traffic, and deliver w
           status: flowLog?.FlowLogStatus,
           deliverLogsStatus: flowLog?.DeliverLogsStatus,
           deliverLogsErrorMessage: flowLog?.DeliverLogsErrorMessage,
+          readAfter: live.expectations.length ? ended : 'no traffic of this run passes it: read at once',
         },
       );
       expect(flowLog, `${f.row}: no flow log on ${live.resourceId} delivers there`).toBeDefined();

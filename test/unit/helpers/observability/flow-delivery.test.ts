@@ -49,7 +49,7 @@ describe('waitForRunRecords ends when the records are in, when delivery fails, w
       async () => active,
       { what: 'fl-1', timeoutMs: 10_000 },
     );
-    expect(wait).toMatchObject({ ended: 'arrived', judgement: { missing: [], control: true } });
+    expect(wait).toMatchObject({ ended: 'arrived', judgement: { missing: [], uncontrolled: [] } });
   });
 
   test('failing: DeliverLogsStatus FAILED ends the wait with AWS’s message', async ({ expect }) => {
