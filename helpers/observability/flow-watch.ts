@@ -106,13 +106,17 @@ export class FlowLogWatch {
     return 'lab';
   }
 
-  /** Where the records are read, made once per flow log found. */
+  /**
+   * Where the records are read, made once per flow log found. Records are
+   * read with the format the flow log really writes (its LogFormat), so a
+   * format other than intended fails O12 alone, not every record check too.
+   */
   private sourceOf(f: FlowLogTarget, expectations: Expectation[], accountId: string) {
-    const fields = fieldsOf(f.format);
     const d = f.destination;
-    const problem = unmatchable(fields, !('logGroup' in d));
     const sources = new Map<string, RecordSource>();
     return (flowLog: FlowLog): RecordSource => {
+      const fields = fieldsOf(flowLog.LogFormat ?? f.format);
+      const problem = unmatchable(fields, !('logGroup' in d));
       if (problem)
         throw new CannotTellError(`cannot match records of ${flowLog.FlowLogId} to traffic: ${problem}`);
       let source = sources.get(flowLog.FlowLogId!);

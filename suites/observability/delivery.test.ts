@@ -105,6 +105,7 @@ describe.concurrent('O · Flow logs show this run’s own traffic, and deliver w
       const j = wait.judgement;
       await attachEvidence(annotate, 'flow-logs', summaryOf(wait), {
         flowLog: wait.flowLog?.FlowLogId,
+        format: wait.flowLog?.LogFormat,
         ended: wait.ended,
         waitedMs: wait.waitedMs,
         records: wait.records.length,
