@@ -2,14 +2,23 @@
 # Builds a small lab with the AWS CLI alone: a hub VPC and two spokes on a
 # Transit Gateway, spokes kept apart, one SSM-managed host in each, no
 # internet path; a trail of every Region to S3 and CloudWatch Logs with the
-# data bucket's object events. Run it against an empty twin (`npm run twin -- --empty`)
+# data bucket's object events; flow logs to CloudWatch Logs and to a bucket
+# of the log archive account. Run it against an empty twin (`npm run twin -- --empty`)
 # or, as it is, against a sandbox account you own. Its targets are
 # targets.json beside this script.
 #
 #   ENDPOINT=http://127.0.0.1:4566 bash lab/cli-lab/build.sh
 #
-# Credentials come from the environment (an account's administrator).
+# Credentials come from the environment: the lab account's administrator in
+# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, the log archive account's in
+# ARCHIVE_ACCESS_KEY_ID / ARCHIVE_SECRET_ACCESS_KEY (its bucket receives a
+# flow log). It ends by printing the credentials to validate with: a runner
+# user holding policies/runner.json, who may assume the archive's
+# meshcheck-runner role (AWS lets no root user assume a role).
 set -euo pipefail
+: "${ARCHIVE_ACCESS_KEY_ID:?set ARCHIVE_ACCESS_KEY_ID and ARCHIVE_SECRET_ACCESS_KEY: the log archive account's credentials}"
+: "${ARCHIVE_SECRET_ACCESS_KEY:?set ARCHIVE_SECRET_ACCESS_KEY: the log archive account's secret key}"
+RUNNER_POLICY="$(cd "$(dirname "$0")/../.." && pwd)/policies/runner.json"
 
 AWS_BIN=${AWS_BIN:-/usr/bin/aws}
 export AWS_DEFAULT_REGION=${AWS_DEFAULT_REGION:-us-west-2}
@@ -144,4 +153,69 @@ aws cloudtrail put-event-selectors --trail-name cli-lab-trail --event-selectors 
 # A trail made with the CLI does not log until started (the console starts it; API_CreateTrail).
 aws cloudtrail start-logging --name cli-lab-trail
 
+
+# --- Flow logs. The hub to CloudWatch Logs through a role vpc-flow-logs.amazonaws.com assumes, with
+# the VPC User Guide's permissions and trust ("IAM role for publishing flow logs to CloudWatch Logs";
+# aws:SourceAccount and aws:SourceArn against the confused deputy).
+# CreateFlowLogs answers 200 and reports a refused resource in Unsuccessful: fail on it.
+flow_log() {
+  local refused
+  refused=$(aws ec2 create-flow-logs --traffic-type ALL "$@" --query 'Unsuccessful[].Error.Message')
+  [ -z "$refused" ] || [ "$refused" = None ] || { echo "create-flow-logs refused: $refused" >&2; exit 1; }
+}
+aws logs create-log-group --log-group-name /cli-lab/flow-logs
+flow_role_arn=$(aws iam create-role --role-name cli-lab-flow-logs --query Role.Arn \
+  --assume-role-policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+    "Principal":{"Service":"vpc-flow-logs.amazonaws.com"},"Action":"sts:AssumeRole",
+    "Condition":{"StringEquals":{"aws:SourceAccount":"'"$account"'"},
+      "ArnLike":{"aws:SourceArn":"arn:aws:ec2:'"$region"':'"$account"':vpc-flow-log/*"}}}]}')
+aws iam put-role-policy --role-name cli-lab-flow-logs --policy-name publish-flow-logs \
+  --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogGroup",
+    "logs:CreateLogStream","logs:PutLogEvents","logs:DescribeLogGroups","logs:DescribeLogStreams"],"Resource":"*"}]}'
+flow_log --resource-type VPC --resource-ids "$hub_vpc" --log-destination-type cloud-watch-logs \
+  --log-group-name /cli-lab/flow-logs --deliver-logs-permission-arn "$flow_role_arn" --max-aggregation-interval 60
+
+# The blue spoke to a bucket of the log archive account (seed 001's cross-account bucket), made with
+# the archive's credentials, with the VPC User Guide's policy ("Amazon S3 bucket permissions for flow
+# logs"): delivery.logs.amazonaws.com may write under AWSLogs/<lab account>/ with
+# bucket-owner-full-control and check the ACL, for the lab account's deliveries only.
+archive_aws() (
+  unset AWS_SESSION_TOKEN
+  export AWS_ACCESS_KEY_ID=$ARCHIVE_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY=$ARCHIVE_SECRET_ACCESS_KEY
+  [ -z "${ARCHIVE_SESSION_TOKEN:-}" ] || export AWS_SESSION_TOKEN=$ARCHIVE_SESSION_TOKEN
+  aws "$@"
+)
+archive=$(archive_aws sts get-caller-identity --query Account)
+flows_bucket="cli-lab-flows-$archive"
+if [ "$region" = us-east-1 ]; then archive_aws s3api create-bucket --bucket "$flows_bucket" >/dev/null
+else archive_aws s3api create-bucket --bucket "$flows_bucket" --create-bucket-configuration "LocationConstraint=$region" >/dev/null; fi
+archive_aws s3api put-public-access-block --bucket "$flows_bucket" --public-access-block-configuration \
+  BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true
+archive_aws s3api put-bucket-versioning --bucket "$flows_bucket" --versioning-configuration Status=Enabled
+from_lab='"StringEquals":{"aws:SourceAccount":"'"$account"'"},"ArnLike":{"aws:SourceArn":"arn:aws:logs:'"$region"':'"$account"':*"}'
+archive_aws s3api put-bucket-policy --bucket "$flows_bucket" --policy '{"Version":"2012-10-17","Statement":[
+  {"Sid":"AWSLogDeliveryWrite","Effect":"Allow","Principal":{"Service":"delivery.logs.amazonaws.com"},
+   "Action":"s3:PutObject","Resource":"arn:aws:s3:::'"$flows_bucket"'/AWSLogs/'"$account"'/*",
+   "Condition":{"StringEquals":{"aws:SourceAccount":"'"$account"'","s3:x-amz-acl":"bucket-owner-full-control"},
+     "ArnLike":{"aws:SourceArn":"arn:aws:logs:'"$region"':'"$account"':*"}}},
+  {"Sid":"AWSLogDeliveryAclCheck","Effect":"Allow","Principal":{"Service":"delivery.logs.amazonaws.com"},
+   "Action":["s3:GetBucketAcl","s3:ListBucket"],"Resource":"arn:aws:s3:::'"$flows_bucket"'",
+   "Condition":{'"$from_lab"'}}]}'
+flow_log --resource-type VPC --resource-ids "$blue_vpc" --log-destination-type s3 \
+  --log-destination "arn:aws:s3:::$flows_bucket"
+
+# --- Who validates: a runner user with the shipped runner policy, and a role of the same policy in
+# the archive that only this user may assume (to read the flow-log bucket's policy there).
+aws iam create-user --user-name cli-lab-runner >/dev/null
+aws iam put-user-policy --user-name cli-lab-runner --policy-name meshcheck-runner \
+  --policy-document "file://$RUNNER_POLICY"
+archive_aws iam create-role --role-name meshcheck-runner \
+  --assume-role-policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+    "Principal":{"AWS":"arn:aws:iam::'"$account"':user/cli-lab-runner"},"Action":"sts:AssumeRole"}]}' >/dev/null
+archive_aws iam put-role-policy --role-name meshcheck-runner --policy-name meshcheck-runner \
+  --policy-document "file://$RUNNER_POLICY"
+read -r runner_key runner_secret < <(aws iam create-access-key --user-name cli-lab-runner \
+  --query 'AccessKey.[AccessKeyId,SecretAccessKey]')
+
 echo "cli lab built: transit gateway $tgw"
+echo "validate as the runner: export AWS_ACCESS_KEY_ID=$runner_key AWS_SECRET_ACCESS_KEY=$runner_secret"
