@@ -38,10 +38,14 @@ export class RunObject {
     this.made.catch(() => undefined);
   }
 
-  /** Starts the calls now; undefined when there is no bucket to call (no probe, no trail data-event bucket). */
+  /** The bucket the calls go to: the probe's, or the trail's first data-event bucket without a probe. */
+  static bucketOf(lab: Lab): string | undefined {
+    return lab.targets.endpoints?.probe?.bucket ?? lab.targets.observability?.trail?.dataEventBuckets[0];
+  }
+
+  /** Starts the calls now; undefined when there is no bucket to call. */
   static start(lab: Lab): RunObject | undefined {
-    const bucket =
-      lab.targets.endpoints?.probe?.bucket ?? lab.targets.observability?.trail?.dataEventBuckets[0];
+    const bucket = RunObject.bucketOf(lab);
     return bucket ? new RunObject(lab, bucket) : undefined;
   }
 

@@ -28,7 +28,9 @@ const started = Date.now();
  * profile, which leaves out every check of this file: a probe made and pings sent for nothing cost time.
  */
 const delivering = inject('run')?.profile !== 'gate';
-const object = delivering && trail?.logGroup ? RunObject.start(lab) : undefined;
+const objectBucket = RunObject.bucketOf(lab);
+const logsObjects = Boolean(trail?.logGroup && objectBucket && trail.dataEventBuckets.includes(objectBucket));
+const object = delivering && logsObjects ? RunObject.start(lab) : undefined;
 const watch =
   delivering && obs?.flowLogs.length ? FlowLogWatch.start(lab, { sinceMs: started - 120_000 }) : undefined;
 const dataEvents = object?.made.then((made) =>
@@ -61,13 +63,13 @@ describe.concurrent('O · The trail shows this run’s own S3 calls', { tags: ['
     async ({ expect, annotate, skip }) => {
       if (!trail) return skip('no observability.trail in targets');
       if (!trail.logGroup) return skip(`trail ${trail.name} delivers to no log group in targets`);
-      if (!object)
+      if (!objectBucket)
         return skip('no bucket to call: no endpoints.probe and no trail.dataEventBuckets in targets');
-      if (!trail.dataEventBuckets.includes(object.bucket))
+      if (!logsObjects)
         return skip(
-          `${object.bucket} is not among trail.dataEventBuckets: the trail need not log its objects`,
+          `${objectBucket} is not among trail.dataEventBuckets: the trail need not log its objects`,
         );
-      const made = await object.made;
+      const made = await object!.made;
       const seen = await dataEvents!;
       await attachEvidence(
         annotate,
