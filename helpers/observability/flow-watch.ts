@@ -114,6 +114,9 @@ export class FlowLogWatch {
   private sourceOf(f: FlowLogTarget, expectations: Expectation[], accountId: string) {
     const d = f.destination;
     const sources = new Map<string, RecordSource>();
+    // A record may be stamped with the start of its aggregation interval, which can begin up to one
+    // interval before this run's first packet ("Aggregation interval", VPC User Guide): look back that far.
+    const sinceMs = this.options.sinceMs - f.maxAggregationInterval * 1000;
     return (flowLog: FlowLog): RecordSource => {
       const fields = fieldsOf(flowLog.LogFormat ?? f.format);
       const problem = unmatchable(fields, !('logGroup' in d));
@@ -127,7 +130,7 @@ export class FlowLogWatch {
                 logGroup: d.logGroup,
                 fields,
                 addresses: [...new Set(expectations.flatMap((e) => [e.traffic.from.ip, e.traffic.to.ip]))],
-                sinceMs: this.options.sinceMs,
+                sinceMs,
               })
             : bucketRecords(this.lab.clients(d.account), {
                 bucket: d.bucket,
@@ -136,7 +139,7 @@ export class FlowLogWatch {
                 region: this.lab.targets.region,
                 flowLogId: flowLog.FlowLogId!,
                 fields,
-                sinceMs: this.options.sinceMs,
+                sinceMs,
               });
         sources.set(flowLog.FlowLogId!, source);
       }
