@@ -77,7 +77,8 @@ describe.concurrent('O · The trail shows this run’s own S3 calls', { tags: ['
         `${seen.events.map((e) => e.name).join(', ') || 'no events'} of ${made.key}`,
         {
           logGroup: trail.logGroup,
-          object: `s3://${made.bucket}/${made.key}`,
+          bucket: made.bucket,
+          key: made.key,
           madeBy: made.by,
           events: seen.events,
           ...(seen.silent && { trail: seen.silent }),
