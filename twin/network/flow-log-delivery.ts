@@ -73,6 +73,10 @@ function roleSession(twin: Twin, flowLog: FlowLogState): Principal {
   const roleArn = flowLog.deliverLogsPermissionArn ?? '';
   const role = findRole(twin, roleArn);
   if (!role) throw new DeliveryRefused('Access error', `role ${roleArn} does not exist`);
+  // iam:PassRole passes roles of the caller's own account only (IAM User Guide, "Grant a user
+  // permissions to pass a role to an AWS service"); another account's role cannot deliver.
+  if (role.accountId !== flowLog.accountId)
+    throw new DeliveryRefused('Access error', `role ${roleArn} belongs to another account`);
   const service: Principal = {
     kind: 'service',
     accountId: flowLog.accountId,

@@ -62,35 +62,55 @@ function pathOf(view: NetworkView, result: ProbeResult): ServicePath {
  * @example servicePath(twin, position, 'ssm', 'us-east-1') // { reachable: true, via: 'interface-endpoint', endpointId: 'vpce-0…', … }
  */
 export function servicePath(twin: Twin, from: CallerPosition, service: string, region: string): ServicePath {
+  return traceServicePath(twin, from, service, region).path;
+}
+
+/**
+ * servicePath, with the probe of the HTTPS connection that decided it: a
+ * caller that really connects (a function's SDK call) records its packets
+ * for flow logs; the agent's status checks, which only ask, do not.
+ */
+export function traceServicePath(
+  twin: Twin,
+  from: CallerPosition,
+  service: string,
+  region: string,
+): { path: ServicePath; probe?: ProbeResult } {
   const view = new NetworkView(twin);
   if (!view.eni(from.networkInterfaceId))
-    return { reachable: false, because: `${from.networkInterfaceId} does not exist` };
+    return { path: { reachable: false, because: `${from.networkInterfaceId} does not exist` } };
   const host = serviceHostname(service, region);
   const dns = resolveName(twin, from, host);
-  if (!dns.found) return { reachable: false, because: `${host} does not resolve: ${dns.because}` };
+  if (!dns.found) return { path: { reachable: false, because: `${host} does not resolve: ${dns.because}` } };
   if (dns.via === 'interface-endpoint') {
     const results = sameZoneFirst(view, from, dns.addresses).map((ip) => probe(twin, from, ip));
     const endpoint = view.endpoint(dns.endpointId);
-    if (results.some((r) => r.answered)) {
-      return {
+    const answered = results.find((r) => r.answered);
+    if (answered) {
+      const path: ServicePath = {
         reachable: true,
         via: 'interface-endpoint',
         endpointId: dns.endpointId,
         ...(endpoint && { endpointPolicy: endpoint.policyDocument }),
       };
+      return { path, probe: answered };
     }
     const reason = results[0]?.diedAt?.reason ?? 'it has no interfaces';
-    return {
+    const path: ServicePath = {
       reachable: false,
       because: `${host} resolves to ${dns.endpointId} (private DNS), but HTTPS to it gets no answer: ${reason}`,
     };
+    return results[0] ? { path, probe: results[0] } : { path };
   }
   const address = dns.addresses[0]!;
   const result = probe(twin, from, address);
-  if (result.answered) return pathOf(view, result);
+  if (result.answered) return { path: pathOf(view, result), probe: result };
   return {
-    reachable: false,
-    because: `${host} (${address}) gets no answer: ${result.diedAt?.reason ?? 'no path'}`,
+    path: {
+      reachable: false,
+      because: `${host} (${address}) gets no answer: ${result.diedAt?.reason ?? 'no path'}`,
+    },
+    probe: result,
   };
 }
 

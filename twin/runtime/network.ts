@@ -3,8 +3,8 @@ import { isIpv4, isPrivateAddress } from '../../common/ip.ts';
 import type { CallerPosition } from '../core/principal.ts';
 import { type DnsAnswer, parseServiceHostname, resolveName } from '../network/dns.ts';
 import { externalHostAddress, servicePublicAddress } from '../network/public-addresses.ts';
-import { probePath } from '../network/reachability.ts';
-import { servicePath } from '../network/service-path.ts';
+import { type ProbeResult, probePath } from '../network/reachability.ts';
+import { traceServicePath } from '../network/service-path.ts';
 import { recordTraffic } from '../network/traffic-log.ts';
 import type { Twin } from '../twin.ts';
 
@@ -46,6 +46,19 @@ export function answerDns(twin: Twin, position: CallerPosition | undefined, host
   return { code: answer.error === 'SERVFAIL' ? 'EAI_AGAIN' : 'ENOTFOUND' };
 }
 
+/** One TCP connection's first packet and its answer, recorded for flow logs. */
+function recordConnect(twin: Twin, probe: ProbeResult): void {
+  const now = twin.clock.now();
+  recordTraffic(twin, {
+    start: now,
+    end: now + Math.max(1, Math.round(probe.rttMs ?? 1)),
+    packets: 1,
+    bytesPerPacket: 60,
+    touched: probe.touched,
+    answered: probe.answered,
+  });
+}
+
 /**
  * Whether a connection from the function to `host:port` opens. With a
  * path it goes to the twin's stand-in on 127.0.0.1 (`sinkPort`); without
@@ -77,15 +90,7 @@ export function decideConnect(
     to: ip,
     protocol: { tcp: port },
   });
-  const now = twin.clock.now();
-  recordTraffic(twin, {
-    start: now,
-    end: now + Math.max(1, Math.round(probe.rttMs ?? 1)),
-    packets: 1,
-    bytesPerPacket: 60,
-    touched: probe.touched,
-    answered: probe.answered,
-  });
+  recordConnect(twin, probe);
   if (probe.answered) return { kind: 'sink', port: sinkPort };
   return { kind: 'hang', because: probe.diedAt?.reason ?? `no answer from ${ip}:${port}` };
 }
@@ -116,7 +121,9 @@ export function decideServiceConnect(
   const scope = signedScope(head);
   // Unsigned requests go through: the twin answers them with AWS's own error.
   if (!position || !scope) return { kind: 'twin' };
-  const path = servicePath(twin, position, scope.service, scope.region);
+  const { path, probe } = traceServicePath(twin, position, scope.service, scope.region);
+  // The connection's SYN (and its answer) pass the ENIs as any other: flow logs record them.
+  if (probe) recordConnect(twin, probe);
   return path.reachable ? { kind: 'twin' } : { kind: 'hang', because: path.because };
 }
 

@@ -64,7 +64,10 @@
  *   (ECS, sublocation, traffic-path, AWS service names, reject-reason) are written as `-`.
  * - Every interface aggregates as a Nitro instance's does (windows of at most 60 s, scaled by the
  *   latency profile's flowLogCaptureMs); records are OK only (no NODATA/SKIPDATA); only the packets
- *   the twin's probes send (ping, nc, Lambda calls) are recorded.
+ *   the twin's probes send (ping, nc, Lambda calls) are recorded. tcp-flags is SYN or SYN-ACK only.
+ * - CloudWatch Logs and S3 deliveries share the profile's flowLogDeliveryMs (AWS: ~5 and ~10 min).
+ *   Records a refused delivery held are dropped (later windows are tried again); an interface deleted
+ *   before its window is delivered loses its records.
  */
 import * as sdk from '@aws-sdk/client-ec2';
 import { defineService, type Handler } from '../../core/service.ts';

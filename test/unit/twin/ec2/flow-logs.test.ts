@@ -171,6 +171,34 @@ describe('CreateFlowLogs and DescribeFlowLogs', () => {
     );
     expect((await t.ec2('CreateFlowLogs', request, passer)).FlowLogIds).toHaveLength(1);
   });
+  test("another account's role cannot be passed, even one trusting vpc-flow-logs.amazonaws.com", async () => {
+    const t = flowLogFixture();
+    const { vpcId } = await t.vpc();
+    const foreign = await t.deliveryRole('foreign-flow-logs', undefined, B);
+    const error = await t.ec2Error('CreateFlowLogs', {
+      ResourceType: 'VPC',
+      ResourceIds: [vpcId],
+      TrafficType: 'ALL',
+      LogGroupName: GROUP,
+      DeliverLogsPermissionArn: foreign,
+    });
+    expect(error.code).toBe('UnauthorizedOperation');
+    expect(error.message).toContain('iam:PassRole');
+  });
+  test('a repeated ClientToken answers with the flow logs it made, making no more', async () => {
+    const t = flowLogFixture();
+    const { out, vpcId, roleArn } = await cwlFlowLog(t, { ClientToken: 'lab-build-1' });
+    const again = await t.ec2('CreateFlowLogs', {
+      ResourceType: 'VPC',
+      ResourceIds: [vpcId],
+      TrafficType: 'ALL',
+      LogGroupName: GROUP,
+      DeliverLogsPermissionArn: roleArn,
+      ClientToken: 'lab-build-1',
+    });
+    expect(again).toMatchObject({ FlowLogIds: out.FlowLogIds, Unsuccessful: [], ClientToken: 'lab-build-1' });
+    expect((await t.ec2('DescribeFlowLogs', {})).FlowLogs).toHaveLength(1);
+  });
 });
 
 describe('flow logs to S3', () => {
@@ -231,6 +259,26 @@ describe('flow logs to S3', () => {
     await t.flowLogBucket('someone-elses-logs', B, B);
     expect((await t.ec2('CreateFlowLogs', s3Request(vpcId, 'someone-elses-logs'))).Unsuccessful).toHaveLength(
       1,
+    );
+  });
+
+  test('publishing to S3 needs logs:CreateLogDelivery, deleting it logs:DeleteLogDelivery', async () => {
+    const t = flowLogFixture();
+    const { vpcId } = await t.vpc();
+    await t.flowLogBucket('team-flow-logs', A, A);
+    const ec2Only = await t.role(A, 'ec2-only', { Effect: 'Allow', Action: 'ec2:*', Resource: '*' });
+    expect((await t.ec2Error('CreateFlowLogs', s3Request(vpcId, 'team-flow-logs'), ec2Only)).code).toBe(
+      'UnauthorizedOperation',
+    );
+    const logDelivery = await t.role(
+      A,
+      'log-delivery',
+      { Effect: 'Allow', Action: 'ec2:*', Resource: '*' },
+      { Effect: 'Allow', Action: 'logs:CreateLogDelivery', Resource: '*' },
+    );
+    const { FlowLogIds } = await t.ec2('CreateFlowLogs', s3Request(vpcId, 'team-flow-logs'), logDelivery);
+    expect((await t.ec2Error('DeleteFlowLogs', { FlowLogIds }, logDelivery)).code).toBe(
+      'UnauthorizedOperation',
     );
   });
 
