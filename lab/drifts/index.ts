@@ -4,6 +4,7 @@ import { aclDrifts } from './network-acl.ts';
 import { tgwDrifts } from './network-tgw.ts';
 import { vpcDrifts } from './network-vpc.ts';
 import { observabilityDrifts } from './observability.ts';
+import { observabilityDeliveryDrifts } from './observability-delivery.ts';
 import type { Drift } from './types.ts';
 
 /** The drift catalogue: every change the drift matrix proves the suite catches. */
@@ -14,6 +15,7 @@ export const drifts: Drift[] = [
   ...endpointDrifts,
   ...dataProtectionDrifts,
   ...observabilityDrifts,
+  ...observabilityDeliveryDrifts,
 ];
 
 export type { Drift, Operator } from './types.ts';

@@ -46,6 +46,9 @@ export async function withMatrixWaits(targetsFile: string): Promise<string> {
   const file = JSON.parse(await readFile(targetsFile, 'utf8'));
   if (file.dataProtection)
     Object.assign(file.dataProtection, { receiptTimeoutSeconds: 15, cloudTrailTimeoutSeconds: 15 });
+  // Data events and flow-log records arrive within a second or two on the fast profile; a drift that stops them takes the bound.
+  if (file.observability)
+    Object.assign(file.observability, { dataEventTimeoutSeconds: 15, recordTimeoutSeconds: 15 });
   const copy = join(await mkdtemp(join(tmpdir(), 'meshcheck-matrix-')), 'targets.json');
   await writeFile(copy, JSON.stringify(file));
   return copy;

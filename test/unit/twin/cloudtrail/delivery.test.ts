@@ -183,4 +183,42 @@ describe('CloudWatch Logs delivery', () => {
       'LatestCloudWatchLogsDeliveryError',
     );
   });
+
+  test('a role that no longer trusts CloudTrail stops delivery, as STS refuses CloudTrail the role', async () => {
+    await f.logs('CreateLogGroup', { logGroupName: 'trail-events' });
+    const trust = (service: string) =>
+      doc({ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' });
+    const role = await f.call<{ Role: { Arn: string } }>(iam, 'CreateRole', {
+      RoleName: 'ct-logs',
+      AssumeRolePolicyDocument: trust('cloudtrail.amazonaws.com'),
+    });
+    await f.call(iam, 'PutRolePolicy', {
+      RoleName: 'ct-logs',
+      PolicyName: 'p',
+      PolicyDocument: doc({
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: '*',
+      }),
+    });
+    await f.ct('UpdateTrail', {
+      Name: 'audit',
+      CloudWatchLogsLogGroupArn: `arn:aws:logs:${REGION}:${A}:log-group:trail-events:*`,
+      CloudWatchLogsRoleArn: role.Role.Arn,
+    });
+    await f.ct('StartLogging', { Name: 'audit' });
+    await f.call(iam, 'UpdateAssumeRolePolicy', {
+      RoleName: 'ct-logs',
+      PolicyDocument: trust('ec2.amazonaws.com'),
+    });
+    await f.kms('CreateKey', {});
+    await f.advance(every);
+    const out = await f.logs<{ events: { message: string }[] }>('FilterLogEvents', {
+      logGroupName: 'trail-events',
+    });
+    expect(out.events.map((e) => JSON.parse(e.message).eventName)).not.toContain('CreateKey');
+    expect(await f.ct('GetTrailStatus', { Name: 'audit' })).toMatchObject({
+      LatestCloudWatchLogsDeliveryError: 'AccessDenied',
+    });
+  });
 });

@@ -25,6 +25,7 @@ import {
   logPrefix,
   parseGroupArn,
   streamName,
+  trusts,
 } from './destinations.ts';
 import { eventRecord, seenBy } from './events.ts';
 import { selects } from './selectors.ts';
@@ -82,6 +83,13 @@ function toLogs(twin: Twin, trail: TrailRecord, region: string, calls: ApiCall[]
   const session = deliveryRoleSession(twin, trail.cloudWatchLogsRoleArn);
   if (!session) {
     trail.status.latestCloudWatchLogsDeliveryError = `role ${trail.cloudWatchLogsRoleArn} does not exist`;
+    return;
+  }
+  // CloudTrail assumes the role for each delivery ("Sending events to CloudWatch Logs", CloudTrail User
+  // Guide: the role CloudTrail assumes to deliver), so a trust changed after UpdateTrail stops delivery;
+  // STS's refusal is AccessDenied, the code CloudTrail reports, as for S3 deliveries above.
+  if (!trusts(twin, trail, trail.cloudWatchLogsRoleArn)) {
+    trail.status.latestCloudWatchLogsDeliveryError = 'AccessDenied';
     return;
   }
   const result = deliverLogEvents(

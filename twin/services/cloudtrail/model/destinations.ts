@@ -120,7 +120,7 @@ export function deliveryRoleSession(
   };
 }
 
-function trusts(twin: Twin, trail: Destination, roleArn: string): boolean {
+export function trusts(twin: Twin, trail: Destination, roleArn: string): boolean {
   const role = findRole(twin, roleArn);
   if (!role) return false;
   const decision = decide(
