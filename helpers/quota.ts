@@ -9,6 +9,8 @@
  * Turns are handed out in the order they are asked for, so a wait that
  * asks often cannot starve one that asks seldom.
  */
+import { pause } from './eventually.ts';
+
 export class Quota {
   private nextTurn = 0;
 
@@ -35,22 +37,6 @@ export class Quota {
   backlogMs(): number {
     return Math.max(0, this.nextTurn - Date.now());
   }
-}
-
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const stop = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    // Removed when the pause ends: a long wait pauses often on one signal.
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', stop);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', stop, { once: true });
-  });
 }
 
 /**

@@ -26,15 +26,18 @@ const bucketArn = (bucket: string, prefix?: string) =>
 
 /**
  * Whether a flow log delivers where targets say: the log group by name
- * (LogGroupName), or the bucket and folder by ARN (LogDestination
+ * (LogGroupName, or the group of its LogDestination ARN), or the bucket and folder by ARN (LogDestination
  * `arn:aws:s3:::bucket[/folder]`, a trailing slash aside).
  */
 export function deliversTo(flowLog: FlowLog, destination: FlowLogTarget['destination']): boolean {
-  if ('logGroup' in destination)
+  if ('logGroup' in destination) {
+    // A flow log made with a LogDestination ARN may describe its group by that ARN alone.
+    const group = flowLog.LogGroupName ?? /:log-group:([^:]+)/.exec(flowLog.LogDestination ?? '')?.[1];
     return (
       (flowLog.LogDestinationType ?? 'cloud-watch-logs') === 'cloud-watch-logs' &&
-      flowLog.LogGroupName === destination.logGroup
+      group === destination.logGroup
     );
+  }
   return (
     flowLog.LogDestinationType === 's3' &&
     (flowLog.LogDestination ?? '').replace(/\/+$/, '') === bucketArn(destination.bucket, destination.prefix)
@@ -46,7 +49,10 @@ export function deliversTo(flowLog: FlowLog, destination: FlowLogTarget['destina
  * targets say, the healthiest first (ACTIVE and capturing ALL), so a
  * second, broken flow log beside a good one does not hide it or fail it.
  */
-export function flowLogFor(flowLogs: FlowLog[], target: FlowLogTarget): FlowLog | undefined {
+export function flowLogFor(
+  flowLogs: FlowLog[],
+  target: Pick<FlowLogTarget, 'destination'>,
+): FlowLog | undefined {
   const score = (f: FlowLog) => (f.FlowLogStatus === 'ACTIVE' ? 2 : 0) + (f.TrafficType === 'ALL' ? 1 : 0);
   return flowLogs.filter((f) => deliversTo(f, target.destination)).sort((a, b) => score(b) - score(a))[0];
 }

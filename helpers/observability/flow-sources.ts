@@ -1,10 +1,11 @@
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { DescribeFlowLogsCommand, type FlowLog } from '@aws-sdk/client-ec2';
+import type { FlowLog } from '@aws-sdk/client-ec2';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { gunzipSync } from 'fflate';
 import type { AwsClients } from '../clients.ts';
 import { reading } from '../errors.ts';
 import type { FlowLogTarget } from '../targets/index.ts';
+import { flowLogFor, listFlowLogs } from './flow-logs.ts';
 import { type FlowRecord, parseFlowRecord } from './flow-records.ts';
 
 /**
@@ -17,27 +18,13 @@ import { type FlowRecord, parseFlowRecord } from './flow-records.ts';
  * Guide), read with the bucket owner's clients.
  */
 
-/** The flow log on `resourceId` that delivers where `destination` says, if any. */
+/** The flow log on `resourceId` that delivers where `destination` says, if any (the healthiest such). */
 export async function findFlowLog(
-  { ec2 }: AwsClients,
+  clients: AwsClients,
   resourceId: string,
   destination: FlowLogTarget['destination'],
 ): Promise<FlowLog | undefined> {
-  const out = await reading(`describe the flow logs of ${resourceId}`, () =>
-    ec2.send(new DescribeFlowLogsCommand({ Filter: [{ Name: 'resource-id', Values: [resourceId] }] })),
-  );
-  return (out.FlowLogs ?? []).find((f) => deliversTo(f, destination));
-}
-
-export function deliversTo(f: FlowLog, destination: FlowLogTarget['destination']): boolean {
-  if ('logGroup' in destination) {
-    if (f.LogDestinationType !== 'cloud-watch-logs') return false;
-    const group = f.LogGroupName ?? /:log-group:([^:]+)/.exec(f.LogDestination ?? '')?.[1];
-    return group === destination.logGroup;
-  }
-  if (f.LogDestinationType !== 's3') return false;
-  const want = `arn:aws:s3:::${destination.bucket}${destination.prefix ? `/${destination.prefix}` : ''}`;
-  return (f.LogDestination ?? '').replace(/\/+$/, '') === want.replace(/\/+$/, '');
+  return flowLogFor(await listFlowLogs(clients, resourceId), { destination });
 }
 
 export interface RecordSource {
