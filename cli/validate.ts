@@ -148,7 +148,10 @@ async function run(options: ValidateOptions, stop: RunStop): Promise<number> {
         // the environment.
         vitest.provide('targets', resolved);
         vitest.provide('run', { runId: meta.runId, target: meta.target, profile: options.profile });
-        if (early) vitest.provide('probes', await early);
+        // A create that hangs must not hold the run past a stop: the checks then deploy their own (and are
+        // cancelled at once), and the probes made here are swept below once their creation has ended.
+        const made = early && (await Promise.race([early, stop.stopped.then(() => undefined)]));
+        if (made) vitest.provide('probes', made);
         // Vitest's logger answers SIGINT/SIGTERM with process.exit() a millisecond later, which would
         // cut the sweep short; the CLI owns these signals.
         stop.takeSignals();
