@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Vitest } from 'vitest/node';
 import { CannotTellError, TargetsError } from '../helpers/errors.ts';
+import { createRunProbes } from '../helpers/probe.ts';
 import { newRunId, runId, useRunId } from '../helpers/run.ts';
 import { type Swept, sweepAll } from '../helpers/sweep.ts';
 import { loadTargets, type ResolvedTargets, resolveTargets, type Targets } from '../helpers/targets/index.ts';
@@ -116,6 +117,13 @@ async function run(options: ValidateOptions, stop: RunStop): Promise<number> {
       ? options.deadlineSeconds * 1000
       : runDeadlineMs(resolved, options.profile);
     stop.armDeadline(deadlineMs, () => pending.describe());
+    // The reach probes are created now, beside vitest's start: Lambda keeps a VPC function Pending while it
+    // makes its ENIs (a minute on AWS, "Lambda function states", Lambda Developer Guide), and that wait
+    // then overlaps the start-up instead of following it. Only when the endpoint checks will run.
+    const early =
+      resolved.endpoints?.probe && (!options.only.length || options.only.includes('endpoints'))
+        ? createRunProbes(clientsForTargets(resolved)('lab'), resolved)
+        : undefined;
     let vitest: Vitest | undefined;
     let finished = false;
     try {
@@ -140,6 +148,10 @@ async function run(options: ValidateOptions, stop: RunStop): Promise<number> {
         // the environment.
         vitest.provide('targets', resolved);
         vitest.provide('run', { runId: meta.runId, target: meta.target, profile: options.profile });
+        // A create that hangs must not hold the run past a stop: the checks then deploy their own (and are
+        // cancelled at once), and the probes made here are swept below once their creation has ended.
+        const made = early && (await Promise.race([early, stop.stopped.then(() => undefined)]));
+        if (made) vitest.provide('probes', made);
         // Vitest's logger answers SIGINT/SIGTERM with process.exit() a millisecond later, which would
         // cut the sweep short; the CLI owns these signals.
         stop.takeSignals();
@@ -165,6 +177,8 @@ async function run(options: ValidateOptions, stop: RunStop): Promise<number> {
     } finally {
       // Stopped, finished or crashed, what the run created is removed before we exit.
       if (vitest) await bounded('vitest to close', vitest.close(), CLOSE_MS);
+      // A probe still being created when the run stopped is swept once it exists, not before.
+      if (early) await bounded('the probes to be created', early, CLOSE_MS);
       await bounded('the sweep of what this run created', sweepRun(resolved), SWEEP_MS);
     }
     if (stop.cause) {

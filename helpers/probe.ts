@@ -9,9 +9,11 @@ import { isOutcome, outcomeLine } from '../common/outcome.ts';
 import { bundleProbe } from '../probes/bundle.ts';
 import type { Attempt, AttemptResult, ProbeReport } from '../probes/s3-reach/attempts.ts';
 import type { AwsClients } from './clients.ts';
-import { CannotTellError, cannotTell, reading } from './errors.ts';
+import { CannotTellError, cannotTell, type ErrorKind, reading } from './errors.ts';
 import { eventually } from './eventually.ts';
 import { RUN_TAG } from './run.ts';
+import type { ResolvedTargets } from './targets/index.ts';
+import type { ProbePlacementTarget } from './targets/schema.ts';
 
 /**
  * The S3-reach probe, deployed into lab subnets for one run: created with
@@ -36,7 +38,25 @@ export interface ProbePlacement {
 }
 
 export async function deployProbe(clients: AwsClients, p: ProbePlacement): Promise<DeployedProbe> {
-  const functionName = `meshcheck-${p.runId}-${p.placement}`.slice(0, 64);
+  const { probe, createdAt } = await createProbe(clients, p);
+  return waitForProbe(probe, createdAt, p.signal);
+}
+
+/** The probe's function name for a run and placement: `meshcheck-<run>-<placement>`, cut to Lambda's 64. */
+export function probeFunctionName(runId: string, placement: string): string {
+  return `meshcheck-${runId}-${placement}`.slice(0, 64);
+}
+
+/**
+ * Creates the probe's function, tagged with the run, without waiting for it
+ * to leave Pending: the wait ({@link waitForProbe}) can then overlap
+ * whatever else the run is starting.
+ */
+export async function createProbe(
+  clients: AwsClients,
+  p: Omit<ProbePlacement, 'signal'>,
+): Promise<{ probe: DeployedProbe; createdAt: number }> {
+  const functionName = probeFunctionName(p.runId, p.placement);
   const zip = await bundleProbe('s3-reach');
   await reading(`create probe ${functionName}`, () =>
     clients.lambda.send(
@@ -55,8 +75,16 @@ export async function deployProbe(clients: AwsClients, p: ProbePlacement): Promi
       }),
     ),
   );
-  const created = Date.now();
-  const probe = { functionName, clients };
+  return { probe: { functionName, clients }, createdAt: Date.now() };
+}
+
+/** Waits for a probe created at `createdAt` to leave Pending; anything but Active is cannot-tell. */
+export async function waitForProbe(
+  probe: DeployedProbe,
+  createdAt: number,
+  signal?: AbortSignal,
+): Promise<DeployedProbe> {
+  const { functionName, clients } = probe;
   // Pending → Active can take a minute or two while Hyperplane ENIs are made (aws-fidelity.md, Lambda).
   // Polled here rather than with waitUntilFunctionActiveV2, whose one-second floor is most of a fast run;
   // paced to the time since creation (5%), so a 45 s activation is seen within about 2 s, not 5 to 10.
@@ -73,16 +101,90 @@ export async function deployProbe(clients: AwsClients, p: ProbePlacement): Promi
       minIntervalMs: 200,
       maxIntervalMs: 5_000,
       overshoot: 0.05,
-      since: created,
+      since: createdAt,
       onTimeout: 'cannot-tell',
       show: (c) => `${c.State} (${c.StateReasonCode ?? ''})`,
       reproduce: `aws lambda get-function-configuration --function-name ${functionName}`,
-      ...(p.signal && { signal: p.signal }),
+      ...(signal && { signal }),
     },
   );
   if (state.State !== 'Active')
     throw new CannotTellError(`probe ${functionName} is ${state.State}: ${state.StateReason ?? ''}`);
   return probe;
+}
+
+/** Where a placement's probe runs, in the lab's ids. */
+export function placementWhere(
+  targets: ResolvedTargets,
+  placement: ProbePlacementTarget,
+): { subnetIds: string[]; securityGroupIds: string[] } {
+  return {
+    subnetIds: placement.subnets.map((s) => targets.ids.subnet[s]!),
+    securityGroupIds: placement.securityGroups.map((g) => targets.ids.securityGroup[g]!),
+  };
+}
+
+/**
+ * A probe created before the checks started, as the run hands it to them
+ * (vitest's `provide` carries plain data): its name and when it was made, or
+ * why it could not be made — in the words and class the deploy would have
+ * thrown, so E6's rows report it as they would have.
+ */
+export type EarlyProbe =
+  | { functionName: string; createdAt: number }
+  | { error: { message: string; cannotTell: boolean; kind?: ErrorKind } };
+
+/**
+ * Creates this run's ephemeral probes, one per placement the lab does not
+ * keep deployed, so that their Pending → Active (a minute on AWS) overlaps
+ * the run's start-up instead of following it. Never throws: a placement
+ * whose probe could not be made carries the error for its checks.
+ */
+export async function createRunProbes(
+  clients: AwsClients,
+  targets: ResolvedTargets,
+): Promise<Record<string, EarlyProbe>> {
+  const probe = targets.endpoints?.probe;
+  const placements = (probe?.placements ?? []).filter((p) => !p.deployed);
+  const made = await Promise.all(
+    placements.map(async (placement): Promise<[string, EarlyProbe]> => {
+      try {
+        const { probe: p, createdAt } = await createProbe(clients, {
+          placement: placement.name,
+          roleArn: targets.ids.probeRoleArn!,
+          ...placementWhere(targets, placement),
+          runId: targets.runId,
+        });
+        return [placement.name, { functionName: p.functionName, createdAt }];
+      } catch (error) {
+        const e = error as Error;
+        return [
+          placement.name,
+          {
+            error: {
+              message: e?.message ?? String(error),
+              cannotTell: error instanceof CannotTellError,
+              ...(error instanceof CannotTellError && { kind: error.kind }),
+            },
+          },
+        ];
+      }
+    }),
+  );
+  return Object.fromEntries(made);
+}
+
+/** A probe the run created early, once Active; its creation's error, thrown as the deploy would have. */
+export function earlyProbe(
+  clients: AwsClients,
+  early: EarlyProbe,
+  signal?: AbortSignal,
+): Promise<DeployedProbe> {
+  if ('error' in early) {
+    const { message, cannotTell, kind } = early.error;
+    return Promise.reject(cannotTell ? new CannotTellError(message, kind) : new Error(message));
+  }
+  return waitForProbe({ functionName: early.functionName, clients }, early.createdAt, signal);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { CannotTellError } from '../../helpers/errors.ts';
 import { attachEvidence } from '../../helpers/evidence.ts';
 import { cidrContains } from '../../helpers/path.ts';
@@ -8,8 +8,10 @@ import {
   deleteProbe,
   deployedProbe,
   deployProbe,
+  earlyProbe,
   invokeProbe,
   type ProbeRun,
+  placementWhere,
 } from '../../helpers/probe.ts';
 import type { Attempt, AttemptResult } from '../../probes/s3-reach/attempts.ts';
 import { eachRow } from '../setup/rows.ts';
@@ -50,26 +52,42 @@ function attemptsFor(placement: NonNullable<typeof probe>['placements'][number])
   ];
 }
 
+/**
+ * The probes `meshcheck validate` created before the checks started (their Pending overlapped the run's
+ * start-up); absent when vitest runs this file by itself, which then deploys them here.
+ */
+const early = inject('probes');
+
+/** A placement's probe, Active: the lab's own, the one validate created, or one made here. */
+function readyProbe(
+  clients: ReturnType<typeof lab.clients>,
+  placement: NonNullable<typeof probe>['placements'][number],
+): Promise<DeployedProbe> {
+  const where = placementWhere(lab.targets, placement);
+  // A probe the lab keeps deployed is only invoked; an ephemeral one is made for this run and removed.
+  if (placement.deployed) return deployedProbe(clients, ids.probeFunction[placement.name]!, where);
+  const made = early?.[placement.name];
+  if (made) {
+    // Removed here once used, as soon as this file is done; on any stop validate's sweep removes it.
+    if ('functionName' in made) deployed.push({ functionName: made.functionName, clients });
+    return earlyProbe(clients, made);
+  }
+  return deployProbe(clients, {
+    placement: placement.name,
+    ...where,
+    roleArn: ids.probeRoleArn!,
+    runId: lab.targets.runId,
+  }).then((p) => {
+    deployed.push(p);
+    return p;
+  });
+}
+
 beforeAll(async () => {
   if (!probe) return;
   const clients = lab.clients();
   for (const placement of probe.placements) {
-    const where = {
-      subnetIds: placement.subnets.map((s) => ids.subnet[s]!),
-      securityGroupIds: placement.securityGroups.map((g) => ids.securityGroup[g]!),
-    };
-    // A probe the lab keeps deployed is only invoked; an ephemeral one is made for this run and removed.
-    const ready = placement.deployed
-      ? deployedProbe(clients, ids.probeFunction[placement.name]!, where)
-      : deployProbe(clients, {
-          placement: placement.name,
-          roleArn: ids.probeRoleArn!,
-          ...where,
-          runId: lab.targets.runId,
-        }).then((p) => {
-          deployed.push(p);
-          return p;
-        });
+    const ready = readyProbe(clients, placement);
     runs.set(
       placement.name,
       ready.then((p) =>

@@ -1,9 +1,16 @@
 import type { TestProject } from 'vitest/node';
+import type { EarlyProbe } from '../../helpers/probe.ts';
 import type { ResolvedTargets } from '../../helpers/targets/index.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     targets: ResolvedTargets;
+    /**
+     * The reach probes `meshcheck validate` created as soon as the targets resolved, by placement, so
+     * their activation overlaps vitest's start; absent in a run without the endpoints area, and when
+     * vitest runs by itself (the probe file then deploys its own).
+     */
+    probes?: Record<string, EarlyProbe>;
   }
 }
 

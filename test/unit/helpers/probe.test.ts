@@ -11,12 +11,15 @@ import { afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vi
 import type { AwsClients } from '../../../helpers/clients.ts';
 import { CannotTellError } from '../../../helpers/errors.ts';
 import {
+  createRunProbes,
   deleteProbe,
   deployedProbe,
   deployProbe,
+  earlyProbe,
   invokeProbe,
   readProbeReport,
 } from '../../../helpers/probe.ts';
+import type { ResolvedTargets } from '../../../helpers/targets/index.ts';
 import { bundleProbe } from '../../../probes/bundle.ts';
 import type { Attempt, AttemptResult } from '../../../probes/s3-reach/attempts.ts';
 import { awsError } from './support.ts';
@@ -457,5 +460,109 @@ describe('deleteProbe', () => {
     expect((error as Error).message).toMatch(
       /^could not delete probe meshcheck-r1-prod: AccessDeniedException/,
     );
+  });
+});
+
+describe('createRunProbes: the run creates its probes early, and their checks read what came of it', () => {
+  const lambda = mockClient(LambdaClient);
+  const clients = { lambda: new LambdaClient({ region: 'us-east-1' }) } as unknown as AwsClients;
+  const placement = (name: string, deployed?: string) => ({
+    name,
+    vpc: 'v',
+    subnets: ['a'],
+    securityGroups: ['g'],
+    ...(deployed && { deployed }),
+    expect: { s3: 'ok', internet: 'timeout' },
+  });
+  const targets = {
+    runId: 'mc-20260301-bbbbbb',
+    ids: {
+      subnet: { a: 'subnet-a' },
+      securityGroup: { g: 'sg-g' },
+      probeRoleArn: 'arn:aws:iam::111122223333:role/probe',
+    },
+    endpoints: {
+      probe: { placements: [placement('prod'), placement('kept', 'lab-probe'), placement('dev')] },
+    },
+  } as unknown as ResolvedTargets;
+  beforeAll(async () => {
+    await bundleProbe('s3-reach');
+  }, 60_000);
+  beforeEach(() => lambda.reset());
+  afterEach(() => vi.useRealTimers());
+
+  test('one function per placement the lab does not keep, tagged with the run, without waiting for Active', async () => {
+    lambda.on(CreateFunctionCommand).resolves({});
+    const before = Date.now();
+    const made = await createRunProbes(clients, targets);
+    expect(Object.keys(made)).toEqual(['prod', 'dev']);
+    expect(made.prod).toEqual({
+      functionName: 'meshcheck-mc-20260301-bbbbbb-prod',
+      createdAt: expect.any(Number),
+    });
+    expect((made.prod as { createdAt: number }).createdAt).toBeGreaterThanOrEqual(before);
+    const inputs = lambda.commandCalls(CreateFunctionCommand).map((c) => c.args[0].input);
+    expect(inputs.map((i) => i.FunctionName)).toEqual([
+      'meshcheck-mc-20260301-bbbbbb-prod',
+      'meshcheck-mc-20260301-bbbbbb-dev',
+    ]);
+    expect(inputs[0]).toMatchObject({
+      Role: 'arn:aws:iam::111122223333:role/probe',
+      VpcConfig: { SubnetIds: ['subnet-a'], SecurityGroupIds: ['sg-g'] },
+      Tags: { 'meshcheck:run': 'mc-20260301-bbbbbb', 'meshcheck:purpose': 'reach-probe' },
+    });
+    expect(lambda.commandCalls(GetFunctionConfigurationCommand)).toHaveLength(0);
+  });
+
+  test('a create refused is carried to its placement’s checks, in the words and class deployProbe throws', async () => {
+    lambda
+      .on(CreateFunctionCommand, { FunctionName: 'meshcheck-mc-20260301-bbbbbb-dev' })
+      .rejects(awsError('AccessDeniedException', 403))
+      .on(CreateFunctionCommand, { FunctionName: 'meshcheck-mc-20260301-bbbbbb-prod' })
+      .resolves({});
+    const made = await createRunProbes(clients, targets);
+    expect('functionName' in made.prod!).toBe(true);
+    // Through vitest's provide: plain data only.
+    const carried = JSON.parse(JSON.stringify(made.dev));
+    const error = await earlyProbe(clients, carried).catch((e: unknown) => e);
+    const direct = await deployProbe(clients, {
+      placement: 'dev',
+      roleArn: 'r',
+      subnetIds: [],
+      securityGroupIds: [],
+      runId: 'mc-20260301-bbbbbb',
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CannotTellError);
+    expect((error as Error).message).toMatch(/^could not create probe meshcheck-mc-20260301-bbbbbb-dev: /);
+    expect((error as Error).message).toBe((direct as Error).message);
+    expect((error as CannotTellError).kind).toBe((direct as CannotTellError).kind);
+  });
+
+  test('a probe created early is used once Active, waited on from its creation', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
+    lambda
+      .on(GetFunctionConfigurationCommand, { FunctionName: 'meshcheck-mc-20260301-bbbbbb-prod' })
+      .resolvesOnce({ State: 'Pending', StateReasonCode: 'Creating' })
+      .resolves({ State: 'Active' });
+    const probe = earlyProbe(clients, {
+      functionName: 'meshcheck-mc-20260301-bbbbbb-prod',
+      createdAt: Date.now() - 40_000,
+    });
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(await probe).toEqual({ functionName: 'meshcheck-mc-20260301-bbbbbb-prod', clients });
+    expect(lambda.commandCalls(CreateFunctionCommand)).toHaveLength(0);
+    expect(lambda.commandCalls(GetFunctionConfigurationCommand)).toHaveLength(2);
+  });
+
+  test('a probe created early that fails to become Active is cannot-tell, with Lambda’s reason', async () => {
+    lambda
+      .on(GetFunctionConfigurationCommand)
+      .resolves({ State: 'Failed', StateReason: 'no free addresses' });
+    const error = await earlyProbe(clients, {
+      functionName: 'meshcheck-x-prod',
+      createdAt: Date.now(),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CannotTellError);
+    expect((error as Error).message).toBe('probe meshcheck-x-prod is Failed: no free addresses');
   });
 });
