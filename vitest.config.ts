@@ -74,6 +74,7 @@ export default defineConfig({
           include: ['test/unit/**/*.test.ts'],
           exclude: MOCKS_MODULES,
           env: selfTestEnv,
+          setupFiles: ['test/unit/setup.ts'],
           // The unit files share their workers: loading the SDK and the twin once per worker instead of once
           // per file takes the project from about 280 s to about 40 s on two cores. Files that replace a module
           // (vi.mock) run apart, below: in a shared worker the replacement would outlive its file.
