@@ -8,7 +8,6 @@ import {
   DescribeVpcPeeringConnectionsCommand,
   DescribeVpcsCommand,
   type Filter,
-  type Tag,
 } from '@aws-sdk/client-ec2';
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
@@ -17,8 +16,9 @@ import { type AwsClients, clientsFor } from '../clients.ts';
 import { cannotTell, classify, reading, TargetsError } from '../errors.ts';
 import { runId } from '../run.ts';
 import { resolveDataProtection, runnerOf } from './data-protection.ts';
+import { allPages, describe, exactlyNamed, type Found, picker, soleCandidate, started } from './lookup.ts';
 import { resolveObservability } from './observability.ts';
-import type { Targets } from './schema.ts';
+import type { PeeringTarget, Targets } from './schema.ts';
 
 /**
  * Targets with every name turned into the id AWS knows it by, and every
@@ -62,17 +62,6 @@ export function clientsForTargets(targets: Targets): Clients {
   return (key) => clientsFor({ region: targets.region, assumeRoleArn: targets.accounts[key]?.assumeRoleArn });
 }
 
-interface Found {
-  id: string;
-  tags?: Tag[];
-  /** The name the resource answered to when not a tag (a security group's GroupName). */
-  name?: string;
-  /** Gone but still described (a deleted peering): loses to a live namesake. */
-  gone?: boolean;
-}
-
-const ID = /^(vpc|subnet|i|tgw|tgw-attach|tgw-rtb|pcx)-[0-9a-f]+$/;
-
 export async function resolveTargets(
   targets: Targets,
   clients: Clients = clientsForTargets(targets),
@@ -95,76 +84,109 @@ export async function resolveTargets(
   const net = targets.network;
   if (net && !problems.length) {
     const pick = picker(problems, accountIds, targets.region);
-    for (const [i, vpc] of net.vpcs.entries()) {
-      const found = await describe('vpc', vpc.name, (f) =>
+    // Every look-up starts at once (a subnet's as soon as its VPC is known); the answers are read below in
+    // the file's order, so the problems are listed as a one-by-one walk would list them.
+    const lookUpSubnet = (account: string, vpcId: string, name: string) =>
+      describe('subnet', name, (f) =>
         allPages((NextToken) =>
-          clients(vpc.account).ec2.send(new DescribeVpcsCommand({ Filters: f, NextToken })),
-        ).then((pages) => pages.flatMap((o) => o.Vpcs ?? []).map((v) => ({ id: v.VpcId!, tags: v.Tags }))),
+          clients(account).ec2.send(
+            new DescribeSubnetsCommand({ Filters: [...f, { Name: 'vpc-id', Values: [vpcId] }], NextToken }),
+          ),
+        ).then((pages) =>
+          pages.flatMap((o) => o.Subnets ?? []).map((s) => ({ id: s.SubnetId!, tags: s.Tags })),
+        ),
       );
-      const vpcId = pick(`network.vpcs[${i}].name`, 'VPC', vpc.name, vpc.account, found);
-      if (!vpcId) continue;
-      ids.vpc[vpc.name] = vpcId;
-      for (const [j, subnet] of vpc.subnets.entries()) {
-        const subnets = await describe('subnet', subnet.name, (f) =>
+    const vpcLookups = net.vpcs.map((vpc) => {
+      const found = started(
+        describe('vpc', vpc.name, (f) =>
           allPages((NextToken) =>
-            clients(vpc.account).ec2.send(
-              new DescribeSubnetsCommand({ Filters: [...f, { Name: 'vpc-id', Values: [vpcId] }], NextToken }),
+            clients(vpc.account).ec2.send(new DescribeVpcsCommand({ Filters: f, NextToken })),
+          ).then((pages) => pages.flatMap((o) => o.Vpcs ?? []).map((v) => ({ id: v.VpcId!, tags: v.Tags }))),
+        ),
+      );
+      const subnets = found.then((f) => {
+        const vpcId = soleCandidate(f)?.id;
+        return vpcId
+          ? vpc.subnets.map((subnet) => started(lookUpSubnet(vpc.account, vpcId, subnet.name)))
+          : [];
+      });
+      return { found, subnets: started(subnets) };
+    });
+    const hostLookups = net.hosts.map((host) =>
+      // `i`, the instance id's prefix (i-0123…): an id in `instance` is looked up by instance-id.
+      started(
+        describe('i', host.instance ?? host.name, (f) =>
+          allPages((NextToken) =>
+            clients(host.account).ec2.send(
+              new DescribeInstancesCommand({
+                Filters: [
+                  ...f,
+                  { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
+                ],
+                NextToken,
+              }),
             ),
           ).then((pages) =>
-            pages.flatMap((o) => o.Subnets ?? []).map((s) => ({ id: s.SubnetId!, tags: s.Tags })),
+            pages
+              .flatMap((o) => o.Reservations ?? [])
+              .flatMap((r) => r.Instances ?? [])
+              .map((x) => ({ id: x.InstanceId!, tags: x.Tags })),
           ),
-        );
+        ),
+      ),
+    );
+    const peeringAccount = (p: PeeringTarget) =>
+      net.vpcs.find((v) => v.name === p.requester)?.account ?? 'lab';
+    const peeringLookups = net.peerings.map((p) =>
+      started(
+        describe('pcx', p.name, (f) =>
+          allPages((NextToken) =>
+            clients(peeringAccount(p)).ec2.send(
+              new DescribeVpcPeeringConnectionsCommand({ Filters: f, NextToken }),
+            ),
+          ).then((pages) =>
+            pages
+              .flatMap((o) => o.VpcPeeringConnections ?? [])
+              .map((c) => ({
+                id: c.VpcPeeringConnectionId!,
+                tags: c.Tags,
+                gone: ['deleted', 'rejected', 'expired', 'failed'].includes(c.Status?.Code ?? ''),
+              })),
+          ),
+        ),
+      ),
+    );
+    for (const [i, vpc] of net.vpcs.entries()) {
+      const vpcId = pick(`network.vpcs[${i}].name`, 'VPC', vpc.name, vpc.account, await vpcLookups[i]!.found);
+      if (!vpcId) continue;
+      ids.vpc[vpc.name] = vpcId;
+      const subnets = await vpcLookups[i]!.subnets;
+      for (const [j, subnet] of vpc.subnets.entries()) {
         const id = pick(
           `network.vpcs[${i}].subnets[${j}].name`,
           `subnet of ${vpc.name}`,
           subnet.name,
           vpc.account,
-          subnets,
+          await subnets[j]!,
         );
         if (id) ids.subnet[subnet.name] = id;
       }
     }
     for (const [i, host] of net.hosts.entries()) {
       const name = host.instance ?? host.name;
-      // `i`, the instance id's prefix (i-0123…): an id in `instance` is looked up by instance-id.
-      const found = await describe('i', name, (f) =>
-        allPages((NextToken) =>
-          clients(host.account).ec2.send(
-            new DescribeInstancesCommand({
-              Filters: [
-                ...f,
-                { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
-              ],
-              NextToken,
-            }),
-          ),
-        ).then((pages) =>
-          pages
-            .flatMap((o) => o.Reservations ?? [])
-            .flatMap((r) => r.Instances ?? [])
-            .map((x) => ({ id: x.InstanceId!, tags: x.Tags })),
-        ),
-      );
-      const id = pick(`network.hosts[${i}].instance`, 'instance', name, host.account, found);
+      const id = pick(`network.hosts[${i}].instance`, 'instance', name, host.account, await hostLookups[i]!);
       if (id) ids.instance[host.name] = id;
     }
     await resolveTransitGateway(targets, clients, pick, ids);
     for (const [i, p] of net.peerings.entries()) {
-      const account = net.vpcs.find((v) => v.name === p.requester)?.account ?? 'lab';
-      const found = await describe('pcx', p.name, (f) =>
-        allPages((NextToken) =>
-          clients(account).ec2.send(new DescribeVpcPeeringConnectionsCommand({ Filters: f, NextToken })),
-        ).then((pages) =>
-          pages
-            .flatMap((o) => o.VpcPeeringConnections ?? [])
-            .map((c) => ({
-              id: c.VpcPeeringConnectionId!,
-              tags: c.Tags,
-              gone: ['deleted', 'rejected', 'expired', 'failed'].includes(c.Status?.Code ?? ''),
-            })),
-        ),
+      const found = await peeringLookups[i]!;
+      const id = pick(
+        `network.peerings[${i}].name`,
+        'VPC peering connection',
+        p.name,
+        peeringAccount(p),
+        found,
       );
-      const id = pick(`network.peerings[${i}].name`, 'VPC peering connection', p.name, account, found);
       if (id) ids.peering[p.name] = id;
     }
   }
@@ -333,52 +355,6 @@ async function resolveProbe(
 }
 
 /**
- * Every page of a describe call. Without MaxResults EC2 may still answer in
- * pages, and a filtered page can even be empty while the next holds the
- * match ("NextToken: The token to include in another request to get the next
- * page of items. This value is null when there are no more items to return",
- * EC2 API Reference, DescribeVpcs and the other Describe* calls): reading
- * only the first would call a resource absent, or one name unambiguous.
- */
-async function allPages<P extends { NextToken?: string }>(
-  page: (token?: string) => Promise<P>,
-): Promise<P[]> {
-  const pages: P[] = [];
-  let token: string | undefined;
-  do {
-    const next = await page(token);
-    pages.push(next);
-    token = next.NextToken;
-  } while (token);
-  return pages;
-}
-
-/** Describes by id when the reference looks like one, else by `Name` tag. */
-async function describe(
-  prefix: string,
-  ref: string,
-  run: (filters: Filter[]) => Promise<Found[]>,
-): Promise<Found[]> {
-  const byId = ID.test(ref) && ref.startsWith(`${prefix}-`);
-  const filters: Filter[] = byId
-    ? [{ Name: idFilter(prefix), Values: [ref] }]
-    : [{ Name: 'tag:Name', Values: [ref] }];
-  const found = await reading(`look up ${ref}`, () => run(filters));
-  return byId ? found : found.filter((f) => exactlyNamed(f, ref));
-}
-
-/**
- * EC2 filter values are patterns (`*`, `?`, `\\` escapes: EC2 API Reference,
- * Filter), and the schema refuses names holding them; keeping only resources
- * whose Name tag is the name, character for character, makes the look-up
- * literal whatever the filter matched.
- */
-function exactlyNamed(found: Found, ref: string): boolean {
-  if (found.name !== undefined) return found.name === ref;
-  return found.tags?.some((t) => t.Key === 'Name' && t.Value === ref) ?? false;
-}
-
-/**
  * The buckets named in targets exist, in the targets' Region: a missing one
  * would otherwise surface only after the probe and the orders had waited
  * their whole bound. HeadBucket answers 404 for a bucket that does not exist
@@ -415,33 +391,4 @@ async function resolveBuckets(
       else if (kind !== 'denied') throw cannotTell(`look up bucket ${bucket}`, error);
     }
   }
-}
-
-function idFilter(prefix: string): string {
-  return (
-    {
-      vpc: 'vpc-id',
-      subnet: 'subnet-id',
-      i: 'instance-id',
-      tgw: 'transit-gateway-id',
-      'tgw-attach': 'transit-gateway-attachment-id',
-      'tgw-rtb': 'transit-gateway-route-table-id',
-      pcx: 'vpc-peering-connection-id',
-    } as Record<string, string>
-  )[prefix]!;
-}
-
-function picker(problems: string[], accountIds: Record<string, string>, region: string) {
-  return (field: string, what: string, ref: string, account: string, found: Found[]): string | undefined => {
-    const where = `in account ${accountIds[account]} (${region})`;
-    const live = found.filter((f) => !f.gone);
-    const candidates = live.length ? live : found;
-    if (candidates.length === 1) return candidates[0]!.id;
-    if (!candidates.length) problems.push(`${field}: no ${what} named "${ref}" ${where}`);
-    else
-      problems.push(
-        `${field}: ${candidates.length} ${what}s are named "${ref}" ${where} (${candidates.map((c) => c.id).join(', ')}); name one by id`,
-      );
-    return undefined;
-  };
 }
