@@ -4,6 +4,8 @@ import type { AwsClients } from '../clients.ts';
 import { reading } from '../errors.ts';
 import { eventually } from '../eventually.ts';
 import { lookUnlessThrottled, Throttled, throttledThroughout } from './polling.ts';
+import { s3DataEventsOf } from './selectors.ts';
+import { getEventSelectors } from './trail.ts';
 
 /**
  * This run's S3 data events in the trail's CloudWatch Logs group. Data
@@ -93,21 +95,36 @@ export function objectPattern(key: string): string {
   return `{ $.requestParameters.key = "${key.replace(/["\\]/g, '\\$&')}" }`;
 }
 
-/** Why the trail cannot be delivering to `logGroup` now, or undefined: a wait need not run its bound out. */
+/**
+ * Why the trail cannot be delivering this run's object events to
+ * `logGroup`, or undefined: a wait need not run its bound out. Not logging;
+ * delivering elsewhere; not selecting the bucket's object reads and writes;
+ * or refused by CloudWatch Logs with no delivery since the run's calls
+ * (GetTrailStatus: LatestCloudWatchLogsDeliveryError, "…the error that
+ * CloudTrail encountered when it attempted to deliver logs to CloudWatch
+ * Logs").
+ */
 export async function whyTrailSilent(
-  { cloudtrail }: AwsClients,
-  trail: string,
-  logGroup: string,
+  clients: AwsClients,
+  o: { trail: string; logGroup: string; bucket: string; sinceMs: number },
 ): Promise<string | undefined> {
-  const [{ Trail }, status] = await Promise.all([
-    reading(`read trail ${trail}`, () => cloudtrail.send(new GetTrailCommand({ Name: trail }))),
-    reading(`read the status of trail ${trail}`, () =>
-      cloudtrail.send(new GetTrailStatusCommand({ Name: trail })),
+  const { cloudtrail } = clients;
+  const [{ Trail }, status, selectors] = await Promise.all([
+    reading(`read trail ${o.trail}`, () => cloudtrail.send(new GetTrailCommand({ Name: o.trail }))),
+    reading(`read the status of trail ${o.trail}`, () =>
+      cloudtrail.send(new GetTrailStatusCommand({ Name: o.trail })),
     ),
+    getEventSelectors(clients, o.trail),
   ]);
-  if (!status.IsLogging) return `trail ${trail} is not logging`;
-  if (!Trail?.CloudWatchLogsLogGroupArn?.includes(`:log-group:${logGroup}:`))
-    return `trail ${trail} delivers to ${Trail?.CloudWatchLogsLogGroupArn ?? 'no log group'}, not ${logGroup}`;
+  if (!status.IsLogging) return `trail ${o.trail} is not logging`;
+  if (!Trail?.CloudWatchLogsLogGroupArn?.includes(`:log-group:${o.logGroup}:`))
+    return `trail ${o.trail} delivers to ${Trail?.CloudWatchLogsLogGroupArn ?? 'no log group'}, not ${o.logGroup}`;
+  const logged = s3DataEventsOf(selectors, o.bucket);
+  if (!logged.read || !logged.write)
+    return `trail ${o.trail} does not log the object ${logged.write ? 'reads' : 'writes'} of bucket ${o.bucket}`;
+  const delivered = status.LatestCloudWatchLogsDeliveryTime?.getTime() ?? 0;
+  if (status.LatestCloudWatchLogsDeliveryError && delivered < o.sinceMs)
+    return `CloudTrail cannot deliver to ${o.logGroup}: ${status.LatestCloudWatchLogsDeliveryError}`;
   return undefined;
 }
 
@@ -149,7 +166,7 @@ export async function waitForObjectEvents(
           async () => {
             const events = await listObjectEvents(clients, o.logGroup, o, o.sinceMs);
             const missing = missingOf(events);
-            const silent = missing.length ? await whyTrailSilent(clients, o.trail, o.logGroup) : undefined;
+            const silent = missing.length ? await whyTrailSilent(clients, o) : undefined;
             last = { events, missing, ...(silent && { silent }) };
             return last;
           },

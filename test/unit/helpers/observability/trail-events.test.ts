@@ -1,7 +1,12 @@
-import { CloudTrailClient, GetTrailCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
+import {
+  CloudTrailClient,
+  GetEventSelectorsCommand,
+  GetTrailCommand,
+  GetTrailStatusCommand,
+} from '@aws-sdk/client-cloudtrail';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, test } from 'vitest';
+import { afterEach, beforeEach, describe, test } from 'vitest';
 import {
   listObjectEvents,
   objectPattern,
@@ -12,6 +17,15 @@ import { mockedClients } from '../support.ts';
 
 const logs = mockClient(CloudWatchLogsClient);
 const cloudtrail = mockClient(CloudTrailClient);
+/** The bucket's object reads and writes are selected, as the lab intends, unless a test says otherwise. */
+const allObjects = {
+  EventSelectors: [
+    { ReadWriteType: 'All' as const, DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }] },
+  ],
+};
+beforeEach(() => {
+  cloudtrail.on(GetEventSelectorsCommand).resolves(allObjects);
+});
 afterEach(() => {
   logs.reset();
   cloudtrail.reset();
@@ -95,6 +109,44 @@ describe('waitForObjectEvents', () => {
       missing: ['PutObject', 'GetObject'],
       silent: 'trail t delivers to no log group, not /trail',
     });
+  });
+
+  test('ends early when the trail no longer selects the bucket’s object writes', async ({ expect }) => {
+    logs.on(FilterLogEventsCommand).resolves({ events: [] });
+    cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
+    cloudtrail
+      .on(GetTrailCommand)
+      .resolves({ Trail: { CloudWatchLogsLogGroupArn: 'arn:aws:logs:us-east-1:1:log-group:/trail:*' } });
+    cloudtrail.on(GetEventSelectorsCommand).resolves({
+      EventSelectors: [
+        { ReadWriteType: 'ReadOnly', DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }] },
+      ],
+    });
+    const seen = await waitForObjectEvents(mockedClients(), { ...o, timeoutMs: 60_000 });
+    expect(seen.silent).toBe('trail t does not log the object writes of bucket app-data');
+  });
+
+  test('ends early on a CloudWatch Logs delivery error with no delivery since the run began', async ({
+    expect,
+  }) => {
+    logs.on(FilterLogEventsCommand).resolves({ events: [] });
+    const trail = { CloudWatchLogsLogGroupArn: 'arn:aws:logs:us-east-1:1:log-group:/trail:*' };
+    cloudtrail.on(GetTrailCommand).resolves({ Trail: trail });
+    cloudtrail.on(GetTrailStatusCommand).resolves({
+      IsLogging: true,
+      LatestCloudWatchLogsDeliveryError: 'AccessDenied',
+      LatestCloudWatchLogsDeliveryTime: new Date(1_000),
+    });
+    const seen = await waitForObjectEvents(mockedClients(), { ...o, sinceMs: 2_000, timeoutMs: 60_000 });
+    expect(seen.silent).toBe('CloudTrail cannot deliver to /trail: AccessDenied');
+    // An error older than a delivery made after the run began is not a reason to stop.
+    cloudtrail.on(GetTrailStatusCommand).resolves({
+      IsLogging: true,
+      LatestCloudWatchLogsDeliveryError: 'AccessDenied',
+      LatestCloudWatchLogsDeliveryTime: new Date(3_000),
+    });
+    const later = await waitForObjectEvents(mockedClients(), { ...o, sinceMs: 2_000, timeoutMs: 300 });
+    expect(later.silent).toBeUndefined();
   });
 
   test('runs out its bound with what it last saw', async ({ expect }) => {
