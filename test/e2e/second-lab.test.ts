@@ -58,7 +58,6 @@ describeDriftMatrix('the drift matrix on the second lab', {
     'dp-receipt-bucket-default-sse-s3',
     'dp-processor-loses-generate-data-key',
     'dp-receipt-key-decrypt-for-another-role',
-    'obs-trail-kms-events-excluded',
     'obs-trail-bucket-drops-cloudtrail-write',
     'obs-flow-log-accept-only',
   ],

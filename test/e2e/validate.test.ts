@@ -150,7 +150,11 @@ describe('meshcheck validate, end to end against the twin', () => {
         await attachment('prod-attach'),
       ]);
 
-      const run = await runValidate(['--targets', example], twinEnv(lab.server.endpoint, lab.runner()));
+      // The network area: a TGW route reaches nothing the other areas look at, and each run costs two cores' seconds.
+      const run = await runValidate(
+        ['--targets', example, '--only', 'network'],
+        twinEnv(lab.server.endpoint, lab.runner()),
+      );
       expect(run.code).toBe(1);
       const failed = run
         .results!.tests.filter((t) => t.verdict !== 'pass' && t.verdict !== 'skip')
