@@ -117,13 +117,9 @@ async function run(options: ValidateOptions, stop: RunStop): Promise<number> {
       ? options.deadlineSeconds * 1000
       : runDeadlineMs(resolved, options.profile);
     stop.armDeadline(deadlineMs, () => pending.describe());
-    // The reach probes are created now, beside vitest's start: Lambda keeps a VPC function Pending while it
-    // makes its ENIs (a minute on AWS, "Lambda function states", Lambda Developer Guide), and that wait
-    // then overlaps the start-up instead of following it. Only when the endpoint checks will run.
-    const early =
-      resolved.endpoints?.probe && (!options.only.length || options.only.includes('endpoints'))
-        ? createRunProbes(clientsForTargets(resolved)('lab'), resolved)
-        : undefined;
+    const wantsProbes =
+      resolved.endpoints?.probe && (!options.only.length || options.only.includes('endpoints'));
+    let early: ReturnType<typeof createRunProbes> | undefined;
     let vitest: Vitest | undefined;
     let finished = false;
     try {
@@ -144,6 +140,16 @@ async function run(options: ValidateOptions, stop: RunStop): Promise<number> {
           reporters: ['default', [join(root, 'reports/reporter.ts'), { outputDir }], pending.reporter()],
           ...(options.profile === 'gate' && { tagsFilter: ['!delivery'] }),
         });
+        // Vitest's logger answers SIGINT/SIGTERM with process.exit() a millisecond later, which would
+        // cut the sweep short; the CLI owns these signals from the moment vitest exists — before the wait
+        // for the probes below, when a Ctrl+C once exited with the probes still deployed.
+        stop.takeSignals();
+        // The reach probes are created now, before vitest starts its workers: Lambda keeps a VPC function
+        // Pending while it makes its ENIs (a minute on AWS, "Lambda function states", Lambda Developer
+        // Guide), and that wait then overlaps the start-up instead of following it. Not before the signals
+        // are the CLI's: a Ctrl+C that vitest's handler took would exit with the probes deployed. Only when
+        // the endpoint checks will run.
+        if (wantsProbes) early = createRunProbes(clientsForTargets(resolved)('lab'), resolved);
         // Vitest's own channel to the checks (`inject`) and the reporter: nothing goes through files or
         // the environment.
         vitest.provide('targets', resolved);
@@ -152,9 +158,6 @@ async function run(options: ValidateOptions, stop: RunStop): Promise<number> {
         // cancelled at once), and the probes made here are swept below once their creation has ended.
         const made = early && (await Promise.race([early, stop.stopped.then(() => undefined)]));
         if (made) vitest.provide('probes', made);
-        // Vitest's logger answers SIGINT/SIGTERM with process.exit() a millisecond later, which would
-        // cut the sweep short; the CLI owns these signals.
-        stop.takeSignals();
         const running = vitest.start(options.only.map((area) => `suites/${area}/`)).then(() => {
           finished = true;
         });
