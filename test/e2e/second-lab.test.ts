@@ -43,19 +43,19 @@ describe('the second lab, clean', () => {
   });
 });
 
+/**
+ * A sample of the catalogue on the second lab, where its shape differs from the reference's: a hub's
+ * association and a spoke's propagation, S3 through a gateway endpoint, its own processor and keys, a trail
+ * under a prefix and a subnet's flow log to its own bucket. The reference matrix runs every drift; this one
+ * proves the checks are not written for the reference lab, with seven drifts of the sixty.
+ */
 describeDriftMatrix('the drift matrix on the second lab', {
   targetsFile,
   serve: serveSecondLab,
   only: [
-    'net-tgw-route-joins-denied-pair',
     'net-tgw-propagation-leak',
     'net-tgw-hub-association-removed',
-    'net-vpc-route-to-hub-deleted',
-    'net-sg-icmp-revoked',
     'ep-s3-gateway-route-removed',
-    'ep-private-dns-off',
-    'dp-events-key-drops-sns',
-    'dp-receipt-bucket-default-sse-s3',
     'dp-processor-loses-generate-data-key',
     'dp-receipt-key-decrypt-for-another-role',
     'obs-trail-bucket-drops-cloudtrail-write',
