@@ -111,7 +111,7 @@ function options(args: string[]) {
 const DEFAULT_CLEANUP_HOURS = 2;
 
 const CHOICES: Record<string, readonly string[]> = {
-  only: ['network', 'endpoints', 'data-protection', 'observability'],
+  only: ['network', 'endpoints', 'data-protection', 'observability', 'application'],
   'twin-profile': ['fast', 'realistic'],
 };
 

@@ -13,3 +13,13 @@ export type {
   VpcTarget,
 } from './schema.ts';
 export { DEFAULT_FLOW_LOG_FORMAT, targetsSchema } from './schema.ts';
+export type {
+  AppBucketTarget,
+  AppFunctionTarget,
+  ApplicationTarget,
+  EntitlementTarget,
+  LeastPrivilegeRoleTarget,
+  OperatorTarget,
+  TableTarget,
+  WriterTarget,
+} from './schema-application.ts';

@@ -12,6 +12,7 @@ import {
   topicName,
 } from './fields.ts';
 import { checkRules } from './rules.ts';
+import { application } from './schema-application.ts';
 
 /**
  * The targets file: which lab to check, named as its owner names it, and
@@ -425,6 +426,7 @@ const targetsObject = z
     endpoints: endpoints.optional(),
     dataProtection: dataProtection.optional(),
     observability: observability.optional(),
+    application: application.optional(),
   })
   .strict();
 
@@ -453,6 +455,7 @@ function checkReferences(t: z.output<typeof targetsObject>, ctx: z.RefinementCtx
   const net = t.network;
   checkEndpointReferences(t, ctx);
   checkObservabilityReferences(t, ctx);
+  checkApplicationReferences(t, ctx);
   for (const [i, v] of (net?.vpcs ?? []).entries()) {
     if (!(v.account in t.accounts))
       ctx.addIssue({
@@ -553,5 +556,32 @@ function checkObservabilityReferences(t: z.output<typeof targetsObject>, ctx: z.
       issue(['flowLogs', i, 'subnet'], `no subnet "${f.subnet}" in network.vpcs`);
     if ('account' in f.destination && !(f.destination.account in t.accounts))
       issue(['flowLogs', i, 'destination', 'account'], `no account "${f.destination.account}" in accounts`);
+  });
+}
+
+function checkApplicationReferences(t: z.output<typeof targetsObject>, ctx: z.RefinementCtx): void {
+  const app = t.application;
+  if (!app) return;
+  const vpcs = new Map(t.network?.vpcs.map((v) => [v.name, v]));
+  const placements = new Set(t.endpoints?.probe?.placements.map((p) => p.name));
+  const issue = (path: (string | number)[], message: string) =>
+    ctx.addIssue({ code: 'custom', path: ['application', ...path], message });
+  app.functions.forEach((f, i) => {
+    const vpc = vpcs.get(f.vpc);
+    if (!vpc) {
+      issue(['functions', i, 'vpc'], `no VPC "${f.vpc}" in network.vpcs`);
+      return;
+    }
+    f.subnets.forEach((s, j) => {
+      if (!vpc.subnets.some((x) => x.name === s))
+        issue(['functions', i, 'subnets', j], `no subnet "${s}" in ${f.vpc}`);
+    });
+  });
+  app.dynamodb?.placements.forEach((p, i) => {
+    if (!placements.has(p.placement))
+      issue(
+        ['dynamodb', 'placements', i, 'placement'],
+        `no placement "${p.placement}" in endpoints.probe.placements`,
+      );
   });
 }

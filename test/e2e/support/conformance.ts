@@ -9,7 +9,7 @@ import { loadTargets, type ResolvedTargets, resolveTargets } from '../../../help
 import { ROOT, type ValidateRun } from './validate.ts';
 
 /** The checklist areas `meshcheck validate --only` takes, one suite file each. */
-export const AREAS = ['network', 'endpoints', 'data-protection', 'observability'] as const;
+export const AREAS = ['network', 'endpoints', 'data-protection', 'observability', 'application'] as const;
 export type Area = (typeof AREAS)[number];
 
 /** The letters of a checklist id name its area (`N13` → network). */
@@ -18,6 +18,7 @@ const AREA_OF_ID: Record<string, Area> = {
   E: 'endpoints',
   D: 'data-protection',
   O: 'observability',
+  S: 'application',
 };
 
 /**
