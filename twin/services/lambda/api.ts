@@ -13,7 +13,7 @@
  *   network position: a VPC function's credentials carry its ENI, and a
  *   call with no path (no endpoint, no NAT) hangs until it gives up.
  * - Runtimes past their "Block function create" / "Block function update"
- *   dates (runtimes.json, from the Lambda runtimes page, judged on the
+ *   dates (common/lambda-runtimes.json, from the Lambda runtimes page, judged on the
  *   twin's clock) are refused as Lambda refuses them; of the rest,
  *   Node.js runtimes only, all run on the twin's own
  *   Node.js in worker threads; Zip packages given as Code.ZipFile only (no
