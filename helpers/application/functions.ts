@@ -1,5 +1,6 @@
 import type { IpPermission, SecurityGroup } from '@aws-sdk/client-ec2';
 import { type FunctionConfiguration, GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import RUNTIMES from '../../common/lambda-runtimes.json' with { type: 'json' };
 import type { AwsClients } from '../clients.ts';
 import { CannotTellError, classify, LabDeviationError, reading } from '../errors.ts';
 import { egressGroup, egressService } from '../targets/application.ts';
@@ -153,5 +154,40 @@ export function egressDiffs(
   return {
     extra: actual.filter((l) => !intended.includes(l)),
     missing: intended.filter((l) => !actual.includes(l)),
+  };
+}
+
+/** A row of Lambda's runtime deprecation data (common/lambda-runtimes.json, read from the Lambda runtimes page). */
+export interface RuntimeRow {
+  identifier: string;
+  deprecation: string;
+}
+
+/**
+ * Whether AWS still supports a runtime: "Lambda deprecates a runtime when
+ * … the end of community long-term support" ("Runtime deprecation", Lambda
+ * Developer Guide), so a runtime is supported until 00:00 UTC of its
+ * deprecation day. A runtime the data does not hold (a container image
+ * function has none) cannot be judged: the suite cannot tell, never a pass.
+ *
+ * @example
+ *   runtimeSupport('nodejs22.x') // → { supported: true, says: 'nodejs22.x is supported until 2027-04-30' }
+ */
+export function runtimeSupport(
+  runtime: string | undefined,
+  now = Date.now(),
+  rows: RuntimeRow[] = RUNTIMES.runtimes,
+): { supported: boolean; says: string } {
+  const row = rows.find((r) => r.identifier === runtime);
+  if (!row)
+    throw new CannotTellError(
+      runtime
+        ? `${runtime} is not in Lambda's runtime data (common/lambda-runtimes.json, read ${RUNTIMES.read}): cannot tell whether AWS supports it`
+        : "the function names no runtime (a container image): its support is not in Lambda's runtime data",
+    );
+  const supported = now < Date.parse(`${row.deprecation}T00:00:00Z`);
+  return {
+    supported,
+    says: `${row.identifier} ${supported ? 'is supported until' : 'was deprecated on'} ${row.deprecation}`,
   };
 }
