@@ -100,15 +100,20 @@ export function judgeBucketPolicy(policy: string, intent: BucketIntent): BucketP
     shouldBe: true,
     because: 'for none of the requests asked',
   }));
+  // Without TLS: the account's own principals as the policy decides them with IAM allowing all, and
+  // every principal its statements grant (services included) with the conditions they ask satisfied.
   const plainHttp = intent.tlsOnly
     ? [
-        ...[...intent.admits, ...intent.insiders].flatMap((who) =>
-          requests.filter(([a, r]) => decide(who, a, r, false)).map(([a, r]) => `${who.ref}: ${a} on ${r}`),
-        ),
+        ...[...intent.admits, ...intent.insiders]
+          .filter((who) => who.principal.type !== 'service')
+          .flatMap((who) => {
+            const through = requests.filter(([a, r]) => decide(who, a, r, false)).map(([a]) => a);
+            return through.length ? [`${who.ref}: ${[...new Set(through)].join(', ')}`] : [];
+          }),
         ...requests.flatMap(([a, r]) =>
           grantees(a, r, false)
             .filter((g) => g.allowed)
-            .map((g) => `${a} on ${r}: ${describeGrantee(g)}`),
+            .map((g) => `${describeGrantee(g)}: ${a} on ${r}`),
         ),
       ]
     : [];
