@@ -17,7 +17,7 @@ import type { AppFunctionTarget } from '../targets/schema-application.ts';
  * gone is a deviation: it was there when targets resolved.
  *
  * @example
- *   const config = await getFunctionConfiguration(lab.clients(), 'EventWriterLambda');
+ *   const config = await getFunctionConfiguration(lab.clients(), 'event-writer');
  */
 export async function getFunctionConfiguration(
   clients: AwsClients,

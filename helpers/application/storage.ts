@@ -20,7 +20,7 @@ import type { AppBucketTarget, TableTarget } from '../targets/schema-application
  * (DescribeTable answers ResourceNotFoundException, DynamoDB API Reference).
  *
  * @example
- *   const table = await getTable(lab.clients(), 'AppEvents');
+ *   const table = await getTable(lab.clients(), 'events');
  */
 export async function getTable(clients: AwsClients, name: string): Promise<TableDescription> {
   try {

@@ -25,7 +25,7 @@ const phase8 = (item: string) => seed('mesh', `PHASE 8 — Lambda: ${item}`);
 const eachFunction = eachRow(functions, 'no application.functions in targets', (f) => f.name);
 type Fn = (typeof functions)[number];
 
-/** Ids as targets name them, so a report says `Prod-private-1 (subnet-…)`. */
+/** Ids as targets name them, so a report says `private-1 (subnet-…)`. */
 function namesOf(f: Fn): Record<string, string> {
   const names: Record<string, string> = { [f.vpcId]: f.vpc };
   f.subnets.forEach((s, i) => {

@@ -28,7 +28,7 @@ const phase4 = (item: string) => seed('mesh', `PHASE 4 — S3 buckets: ${item}`)
 
 describe.concurrent('S · The application tables are as the lab intends', { tags: ['config'] }, () => {
   eachTable(
-    { id: 'S5', seed: seed('mesh', 'PHASE 7 — DynamoDB: Create table AppEvents (PK EventID, SK Timestamp)') },
+    { id: 'S5', seed: seed('mesh', 'PHASE 7 — DynamoDB: Create table (PK EventID, SK Timestamp)') },
     '$name exists, ACTIVE, with the intended key schema and billing',
     async (t, { expect, annotate }) => {
       const table = await getTable(lab.clients(), t.name);
