@@ -90,6 +90,18 @@ export async function resolveApplication(
     if (id) out.prefixList[service] = id;
     else problems.push(`application.functions: no prefix list for ${service} ${where('lab')}`);
   }
+  // The roles a bucket admits: a policy names a role by its ARN, path included ("IAM identifiers").
+  for (const [i, b] of app.buckets.entries())
+    for (const [j, ref] of b.admits.entries())
+      if (ref.startsWith('role:'))
+        await resolveRole(
+          lab,
+          ids,
+          ref.slice(5),
+          `application.buckets[${i}].admits[${j}]`,
+          where('lab'),
+          problems,
+        );
   await resolveKeys(lab, targets, ids, where('lab'), problems);
   await resolveAppBuckets(lab, targets, accountIds, problems);
 }

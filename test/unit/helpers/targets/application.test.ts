@@ -95,7 +95,11 @@ async function resolve(t: Targets) {
 describe('resolveApplication', () => {
   test('functions, roles, groups (theirs and their egress), prefix lists and tables resolve', async () => {
     const { ids, problems } = await resolve(
-      targets({ functions: [writer()], tables: [{ name: 'Events', partitionKey: { name: 'Id' } }] }),
+      targets({
+        functions: [writer()],
+        tables: [{ name: 'Events', partitionKey: { name: 'Id' } }],
+        buckets: [{ name: 'app-bucket', admits: ['role:Reader', 'service:cloudtrail.amazonaws.com'] }],
+      }),
     );
     expect(problems).toEqual([]);
     expect(ids.application).toEqual({
@@ -104,7 +108,7 @@ describe('resolveApplication', () => {
       securityGroup: { 'app-vpc/writer-sg': 'sg-1', 'app-vpc/endpoints': 'sg-2' },
       prefixList: { s3: 'pl-s3' },
     });
-    expect(ids.role).toEqual({ WriterRole: roleArn('WriterRole') });
+    expect(ids.role).toEqual({ WriterRole: roleArn('WriterRole'), Reader: roleArn('Reader') });
     const asked = ec2
       .commandCalls(DescribeSecurityGroupsCommand)
       .map((c) => filter(c.args[0].input, 'vpc-id'));
