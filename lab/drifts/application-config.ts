@@ -9,6 +9,7 @@ import {
 import { AuthorizeSecurityGroupEgressCommand } from '@aws-sdk/client-ec2';
 import {
   GetFunctionConfigurationCommand,
+  type Runtime,
   UpdateFunctionConfigurationCommand,
   waitUntilFunctionUpdatedV2,
 } from '@aws-sdk/client-lambda';
@@ -19,6 +20,7 @@ import {
   PutBucketVersioningCommand,
   PutPublicAccessBlockCommand,
 } from '@aws-sdk/client-s3';
+import RUNTIMES from '../../common/lambda-runtimes.json' with { type: 'json' };
 import { groupKey } from '../../helpers/targets/application.ts';
 import type { ResolvedTargets } from '../../helpers/targets/index.ts';
 import type { AppFunctionTarget } from '../../helpers/targets/schema-application.ts';
@@ -228,10 +230,55 @@ export const processorEgressOpened: Drift = {
   },
 };
 
-/** Reads a function's runtime (for drifts that choose by it). */
-export async function runtimeOf(op: Operator, name: string): Promise<string | undefined> {
-  return (await op('lab').lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }))).Runtime;
+/** A runtime's language: `nodejs22.x` → `nodejs`, `python3.10` → `python`. */
+const family = (runtime: string | undefined) => /^[a-z]+/.exec(runtime ?? '')?.[0];
+
+/**
+ * A runtime AWS has deprecated but whose function updates it does not block
+ * yet (common/lambda-runtimes.json: past "Deprecation date", before "Block
+ * function update"), of the writer's own language when there is one.
+ */
+async function deprecatedRuntimeFor(lab: ResolvedTargets, op: Operator) {
+  const now = Date.now();
+  const day = (d: string) => Date.parse(`${d}T00:00:00Z`);
+  const open = RUNTIMES.runtimes.filter((r) => day(r.deprecation) <= now && now < day(r.blockUpdate));
+  const { Runtime } = await op('lab').lambda.send(
+    new GetFunctionConfigurationCommand({ FunctionName: writerFn(lab)!.name }),
+  );
+  const same = open.find((r) => family(r.identifier) === family(Runtime));
+  const pick = same ?? open[0];
+  return pick && { runtime: pick.identifier, sameLanguage: Boolean(same) };
 }
+
+/**
+ * The writer is moved to a deprecated runtime Lambda still lets a function
+ * be updated to ("Runtime deprecation": updates are blocked only from the
+ * "Block function update" date): S3 fails. When no runtime of the writer's
+ * own language is in that window, one of another language is taken, and the
+ * handler no longer loads, so the invocation fails too (S10; S11 and S12 are
+ * blocked by it).
+ */
+export const writerRuntimeDeprecated: Drift = {
+  id: 'app-writer-runtime-deprecated',
+  says: "the event writer's runtime is set to one AWS has deprecated (but still lets functions be updated to)",
+  appliesTo: (lab) => Boolean(writerFn(lab)),
+  async breaks(lab, op) {
+    const name = writerFn(lab)!.name;
+    const pick = await deprecatedRuntimeFor(lab, op);
+    if (!pick) throw new Error('no runtime in common/lambda-runtimes.json is deprecated yet updatable today');
+    const invoked = app(lab)?.writer?.function === name && !pick.sameLanguage;
+    return [{ id: 'S3', row: name }, ...(invoked ? [{ id: 'S10', row: name }] : [])];
+  },
+  async apply(lab, op) {
+    const lambda = op('lab').lambda;
+    const FunctionName = writerFn(lab)!.name;
+    const pick = (await deprecatedRuntimeFor(lab, op))!;
+    await lambda.send(
+      new UpdateFunctionConfigurationCommand({ FunctionName, Runtime: pick.runtime as Runtime }),
+    );
+    await waitUntilFunctionUpdatedV2({ client: lambda, maxWaitTime: 120 }, { FunctionName });
+  },
+};
 
 export const applicationConfigDrifts: Drift[] = [
   writerOutOfVpc,
@@ -241,4 +288,5 @@ export const applicationConfigDrifts: Drift[] = [
   appBucketTlsDenyRemoved,
   tableSortKeyChanged,
   processorEgressOpened,
+  writerRuntimeDeprecated,
 ];
