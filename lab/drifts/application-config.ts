@@ -84,6 +84,37 @@ export const writerInOneAz: Drift = {
   apply: (lab, op) => updateVpc(lab, op, writerFn(lab)!, writerFn(lab)!.subnets.slice(0, 1)),
 };
 
+/**
+ * One intended environment variable of the writer is given another value.
+ * Where it names what the writer writes to (its bucket or table), the writer
+ * now writes where it may not, or to nothing, and its invocation fails (S10;
+ * S11 and S12 are blocked by it).
+ */
+export const writerEnvironmentChanged: Drift = {
+  id: 'app-writer-environment-changed',
+  says: "one of the event writer's environment variables is given another value",
+  appliesTo: (lab) => Object.keys(writerFn(lab)?.environment ?? {}).length > 0,
+  breaks: async (lab) => {
+    const f = writerFn(lab)!;
+    const value = Object.values(f.environment)[0];
+    const w = app(lab)?.writer;
+    const namesTarget = w?.function === f.name && (value === w.bucket || value === w.table);
+    return [{ id: 'S2', row: f.name }, ...(namesTarget ? [{ id: 'S10', row: f.name }] : [])];
+  },
+  async apply(lab, op) {
+    const lambda = op('lab').lambda;
+    const f = writerFn(lab)!;
+    const [key, value] = Object.entries(f.environment)[0]!;
+    const now = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: f.name }));
+    // UpdateFunctionConfiguration replaces the whole set of variables (Lambda API Reference, Environment).
+    const Variables = { ...now.Environment?.Variables, [key]: `${value}-drifted` };
+    await lambda.send(
+      new UpdateFunctionConfigurationCommand({ FunctionName: f.name, Environment: { Variables } }),
+    );
+    await waitUntilFunctionUpdatedV2({ client: lambda, maxWaitTime: 120 }, { FunctionName: f.name });
+  },
+};
+
 /** Suspended versioning keeps the versions made so far and makes no new ones (S3 User Guide, "Using versioning"). */
 export const appBucketVersioningSuspended: Drift = {
   id: 'app-bucket-versioning-suspended',
@@ -283,6 +314,7 @@ export const writerRuntimeDeprecated: Drift = {
 export const applicationConfigDrifts: Drift[] = [
   writerOutOfVpc,
   writerInOneAz,
+  writerEnvironmentChanged,
   appBucketVersioningSuspended,
   appBucketPublicPolicyAllowed,
   appBucketTlsDenyRemoved,
