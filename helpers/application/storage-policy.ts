@@ -98,7 +98,7 @@ export function judgeBucketPolicy(policy: string, intent: BucketIntent): BucketP
     who: who.ref,
     allowed: requests.some(([a, r]) => decide(who, a, r, true)),
     shouldBe: true,
-    because: 'for none of the requests asked',
+    because: 'every request asked',
   }));
   // Without TLS: the account's own principals as the policy decides them with IAM allowing all, and
   // every principal its statements grant (services included) with the conditions they ask satisfied.

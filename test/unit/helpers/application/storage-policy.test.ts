@@ -118,7 +118,7 @@ describe('judgeBucketPolicy', () => {
       Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`],
     };
     expect(judge(policy(tlsDeny, denyWriter)).notAdmitted).toEqual([
-      'role:Writer: refused for none of the requests asked, should be allowed',
+      'role:Writer: refused every request asked, should be allowed',
     ]);
     expect(judge(policy(tlsDeny), ['service:cloudtrail.amazonaws.com']).notAdmitted).toHaveLength(1);
   });
