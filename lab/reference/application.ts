@@ -46,6 +46,7 @@ export async function buildApplication(lab: LabBuilder, parts: ApplicationParts)
   await buildAppBucketPolicy(lab, writerRoleArn);
   await buildWriter(lab, parts, writerRoleArn);
   await buildOperatorRole(lab, parts.participantArn, tableArn);
+  await buildOperatorTryObject(lab);
   await buildAppTable(lab);
 }
 
@@ -241,5 +242,23 @@ async function buildOperatorRole(lab: LabBuilder, participantArn: string, tableA
         },
       ],
     }),
+  });
+}
+
+/**
+ * The object the operator's refused read is tried on (targets:
+ * `operators[].liveTry`). It must exist for the refusal to be IAM's: S3
+ * answers a read of a missing key with 404 or 403 depending on
+ * s3:ListBucket, not on the right to read (S3 API Reference, GetObject,
+ * "Permissions"), so a refused read of nothing proves nothing.
+ */
+export const OPERATOR_TRY_KEY = 'logs/meshcheck-operator-try.json';
+
+async function buildOperatorTryObject(lab: LabBuilder): Promise<void> {
+  await lab.call('s3', 'PutObject', {
+    Bucket: APP_BUCKET,
+    Key: OPERATOR_TRY_KEY,
+    Body: new TextEncoder().encode('{"purpose": "LabOperatorRole may list this object but never read it"}'),
+    ContentType: 'application/json',
   });
 }

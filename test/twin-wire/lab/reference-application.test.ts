@@ -1,11 +1,13 @@
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { type AwsClients, clientsFor } from '../../../helpers/clients.ts';
 import { LAB_ACCOUNT, REGION } from '../../../lab/reference/accounts.ts';
 import { referenceLab } from '../../../lab/reference/index.ts';
+import type { Credential } from '../../../twin/core/principal.ts';
 import { serve, type TwinServer } from '../../../twin/server.ts';
 import { rootCredential } from '../../../twin/twin.ts';
 
@@ -18,14 +20,28 @@ import { rootCredential } from '../../../twin/twin.ts';
  */
 let server: TwinServer;
 let lab: AwsClients;
+let runner: AwsClients;
 beforeAll(async () => {
-  server = await serve({ build: async (origin) => (await referenceLab({ origin })).twin });
-  const root = rootCredential(LAB_ACCOUNT);
-  lab = clientsFor({
-    region: REGION,
-    endpoint: server.endpoint,
-    credentials: { accessKeyId: root.accessKeyId, secretAccessKey: root.secretAccessKey },
+  let runnerKeys: Credential | undefined;
+  server = await serve({
+    build: async (origin) => {
+      const built = await referenceLab({ origin });
+      runnerKeys = built.runner;
+      return built.twin;
+    },
   });
+  const as = (c: Credential) =>
+    clientsFor({
+      region: REGION,
+      endpoint: server.endpoint,
+      credentials: {
+        accessKeyId: c.accessKeyId,
+        secretAccessKey: c.secretAccessKey,
+        ...(c.sessionToken && { sessionToken: c.sessionToken }),
+      },
+    });
+  lab = as(rootCredential(LAB_ACCOUNT));
+  runner = as(runnerKeys!);
 }, 120_000);
 afterAll(() => server?.close());
 
@@ -38,7 +54,9 @@ describe('the reference lab’s event writer', () => {
     timeout: 60_000,
   }, async ({ expect }) => {
     expect(await items(), 'the table starts empty').toEqual([]);
-    expect(await objects(), 'no object starts under logs/').toEqual([]);
+    // Only the object the operator's refused read is tried on (targets: operators[].liveTry) is there.
+    const before = (await objects()).map((o) => o.Key);
+    expect(before).toEqual(['logs/meshcheck-operator-try.json']);
 
     const sent = Date.now();
     const out = await lab.lambda.send(
@@ -66,8 +84,8 @@ describe('the reference lab’s event writer', () => {
     expect(at).toBeLessThanOrEqual(returned);
     expect(item.Message).toEqual({ S: 'Test Event' });
 
-    const listed = await objects();
-    expect(listed.map((o) => o.Key)).toEqual([`logs/event-${eventId}.json`]);
+    const listed = (await objects()).map((o) => o.Key).filter((k) => !before.includes(k));
+    expect(listed).toEqual([`logs/event-${eventId}.json`]);
     const object = await lab.s3.send(
       new GetObjectCommand({ Bucket: 'cloud-app-data', Key: `logs/event-${eventId}.json` }),
     );
@@ -83,5 +101,37 @@ describe('the reference lab’s event writer', () => {
     expect(events?.map((e) => e.message?.split('\t')[0]?.trim())).toEqual([
       `REPORT RequestId: ${out.$metadata.requestId}`,
     ]);
+  });
+
+  test('LabOperatorRole, assumed by the runner, may describe the table and list the bucket, and IAM refuses it a read', async ({
+    expect,
+  }) => {
+    const { Credentials: c } = await runner.sts.send(
+      new AssumeRoleCommand({
+        RoleArn: `arn:aws:iam::${LAB_ACCOUNT}:role/LabOperatorRole`,
+        RoleSessionName: 'operator-proof',
+      }),
+    );
+    const operator = clientsFor({
+      region: REGION,
+      endpoint: server.endpoint,
+      credentials: {
+        accessKeyId: c!.AccessKeyId!,
+        secretAccessKey: c!.SecretAccessKey!,
+        sessionToken: c!.SessionToken!,
+      },
+    });
+    await expect(
+      operator.dynamodb.send(new DescribeTableCommand({ TableName: 'AppEvents' })),
+    ).resolves.toMatchObject({ Table: { TableStatus: 'ACTIVE' } });
+    const { Contents } = await operator.s3.send(
+      new ListObjectsV2Command({ Bucket: 'cloud-app-data', Prefix: 'logs/meshcheck-' }),
+    );
+    expect(Contents?.map((o) => o.Key)).toEqual(['logs/meshcheck-operator-try.json']);
+    await expect(
+      operator.s3.send(
+        new GetObjectCommand({ Bucket: 'cloud-app-data', Key: 'logs/meshcheck-operator-try.json' }),
+      ),
+    ).rejects.toMatchObject({ name: 'AccessDenied' });
   });
 });
