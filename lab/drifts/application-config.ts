@@ -225,7 +225,18 @@ export const tableSortKeyChanged: Drift = {
       ],
       BillingMode: Table!.BillingModeSummary?.BillingMode ?? 'PROVISIONED',
       ...(Table!.BillingModeSummary?.BillingMode !== 'PAY_PER_REQUEST' && {
-        ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 },
+        ProvisionedThroughput: {
+          ReadCapacityUnits: Table!.ProvisionedThroughput?.ReadCapacityUnits ?? 1,
+          WriteCapacityUnits: Table!.ProvisionedThroughput?.WriteCapacityUnits ?? 1,
+        },
+      }),
+      // The operator keeps the table's encryption: only its keys change.
+      ...(Table!.SSEDescription?.SSEType === 'KMS' && {
+        SSESpecification: {
+          Enabled: true,
+          SSEType: 'KMS',
+          KMSMasterKeyId: Table!.SSEDescription.KMSMasterKeyArn,
+        },
       }),
     };
     await dynamodb.send(new DeleteTableCommand({ TableName }));
