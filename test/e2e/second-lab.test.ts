@@ -46,8 +46,9 @@ describe('the second lab, clean', () => {
 /**
  * A sample of the catalogue on the second lab, where its shape differs from the reference's: a hub's
  * association and a spoke's propagation, S3 through a gateway endpoint, its own processor and keys, a trail
- * under a prefix and a subnet's flow log to its own bucket. The reference matrix runs every drift; this one
- * proves the checks are not written for the reference lab, with seven drifts of the sixty.
+ * under a prefix, a subnet's flow log to its own bucket, and a function's egress (a prefix list and an endpoint
+ * group, in a VPC of its own). The reference matrix runs every drift; this one proves the checks are not written for the
+ * reference lab, with eight drifts of the catalogue.
  */
 describeDriftMatrix('the drift matrix on the second lab', {
   targetsFile,
@@ -60,5 +61,6 @@ describeDriftMatrix('the drift matrix on the second lab', {
     'dp-receipt-key-decrypt-for-another-role',
     'obs-trail-bucket-drops-cloudtrail-write',
     'obs-flow-log-accept-only',
+    'app-processor-egress-open',
   ],
 });
