@@ -67,6 +67,31 @@ function asks(policy: string, bucket: string): [string, string][] {
   ];
 }
 
+/** The policy's answers for one bucket: who it grants a request, and what it decides for a principal. */
+function answers(policy: string, intent: BucketIntent) {
+  const context = (tls: boolean) => ({ 'aws:SecureTransport': tls });
+  const grantees = (action: string, resource: string, tls: boolean) =>
+    resourcePolicyGrantees(policy, {
+      action,
+      resource,
+      resourceAccount: intent.account,
+      context: context(tls),
+    });
+  // A service gets in only where a statement grants it; the account's own principals unless the policy
+  // refuses them (their IAM, taken to allow all, decides the rest).
+  const decide = (who: NamedPrincipal, action: string, resource: string, tls: boolean) =>
+    who.principal.type === 'service'
+      ? grantees(action, resource, tls).some((g) => g.allowed && intendedAs(g, [who]))
+      : resourcePolicyDecision(policy, {
+          who,
+          action,
+          resource,
+          resourceAccount: intent.account,
+          context: context(tls),
+        }).allowed;
+  return { grantees, decide };
+}
+
 /**
  * Judges a bucket policy against S9's intent.
  *
@@ -76,47 +101,13 @@ function asks(policy: string, bucket: string): [string, string][] {
  */
 export function judgeBucketPolicy(policy: string, intent: BucketIntent): BucketPolicyJudgement {
   const requests = asks(policy, intent.bucket);
-  const grantees = (action: string, resource: string, tls: boolean) =>
-    resourcePolicyGrantees(policy, {
-      action,
-      resource,
-      resourceAccount: intent.account,
-      context: { 'aws:SecureTransport': tls },
-    });
-  const decide = (who: NamedPrincipal, action: string, resource: string, tls: boolean) =>
-    who.principal.type === 'service'
-      ? grantees(action, resource, tls).some((g) => g.allowed && intendedAs(g, [who]))
-      : resourcePolicyDecision(policy, {
-          who,
-          action,
-          resource,
-          resourceAccount: intent.account,
-          context: { 'aws:SecureTransport': tls },
-        }).allowed;
-  // Admitted: let in with TLS for at least one request (a service, only where a statement grants it).
+  const { grantees, decide } = answers(policy, intent);
   const admitted: PolicyVerdict[] = intent.admits.map((who) => ({
     who: who.ref,
     allowed: requests.some(([a, r]) => decide(who, a, r, true)),
     shouldBe: true,
     because: 'every request asked',
   }));
-  // Without TLS: the account's own principals as the policy decides them with IAM allowing all, and
-  // every principal its statements grant (services included) with the conditions they ask satisfied.
-  const plainHttp = intent.tlsOnly
-    ? [
-        ...[...intent.admits, ...intent.insiders]
-          .filter((who) => who.principal.type !== 'service')
-          .flatMap((who) => {
-            const through = requests.filter(([a, r]) => decide(who, a, r, false)).map(([a]) => a);
-            return through.length ? [`${who.ref}: ${[...new Set(through)].join(', ')}`] : [];
-          }),
-        ...requests.flatMap(([a, r]) =>
-          grantees(a, r, false)
-            .filter((g) => g.allowed)
-            .map((g) => `${describeGrantee(g)}: ${a} on ${r}`),
-        ),
-      ]
-    : [];
   const expected = (g: Grantee) =>
     Boolean(intendedAs(g, intent.admits)) ||
     (g.kind === 'account' && g.principal?.accountId === intent.account);
@@ -126,8 +117,35 @@ export function judgeBucketPolicy(policy: string, intent: BucketIntent): BucketP
       .map((g) => `${a}: ${describeGrantee(g)}`),
   );
   return {
-    plainHttp: [...new Set(plainHttp)],
+    plainHttp: intent.tlsOnly ? plainHttpLetThrough(requests, intent, grantees, decide) : [],
     notAdmitted: wrongVerdicts(admitted),
     strangers: [...new Set(strangers)],
   };
+}
+
+/**
+ * Requests without TLS the policy lets through: for the account's own
+ * principals (admitted or not) as the policy decides them, and for every
+ * principal its statements grant, services included, with the conditions
+ * they ask satisfied.
+ */
+function plainHttpLetThrough(
+  requests: [string, string][],
+  intent: BucketIntent,
+  grantees: ReturnType<typeof answers>['grantees'],
+  decide: ReturnType<typeof answers>['decide'],
+): string[] {
+  const insiders = [...intent.admits, ...intent.insiders].filter((who) => who.principal.type !== 'service');
+  const lines = [
+    ...insiders.flatMap((who) => {
+      const through = requests.filter(([a, r]) => decide(who, a, r, false)).map(([a]) => a);
+      return through.length ? [`${who.ref}: ${[...new Set(through)].join(', ')}`] : [];
+    }),
+    ...requests.flatMap(([a, r]) =>
+      grantees(a, r, false)
+        .filter((g) => g.allowed)
+        .map((g) => `${describeGrantee(g)}: ${a} on ${r}`),
+    ),
+  ];
+  return [...new Set(lines)];
 }
