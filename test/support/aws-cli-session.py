@@ -11,10 +11,16 @@ interpreter and its imports are shared. About 0.3 s a command.
 
 Protocol: one JSON object a line on stdin, {"args": [...], "env": {...}};
 one JSON object a line on stdout, {"code": n, "stdout": s, "stderr": s}.
+With --listen, for scripts (aws-cli-client.sh is their `aws`): prints the
+127.0.0.1 port it listens on, then serves one command a connection: NUL-ended
+fields, the working directory, the count of arguments, the arguments, the
+environment (`env -0`), an empty field; answered with the exit code, then the
+length and bytes of stdout, then of stderr, each length on its own line.
 """
 import io
 import json
 import os
+import socket
 import sys
 
 # As /usr/bin/aws does before it imports the CLI.
@@ -52,7 +58,42 @@ def run(args, env):
     }
 
 
-for line in sys.stdin:
-    request = json.loads(line)
-    channel.write(json.dumps(run(request['args'], request.get('env', {}))) + '\n')
+def fields(conn):
+    """The NUL-ended fields a client sends, one at a time, up to the empty one that ends them."""
+    pending = b''
+    while True:
+        while b'\0' not in pending:
+            chunk = conn.recv(65536)
+            if not chunk:
+                return
+            pending += chunk
+        field, pending = pending.split(b'\0', 1)
+        yield field.decode('utf-8', 'surrogateescape')
+
+
+def serve():
+    server = socket.socket()
+    server.bind(('127.0.0.1', 0))
+    server.listen()
+    channel.write(f'{server.getsockname()[1]}\n')
     channel.flush()
+    while True:
+        conn, _ = server.accept()
+        with conn:
+            sent = fields(conn)
+            cwd = next(sent)
+            args = [next(sent) for _ in range(int(next(sent)))]
+            env = dict(entry.split('=', 1) for entry in iter(lambda: next(sent, ''), '') if '=' in entry)
+            os.chdir(cwd)
+            result = run(args, env)
+            out, err = result['stdout'].encode(), result['stderr'].encode()
+            conn.sendall(f'{result["code"]}\n{len(out)}\n'.encode() + out + f'{len(err)}\n'.encode() + err)
+
+
+if sys.argv[1:] == ['--listen']:
+    serve()
+else:
+    for line in sys.stdin:
+        request = json.loads(line)
+        channel.write(json.dumps(run(request['args'], request.get('env', {}))) + '\n')
+        channel.flush()

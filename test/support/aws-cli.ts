@@ -70,3 +70,24 @@ class CliSession {
       (s as { unref?(): void }).unref?.();
   }
 }
+
+/** The `aws` a script under test runs (as its AWS_BIN), with MESHCHECK_AWS_CLI_PORT from listenAwsCli. */
+export const AWS_CLI_CLIENT = fileURLToPath(new URL('./aws-cli-client.sh', import.meta.url));
+
+/**
+ * A CLI session for a script (lab/cli-lab/build.sh makes some hundred calls):
+ * give the script `AWS_BIN=AWS_CLI_CLIENT` and the returned `env`.
+ */
+export async function listenAwsCli(): Promise<{ env: Record<string, string>; close(): void }> {
+  const child = spawn(PYTHON, [SESSION, '--listen'], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const close = () => child.kill();
+  process.once('exit', close);
+  const port = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`the AWS CLI session ended (exit ${code})`)));
+  });
+  return { env: { AWS_BIN: AWS_CLI_CLIENT, MESHCHECK_AWS_CLI_PORT: port }, close };
+}
