@@ -27,7 +27,8 @@ import type { PrivilegePair } from './privilege-matrix.ts';
  *   a wildcard always covers an action it does not list — and actions AWS
  *   adds later.
  * - an action named plainly, on a resource with a wildcard or NotResource:
- *   a finding unless a resource the matrix allows that action on covers it.
+ *   a finding unless a resource the matrix allows that action on covers it
+ *   (or the pattern names no resource of the action's type: grantsNothing).
  * A plain action on a plain ARN is S14's to judge, not this check's.
  */
 export const LAMBDA_EXECUTION_ACTIONS = [
@@ -55,6 +56,19 @@ export function patternCovers(outer: string, inner: string): boolean {
   return regex.test(inner);
 }
 
+/**
+ * An S3 bucket-level action on a pattern that can only name objects grants
+ * nothing: S3's actions act on one resource type, a bucket
+ * (`arn:${Partition}:s3:::${BucketName}`) or an object (`…/${ObjectName}`)
+ * (Service Authorization Reference, "Actions defined by Amazon S3"). The
+ * seed's own policy lists the bucket and its objects for every action.
+ */
+function grantsNothing(action: string, resource: string): boolean {
+  const bucketAction =
+    /^s3:/i.test(action) && /bucket|configuration/i.test(action) && !/object/i.test(action);
+  return bucketAction && /^arn:aws[\w-]*:s3:::[^*?/]+\//.test(resource);
+}
+
 function statementName(policy: SourcePolicy, s: PolicyStatement): string {
   return `${policy.id} statement ${s.sid ? `"${s.sid}"` : `#${s.index + 1}`}`;
 }
@@ -70,7 +84,7 @@ function findingsOf(s: PolicyStatement, needed: (action: string) => string[] | '
     const need = needed(a);
     if (need === 'any') continue;
     for (const r of wide)
-      if (s.notResource || !need.some((n) => patternCovers(n, r)))
+      if (s.notResource || (!grantsNothing(a, r) && !need.some((n) => patternCovers(n, r))))
         found.push(
           need.length
             ? `${a} on ${r} reaches beyond ${need.join(', ')}`
