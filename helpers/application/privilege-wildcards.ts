@@ -129,3 +129,29 @@ export function broadStatements(
       .flatMap((s) => findingsOf(s, needed).map((f) => `${statementName(policy, s)}: ${f}`)),
   );
 }
+
+/**
+ * The statements that allow `action` on part of a resource pattern the
+ * matrix refuses as a whole (`bucket:trail-logs/*`, `*`). IAM's simulator
+ * and our evaluator read a pattern in ResourceArns as one literal ARN, so a
+ * grant on `trail-logs/AWSLogs/*` does not match `trail-logs/*` and the
+ * pair reads as refused; here, a grant on any ARN inside the refused pattern
+ * counts (identity policies, Allow statements, conditions set aside).
+ *
+ * @example
+ *   grantsWithin(identity, 's3:GetObject', 'arn:aws:s3:::trail-logs/*')
+ *   // → ['audit statement #2 (arn:aws:s3:::trail-logs/AWSLogs/*)']
+ */
+export function grantsWithin(identity: SourcePolicy[], action: string, refused: string): string[] {
+  const names = (s: PolicyStatement) =>
+    s.action?.some((a) => patternCovers(a.toLowerCase(), action.toLowerCase())) ?? false;
+  return identity.flatMap((policy) =>
+    readable(policy)
+      .statements.filter((s) => s.effect === 'Allow' && names(s))
+      .flatMap((s) =>
+        (s.resource ?? [])
+          .filter((r) => patternCovers(refused, r))
+          .map((r) => `${statementName(policy, s)} (${r})`),
+      ),
+  );
+}

@@ -16,6 +16,7 @@ import {
   type PrivilegePair,
 } from './privilege-matrix.ts';
 import { getPrincipalPolicies, type PrincipalPolicies } from './privilege-principal.ts';
+import { grantsWithin } from './privilege-wildcards.ts';
 
 /**
  * Least privilege, decided twice: every pair of a matrix goes to IAM's own
@@ -45,6 +46,8 @@ export interface PairVerdict extends PrivilegePair {
   because: string;
   /** Whether a bucket policy took part, and who judged it. */
   resourcePolicy: 'none' | 'both' | 'ours';
+  /** For a refused pattern (`bucket:b/*`, `*`): the statements allowing the action on part of it. */
+  partlyAllowedBy: string[];
 }
 
 export interface MatrixDecision {
@@ -127,6 +130,10 @@ export async function decideMatrix(
       allowed: full.allowed,
       because: full.because,
       resourcePolicy: !bucketPolicy ? 'none' : withPolicy ? 'both' : 'ours',
+      partlyAllowedBy:
+        pair.want === 'refused' && /[*?]/.test(pair.resource)
+          ? grantsWithin(principal.identity, pair.action, pair.resource)
+          : [],
     };
   });
   const disagreements = verdicts.filter((v) => (v.iam === 'allowed') !== (v.ours === 'allowed'));
@@ -141,11 +148,15 @@ export async function decideMatrix(
 
 /** The pairs whose verdict is not the matrix's, as report lines. */
 export function wrongPairs(verdicts: PairVerdict[]): string[] {
-  return verdicts
-    .filter((v) => v.allowed !== (v.want === 'allowed'))
-    .map((v) =>
-      v.allowed
-        ? `${describePair(v)} is allowed but must be refused`
-        : `${describePair(v)} is refused but must be allowed (${v.because})`,
-    );
+  return verdicts.flatMap((v) =>
+    v.allowed !== (v.want === 'allowed')
+      ? [
+          v.allowed
+            ? `${describePair(v)} is allowed but must be refused`
+            : `${describePair(v)} is refused but must be allowed (${v.because})`,
+        ]
+      : v.partlyAllowedBy.length
+        ? [`${describePair(v)} is allowed in part, by ${v.partlyAllowedBy.join(', ')}, but must be refused`]
+        : [],
+  );
 }

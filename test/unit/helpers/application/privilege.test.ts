@@ -216,6 +216,24 @@ describe('decideMatrix', () => {
     expect(verdicts.find((v) => v.action === 's3:GetObject')?.resourcePolicy).toBe('ours');
   });
 
+  test('a refused pattern allowed on part of it is named, though the literal pattern reads as refused by both', async () => {
+    const partly = {
+      ...WRITER,
+      Statement: [
+        ...WRITER.Statement,
+        { Effect: 'Allow', Action: 's3:Get*', Resource: 'arn:aws:s3:::trail-logs/AWSLogs/*' },
+      ],
+    };
+    role(partly);
+    simulator(partly);
+    const matrix = { allow: [], deny: [{ actions: ['s3:GetObject'], resources: ['bucket:trail-logs/*'] }] };
+    const { verdicts } = await decideMatrix(mockedClients(), LAB, 'Writer', matrix);
+    expect(verdicts[0]).toMatchObject({ iam: 'implicitDeny', ours: 'implicitDeny', allowed: false });
+    expect(wrongPairs(verdicts)).toEqual([
+      's3:GetObject on bucket:trail-logs/* is allowed in part, by writer statement #3 (arn:aws:s3:::trail-logs/AWSLogs/*), but must be refused',
+    ]);
+  });
+
   test("a user's bucket policy goes to IAM too, with the bucket's owner", async () => {
     const USER = `arn:aws:iam::${ACCOUNT}:user/operator`;
     iam.on(GetUserCommand).resolves({ User: { Arn: USER } as never });
