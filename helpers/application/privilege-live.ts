@@ -88,7 +88,7 @@ export const TRIABLE_READS = Object.keys(READS);
  *
  * @example
  *   await tryRefusedRead({ runner: lab.clients(), as: operator, action: 's3:GetObject',
- *     resource: 'arn:aws:s3:::cloud-app-data/logs/meshcheck-operator-try.json', who: 'LabOperatorRole' });
+ *     resource: 'arn:aws:s3:::orders-data/try.json', who: 'AuditorRole' });
  */
 export async function tryRefusedRead(input: {
   runner: AwsClients;

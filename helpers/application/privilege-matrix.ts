@@ -13,7 +13,7 @@ export interface PrivilegePair {
   action: string;
   /** The resource ARN the pair is decided on (`*` when targets say `*`). */
   resource: string;
-  /** The resource as targets wrote it (`table:AppEvents`, `bucket:{other}/*`), for reports. */
+  /** The resource as targets wrote it (`table:Orders`, `bucket:{other}/*`), for reports. */
   ref: string;
   want: 'allowed' | 'refused';
 }
@@ -36,7 +36,7 @@ export function otherName(runId: string): string {
  * The ARN a matrix resource stands for.
  *
  * @example
- *   resourceArn('table:AppEvents', lab) // → 'arn:aws:dynamodb:eu-west-1:123456789012:table/AppEvents'
+ *   resourceArn('table:Orders', lab) // → 'arn:aws:dynamodb:eu-west-1:123456789012:table/Orders'
  *   resourceArn('bucket:{other}/*', lab) // → 'arn:aws:s3:::meshcheck-other-mc-20261207-a1b2c3/*'
  */
 export function resourceArn(ref: string, lab: MatrixLab): string {
@@ -60,8 +60,8 @@ export function bucketOf(arn: string): string | undefined {
  * keeps its first intent; the schema does not let one be both).
  *
  * @example
- *   expandMatrix({ allow: [{ actions: ['dynamodb:PutItem'], resources: ['table:AppEvents'] }], deny: [] }, lab)
- *   // → [{ action: 'dynamodb:PutItem', resource: 'arn:aws:dynamodb:…:table/AppEvents', ref: 'table:AppEvents', want: 'allowed' }]
+ *   expandMatrix({ allow: [{ actions: ['dynamodb:PutItem'], resources: ['table:Orders'] }], deny: [] }, lab)
+ *   // → [{ action: 'dynamodb:PutItem', resource: 'arn:aws:dynamodb:…:table/Orders', ref: 'table:Orders', want: 'allowed' }]
  */
 export function expandMatrix(
   matrix: { allow: EntitlementTarget[]; deny: EntitlementTarget[] },
@@ -83,7 +83,7 @@ export function expandMatrix(
   return [...pairs.values()];
 }
 
-/** How a report names a pair: `dynamodb:GetItem on table:AppEvents`. */
+/** How a report names a pair: `dynamodb:GetItem on table:Orders`. */
 export function describePair(p: Pick<PrivilegePair, 'action' | 'ref'>): string {
   return `${p.action} on ${p.ref}`;
 }

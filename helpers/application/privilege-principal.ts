@@ -53,7 +53,7 @@ export function roleSession(roleArn: string): EvalPrincipal {
 
 /**
  * @example
- *   const writer = await getPrincipalPolicies(clients, 'EventWriterLambdaRole', account);
+ *   const writer = await getPrincipalPolicies(clients, 'OrderWriterRole', account);
  *   const operator = await getPrincipalPolicies(clients, 'user:lab-operator', account);
  */
 export async function getPrincipalPolicies(

@@ -86,7 +86,7 @@ function ours(p: PrincipalPolicies, pair: PrivilegePair, context: ContextKeys, r
 
 /**
  * @example
- *   const { verdicts } = await decideMatrix(clients, lab, 'EventWriterLambdaRole', role);
+ *   const { verdicts } = await decideMatrix(clients, lab, 'OrderWriterRole', role);
  *   verdicts.filter((v) => v.allowed !== (v.want === 'allowed')) // → the pairs S14 names
  */
 export async function decideMatrix(

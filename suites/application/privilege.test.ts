@@ -39,7 +39,7 @@ describe.concurrent('S · Roles are allowed exactly what their work needs', { ta
       id: 'S14',
       seed: seed(
         'mesh',
-        'PHASE 6 — IAM POLICIES: It does NOT allow reading or deleting items (principle of least privilege)',
+        'PHASE 6 — IAM policies: writing only, no reading or deleting items (principle of least privilege)',
       ),
     },
     '$role is allowed exactly its matrix',
@@ -56,7 +56,7 @@ describe.concurrent('S · Roles are allowed exactly what their work needs', { ta
       id: 'S15',
       seed: seed(
         'mesh',
-        'Lambda Setup, Validation: Lambda writes to DynamoDB only via AppEventsWriter policy; Lambda uploads to S3 bucket only via S3-AppBucket-Access policy',
+        'PHASE 8 — Lambda validation: writes to DynamoDB and uploads to S3 only via their own policies',
       ),
     },
     "$role's policies grant no wildcard beyond what its matrix needs",
@@ -82,7 +82,7 @@ describe.concurrent('S · Roles are allowed exactly what their work needs', { ta
 
 describe.concurrent('S · Operators are allowed and refused as intended', { tags: ['config'] }, () => {
   eachRow(app?.operators ?? [], none ?? 'no operators in application.operators', (o) => o.principal)(
-    { id: 'S16', seed: seed('mesh', '5. IAM Validation: Ensure IAM user has restricted access') },
+    { id: 'S16', seed: seed('mesh', 'Post-lab validation 5 — IAM: the IAM user has restricted access') },
     '$principal is allowed and refused as its matrix says',
     async (row, { expect, annotate }) => {
       const { verdicts } = await decideMatrix(lab.clients(), matrixLab, row.principal, row);
@@ -95,7 +95,7 @@ describe.concurrent('S · Operators are allowed and refused as intended', { tags
 
 describe.concurrent('S · A refused read is refused by IAM, tried for real', { tags: ['live'] }, () => {
   eachRow(app?.operators ?? [], none ?? 'no operators in application.operators', (o) => o.principal)(
-    { id: 'S17', seed: seed('mesh', 'FINAL SUCCESS CHECKLIST: IAM restrictions working') },
+    { id: 'S17', seed: seed('mesh', 'Final success checklist — IAM restrictions working') },
     'a refused read by $principal, tried for real, is refused by IAM',
     async (row, { expect, annotate, skip }) => {
       const attempt = row.liveTry;
