@@ -106,7 +106,7 @@ export async function tryRefusedRead(input: {
   } catch (error) {
     if (classify(error) === 'not-found')
       throw new CannotTellError(
-        `${input.resource} does not exist: a refusal of ${input.action} on it would prove nothing`,
+        `${input.resource} does not exist: a refusal of ${input.action} on it would prove nothing (the lab must hold it for this try)`,
         'not-found',
       );
     throw cannotTell(`see that ${input.resource} exists, as the runner`, error);
