@@ -34,6 +34,11 @@ import { grantsWithin } from './privilege-wildcards.ts';
  * allow in the bucket policy or the caller's IAM policies suffices, an
  * explicit deny in either refuses). For a user both simulate the bucket
  * policy.
+ *
+ * Not read: a DynamoDB table's own resource-based policy (DynamoDB
+ * Developer Guide, "Using resource-based policies for DynamoDB"), S3 ACLs,
+ * SCPs and session policies. A table policy granting the role would be
+ * missed by both sides alike.
  */
 export interface PairVerdict extends PrivilegePair {
   /** IAM's answer to what it was asked. */
