@@ -132,6 +132,22 @@ describe('a Python handler', () => {
     expect(tail).toContain('[ERROR] ValueError: asked to fail\nTraceback (most recent call last):');
   }, 60_000);
 
+  test('whose module cannot be imported answers the runtime’s Runtime.ImportModuleError', async ({
+    skip,
+  }) => {
+    skip(!python, NO_PYTHON);
+    await deploy('py-missing-module', { Handler: 'no_such_module.lambda_handler' });
+    const { out, body, tail } = await invoke('py-missing-module');
+    expect(out.FunctionError).toBe('Unhandled');
+    expect(body).toMatchObject({
+      errorType: 'Runtime.ImportModuleError',
+      errorMessage: "Unable to import module 'no_such_module': No module named 'no_such_module'",
+    });
+    expect(tail).toContain(
+      "[ERROR] Runtime.ImportModuleError: Unable to import module 'no_such_module': No module named 'no_such_module'",
+    );
+  }, 60_000);
+
   test('writes its prints and log records between START and REPORT to CloudWatch Logs', async ({ skip }) => {
     skip(!python, NO_PYTHON);
     const { out, tail } = await invoke('py-echo', { logged: 1 });
