@@ -70,6 +70,31 @@ function conditionKeys(
   input: Record<string, unknown>,
   table: TableState | undefined,
 ): AuthorizationRequest['context'] {
+  return { ...itemKeys(input, table), ...tagKeys(input, table) };
+}
+
+/**
+ * Tags: aws:ResourceTag/<key> from the table's tags, and for CreateTable and
+ * TagResource aws:RequestTag/<key> and aws:TagKeys (UntagResource:
+ * aws:TagKeys), as the Service Authorization Reference lists them.
+ */
+function tagKeys(
+  input: Record<string, unknown>,
+  table: TableState | undefined,
+): AuthorizationRequest['context'] {
+  const out: NonNullable<AuthorizationRequest['context']> = {};
+  for (const [k, v] of table?.tags ?? []) out[`aws:ResourceTag/${k}`] = v;
+  const given = (input.Tags as { Key?: string; Value?: string }[] | undefined) ?? [];
+  for (const t of given) if (t.Key !== undefined) out[`aws:RequestTag/${t.Key}`] = t.Value ?? '';
+  const keys = given.length ? given.map((t) => t.Key ?? '') : (input.TagKeys as string[] | undefined);
+  if (keys?.length) out['aws:TagKeys'] = keys;
+  return out;
+}
+
+function itemKeys(
+  input: Record<string, unknown>,
+  table: TableState | undefined,
+): AuthorizationRequest['context'] {
   const item = (input.Item ?? input.Key) as Record<string, AttributeValue> | undefined;
   const leading = table && item ? scalar(item[table.hash.name]) : undefined;
   const names = new Set<string>(Object.keys((input.Item as object) ?? {}));

@@ -57,10 +57,46 @@ function refuseLegacy(input: object): void {
     );
 }
 
-function contextOf(input: {
-  ExpressionAttributeNames?: Record<string, string>;
-  ExpressionAttributeValues?: Record<string, AttributeValue>;
-}) {
+/**
+ * "ExpressionAttributeNames can only be specified when using expressions"
+ * and "ExpressionAttributeValues can only be specified when using
+ * expressions: ConditionExpression is null": substitutions need an
+ * expression that may use them.
+ */
+function checkSubstitutionsHaveExpressions(
+  input: Record<string, unknown>,
+  valueExpressions: string[],
+  all: string[],
+): void {
+  if (input.ExpressionAttributeNames !== undefined && all.every((k) => input[k] === undefined))
+    throw validation('ExpressionAttributeNames can only be specified when using expressions');
+  if (input.ExpressionAttributeValues !== undefined && valueExpressions.every((k) => input[k] === undefined))
+    throw validation(
+      `ExpressionAttributeValues can only be specified when using expressions: ${valueExpressions.join(' and ')} ${valueExpressions.length > 1 ? 'are' : 'is'} null`,
+    );
+}
+
+const EXPRESSIONS: Record<string, string[]> = {
+  PutItem: ['ConditionExpression'],
+  DeleteItem: ['ConditionExpression'],
+  GetItem: [],
+  UpdateItem: ['UpdateExpression', 'ConditionExpression'],
+  Query: ['FilterExpression', 'KeyConditionExpression'],
+  Scan: ['FilterExpression'],
+};
+
+function contextOf(
+  operation: keyof typeof EXPRESSIONS,
+  input: {
+    ExpressionAttributeNames?: Record<string, string>;
+    ExpressionAttributeValues?: Record<string, AttributeValue>;
+  },
+) {
+  const values = EXPRESSIONS[operation]!;
+  checkSubstitutionsHaveExpressions(input as Record<string, unknown>, values, [
+    ...values,
+    'ProjectionExpression',
+  ]);
   return new ExpressionContext(
     input.ExpressionAttributeNames,
     input.ExpressionAttributeValues as Record<string, AttributeValue>,
@@ -106,7 +142,7 @@ export const itemHandlers: Record<string, Handler<DynamoDbModel>> = {
     refuseLegacy(input);
     const table = tableNamed(model, input.TableName, true);
     const returnValues = returnValuesOf(input.ReturnValues, false);
-    const ctx = contextOf(input);
+    const ctx = contextOf('PutItem', input);
     const condition =
       input.ConditionExpression !== undefined
         ? parseCondition(input.ConditionExpression, 'ConditionExpression', ctx)
@@ -128,7 +164,7 @@ export const itemHandlers: Record<string, Handler<DynamoDbModel>> = {
   GetItem(model, input: GetItemInput) {
     refuseLegacy(input);
     const table = tableNamed(model, input.TableName, true);
-    const ctx = contextOf(input);
+    const ctx = contextOf('GetItem', input);
     const projection =
       input.ProjectionExpression !== undefined ? parseProjection(input.ProjectionExpression, ctx) : undefined;
     ctx.checkAllUsed();
@@ -149,7 +185,7 @@ export const itemHandlers: Record<string, Handler<DynamoDbModel>> = {
     refuseLegacy(input);
     const table = tableNamed(model, input.TableName, true);
     const returnValues = returnValuesOf(input.ReturnValues, true);
-    const ctx = contextOf(input);
+    const ctx = contextOf('UpdateItem', input);
     const plan = input.UpdateExpression !== undefined ? parseUpdate(input.UpdateExpression, ctx) : undefined;
     const condition =
       input.ConditionExpression !== undefined
@@ -196,7 +232,7 @@ export const itemHandlers: Record<string, Handler<DynamoDbModel>> = {
     refuseLegacy(input);
     const table = tableNamed(model, input.TableName, true);
     const returnValues = returnValuesOf(input.ReturnValues, false);
-    const ctx = contextOf(input);
+    const ctx = contextOf('DeleteItem', input);
     const condition =
       input.ConditionExpression !== undefined
         ? parseCondition(input.ConditionExpression, 'ConditionExpression', ctx)
@@ -217,7 +253,7 @@ export const itemHandlers: Record<string, Handler<DynamoDbModel>> = {
     const table = tableNamed(model, input.TableName, true);
     if (input.IndexName !== undefined)
       throw validation(`The table does not have the specified index: ${input.IndexName}`);
-    const ctx = contextOf(input);
+    const ctx = contextOf('Query', input);
     if (input.KeyConditionExpression === undefined)
       throw validation(
         'Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.',
@@ -244,7 +280,7 @@ export const itemHandlers: Record<string, Handler<DynamoDbModel>> = {
     const table = tableNamed(model, input.TableName, true);
     if (input.IndexName !== undefined)
       throw validation(`The table does not have the specified index: ${input.IndexName}`);
-    const ctx = contextOf(input);
+    const ctx = contextOf('Scan', input);
     const filter =
       input.FilterExpression !== undefined
         ? parseCondition(input.FilterExpression, 'FilterExpression', ctx)
