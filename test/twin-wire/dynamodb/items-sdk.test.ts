@@ -291,6 +291,28 @@ describe('Query and Scan', () => {
     ).rejects.toMatchObject({ message: 'Query condition missed key schema element: EventID' });
   });
 
+  test('a start key outside the query is refused', async () => {
+    const query = (start: Record<string, { S: string }>) =>
+      ddb.send(
+        new QueryCommand({
+          TableName: TABLE,
+          KeyConditionExpression: 'EventID = :id AND #ts > :t',
+          ExpressionAttributeNames: { '#ts': 'Timestamp' },
+          ExpressionAttributeValues: { ':id': { S: 'q' }, ':t': { S: '2026-01-03' } },
+          ExclusiveStartKey: start,
+        }),
+      );
+    await expect(query(key('other', '2026-01-04'))).rejects.toMatchObject({
+      message: 'The provided starting key is outside query boundaries based on provided conditions',
+    });
+    await expect(query(key('q', '2026-01-01'))).rejects.toMatchObject({
+      message: 'The provided starting key does not match the range key predicate',
+    });
+    await expect(query({ EventID: { S: 'q' } })).rejects.toMatchObject({
+      message: 'The provided starting key is invalid',
+    });
+  });
+
   test('Scan with a FilterExpression pages through the table', async () => {
     const seen: string[] = [];
     let start: Record<string, unknown> | undefined;

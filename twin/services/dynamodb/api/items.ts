@@ -266,8 +266,18 @@ export const itemHandlers: Record<string, Handler<DynamoDbModel>> = {
     const projection =
       input.ProjectionExpression !== undefined ? parseProjection(input.ProjectionExpression, ctx) : undefined;
     ctx.checkAllUsed();
-    checkKeyCondition(table, keyCondition);
+    const conditions = checkKeyCondition(table, keyCondition);
     if (filter) refuseKeysInFilter(table, filter);
+    if (input.ExclusiveStartKey) {
+      // The start key must lie inside the query: its partition, and the sort key condition if any.
+      const start = startKeyOf(table, input.ExclusiveStartKey as Record<string, AttributeValue>);
+      if (!evaluate(conditions.partition, start))
+        throw validation(
+          'The provided starting key is outside query boundaries based on provided conditions',
+        );
+      if (conditions.sort && !evaluate(conditions.sort, start))
+        throw validation('The provided starting key does not match the range key predicate');
+    }
     const matching = [...table.items.values()]
       .filter((i) => evaluate(keyCondition, i))
       .sort((a, b) => compareItems(table, a, b));
@@ -310,7 +320,8 @@ export const itemHandlers: Record<string, Handler<DynamoDbModel>> = {
  * condition on the sort key (=, <, <=, >, >=, BETWEEN, begins_with),
  * joined by AND (Developer Guide, "Key condition expressions for Query").
  */
-function checkKeyCondition(table: TableState, c: Condition): void {
+function checkKeyCondition(table: TableState, c: Condition): { partition: Condition; sort?: Condition } {
+  const found: { partition?: Condition; sort?: Condition } = {};
   const parts: Condition[] = [];
   const flatten = (x: Condition): void => {
     if (x.kind === 'and') {
@@ -354,14 +365,26 @@ function checkKeyCondition(table: TableState, c: Condition): void {
     if (!element) throw validation(`Query condition missed key schema element: ${table.hash.name}`);
     if (element === table.hash && !(p.kind === 'compare' && p.op === '='))
       throw validation('Query key condition not supported');
+    found[element === table.hash ? 'partition' : 'sort'] = p;
     for (const o of operands)
       if (o.kind === 'value' && typeOf(o.value) !== element.type)
         throw validation(
           'One or more parameter values were invalid: Condition parameter type does not match schema type',
         );
   }
-  if (!seen.has(table.hash.name))
-    throw validation(`Query condition missed key schema element: ${table.hash.name}`);
+  if (!found.partition) throw validation(`Query condition missed key schema element: ${table.hash.name}`);
+  return { partition: found.partition, ...(found.sort && { sort: found.sort }) };
+}
+
+/** An ExclusiveStartKey: exactly the table's key ("The provided starting key is invalid: …"). */
+function startKeyOf(table: TableState, key: Record<string, AttributeValue>): Item {
+  if (Object.keys(key).length !== keyElements(table).length)
+    throw validation('The provided starting key is invalid');
+  try {
+    return checkKey(table, key);
+  } catch (e) {
+    throw validation(`The provided starting key is invalid: ${(e as Error).message}`);
+  }
 }
 
 /** "Filter Expression can only contain non-primary key attributes: Primary key attribute: EventID" (Query). */
@@ -392,14 +415,7 @@ function page(
     );
   let start = 0;
   if (input.ExclusiveStartKey) {
-    let startKey: Item;
-    try {
-      startKey = checkKey(table, input.ExclusiveStartKey as Record<string, AttributeValue>);
-    } catch {
-      throw validation(
-        'The provided starting key is invalid: The provided key element does not match the schema',
-      );
-    }
+    const startKey = startKeyOf(table, input.ExclusiveStartKey as Record<string, AttributeValue>);
     // Resume after the start key's position, whether or not that item still exists.
     start = ordered.findIndex((i) => {
       const c = compareItems(table, i, startKey);
