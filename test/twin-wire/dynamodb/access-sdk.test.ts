@@ -5,6 +5,7 @@ import {
   GetItemCommand,
   ListTablesCommand,
   PutItemCommand,
+  QueryCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
   CreateAccessKeyCommand,
@@ -114,6 +115,51 @@ describe('identity policies', () => {
     await expect(
       tenant.send(new PutItemCommand({ TableName: TABLE, Item: { pk: { S: 'tenant-b' } } })),
     ).rejects.toMatchObject({ name: 'AccessDeniedException' });
+  });
+});
+
+describe('fine-grained access: what a request names reaches the condition keys', () => {
+  test('dynamodb:LeadingKeys holds a Query’s partition from its key condition', async () => {
+    const tenant = await user('querier', {
+      Effect: 'Allow',
+      Action: 'dynamodb:Query',
+      Resource: `arn:aws:dynamodb:us-east-1:${account}:table/${TABLE}`,
+      Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['tenant-a'] } },
+    });
+    const query = (pk: string) =>
+      tenant.send(
+        new QueryCommand({
+          TableName: TABLE,
+          KeyConditionExpression: '#p = :pk',
+          ExpressionAttributeNames: { '#p': 'pk' },
+          ExpressionAttributeValues: { ':pk': { S: pk } },
+        }),
+      );
+    expect((await query('tenant-a')).Count).toBe(1);
+    await expect(query('tenant-b')).rejects.toMatchObject({ name: 'AccessDeniedException' });
+  });
+
+  test('dynamodb:Attributes holds the names an expression uses, aliased or not', async () => {
+    const narrow = await user('narrow', {
+      Effect: 'Allow',
+      Action: 'dynamodb:GetItem',
+      Resource: `arn:aws:dynamodb:us-east-1:${account}:table/${TABLE}`,
+      Condition: { 'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'visible'] } },
+    });
+    const get = (projection: string, names?: Record<string, string>) =>
+      narrow.send(
+        new GetItemCommand({
+          TableName: TABLE,
+          Key: { pk: { S: 'tenant-a' } },
+          ProjectionExpression: projection,
+          ...(names && { ExpressionAttributeNames: names }),
+        }),
+      );
+    await get('visible');
+    await expect(get('secret')).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await expect(get('visible, #s', { '#s': 'secret' })).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+    });
   });
 });
 

@@ -72,6 +72,23 @@ describe('PutItem and GetItem', () => {
     });
   });
 
+  test('every attribute type travels and comes back as it went', async () => {
+    const item = {
+      ...key('types', 't'),
+      s: { S: '' },
+      b: { B: new Uint8Array([0, 255, 7]) },
+      bool: { BOOL: false },
+      nul: { NULL: true },
+      ss: { SS: ['x', 'y'] },
+      ns: { NS: ['1', '-2.5'] },
+      bs: { BS: [new Uint8Array([1]), new Uint8Array([2])] },
+      m: { M: { deep: { L: [{ N: '3' }, { M: {} }, { L: [] }] } } },
+    };
+    await ddb.send(new PutItemCommand({ TableName: TABLE, Item: item }));
+    const got = await ddb.send(new GetItemCommand({ TableName: TABLE, Key: key('types', 't') }));
+    expect(got.Item).toEqual(item);
+  });
+
   test('a missing item is an answer without Item', async () => {
     const got = await ddb.send(new GetItemCommand({ TableName: TABLE, Key: key('none', 'x') }));
     expect(got.Item).toBeUndefined();

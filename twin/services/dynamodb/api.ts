@@ -39,8 +39,17 @@ import { type AuthorizationRequest, defineService } from '../../core/service.ts'
 import { itemHandlers } from './api/items.ts';
 import { tableHandlers } from './api/tables.ts';
 import { accessDenied } from './errors.ts';
+import { attributeNamesIn, equalityValueFor } from './model/expressions.ts';
 import { DynamoDbModel, type TableState } from './model/index.ts';
 import type { AttributeValue } from './model/values.ts';
+
+const EXPRESSION_PARAMETERS = [
+  'ProjectionExpression',
+  'ConditionExpression',
+  'FilterExpression',
+  'KeyConditionExpression',
+  'UpdateExpression',
+];
 
 const TABLE_ARN = /^arn:aws[\w-]*:dynamodb:[\w-]+:\d{12}:table\/([^/]+)$/;
 
@@ -96,10 +105,24 @@ function itemKeys(
   table: TableState | undefined,
 ): AuthorizationRequest['context'] {
   const item = (input.Item ?? input.Key) as Record<string, AttributeValue> | undefined;
-  const leading = table && item ? scalar(item[table.hash.name]) : undefined;
-  const names = new Set<string>(Object.keys((input.Item as object) ?? {}));
-  for (const [, name] of Object.entries((input.ExpressionAttributeNames as Record<string, string>) ?? {}))
-    names.add(name);
+  const aliases = (input.ExpressionAttributeNames as Record<string, string>) ?? {};
+  // "dynamodb:LeadingKeys — the partition key values": the item's or key's, or the one a Query's key condition names.
+  const partition =
+    table &&
+    (item?.[table.hash.name] ??
+      equalityValueFor(
+        input.KeyConditionExpression as string | undefined,
+        table.hash.name,
+        aliases,
+        input.ExpressionAttributeValues as Record<string, AttributeValue> | undefined,
+      ));
+  const leading = scalar(partition);
+  // "dynamodb:Attributes — the attribute names in the request": the item's or key's, and those its expressions name.
+  const names = new Set<string>([
+    ...Object.keys((input.Item as object) ?? {}),
+    ...Object.keys((input.Key as object) ?? {}),
+    ...EXPRESSION_PARAMETERS.flatMap((p) => attributeNamesIn(input[p] as string | undefined, aliases)),
+  ]);
   return {
     ...(leading !== undefined && { 'dynamodb:LeadingKeys': [leading] }),
     ...(names.size > 0 && { 'dynamodb:Attributes': [...names] }),

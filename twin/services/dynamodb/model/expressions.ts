@@ -737,3 +737,67 @@ export function project(item: Item, paths: Path[]): Item {
   }
   return render(root).M!;
 }
+
+/**
+ * The top-level attribute names an expression names, substitutions
+ * resolved, for the dynamodb:Attributes condition key. Never throws: a
+ * malformed expression names what it can here and is refused by the
+ * operation itself.
+ */
+export function attributeNamesIn(text: string | undefined, names: Record<string, string> = {}): string[] {
+  if (!text) return [];
+  let tokens: Token[];
+  try {
+    tokens = tokenize(text, () => {
+      throw new Error('untokenizable');
+    });
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  tokens.forEach((t, i) => {
+    const prev = tokens[i - 1];
+    const next = tokens[i + 1];
+    if (prev?.type === 'punct' && prev.text === '.') return;
+    if (t.type === 'alias' && names[t.text] !== undefined) out.push(names[t.text]!);
+    if (
+      t.type === 'name' &&
+      !(next?.type === 'punct' && next.text === '(') &&
+      !KEYWORDS.has(t.text.toUpperCase())
+    )
+      out.push(t.text);
+  });
+  return out;
+}
+
+/**
+ * The value a key condition sets `attribute` equal to (`pk = :v` or
+ * `:v = pk`, substitutions resolved), for dynamodb:LeadingKeys on Query.
+ * Never throws.
+ */
+export function equalityValueFor(
+  text: string | undefined,
+  attribute: string,
+  names: Record<string, string> = {},
+  values: Record<string, AttributeValue> = {},
+): AttributeValue | undefined {
+  if (!text) return undefined;
+  let tokens: Token[];
+  try {
+    tokens = tokenize(text, () => {
+      throw new Error('untokenizable');
+    });
+  } catch {
+    return undefined;
+  }
+  const isAttr = (t: Token | undefined) =>
+    (t?.type === 'name' && t.text === attribute) || (t?.type === 'alias' && names[t.text] === attribute);
+  const isEq = (t: Token | undefined) => t?.type === 'punct' && t.text === '=';
+  for (let i = 0; i + 2 < tokens.length; i++) {
+    const [a, op, b] = [tokens[i], tokens[i + 1], tokens[i + 2]];
+    if (!isEq(op)) continue;
+    if (isAttr(a) && b?.type === 'value') return values[b.text];
+    if (a?.type === 'value' && isAttr(b)) return values[a.text];
+  }
+  return undefined;
+}
