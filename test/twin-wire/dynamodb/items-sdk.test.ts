@@ -1,6 +1,7 @@
 import {
   CreateTableCommand,
   DeleteItemCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -346,5 +347,16 @@ describe('Query and Scan', () => {
       start = out.LastEvaluatedKey;
     } while (start);
     expect(seen.sort()).toEqual(['1', '2', '3', '4', '5']);
+  });
+});
+
+describe('DescribeTable’s counts', () => {
+  test('ItemCount and TableSizeBytes lag writes by up to six hours, as AWS publishes them', async () => {
+    const before = await ddb.send(new DescribeTableCommand({ TableName: TABLE }));
+    expect(before.Table?.ItemCount).toBe(0);
+    clock.advance(6 * 3_600_000);
+    const after = await ddb.send(new DescribeTableCommand({ TableName: TABLE }));
+    expect(after.Table?.ItemCount).toBeGreaterThan(5);
+    expect(after.Table?.TableSizeBytes).toBeGreaterThan(0);
   });
 });

@@ -30,6 +30,9 @@
  * - UpdateContinuousBackups answers at once after CreateTable; AWS may
  *   answer ContinuousBackupsUnavailableException while backups are being
  *   enabled for a new table.
+ * - ItemCount and TableSizeBytes are published every six hours of the
+ *   twin's clock from the table's creation ("approximately every six
+ *   hours"), never sooner.
  * - Item size follows the Developer Guide's formula approximately (numbers
  *   by significant digits, 3 bytes of document overhead).
  */

@@ -39,6 +39,8 @@ export interface TableState {
   deletingUntil: number | undefined;
   /** Items by their key's canonical text. */
   items: Map<string, Item>;
+  /** ItemCount and TableSizeBytes as last published, and when (see describeTable). */
+  stats: { itemCount: number; sizeBytes: number; at: number };
 }
 
 export type TableStatus = 'CREATING' | 'ACTIVE' | 'UPDATING' | 'DELETING';
