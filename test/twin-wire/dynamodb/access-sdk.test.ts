@@ -131,6 +131,7 @@ describe('fine-grained access: what a request names reaches the condition keys',
         new QueryCommand({
           TableName: TABLE,
           KeyConditionExpression: '#p = :pk',
+          ConsistentRead: true,
           ExpressionAttributeNames: { '#p': 'pk' },
           ExpressionAttributeValues: { ':pk': { S: pk } },
         }),

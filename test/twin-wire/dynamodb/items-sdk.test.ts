@@ -45,6 +45,8 @@ beforeAll(async () => {
 afterAll(() => twin.close());
 
 const key = (id: string, ts: string) => ({ EventID: { S: id }, Timestamp: { S: ts } });
+/** Lets every copy catch up with the writes so far (eventually consistent reads see them after this). */
+const settle = () => clock.advance(delay(twin.server.twin.profile, 'dynamodbConsistencyLagMs'));
 
 describe('a table still CREATING', () => {
   test('refuses items with ResourceNotFoundException, as AWS does until it is ACTIVE', async () => {
@@ -86,7 +88,9 @@ describe('PutItem and GetItem', () => {
       m: { M: { deep: { L: [{ N: '3' }, { M: {} }, { L: [] }] } } },
     };
     await ddb.send(new PutItemCommand({ TableName: TABLE, Item: item }));
-    const got = await ddb.send(new GetItemCommand({ TableName: TABLE, Key: key('types', 't') }));
+    const got = await ddb.send(
+      new GetItemCommand({ TableName: TABLE, Key: key('types', 't'), ConsistentRead: true }),
+    );
     expect(got.Item).toEqual(item);
   });
 
@@ -95,7 +99,20 @@ describe('PutItem and GetItem', () => {
     expect(got.Item).toBeUndefined();
   });
 
+  test('an eventually consistent read just after a write may miss it; a strongly consistent one does not', async () => {
+    await ddb.send(new PutItemCommand({ TableName: TABLE, Item: key('fresh', 't') }));
+    const eventual = () => ddb.send(new GetItemCommand({ TableName: TABLE, Key: key('fresh', 't') }));
+    expect((await eventual()).Item).toBeUndefined();
+    const strong = await ddb.send(
+      new GetItemCommand({ TableName: TABLE, Key: key('fresh', 't'), ConsistentRead: true }),
+    );
+    expect(strong.Item).toEqual(key('fresh', 't'));
+    settle();
+    expect((await eventual()).Item).toEqual(key('fresh', 't'));
+  });
+
   test('ProjectionExpression returns only the named attributes; a reserved word needs #name', async () => {
+    settle();
     const got = await ddb.send(
       new GetItemCommand({
         TableName: TABLE,
@@ -242,6 +259,7 @@ describe('UpdateItem and DeleteItem', () => {
 
 describe('Query and Scan', () => {
   beforeAll(async () => {
+    settle();
     for (let i = 1; i <= 5; i++)
       await ddb.send(
         new PutItemCommand({
@@ -249,6 +267,7 @@ describe('Query and Scan', () => {
           Item: { ...key('q', `2026-01-0${i}`), N: { N: String(i) } },
         }),
       );
+    settle();
   });
 
   test('KeyConditionExpression with begins_with, newest first, in pages of Limit', async () => {

@@ -17,9 +17,10 @@
  *   says so, and the other operations are unserved (twin/COVERAGE.md).
  * - Expressions only: the legacy parameters (Expected, AttributesToGet,
  *   KeyConditions, ScanFilter, QueryFilter, AttributeUpdates) are refused.
- * - Reads are always strongly consistent (AWS: eventually consistent unless
- *   ConsistentRead), so a read just after a write never misses it here.
- *   ConsumedCapacity is estimated from item sizes; there is no throttling
+ * - Eventually consistent reads miss a write for exactly the profile's
+ *   dynamodbConsistencyLagMs (20 ms fast, 1 s realistic); AWS's lag varies
+ *   and is usually under a second.
+ * - ConsumedCapacity is estimated from item sizes; there is no throttling
  *   of provisioned capacity.
  * - Scan returns items in key order, not AWS's hash order; parallel scan
  *   segments split that order round-robin.

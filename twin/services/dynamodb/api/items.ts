@@ -8,6 +8,7 @@ import type {
 } from '@aws-sdk/client-dynamodb';
 import type { Handler } from '../../../core/service.ts';
 import { conditionalCheckFailed, validation } from '../errors.ts';
+import { readView, writeItem } from '../model/consistency.ts';
 import {
   type Condition,
   ExpressionContext,
@@ -154,7 +155,7 @@ export const itemHandlers: Record<string, Handler<DynamoDbModel>> = {
     const key = keyString(table, item);
     const existing = table.items.get(key);
     checkCondition(condition, existing, input.ReturnValuesOnConditionCheckFailure);
-    table.items.set(key, structuredClone(item));
+    writeItem(model.twin, table, key, structuredClone(item));
     return {
       ...(returnValues === 'ALL_OLD' && existing && { Attributes: existing }),
       ...consumed(table, writeUnits(item), input.ReturnConsumedCapacity),
@@ -169,7 +170,7 @@ export const itemHandlers: Record<string, Handler<DynamoDbModel>> = {
       input.ProjectionExpression !== undefined ? parseProjection(input.ProjectionExpression, ctx) : undefined;
     ctx.checkAllUsed();
     const key = checkKey(table, input.Key as Record<string, AttributeValue>);
-    const item = table.items.get(keyString(table, key));
+    const item = readView(model.twin, table, input.ConsistentRead).get(keyString(table, key));
     const out = item && (projection ? project(item, projection) : structuredClone(item));
     return {
       ...(out && { Item: out }),
@@ -210,7 +211,7 @@ export const itemHandlers: Record<string, Handler<DynamoDbModel>> = {
     const before = stored ?? structuredClone(key);
     const after = plan ? applyUpdate(before, plan) : before;
     checkItemSize(after, true);
-    table.items.set(keyString(table, key), after);
+    writeItem(model.twin, table, keyString(table, key), after);
     const touched: Path[] = plan ? updatedPaths(plan) : [];
     const attributes =
       returnValues === 'ALL_OLD'
@@ -241,7 +242,7 @@ export const itemHandlers: Record<string, Handler<DynamoDbModel>> = {
     const key = checkKey(table, input.Key as Record<string, AttributeValue>);
     const existing = table.items.get(keyString(table, key));
     checkCondition(condition, existing, input.ReturnValuesOnConditionCheckFailure);
-    table.items.delete(keyString(table, key));
+    writeItem(model.twin, table, keyString(table, key), undefined);
     return {
       ...(returnValues === 'ALL_OLD' && existing && { Attributes: existing }),
       ...consumed(table, writeUnits(existing), input.ReturnConsumedCapacity),
@@ -278,7 +279,7 @@ export const itemHandlers: Record<string, Handler<DynamoDbModel>> = {
       if (conditions.sort && !evaluate(conditions.sort, start))
         throw validation('The provided starting key does not match the range key predicate');
     }
-    const matching = [...table.items.values()]
+    const matching = [...readView(model.twin, table, input.ConsistentRead).values()]
       .filter((i) => evaluate(keyCondition, i))
       .sort((a, b) => compareItems(table, a, b));
     if (input.ScanIndexForward === false) matching.reverse();
@@ -299,7 +300,9 @@ export const itemHandlers: Record<string, Handler<DynamoDbModel>> = {
       input.ProjectionExpression !== undefined ? parseProjection(input.ProjectionExpression, ctx) : undefined;
     ctx.checkAllUsed();
     const segments = input.TotalSegments;
-    let items = [...table.items.values()].sort((a, b) => compareItems(table, a, b));
+    let items = [...readView(model.twin, table, input.ConsistentRead).values()].sort((a, b) =>
+      compareItems(table, a, b),
+    );
     if (segments !== undefined || input.Segment !== undefined) {
       if (segments === undefined || input.Segment === undefined)
         throw validation(

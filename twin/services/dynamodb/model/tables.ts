@@ -220,6 +220,7 @@ export function createTable(
     updateDoneAt: 0,
     deletingUntil: undefined,
     items: new Map(),
+    stale: new Map(),
     stats: { itemCount: 0, sizeBytes: 0, at: now },
   };
   model.tables.set(name, table);
