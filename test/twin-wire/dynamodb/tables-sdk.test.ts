@@ -86,6 +86,24 @@ describe('CreateTable and DescribeTable', () => {
     });
   });
 
+  test('point-in-time recovery cannot be enabled while the table is CREATING', async () => {
+    await ddb.send(events('Young'));
+    await expect(
+      ddb.send(
+        new UpdateContinuousBackupsCommand({
+          TableName: 'Young',
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'ContinuousBackupsUnavailableException',
+      message: 'Backups are being enabled for the table: Young. Please retry later',
+    });
+    created();
+    await ddb.send(new DeleteTableCommand({ TableName: 'Young' }));
+    created();
+  });
+
   test('SSE enabled without a key is KMS with the AWS managed key alias/aws/dynamodb', async () => {
     const out = await ddb.send(events('Managed', { SSESpecification: { Enabled: true } }));
     expect(out.TableDescription?.SSEDescription).toMatchObject({

@@ -28,9 +28,9 @@
  *   (CreateTable, UpdateTable: key policy with kms:ViaService, recorded as a
  *   GenerateDataKey); AWS uses grants and checks the key as it reads and
  *   writes, so a key disabled later still serves items here.
- * - UpdateContinuousBackups answers at once after CreateTable; AWS may
- *   answer ContinuousBackupsUnavailableException while backups are being
- *   enabled for a new table.
+ * - UpdateContinuousBackups answers ContinuousBackupsUnavailableException
+ *   while the table is CREATING and succeeds once it is ACTIVE; AWS may
+ *   still refuse for a while after that.
  * - ItemCount and TableSizeBytes are published every six hours of the
  *   twin's clock from the table's creation ("approximately every six
  *   hours"), never sooner.

@@ -216,6 +216,13 @@ export const tableHandlers: Record<string, Handler<DynamoDbModel>> = {
     const table = model.tables.get(nameFromRef(input.TableName));
     if (!table || statusOf(table, ctx.time) === 'DELETING')
       throw continuousBackupsTableNotFound(nameFromRef(input.TableName));
+    // A new table's backups are still being enabled: tools wait and retry (aws-amplify/amplify-backend#1654,
+    // nasa/cumulus#1116: "fails to be enabled if it is running against newly created tables").
+    if (statusOf(table, ctx.time) === 'CREATING')
+      throw new AwsError(
+        'ContinuousBackupsUnavailableException',
+        `Backups are being enabled for the table: ${table.name}. Please retry later`,
+      );
     const spec = input.PointInTimeRecoverySpecification;
     if (spec?.PointInTimeRecoveryEnabled === undefined)
       throw validation(
