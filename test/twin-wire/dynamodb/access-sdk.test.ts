@@ -104,6 +104,19 @@ describe('identity policies', () => {
     });
   });
 
+  test('a table ARN of another account is refused, never read as the caller’s own table of that name', async () => {
+    const other = twin.server.twin.accounts.find((a) => a !== account) ?? '999999999999';
+    const foreign = `arn:aws:dynamodb:us-east-1:${other}:table/${TABLE}`;
+    await expect(root.send(new DescribeTableCommand({ TableName: foreign }))).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      message: expect.stringContaining(`dynamodb:DescribeTable on resource: ${foreign}`),
+    });
+    const own = await root.send(
+      new DescribeTableCommand({ TableName: `arn:aws:dynamodb:us-east-1:${account}:table/${TABLE}` }),
+    );
+    expect(own.Table?.TableName).toBe(TABLE);
+  });
+
   test('dynamodb:LeadingKeys limits a writer to its own partition', async () => {
     const tenant = await user('tenant', {
       Effect: 'Allow',

@@ -55,7 +55,7 @@ const EXPRESSION_PARAMETERS = [
   'UpdateExpression',
 ];
 
-const TABLE_ARN = /^arn:aws[\w-]*:dynamodb:[\w-]+:\d{12}:table\/([^/]+)$/;
+const TABLE_ARN = /^arn:aws[\w-]*:dynamodb:([\w-]+):(\d{12}):table\/([^/]+)$/;
 
 function tableArn(ctx: RequestContext, input: Record<string, unknown>): string | undefined {
   const ref = (input.TableName ?? input.ResourceArn) as string | undefined;
@@ -147,10 +147,17 @@ function authorization(
   if (operation === 'ListTables') return { action, resource: '*' };
   const resource = tableArn(ctx, input);
   if (!resource) return { action, resource: '*' };
-  const name = TABLE_ARN.exec(resource)?.[1];
+  // A table of another account is that account's resource: without a resource policy (not served) IAM refuses it.
+  const [, region, account, name] = TABLE_ARN.exec(resource) ?? [];
+  const own = account === ctx.accountId && region === ctx.region;
   const model = ctx.twin.model(ctx.service, ctx.accountId, ctx.region) as DynamoDbModel;
-  const table = name ? model.tables.get(name) : undefined;
-  return { action, resource, resourceAccount: ctx.accountId, context: conditionKeys(input, table) };
+  const table = own && name ? model.tables.get(name) : undefined;
+  return {
+    action,
+    resource,
+    resourceAccount: account ?? ctx.accountId,
+    context: conditionKeys(input, table),
+  };
 }
 
 /** CloudTrail: item contents stay out of the record, as AWS logs only keys for data events. */

@@ -42,6 +42,18 @@ export function checkTableName(name: string | undefined, member = 'tableName'): 
   return name;
 }
 
+/**
+ * The table a TableName names in the caller's account and Region, if any.
+ * An ARN of another account or Region names none here: the twin serves no
+ * table resource policies, so no cross-account table is reachable.
+ */
+export function tableIn(model: DynamoDbModel, ref: string | undefined): TableState | undefined {
+  const name = nameFromRef(ref);
+  const arn = /^arn:aws[\w-]*:dynamodb:([\w-]+):(\d{12}):table\//.exec(ref ?? '');
+  if (arn && (arn[1] !== model.region || arn[2] !== model.accountId)) return undefined;
+  return model.tables.get(name);
+}
+
 /** A table by name (ARNs are accepted where AWS accepts them, in TableName), or ResourceNotFoundException. */
 export function tableNamed(
   model: DynamoDbModel,
@@ -49,7 +61,7 @@ export function tableNamed(
   forItems = false,
 ): TableState {
   const name = nameFromRef(nameOrArn);
-  const table = model.tables.get(name);
+  const table = tableIn(model, nameOrArn);
   const now = model.twin.clock.now();
   // "ResourceNotFoundException: … its status might not be ACTIVE": item operations need an ACTIVE (or UPDATING) table.
   if (!table || (forItems && ['CREATING', 'DELETING'].includes(statusOf(table, now))))
