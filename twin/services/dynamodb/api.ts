@@ -15,6 +15,8 @@
  *   operations (BatchGetItem, BatchWriteItem): CreateTable and UpdateTable
  *   refuse indexes, replicas and streams with a ValidationException that
  *   says so, and the other operations are unserved (twin/COVERAGE.md).
+ * - No resource-based policies (PutResourcePolicy …): a table of another
+ *   account is never reachable, as on AWS without such a policy.
  * - Expressions only: the legacy parameters (Expected, AttributesToGet,
  *   KeyConditions, ScanFilter, QueryFilter, AttributeUpdates) are refused.
  * - Eventually consistent reads miss a write for exactly the profile's
