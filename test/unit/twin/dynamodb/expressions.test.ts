@@ -211,6 +211,15 @@ describe('updates', () => {
     );
   });
 
+  test('a stray comma is a syntax error', () => {
+    expect(refusal(() => update('SET a = :v REMOVE , b', { ':v': { S: 'x' } }))).toMatch(
+      /^Invalid UpdateExpression: Syntax error; token: ","/,
+    );
+    expect(refusal(() => update('SET a = :v,', { ':v': { S: 'x' } }))).toMatch(
+      /Syntax error; token: "<EOF>"/,
+    );
+  });
+
   test('ADD of a string is refused', () => {
     expect(refusal(() => update('ADD s :v', { ':v': { S: 'x' } }))).toBe(
       'Invalid UpdateExpression: Incorrect operand type for operator or function; operator: ADD, operand type: STRING',

@@ -438,12 +438,8 @@ class Parser {
       if (seen.has(section))
         throw this.error(`The "${section}" section can only be used once in an update expression;`);
       seen.add(section);
-      do {
-        if (
-          plan.set.length + plan.remove.length + plan.add.length + plan.delete.length > 0 &&
-          this.isPunct(',')
-        )
-          this.pos++;
+      for (let first = true; first || this.isPunct(','); first = false) {
+        if (!first) this.pos++;
         const path = this.path();
         if (section === 'SET') {
           this.expect('=');
@@ -463,7 +459,7 @@ class Parser {
             );
           plan[section === 'ADD' ? 'add' : 'delete'].push({ path, value });
         }
-      } while (this.isPunct(','));
+      }
     }
     checkOverlaps(this, [
       ...plan.set.map((s) => s.path),
