@@ -127,6 +127,13 @@ describe('the errors AWS answers', () => {
     );
   });
 
+  test('an expression over 4 KB', () => {
+    const long = Array.from({ length: 1000 }, (_, i) => `a${i}`).join(', ');
+    expect(refusal(() => parseProjection(long, ctx()))).toMatch(
+      /^Invalid ProjectionExpression: Expression size has exceeded the maximum allowed size; expression size: \d+$/,
+    );
+  });
+
   test('functions: unknown, misused, wrong arity, wrong operand type', () => {
     expect(refusal(() => parseCondition('foo(a)', 'ConditionExpression', ctx()))).toBe(
       'Invalid ConditionExpression: Invalid function name; function: foo',

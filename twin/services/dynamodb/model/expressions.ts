@@ -158,6 +158,10 @@ class Parser {
     private readonly ctx: ExpressionContext,
   ) {
     if (!text.trim()) throw this.error('The expression can not be empty;');
+    // "The maximum length of any expression string is 4 KB" (Developer Guide, Quotas: expression parameters).
+    const size = Buffer.byteLength(text, 'utf8');
+    if (size > 4096)
+      throw this.error(`Expression size has exceeded the maximum allowed size; expression size: ${size}`);
     this.tokens = tokenize(text, (t) => this.syntax(t));
   }
 
