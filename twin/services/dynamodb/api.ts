@@ -11,8 +11,7 @@
  *
  * LIMITATIONS
  * - No secondary indexes (GSI/LSI), streams, TTL, global tables, backups
- *   (CreateBackup …), import/export, PartiQL, transactions or batch
- *   operations (BatchGetItem, BatchWriteItem): CreateTable and UpdateTable
+ *   (CreateBackup …), import/export, PartiQL or transactions: CreateTable and UpdateTable
  *   refuse indexes, replicas and streams with a ValidationException that
  *   says so, and the other operations are unserved (twin/COVERAGE.md).
  * - No resource-based policies (PutResourcePolicy …): a table of another
@@ -24,6 +23,8 @@
  *   and is usually under a second.
  * - ConsumedCapacity is estimated from item sizes; there is no throttling
  *   of provisioned capacity.
+ * - BatchWriteItem and BatchGetItem process every request: no
+ *   UnprocessedItems or UnprocessedKeys, which AWS may return under load.
  * - Scan returns items in key order, not AWS's hash order; parallel scan
  *   segments split that order round-robin.
  * - The KMS key of an encrypted table is checked once when it is set
@@ -42,6 +43,7 @@
 import * as sdk from '@aws-sdk/client-dynamodb';
 import type { RequestContext } from '../../core/context.ts';
 import { type AuthorizationRequest, defineService } from '../../core/service.ts';
+import { batchHandlers } from './api/batch.ts';
 import { itemHandlers } from './api/items.ts';
 import { tableHandlers } from './api/tables.ts';
 import { accessDenied } from './errors.ts';
@@ -144,9 +146,11 @@ function authorization(
   operation: string,
   input: Record<string, unknown>,
   ctx: RequestContext,
-): AuthorizationRequest | undefined {
+): AuthorizationRequest | 'in-handler' | undefined {
   const action = `dynamodb:${operation}`;
   if (operation === 'ListTables') return { action, resource: '*' };
+  // A batch names several tables: each is authorized in the handler.
+  if (operation === 'BatchWriteItem' || operation === 'BatchGetItem') return 'in-handler';
   const resource = tableArn(ctx, input);
   if (!resource) return { action, resource: '*' };
   // A table of another account is that account's resource: without a resource policy (not served) IAM refuses it.
@@ -187,6 +191,15 @@ export const dynamodb = defineService<DynamoDbModel>({
   authorization,
   audit,
   // CloudTrail logs item operations as data events (AWS::DynamoDB::Table).
-  dataEvents: new Set(['PutItem', 'GetItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan']),
-  handlers: { ...tableHandlers, ...itemHandlers },
+  dataEvents: new Set([
+    'PutItem',
+    'GetItem',
+    'UpdateItem',
+    'DeleteItem',
+    'Query',
+    'Scan',
+    'BatchWriteItem',
+    'BatchGetItem',
+  ]),
+  handlers: { ...tableHandlers, ...itemHandlers, ...batchHandlers },
 });
