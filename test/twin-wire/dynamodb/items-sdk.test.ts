@@ -172,6 +172,29 @@ describe('PutItem and GetItem', () => {
     });
   });
 
+  test('ReturnValuesOnConditionCheckFailure ALL_OLD hands back the item that failed the condition', async () => {
+    await ddb.send(
+      new PutItemCommand({
+        TableName: TABLE,
+        Item: { ...key('held', 't'), Blob: { B: new Uint8Array([1, 2]) } },
+      }),
+    );
+    const e = await ddb
+      .send(
+        new PutItemCommand({
+          TableName: TABLE,
+          Item: key('held', 't'),
+          ConditionExpression: 'attribute_not_exists(EventID)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      )
+      .catch((err: unknown) => err);
+    expect(e).toMatchObject({
+      name: 'ConditionalCheckFailedException',
+      Item: { ...key('held', 't'), Blob: { B: new Uint8Array([1, 2]) } },
+    });
+  });
+
   test('an item over 400 KB is refused', async () => {
     await expect(
       ddb.send(
