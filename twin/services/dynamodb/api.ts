@@ -166,15 +166,23 @@ function authorization(
   };
 }
 
-/** CloudTrail: item contents stay out of the record, as AWS logs only keys for data events. */
+/** CloudTrail: item contents and expression values stay out of the record; keys and table names go in. */
 function audit(_operation: string, input: Record<string, unknown>, _output: unknown, ctx: RequestContext) {
-  const { Item: _item, ExpressionAttributeValues: _values, ...rest } = input;
+  const { Item: _item, ExpressionAttributeValues: _values, RequestItems: batch, ...rest } = input;
   const arn = tableArn(ctx, input);
+  // A batch is recorded by its tables, never its items.
+  const tables = Object.keys((batch as object) ?? {});
+  const arnOf = (name: string) =>
+    TABLE_ARN.test(name) ? name : `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:table/${name}`;
   return {
-    requestParameters: Object.fromEntries(
-      Object.entries(rest).map(([k, v]) => [k[0]!.toLowerCase() + k.slice(1), v]),
-    ),
+    requestParameters: {
+      ...Object.fromEntries(Object.entries(rest).map(([k, v]) => [k[0]!.toLowerCase() + k.slice(1), v])),
+      ...(batch !== undefined && { requestItems: tables }),
+    },
     ...(arn && { resources: [{ type: 'AWS::DynamoDB::Table', arn }] }),
+    ...(tables.length > 0 && {
+      resources: tables.map((t) => ({ type: 'AWS::DynamoDB::Table', arn: arnOf(t) })),
+    }),
   };
 }
 
