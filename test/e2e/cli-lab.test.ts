@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { rootCredential } from '../../twin/twin.ts';
-import { AWS_CLI, aws, hasAwsCli, startTestTwin, type TestTwin } from '../support/twin.ts';
+import { listenAwsCli } from '../support/aws-cli.ts';
+import { aws, hasAwsCli, startTestTwin, type TestTwin } from '../support/twin.ts';
 import { ROOT, runValidate, twinEnv } from './support/validate.ts';
 
 /**
@@ -28,11 +29,13 @@ describe.runIf(hasAwsCli)('a lab built with the AWS CLI on an empty twin', () =>
     root = { accessKeyId: r.accessKeyId, secretAccessKey: r.secretAccessKey };
     const a = rootCredential(twin.server.twin.accounts[1]!);
     const archiveRoot = { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey };
+    // The script's `aws` is the CLI, run in one session for the whole build (test/support/aws-cli-session.py).
+    const cli = await listenAwsCli();
     const { stdout } = await run('bash', [join(ROOT, 'lab/cli-lab/build.sh')], {
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         HOME: process.env.HOME ?? '/tmp',
-        AWS_BIN: AWS_CLI,
+        ...cli.env,
         ENDPOINT: twin.endpoint,
         AWS_ACCESS_KEY_ID: root.accessKeyId,
         AWS_SECRET_ACCESS_KEY: root.secretAccessKey,
@@ -47,7 +50,7 @@ describe.runIf(hasAwsCli)('a lab built with the AWS CLI on an empty twin', () =>
       stdout,
     )!;
     runner = { accessKeyId: accessKeyId!, secretAccessKey: secretAccessKey! };
-    // About 100 AWS CLI calls, each a Python start-up: some 3 minutes on a loaded two-core machine.
+    cli.close();
   }, 420_000);
   afterAll(() => twin?.close());
 
