@@ -2,7 +2,7 @@ import type { ProtocolName, ServiceDefinition } from '../core/service.ts';
 import type { WireRequest } from '../protocols/wire.ts';
 
 /**
- * A request for a service the twin does not serve (DynamoDB, RDS, …) still
+ * A request for a service the twin does not serve (Kinesis, RDS, …) still
  * gets an answer its client can read: the twin has no model of that service,
  * so it reads the protocol family from the request's own shape
  * (twin-protocols.md §6): an `X-Amz-Target` header is awsJson (1.0 or 1.1 by

@@ -1,5 +1,6 @@
 import type { ServiceDefinition } from '../core/service.ts';
 import { cloudtrail } from './cloudtrail/api.ts';
+import { dynamodb } from './dynamodb/api.ts';
 import { ec2 } from './ec2/api.ts';
 import { iam } from './iam/api.ts';
 import { kms } from './kms/api.ts';
@@ -27,6 +28,7 @@ export const services: ServiceDefinition<unknown>[] = [
   sqs as ServiceDefinition<unknown>,
   sns as ServiceDefinition<unknown>,
   s3 as ServiceDefinition<unknown>,
+  dynamodb as ServiceDefinition<unknown>,
 ];
 
 export function serviceBySigningName(name: string): ServiceDefinition<unknown> | undefined {

@@ -27,6 +27,13 @@ export interface LatencyProfile {
   flowLogDeliveryMs: number;
   /** SNS → SQS fan-out and SQS → Lambda polling. */
   pipelineHopMs: number;
+  /**
+   * A DynamoDB table is CREATING (and a deleted one DELETING) this long:
+   * "the table status changes from CREATING to ACTIVE" after CreateTable,
+   * typically seconds for an empty table (DynamoDB Developer Guide, "Basic
+   * operations on DynamoDB tables", Creating a table).
+   */
+  dynamodbTableCreationMs: number;
 }
 
 export const profiles = {
@@ -41,6 +48,7 @@ export const profiles = {
     flowLogCaptureMs: 1_000,
     flowLogDeliveryMs: 300,
     pipelineHopMs: 10,
+    dynamodbTableCreationMs: 30,
   },
   realistic: {
     name: 'realistic',
@@ -53,6 +61,7 @@ export const profiles = {
     flowLogCaptureMs: 60_000,
     flowLogDeliveryMs: 5 * 60_000,
     pipelineHopMs: 300,
+    dynamodbTableCreationMs: 8_000,
   },
 } as const satisfies Record<string, LatencyProfile>;
 

@@ -35,21 +35,23 @@ async function failure(p: Promise<unknown>) {
 }
 
 describe('a service the twin does not serve', () => {
-  test('DynamoDB ListTables through the SDK: UnknownOperationException 400 naming it, one attempt', async () => {
-    const e = await failure(new DynamoDBClient(retrying()).send(new ListTablesCommand({})));
+  // DynamoDB is served now; an awsJson client signing for Kinesis (unserved) stands in for it.
+  test('an awsJson call signed for an unserved service: UnknownOperationException 400 naming it, one attempt', async () => {
+    const client = new DynamoDBClient({ ...retrying(), signingName: 'kinesis' } as never);
+    const e = await failure(client.send(new ListTablesCommand({})));
     expect(e.name).toBe('UnknownOperationException');
     expect(e.$metadata.httpStatusCode).toBe(400);
     expect(e.$metadata.attempts).toBe(1);
-    expect(e.message).toContain('dynamodb');
+    expect(e.message).toContain('kinesis');
     expect(e.message).toContain('ListTables');
   });
 
-  test.runIf(hasAwsCli)('aws dynamodb list-tables fails at once with the error named', async () => {
+  test.runIf(hasAwsCli)('aws kinesis list-streams fails at once with the error named', async () => {
     const before = twin.server.requestCount;
-    const r = await aws(twin, ['dynamodb', 'list-tables']);
+    const r = await aws(twin, ['kinesis', 'list-streams']);
     expect(r.code).toBe(254);
-    expect(r.stderr).toContain('(UnknownOperationException) when calling the ListTables operation');
-    expect(r.stderr).toContain('dynamodb');
+    expect(r.stderr).toContain('(UnknownOperationException) when calling the ListStreams operation');
+    expect(r.stderr).toContain('kinesis');
     expect(twin.server.requestCount - before, 'the CLI retried').toBe(1);
   });
 });

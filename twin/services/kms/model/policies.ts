@@ -111,6 +111,23 @@ export const MANAGED_KEYS: Record<string, ManagedKeySpec> = {
     ],
     metadata: ['kms:Describe*', 'kms:Get*', 'kms:List*', 'kms:RevokeGrant'],
   },
+  // alias/aws/dynamodb: a table with SSE enabled and no KMSMasterKeyId (policy Id auto-dynamodb-1).
+  dynamodb: {
+    id: 'auto-dynamodb-1',
+    label: 'Amazon DynamoDB',
+    short: 'Amazon DynamoDB',
+    protects: 'DynamoDB tables',
+    use: [
+      'kms:Encrypt',
+      'kms:Decrypt',
+      'kms:ReEncrypt*',
+      'kms:GenerateDataKey*',
+      'kms:CreateGrant',
+      'kms:DescribeKey',
+    ],
+    metadata: ['kms:Describe*', 'kms:Get*', 'kms:List*', 'kms:RevokeGrant'],
+    viaServiceFirst: true,
+  },
 };
 
 /** The policy of the AWS managed key `aws/<service>`: use only through that service, by the account. */
