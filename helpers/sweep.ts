@@ -118,8 +118,14 @@ export async function sweepAll(
   const receiptBucket = targets.dataProtection?.receiptBucket;
   if (receiptBucket) swept.push(...(await sweepReceipts(clients, { ...options, buckets: [receiptBucket] })));
   // The item a probe stopped between its put and its delete left (S13).
-  const table = targets.application?.dynamodb?.table;
-  if (table) swept.push(...(await sweepRunItems(clients, table, options)));
+  const dynamodb = targets.application?.dynamodb;
+  if (dynamodb?.table)
+    swept.push(
+      ...(await sweepRunItems(clients, dynamodb.table, {
+        ...options,
+        placements: dynamodb.placements.map((p) => p.placement),
+      })),
+    );
   return swept;
 }
 

@@ -127,21 +127,34 @@ export function dynamoDbDeviations(results: AttemptResult[], expect: Outcome, it
 }
 
 /**
- * Removes the run-scoped items probes left in a table (a probe stopped between its put and its delete):
- * one run's (`meshcheck-<run>-…`), or every run's. A Scan of the key attributes only; DynamoDB cannot
- * filter a Scan by key prefix before reading, so this reads the whole table's keys.
+ * Removes the run-scoped items probes left in a table (a probe stopped between its put and its delete).
+ * One run's: its items' keys are known, so each is deleted by key (no Scan; DeleteItem of an absent
+ * item succeeds, ALL_OLD says whether one was there). Every run's (`meshcheck cleanup`): a Scan of the
+ * keys, as DynamoDB cannot filter a Scan by key prefix before reading.
  */
 export async function sweepRunItems(
   clients: AwsClients,
   table: string,
-  options: { runId?: string | undefined; olderThanMs?: number | undefined } = {},
+  options: { runId?: string | undefined; placements: string[]; olderThanMs?: number | undefined },
 ): Promise<Swept[]> {
   const schema = await getKeySchema(clients, table);
-  if (schema.partition.type !== 'S') return [];
-  const prefix = options.runId ? `meshcheck-${options.runId}-` : 'meshcheck-';
+  if (schema.partition.type === 'N') return [];
+  const remove = async (key: Record<string, AttributeValue>, id: string, runId: string) => {
+    const out = await clients.dynamodb.send(
+      new DeleteItemCommand({ TableName: table, Key: key, ReturnValues: 'ALL_OLD' }),
+    );
+    return out.Attributes ? [{ kind: 'dynamodb-item', id: `${table}/${id}`, runId }] : [];
+  };
+  const swept: Swept[] = [];
+  if (options.runId) {
+    for (const placement of options.placements) {
+      const key = toKey(runItemKey(schema, options.runId, placement));
+      swept.push(...(await remove(key, runItemId(options.runId, placement), options.runId)));
+    }
+    return swept;
+  }
   const keys = [schema.partition, ...(schema.sort ? [schema.sort] : [])];
   const names = { ...Object.fromEntries(keys.map((k, i) => [`#k${i}`, k.name])), '#at': 'meshcheckAt' };
-  const swept: Swept[] = [];
   const pages = paginateScan(
     { client: clients.dynamodb },
     {
@@ -152,18 +165,29 @@ export async function sweepRunItems(
   );
   for await (const page of pages) {
     for (const item of page.Items ?? []) {
-      const id = item[schema.partition.name]?.S;
-      if (!id?.startsWith(prefix)) continue;
+      const id = idOf(item[schema.partition.name]);
+      if (!id?.startsWith('meshcheck-')) continue;
       const at = Number(item.meshcheckAt?.N ?? 0);
       if (options.olderThanMs && at && Date.now() - at < options.olderThanMs) continue;
-      const key: Record<string, AttributeValue> = Object.fromEntries(
-        keys.map((k) => [k.name, item[k.name]!]),
+      swept.push(
+        ...(await remove(Object.fromEntries(keys.map((k) => [k.name, item[k.name]!])), id, runOf(id))),
       );
-      await clients.dynamodb.send(new DeleteItemCommand({ TableName: table, Key: key }));
-      swept.push({ kind: 'dynamodb-item', id: `${table}/${id}`, runId: runOf(id) });
     }
   }
   return swept;
+}
+
+/** A key in the SDK's shape (binary as bytes). */
+function toKey(key: Record<string, ScalarAttribute>): Record<string, AttributeValue> {
+  return Object.fromEntries(
+    Object.entries(key).map(([k, v]) => [k, 'B' in v ? { B: Buffer.from(v.B, 'base64') } : v]),
+  );
+}
+
+/** A string or binary partition key value as text. */
+function idOf(v: AttributeValue | undefined): string | undefined {
+  if (v?.S !== undefined) return v.S;
+  return v?.B !== undefined ? Buffer.from(v.B).toString('utf8') : undefined;
 }
 
 /** The run id inside `meshcheck-<run id>-<placement>`, run ids being `mc-YYYYMMDD-hex` (helpers/run.ts). */
