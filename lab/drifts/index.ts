@@ -1,3 +1,4 @@
+import { applicationLiveDrifts } from './application-live.ts';
 import { dataProtectionDrifts } from './data-protection.ts';
 import { endpointDrifts } from './endpoints.ts';
 import { aclDrifts } from './network-acl.ts';
@@ -16,6 +17,7 @@ export const drifts: Drift[] = [
   ...dataProtectionDrifts,
   ...observabilityDrifts,
   ...observabilityDeliveryDrifts,
+  ...applicationLiveDrifts,
 ];
 
 export type { Drift, Operator } from './types.ts';

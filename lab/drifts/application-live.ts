@@ -1,0 +1,175 @@
+import { DescribeRouteTablesCommand, ModifyVpcEndpointCommand } from '@aws-sdk/client-ec2';
+import { PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import type { ResolvedTargets } from '../../helpers/targets/index.ts';
+import { serviceRow } from '../../helpers/targets/rows.ts';
+import { ec2, endpointOf } from './endpoints.ts';
+import type { Break, Drift, Operator } from './types.ts';
+
+/**
+ * Drifts of the application at work (S10–S13): the writer refused its
+ * write, the writer pointed at a bucket it may not write, and DynamoDB's
+ * gateway endpoint taken off a route table. When the writer fails, S10
+ * fails and S11/S12 are errors blocked by it ("— see S10"), which the
+ * drift matrix accepts. What a change also breaks elsewhere is asked of
+ * AWS (where the writer runs), never assumed from the reference lab.
+ */
+
+const writerOf = (lab: ResolvedTargets) => lab.application?.writer;
+const roleName = (ref: string) => ref.split('/').at(-1)!;
+
+/** The writer's configuration as Lambda reports it (role, subnets, environment). */
+async function writerConfig(lab: ResolvedTargets, op: Operator) {
+  return op('lab').lambda.send(
+    new GetFunctionConfigurationCommand({ FunctionName: writerOf(lab)!.function }),
+  );
+}
+
+/** The route tables of subnets, by subnet id (the main table where none is associated is not modelled: labs associate). */
+async function routeTablesOf(lab: ResolvedTargets, op: Operator, vpc: string, subnetIds: string[]) {
+  const { RouteTables } = await ec2(op, lab, vpc).send(
+    new DescribeRouteTablesCommand({ Filters: [{ Name: 'association.subnet-id', Values: subnetIds }] }),
+  );
+  return new Set((RouteTables ?? []).map((t) => t.RouteTableId!));
+}
+
+/** S14 on the writer's role, where its matrix says it must be allowed PutItem on the writer's table. */
+function writerRoleMustPut(lab: ResolvedTargets, role: string): Break[] {
+  const writer = writerOf(lab)!;
+  const matrix = lab.application?.roles.find((r) => roleName(r.role) === role);
+  const needs = matrix?.allow.some(
+    (e) => e.actions.includes('dynamodb:PutItem') && e.resources.includes(`table:${writer.table}`),
+  );
+  return needs ? [{ id: 'S14', row: matrix!.role }] : [];
+}
+
+const writerRefusedPutItem: Drift = {
+  id: 'app-writer-refused-putitem',
+  says: "the writer's role is refused dynamodb:PutItem on its table (an inline deny an operator added)",
+  appliesTo: (lab) => Boolean(writerOf(lab)),
+  async breaks(lab, op) {
+    const { Role } = await writerConfig(lab, op);
+    return [{ id: 'S10', row: writerOf(lab)!.function }, ...writerRoleMustPut(lab, roleName(Role!))];
+  },
+  async apply(lab, op) {
+    const { Role } = await writerConfig(lab, op);
+    const table = `arn:aws:dynamodb:${lab.region}:${lab.accountIds.lab}:table/${writerOf(lab)!.table}`;
+    await op('lab').iam.send(
+      new PutRolePolicyCommand({
+        RoleName: roleName(Role!),
+        PolicyName: 'drift-no-putitem',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Deny', Action: 'dynamodb:PutItem', Resource: table }],
+        }),
+      }),
+    );
+  },
+};
+
+/** The writer's variable that names its bucket (targets: the function's environment holds the writer's bucket). */
+function bucketVariable(lab: ResolvedTargets): string | undefined {
+  const writer = writerOf(lab);
+  const fn = lab.application?.functions.find((f) => f.name === writer?.function);
+  return Object.entries(fn?.environment ?? {}).find(([, v]) => v === writer?.bucket)?.[0];
+}
+
+/** A bucket of the lab the writer's matrix refuses it to write, or the trail's bucket. */
+function foreignBucket(lab: ResolvedTargets): string | undefined {
+  const writer = writerOf(lab)!;
+  return [lab.observability?.trail?.bucket, ...(lab.application?.buckets ?? []).map((b) => b.name)].find(
+    (b): b is string => Boolean(b) && b !== writer.bucket,
+  );
+}
+
+const writerBucketElsewhere: Drift = {
+  id: 'app-writer-bucket-elsewhere',
+  says: "the writer's bucket variable names another bucket of the lab, one its role may not write",
+  appliesTo: (lab) => Boolean(writerOf(lab) && bucketVariable(lab) && foreignBucket(lab)),
+  async breaks(lab) {
+    const fn = writerOf(lab)!.function;
+    // S2 reads the variable; the invoke fails on the refused upload (its item is written first, but S11 is
+    // blocked by S10: a failed invocation's writes are not looked for).
+    return [
+      { id: 'S2', row: fn },
+      { id: 'S10', row: fn },
+    ];
+  },
+  async apply(lab, op) {
+    const { Environment } = await writerConfig(lab, op);
+    await op('lab').lambda.send(
+      new UpdateFunctionConfigurationCommand({
+        FunctionName: writerOf(lab)!.function,
+        Environment: {
+          Variables: { ...Environment?.Variables, [bucketVariable(lab)!]: foreignBucket(lab)! },
+        },
+      }),
+    );
+  },
+};
+
+/** The first placement where DynamoDB must answer, in a VPC whose DynamoDB gateway endpoint targets name. */
+function dynamodbPlacement(lab: ResolvedTargets) {
+  const rows = lab.application?.dynamodb?.placements ?? [];
+  const probes = lab.endpoints?.probe?.placements ?? [];
+  for (const row of rows.filter((r) => r.expect === 'ok')) {
+    const p = probes.find((x) => x.name === row.placement);
+    if (p && lab.endpoints?.vpcs.some((v) => v.vpc === p.vpc && v.gateway.includes('dynamodb'))) return p;
+  }
+  return undefined;
+}
+
+/**
+ * What stops when a VPC's route tables lose DynamoDB: the S13 rows of placements there that must reach
+ * it, and the writer (S10) when it runs in one of those subnets and writes to DynamoDB.
+ */
+export async function dynamodbCutBreaks(
+  lab: ResolvedTargets,
+  op: Operator,
+  vpc: string,
+  routeTables: Set<string>,
+): Promise<Break[]> {
+  const cut = async (subnetIds: string[]) =>
+    [...(await routeTablesOf(lab, op, vpc, subnetIds))].some((t) => routeTables.has(t));
+  const breaks: Break[] = [];
+  for (const row of lab.application?.dynamodb?.placements ?? []) {
+    const p = lab.endpoints?.probe?.placements.find((x) => x.name === row.placement);
+    if (row.expect === 'ok' && p?.vpc === vpc && (await cut(p.subnets.map((s) => lab.ids.subnet[s]!))))
+      breaks.push({ id: 'S13', row: row.placement });
+  }
+  const writer = writerOf(lab);
+  if (writer) {
+    const { VpcConfig } = await writerConfig(lab, op);
+    if (VpcConfig?.VpcId === lab.ids.vpc[vpc] && (await cut(VpcConfig?.SubnetIds ?? [])))
+      breaks.push({ id: 'S10', row: writer.function });
+  }
+  return breaks;
+}
+
+const dynamodbGatewayOffRouteTable: Drift = {
+  id: 'app-dynamodb-gateway-off-route-table',
+  says: 'the DynamoDB gateway endpoint is taken off the route table of a placement that must reach DynamoDB',
+  appliesTo: (lab) => Boolean(dynamodbPlacement(lab)),
+  async breaks(lab, op) {
+    const p = dynamodbPlacement(lab)!;
+    const table = await routeTablesOf(lab, op, p.vpc, [lab.ids.subnet[p.subnets[0]!]!]);
+    return [
+      { id: 'E1', row: serviceRow(p.vpc, 'dynamodb') },
+      ...(await dynamodbCutBreaks(lab, op, p.vpc, table)),
+    ];
+  },
+  async apply(lab, op) {
+    const p = dynamodbPlacement(lab)!;
+    const [table] = await routeTablesOf(lab, op, p.vpc, [lab.ids.subnet[p.subnets[0]!]!]);
+    const endpoint = await endpointOf(lab, op, p.vpc, 'dynamodb');
+    await ec2(op, lab, p.vpc).send(
+      new ModifyVpcEndpointCommand({ VpcEndpointId: endpoint.VpcEndpointId, RemoveRouteTableIds: [table!] }),
+    );
+  },
+};
+
+export const applicationLiveDrifts: Drift[] = [
+  writerRefusedPutItem,
+  writerBucketElsewhere,
+  dynamodbGatewayOffRouteTable,
+];
