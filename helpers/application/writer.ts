@@ -5,7 +5,7 @@ import {
   type InvokeCommandOutput,
 } from '@aws-sdk/client-lambda';
 import type { AwsClients } from '../clients.ts';
-import { classify, LabDeviationError, reading } from '../errors.ts';
+import { CannotTellError, classify, LabDeviationError, reading } from '../errors.ts';
 import { eventually } from '../eventually.ts';
 
 /**
@@ -70,9 +70,12 @@ export async function invokeWriter(
     return reading(`invoke ${functionName}`, () => Promise.reject(error));
   }
   const returnedAt = Date.now();
+  // Every Lambda answer carries x-amzn-RequestId; without it nothing of this invocation can be told apart.
+  if (!out.$metadata.requestId)
+    throw new CannotTellError(`invoking ${functionName} answered without a request id (x-amzn-RequestId)`);
   return {
     functionName,
-    requestId: out.$metadata.requestId ?? '',
+    requestId: out.$metadata.requestId,
     sentAt,
     returnedAt,
     statusCode: out.StatusCode,
