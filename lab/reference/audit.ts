@@ -88,8 +88,8 @@ export async function buildAudit(lab: LabBuilder, options: AuditOptions = {}): P
 }
 
 /**
- * The trail's bucket: block public access, versioning, and the bucket policy
- * of the CloudTrail User Guide ("Amazon S3 bucket policy for CloudTrail"):
+ * The trail's bucket: block public access, versioning, a TLS-only deny and
+ * the bucket policy of the CloudTrail User Guide ("Amazon S3 bucket policy for CloudTrail"):
  * cloudtrail.amazonaws.com may GetBucketAcl on the bucket and PutObject under
  * `AWSLogs/<account>/` with `s3:x-amz-acl: bucket-owner-full-control`, each
  * only for this trail (aws:SourceArn) of this account (aws:SourceAccount),
@@ -127,6 +127,16 @@ async function buildTrailBucket(lab: LabBuilder, bucket: string, trailArn: strin
           Action: 's3:PutObject',
           Resource: `arn:aws:s3:::${bucket}/AWSLogs/${accountId}/*`,
           Condition: { StringEquals: { ...source, 's3:x-amz-acl': 'bucket-owner-full-control' } },
+        },
+        // Refuses every request without TLS, CloudTrail's included (it delivers over HTTPS): S3 User Guide,
+        // "Security best practices for Amazon S3" — enforce encryption of data in transit with aws:SecureTransport.
+        {
+          Sid: 'DenyWithoutTls',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
         },
       ],
     }),

@@ -52,21 +52,40 @@ export async function buildProdEndpoints(lab: LabBuilder, prod: BuiltVpc): Promi
 }
 
 /**
- * The security group the lab's Lambda functions run in: HTTPS out to S3's
- * prefix list and to the VPC's endpoints, nothing else (lab.md: "SG egress
- * 443 to the S3 prefix list and the endpoint SG").
+ * The security group meshcheck's reach probe runs in, in Prod: HTTPS out to
+ * S3's and DynamoDB's prefix lists (the gateway endpoints it tries) and to
+ * the VPC's endpoints, nothing else (lab.md: "SG egress 443 to the S3 prefix
+ * list and the endpoint SG"). Elsewhere (no S3 endpoint) HTTPS anywhere.
  */
 export async function buildLambdaSecurityGroup(
   lab: LabBuilder,
   vpc: BuiltVpc,
-  s3PrefixListId?: string,
+  prefixListIds?: string[],
 ): Promise<string> {
-  if (!s3PrefixListId) return buildOpenHttpsGroup(lab, vpc);
+  if (!prefixListIds) return buildOpenHttpsGroup(lab, vpc);
+  return buildHttpsOnlyGroup(lab, vpc, {
+    name: `${vpc.spec.key}-lambda`,
+    description: 'Lambda functions: HTTPS to S3 and the VPC endpoints only',
+    prefixListIds,
+  });
+}
+
+/**
+ * A functions' security group whose default allow-all egress is replaced by
+ * HTTPS to the given prefix lists and to the VPC's endpoint group only (seeds
+ * 002 and 003 remove the default egress). Each function of the lab gets its
+ * own, so that widening one function's egress leaves the others' as it was.
+ */
+export async function buildHttpsOnlyGroup(
+  lab: LabBuilder,
+  vpc: BuiltVpc,
+  group: { name: string; description: string; prefixListIds: string[] },
+): Promise<string> {
   const { GroupId } = await lab.ec2<CreateSecurityGroupResult>('CreateSecurityGroup', {
-    GroupName: `${vpc.spec.key}-lambda`,
-    Description: 'Lambda functions: HTTPS to S3 and the VPC endpoints only',
+    GroupName: group.name,
+    Description: group.description,
     VpcId: vpc.vpcId,
-    ...named('security-group', `${vpc.spec.key}-lambda`),
+    ...named('security-group', group.name),
   });
   await lab.ec2('RevokeSecurityGroupEgress', {
     GroupId,
@@ -80,22 +99,27 @@ export async function buildLambdaSecurityGroup(
         FromPort: 443,
         ToPort: 443,
         UserIdGroupPairs: [{ GroupId: vpc.endpointSgId }],
-        ...(s3PrefixListId && { PrefixListIds: [{ PrefixListId: s3PrefixListId }] }),
+        PrefixListIds: group.prefixListIds.map((PrefixListId) => ({ PrefixListId })),
       },
     ],
   });
   return GroupId!;
 }
 
-/** The S3 prefix list of the region, as DescribePrefixLists names it. */
-export async function s3PrefixList(lab: LabBuilder): Promise<string> {
+/** The prefix list of a gateway endpoint service (`s3`, `dynamodb`) in the region, as DescribePrefixLists names it. */
+export async function servicePrefixList(lab: LabBuilder, service: 's3' | 'dynamodb'): Promise<string> {
   const { PrefixLists } = await lab.ec2<{ PrefixLists?: { PrefixListId?: string }[] }>(
     'DescribePrefixLists',
     {
-      Filters: [{ Name: 'prefix-list-name', Values: [`com.amazonaws.${lab.region}.s3`] }],
+      Filters: [{ Name: 'prefix-list-name', Values: [`com.amazonaws.${lab.region}.${service}`] }],
     },
   );
   return PrefixLists![0]!.PrefixListId!;
+}
+
+/** The S3 prefix list of the region, as DescribePrefixLists names it. */
+export function s3PrefixList(lab: LabBuilder): Promise<string> {
+  return servicePrefixList(lab, 's3');
 }
 
 /**

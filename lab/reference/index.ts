@@ -3,9 +3,15 @@ import { issueRoleSession } from '../../twin/services/sts/sessions.ts';
 import { Twin, type TwinOptions } from '../../twin/twin.ts';
 import { builderFor } from '../builder.ts';
 import { ARCHIVE_ACCOUNT, LAB_ACCOUNT, REGION } from './accounts.ts';
+import { buildApplication } from './application.ts';
 import { buildAudit } from './audit.ts';
 import { buildDataProtection } from './data-protection.ts';
-import { buildLambdaSecurityGroup, buildProdEndpoints, s3PrefixList } from './endpoints.ts';
+import {
+  buildHttpsOnlyGroup,
+  buildLambdaSecurityGroup,
+  buildProdEndpoints,
+  servicePrefixList,
+} from './endpoints.ts';
 import { buildFlowLogs } from './flow-logs.ts';
 import { buildCrossAccountRunner, buildInstanceRole, buildParticipantRole } from './identity.ts';
 import {
@@ -55,9 +61,17 @@ export async function referenceLab(options: Omit<TwinOptions, 'accounts'> = {}):
 
   const prod = vpcs.find((v) => v.spec.key === 'prod')!;
   await buildProdEndpoints(lab, prod);
-  const s3List = await s3PrefixList(lab);
-  const prodLambdaGroup = await buildLambdaSecurityGroup(lab, prod, s3List);
+  const s3List = await servicePrefixList(lab, 's3');
+  const dynamodbList = await servicePrefixList(lab, 'dynamodb');
+  // The probe's group in Prod reaches both gateway endpoints it tries; the processor has a group of its
+  // own, so that a change to one function's egress is not a change to the probe's.
+  await buildLambdaSecurityGroup(lab, prod, [s3List, dynamodbList]);
   await buildLambdaSecurityGroup(lab, vpcs.find((v) => v.spec.key === 'dev')!);
+  const processorGroup = await buildHttpsOnlyGroup(lab, prod, {
+    name: 'prod-processor',
+    description: 'The receipt processor: HTTPS to S3 and the VPC endpoints only',
+    prefixListIds: [s3List],
+  });
   await buildAppBucket(lab);
   await buildProbeRole(lab);
   await buildAudit(lab);
@@ -65,7 +79,13 @@ export async function referenceLab(options: Omit<TwinOptions, 'accounts'> = {}):
   await buildDataProtection(lab, {
     participantArn: participant.arn,
     prod,
-    lambdaSecurityGroupId: prodLambdaGroup,
+    lambdaSecurityGroupId: processorGroup,
+  });
+  await buildApplication(lab, {
+    prod,
+    s3PrefixListId: s3List,
+    dynamodbPrefixListId: dynamodbList,
+    participantArn: participant.arn,
   });
 
   const runner = issueRoleSession(twin, {

@@ -6,6 +6,8 @@ import type { LabBuilder } from '../builder.ts';
  * access, versioning, SSE-S3.
  */
 export const APP_BUCKET = 'cloud-app-data';
+/** DynamoDB `AppEvents` (lab.md, "Serverless, IAM and storage"; seed 000, PHASE 7). */
+export const APP_TABLE = 'AppEvents';
 
 export async function buildAppBucket(lab: LabBuilder): Promise<void> {
   await lab.call('s3', 'CreateBucket', { Bucket: APP_BUCKET });
@@ -31,8 +33,10 @@ export async function buildAppBucket(lab: LabBuilder): Promise<void> {
 }
 
 /**
- * The role meshcheck's reach probe runs as: VPC access, its logs, and
- * run-scoped objects under `meshcheck/` in the app bucket — nothing more.
+ * The role meshcheck's reach probe runs as: VPC access, its logs,
+ * run-scoped objects under `meshcheck/` in the app bucket, and run-scoped
+ * items of the app table (ListTables, and put/get/delete of items whose
+ * partition key begins with `meshcheck-`) — nothing more.
  */
 export async function buildProbeRole(lab: LabBuilder): Promise<string> {
   const { Role } = await lab.call<CreateRoleResponse>('iam', 'CreateRole', {
@@ -64,6 +68,27 @@ export async function buildProbeRole(lab: LabBuilder): Promise<string> {
           Effect: 'Allow',
           Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion'],
           Resource: `arn:aws:s3:::${APP_BUCKET}/meshcheck/*`,
+        },
+      ],
+    }),
+  });
+  await lab.call('iam', 'PutRolePolicy', {
+    RoleName: 'meshcheck-probe',
+    PolicyName: 'run-scoped-items',
+    PolicyDocument: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        // ListTables takes no resource: "*" is the only Resource it can have (Service Authorization
+        // Reference, Amazon DynamoDB: ListTables has no resource type).
+        { Effect: 'Allow', Action: 'dynamodb:ListTables', Resource: '*' },
+        {
+          // dynamodb:LeadingKeys holds the item's partition key value; ForAllValues:StringLike keeps every
+          // item the probe touches to its own run's prefix (DynamoDB Developer Guide, "Using IAM policy
+          // conditions for fine-grained access control").
+          Effect: 'Allow',
+          Action: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem'],
+          Resource: `arn:aws:dynamodb:${lab.region}:${lab.accountId}:table/${APP_TABLE}`,
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['meshcheck-*'] } },
         },
       ],
     }),

@@ -251,7 +251,7 @@ export async function buildLedger(
 }
 
 /** A key with its alias, then locked to `statements` (no root statement: IAM policies alone grant nothing). */
-async function key(clients: AwsClients, alias: string, statements: object[]): Promise<string> {
+export async function key(clients: AwsClients, alias: string, statements: object[]): Promise<string> {
   const { KeyMetadata } = await clients.kms.send(new CreateKeyCommand({ Description: alias.slice(6) }));
   await clients.kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: KeyMetadata!.KeyId }));
   await clients.kms.send(

@@ -144,6 +144,9 @@ export async function buildProbeSupport(clients: AwsClients, bucket: string): Pr
             Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
             Resource: `arn:aws:s3:::${bucket}/meshcheck/*`,
           },
+          // So that the probe's DynamoDB attempt from a VPC without a DynamoDB endpoint can only time
+          // out for want of a path, never be refused (ListTables takes Resource "*" only).
+          { Effect: 'Allow', Action: 'dynamodb:ListTables', Resource: '*' },
         ],
       },
     },

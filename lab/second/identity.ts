@@ -69,10 +69,12 @@ export async function buildNodeProfile(clients: AwsClients): Promise<string> {
 export async function buildAuditRole(
   clients: AwsClients,
   accountId: string,
+  application: ApplicationNames,
 ): Promise<{ roleArn: string; ciBot: { accessKeyId: string; secretAccessKey: string } }> {
-  const runnerPolicy = JSON.parse(
-    await readFile(new URL('../../policies/runner.json', import.meta.url), 'utf8'),
-  ) as object;
+  const runnerPolicy = ownersRunnerPolicy(
+    JSON.parse(await readFile(new URL('../../policies/runner.json', import.meta.url), 'utf8')),
+    application,
+  );
   const role = await createRole(
     clients,
     'PlatformAuditRole',
@@ -96,5 +98,38 @@ export async function buildAuditRole(
   return {
     roleArn: role.arn,
     ciBot: { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! },
+  };
+}
+
+/** The names of this lab's application that the shipped runner policy has the reference lab's in place of. */
+export interface ApplicationNames {
+  writer: string;
+  table: string;
+}
+
+interface PolicyDocument {
+  Statement: { Sid?: string; Resource: string | string[] }[];
+}
+
+/**
+ * The shipped runner policy as this lab's owner edits it (README, "The runner
+ * policy"): the two application statements that name the reference lab's
+ * writer and table name this lab's instead. A shipped policy without them is
+ * an error here, not a silently unedited policy.
+ */
+export function ownersRunnerPolicy(shipped: PolicyDocument, names: ApplicationNames): PolicyDocument {
+  const edits: Record<string, (resource: string) => string> = {
+    ApplicationInvokeTheWriter: (r) => r.replace(/:function:[^:]+$/, `:function:${names.writer}`),
+    ApplicationFindTheWritersItems: (r) => r.replace(/:table\/[^/]+$/, `:table/${names.table}`),
+  };
+  for (const sid of Object.keys(edits))
+    if (!shipped.Statement.some((s) => s.Sid === sid))
+      throw new Error(`policies/runner.json has no statement ${sid} to point at this lab's application`);
+  return {
+    ...shipped,
+    Statement: shipped.Statement.map((s) => {
+      const edit = s.Sid ? edits[s.Sid] : undefined;
+      return edit ? { ...s, Resource: [s.Resource].flat().map(edit) } : s;
+    }),
   };
 }

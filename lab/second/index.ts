@@ -1,5 +1,6 @@
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { type AwsClients, clientsFor } from '../../helpers/clients.ts';
+import { buildApplication, EVENTS_TABLE, RECORDER } from './application.ts';
 import { buildFlowLogs, buildTrail } from './audit.ts';
 import { buildLedger, ledgerBucket } from './data-protection.ts';
 import { buildPaymentsEndpoints, buildProbeSupport, functionGroup, s3PrefixListId } from './endpoints.ts';
@@ -28,13 +29,17 @@ export async function buildSecondLab(
 ): Promise<{ runnerRoleArn: string; ciBot: Credentials }> {
   const clients: AwsClients = clientsFor({ region: SECOND_LAB_REGION, endpoint, credentials: admin });
   const profile = await buildNodeProfile(clients);
-  const { roleArn: runnerRoleArn, ciBot } = await buildAuditRole(clients, accountId);
+  const { roleArn: runnerRoleArn, ciBot } = await buildAuditRole(clients, accountId, {
+    writer: RECORDER,
+    table: EVENTS_TABLE,
+  });
   const built = [];
   for (const spec of spokes) built.push(await buildSpoke(clients, spec, profile));
   await buildMesh(clients, built);
 
   const payments = built.find((b) => b.spec.key === 'payments')!;
   const sandbox = built.find((b) => b.spec.key === 'sandbox')!;
+  const analytics = built.find((b) => b.spec.key === 'analytics')!;
   await buildPaymentsEndpoints(clients, accountId, payments);
   const paymentsFunctions = await functionGroup(clients, payments, {
     prefixList: await s3PrefixListId(clients),
@@ -47,6 +52,7 @@ export async function buildSecondLab(
     payments,
     functionGroupId: paymentsFunctions,
   });
+  await buildApplication(clients, accountId, { runnerArn: runnerRoleArn, analytics });
   await buildTrail(clients, accountId, ledgerBucket(accountId));
   await buildFlowLogs(clients, accountId, { vpcId: payments.vpcId, subnetId: sandbox.subnetIds[0]! });
   return { runnerRoleArn, ciBot };

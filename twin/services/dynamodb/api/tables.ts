@@ -16,6 +16,7 @@ import type { Handler } from '../../../core/service.ts';
 import { delay } from '../../../state/profile.ts';
 import { useKeyOnBehalf } from '../../kms/lookups.ts';
 import {
+  accessDenied,
   continuousBackupsTableNotFound,
   invalidParameter,
   resourceArnNotFound,
@@ -37,8 +38,14 @@ import {
  * it for the caller: "To use a customer managed key … DynamoDB … calls
  * kms:DescribeKey and kms:CreateGrant on your behalf" (Developer Guide,
  * "Encryption at rest: how it works"); the twin checks the key policy with
- * kms:ViaService for the caller and records the use. A KMS refusal is
- * DynamoDB's ValidationException naming the key.
+ * kms:ViaService for the caller and records the use. KMS's refusal comes
+ * back wrapped as DynamoDB wraps it: "KMS key access denied error:
+ * com.amazonaws.services.kms.model.AWSKMSException: … (Service: AWSKMS;
+ * Status Code: 400; Error Code: AccessDeniedException; …)" as
+ * AccessDeniedException (aws/aws-cdk#18616), anything else as "KMS
+ * validation error: com.amazonaws.services.kms.model.NotFoundException:
+ * Key '…' does not exist (…)" in a ValidationException
+ * (aws-solutions/generative-ai-application-builder-on-aws#29).
  */
 function kmsKeyArn(ctx: RequestContext, keyId: string): string {
   try {
@@ -53,8 +60,15 @@ function kmsKeyArn(ctx: RequestContext, keyId: string): string {
       accessKeyId: ctx.accessKeyId,
     }).keyArn;
   } catch (e) {
-    if (e instanceof AwsError) throw validation(`KMS key ${keyId} cannot be used: ${e.message}`);
-    throw e;
+    if (!(e instanceof AwsError)) throw e;
+    const detail = `(Service: AWSKMS; Status Code: 400; Error Code: ${e.code}; Request ID: ${ctx.twin.ids.uuid()}; Proxy: null)`;
+    if (e.code === 'AccessDeniedException')
+      throw accessDenied(
+        `KMS key access denied error: com.amazonaws.services.kms.model.AWSKMSException: ${e.message} ${detail}`,
+      );
+    throw validation(
+      `KMS validation error: com.amazonaws.services.kms.model.${e.code}: ${e.message} ${detail}`,
+    );
   }
 }
 
