@@ -1,3 +1,4 @@
+import { applicationConfigDrifts } from './application-config.ts';
 import { applicationLiveDrifts } from './application-live.ts';
 import { dataProtectionDrifts } from './data-protection.ts';
 import { endpointDrifts } from './endpoints.ts';
@@ -17,6 +18,7 @@ export const drifts: Drift[] = [
   ...dataProtectionDrifts,
   ...observabilityDrifts,
   ...observabilityDeliveryDrifts,
+  ...applicationConfigDrifts,
   ...applicationLiveDrifts,
 ];
 

@@ -36,7 +36,30 @@ export interface SocketRecord {
 
 type Message = { type: string; [key: string]: unknown };
 
-export class ExecutionEnvironment {
+/**
+ * What an invocation needs of an execution environment, whatever runs the
+ * code: a worker thread for Node.js (ExecutionEnvironment), a python3
+ * process for Python (python/environment.ts).
+ */
+export interface Environment {
+  readonly spec: FunctionSpec;
+  readonly credential: Credential;
+  readonly logStreamName: string;
+  readonly sockets: SocketRecord[];
+  state: 'init' | 'idle' | 'busy' | 'dead';
+  retired: boolean;
+  maxMemoryMb: number;
+  idleSince: number;
+  beginInvocation(): void;
+  now(): number;
+  initialized(limitMs: number): Promise<InitOutcome>;
+  invoke(request: RunRequest, timeoutMs: number): Promise<InvokeOutcome>;
+  takeLogs(): LogEvent[];
+  idle(): void;
+  terminate(): void;
+}
+
+export class ExecutionEnvironment implements Environment {
   readonly credential: Credential;
   readonly logStreamName: string;
   readonly sockets: SocketRecord[] = [];

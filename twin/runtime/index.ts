@@ -1,16 +1,25 @@
 import { type Twin, worldPart } from '../twin.ts';
 import { CodeStore } from './code-store.ts';
-import { ExecutionEnvironment, type SocketRecord } from './environment.ts';
+import { type Environment, ExecutionEnvironment, type SocketRecord } from './environment.ts';
 import { runInvocation } from './invocation.ts';
 import { InternetStandIn } from './network.ts';
-import { ConcurrencyLimitError, type FunctionSpec, type RunRequest, type RunResult } from './types.ts';
+import { PythonEnvironment } from './python/environment.ts';
+import { findPython, PYTHON_MISSING, type PythonInterpreter } from './python/interpreter.ts';
+import {
+  ConcurrencyLimitError,
+  type FunctionSpec,
+  PythonMissingError,
+  type RunRequest,
+  type RunResult,
+} from './types.ts';
 
 export type { FunctionSpec, RunRequest, RunResult } from './types.ts';
-export { ConcurrencyLimitError } from './types.ts';
+export { ConcurrencyLimitError, PythonMissingError } from './types.ts';
 
 /**
  * The twin's Lambda runtime: function code really runs, each execution
- * environment in a worker thread (environment.ts). An environment that
+ * environment in a worker thread (environment.ts) for Node.js, in a local
+ * python3 process (python/environment.ts) for Python. An environment that
  * finished its invocation stays warm for the same function version and is
  * reused (no Init Duration); a new version, a crash or a timeout means a
  * cold start next time. Idle environments end after a while, as Lambda
@@ -21,7 +30,7 @@ const IDLE_MS = 5 * 60_000;
 export class FunctionRuntime {
   /** At most this many invocations run at once (TooManyRequestsException beyond). */
   static concurrencyLimit = 10;
-  private readonly environments = new Set<ExecutionEnvironment>();
+  private readonly environments = new Set<Environment>();
   private readonly code = new CodeStore();
   private readonly standIn = new InternetStandIn();
   private disposed = false;
@@ -36,7 +45,10 @@ export class FunctionRuntime {
    */
   async run(spec: FunctionSpec, request: RunRequest): Promise<RunResult> {
     if (this.disposed) throw new Error('the twin was disposed');
-    const env = this.acquire(spec);
+    const python = spec.runtime.startsWith('python') ? await findPython() : undefined;
+    if (spec.runtime.startsWith('python') && !python) throw new PythonMissingError(PYTHON_MISSING);
+    if (this.disposed) throw new Error('the twin was disposed');
+    const env = this.acquire(spec, python);
     const result = await runInvocation(env, request);
     this.release(env);
     return result;
@@ -73,7 +85,7 @@ export class FunctionRuntime {
     this.code.dispose();
   }
 
-  private acquire(spec: FunctionSpec): ExecutionEnvironment {
+  private acquire(spec: FunctionSpec, python: PythonInterpreter | undefined): Environment {
     const soon = this.twin.clock.now() + 60_000;
     for (const env of this.environments) {
       if (env.state !== 'idle' || env.spec.key !== spec.key) continue;
@@ -88,12 +100,20 @@ export class FunctionRuntime {
     const busy = [...this.environments].filter((e) => e.state === 'busy' || e.state === 'init').length;
     if (busy >= FunctionRuntime.concurrencyLimit)
       throw new ConcurrencyLimitError(FunctionRuntime.concurrencyLimit);
-    const env = new ExecutionEnvironment(this.twin, spec, this.code.taskRoot(spec.code), this.standIn);
+    const env = this.start(spec, python);
     this.environments.add(env);
     return env;
   }
 
-  private release(env: ExecutionEnvironment): void {
+  /** A new environment for `spec`, on the runtime its language needs. */
+  private start(spec: FunctionSpec, python: PythonInterpreter | undefined): Environment {
+    const taskRoot = this.code.taskRoot(spec.code);
+    return python
+      ? new PythonEnvironment(this.twin, spec, taskRoot, this.standIn, python)
+      : new ExecutionEnvironment(this.twin, spec, taskRoot, this.standIn);
+  }
+
+  private release(env: Environment): void {
     if (env.state === 'dead' || env.retired || this.disposed) {
       this.end(env);
       return;
@@ -105,7 +125,7 @@ export class FunctionRuntime {
     }, IDLE_MS).unref();
   }
 
-  private end(env: ExecutionEnvironment): void {
+  private end(env: Environment): void {
     env.terminate();
     this.environments.delete(env);
   }

@@ -1,4 +1,4 @@
-import type { ExecutionEnvironment, InvokeOutcome } from './environment.ts';
+import type { Environment, InvokeOutcome } from './environment.ts';
 import { endLine, type LogEvent, type Report, reportLine, startLine, timedOutText } from './log-lines.ts';
 import type { ErrorPayload, RunRequest, RunResult } from './types.ts';
 
@@ -73,10 +73,7 @@ function fromOutcome(now: number, requestId: string, outcome: InvokeOutcome, ela
 }
 
 /** The init phase of a cold start: undefined when the handler loaded, else how the invocation ends. */
-async function initPhase(
-  env: ExecutionEnvironment,
-  requestId: string,
-): Promise<{ initMs: number; ending?: Ending }> {
+async function initPhase(env: Environment, requestId: string): Promise<{ initMs: number; ending?: Ending }> {
   const limit = Math.max(INIT_LIMIT_MS, env.spec.timeoutSeconds * 1000);
   const init = await env.initialized(limit);
   if (init.ok) return { initMs: init.initMs };
@@ -92,7 +89,7 @@ async function initPhase(
  * Runs `request` on `env` and assembles the result. Ends the environment
  * when the invocation timed out, crashed or never got past init.
  */
-export async function runInvocation(env: ExecutionEnvironment, request: RunRequest): Promise<RunResult> {
+export async function runInvocation(env: Environment, request: RunRequest): Promise<RunResult> {
   const { requestId } = request;
   const cold = env.state === 'init';
   env.beginInvocation();

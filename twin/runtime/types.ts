@@ -33,10 +33,13 @@ export interface RunRequest {
   clientContext?: string | undefined;
 }
 
+/** Node.js runtimes answer `trace`; Python runtimes `requestId` and `stackTrace` (each runtime's own shape). */
 export interface ErrorPayload {
   errorType?: string;
   errorMessage: string;
   trace?: string[];
+  requestId?: string;
+  stackTrace?: string[];
 }
 
 export interface RunResult {
@@ -61,3 +64,6 @@ export class ConcurrencyLimitError extends Error {
     super(`Rate Exceeded. The twin runs at most ${limit} function invocations at once.`);
   }
 }
+
+/** A Python function, and no local python3 with boto3 to run it (python/interpreter.ts). */
+export class PythonMissingError extends Error {}

@@ -7,7 +7,7 @@ import { isBlocked, RUNTIME_TABLE } from '../../../twin/services/lambda/model/ru
 
 /**
  * Nothing in the repository creates a Lambda function on a runtime that
- * Lambda blocks today (twin/services/lambda/runtimes.json, from the Lambda
+ * Lambda blocks today (common/lambda-runtimes.json, from the Lambda
  * runtimes page): the probe, the labs, the examples and the tests' own
  * functions would all fail on a real account. A line that names a blocked
  * runtime on purpose (a test of the refusal) says so with the words
@@ -28,7 +28,7 @@ describe('the repository', () => {
     const files = stdout
       .split('\n')
       .filter((f) => /\.(ts|mts|js|mjs|sh|json|md|ya?ml|py)$/.test(f))
-      .filter((f) => f !== 'twin/services/lambda/runtimes.json' && f !== 'package-lock.json');
+      .filter((f) => f !== 'common/lambda-runtimes.json' && f !== 'package-lock.json');
     const offenders: string[] = [];
     let seen = 0;
     for (const file of files) {

@@ -13,10 +13,12 @@
  *   network position: a VPC function's credentials carry its ENI, and a
  *   call with no path (no endpoint, no NAT) hangs until it gives up.
  * - Runtimes past their "Block function create" / "Block function update"
- *   dates (runtimes.json, from the Lambda runtimes page, judged on the
+ *   dates (common/lambda-runtimes.json, from the Lambda runtimes page, judged on the
  *   twin's clock) are refused as Lambda refuses them; of the rest,
- *   Node.js runtimes only, all run on the twin's own
- *   Node.js in worker threads; Zip packages given as Code.ZipFile only (no
+ *   Node.js runtimes run on the twin's own Node.js in worker threads, and
+ *   the Python runtimes of that table (python3.9 on; older ones AWS may
+ *   still accept are refused) in a local python3 process
+ *   (twin/runtime/python), below; Zip packages given as Code.ZipFile only (no
  *   S3 code, images, layers, extensions, SnapStart, response streaming,
  *   JSON log format or log levels). Packages the bundle does not carry
  *   resolve from the twin's node_modules (AWS provides only the SDK).
@@ -25,6 +27,20 @@
  *   handler's result is returned at once (as callbackWaitsForEmptyEventLoop
  *   false would), and a synchronous handler without a callback answers
  *   null at once instead of when its event loop empties.
+ * - Python functions run on whichever python3 with boto3 this machine has
+ *   (Debian's /usr/bin/python3 first), not on the runtime's own Python
+ *   version or its bundled boto3; none found, Invoke answers
+ *   InvalidRuntimeException (502) saying so. The SDK reaches the twin
+ *   because the bootstrap sets every botocore client's default
+ *   endpoint_url (an explicit endpoint_url the handler passes is kept, and
+ *   judged as any other host); the environment also carries
+ *   AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE (pointing at nothing,
+ *   so the machine's own AWS config cannot change the SDK) and
+ *   PYTHONDONTWRITEBYTECODE. Memory Size does not bound the process; Max
+ *   Memory Used is its peak resident size. The context has no
+ *   cognito identity; code that opens sockets below Python's socket module
+ *   (C extensions) or starts processes is not confined. print() lines and
+ *   logging records are log events as on Lambda; the log format is text only.
  * - Networking inside a function never leaves 127.0.0.1: a host the
  *   function can reach is answered by a stand-in that accepts TCP, answers
  *   plain HTTP with a short 200 and closes TLS handshakes; an unreachable

@@ -62,6 +62,15 @@ export function tooManyRequests(reason: string, message = 'Rate Exceeded.'): Aws
   });
 }
 
+/**
+ * 502 InvalidRuntimeException, "The runtime or runtime version specified is
+ * not supported" (Lambda API reference, Invoke errors): what Invoke answers
+ * when the twin has nothing to run the function's runtime with.
+ */
+export function invalidRuntime(message: string): AwsError {
+  return new AwsError('InvalidRuntimeException', message, { status: 502, members: { Type: 'User' } });
+}
+
 export function invalidRequestContent(message: string): AwsError {
   return new AwsError('InvalidRequestContentException', message, { status: 400 });
 }

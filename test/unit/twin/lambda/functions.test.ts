@@ -100,9 +100,9 @@ describe('CreateFunction’s checks', () => {
     ],
     [
       'a runtime the twin does not run',
-      { Runtime: 'python3.12' },
+      { Runtime: 'java21' },
       'InvalidParameterValueException',
-      /Node\.js functions only/,
+      /Node\.js and Python functions only/,
     ],
     [
       'a role that does not exist',

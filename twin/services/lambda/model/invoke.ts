@@ -1,6 +1,7 @@
 import {
   ConcurrencyLimitError,
   type FunctionSpec,
+  PythonMissingError,
   type RunResult,
   runtimeOf,
 } from '../../../runtime/index.ts';
@@ -9,7 +10,13 @@ import type { Twin } from '../../../twin.ts';
 import { findRole, markRoleUsed } from '../../iam/lookups.ts';
 import { deliverLogEvents } from '../../logs/lookups.ts';
 import { issueRoleSession } from '../../sts/sessions.ts';
-import { invalidParameter, invalidRequestContent, requestTooLarge, tooManyRequests } from '../errors.ts';
+import {
+  invalidParameter,
+  invalidRequestContent,
+  invalidRuntime,
+  requestTooLarge,
+  tooManyRequests,
+} from '../errors.ts';
 import { requireActive } from './functions.ts';
 import type { FunctionState, LambdaModel } from './index.ts';
 import { functionPosition } from './vpc.ts';
@@ -113,6 +120,7 @@ async function run(
     return result;
   } catch (err) {
     if (err instanceof ConcurrencyLimitError) throw tooManyRequests('ConcurrentInvocationLimitExceeded');
+    if (err instanceof PythonMissingError) throw invalidRuntime(err.message);
     throw err;
   }
 }

@@ -1,7 +1,7 @@
-import table from '../runtimes.json' with { type: 'json' };
+import table from '../../../../common/lambda-runtimes.json' with { type: 'json' };
 
 /**
- * Lambda's runtime deprecation schedule, kept as data (runtimes.json, read
+ * Lambda's runtime deprecation schedule, kept as data (common/lambda-runtimes.json, read
  * from the "Lambda runtimes" page with the date it was read) and judged on
  * the twin's clock. The Runtimes page: after "Block function create" you
  * can no longer create functions on the runtime; after "Block function

@@ -8,7 +8,7 @@ import type { Twin } from '../../../twin.ts';
 import { findRole, type RoleInfo } from '../../iam/lookups.ts';
 import { invalidParameter, validationError } from '../errors.ts';
 import type { FunctionCode } from './index.ts';
-import { isBlocked, openRuntimes, type RuntimeUse } from './runtimes.ts';
+import { isBlocked, openRuntimes, type RuntimeUse, scheduleOf } from './runtimes.ts';
 
 /**
  * The checks CreateFunction and the Update operations make of their
@@ -22,7 +22,10 @@ import { isBlocked, openRuntimes, type RuntimeUse } from './runtimes.ts';
  * Lambda's own wording: "The runtime parameter of nodejs16.x is no longer
  * supported for creating or updating AWS Lambda functions. We recommend you
  * use a supported runtime while creating or updating functions."
- * (InvalidParameterValueException). The twin then runs Node.js only.
+ * (InvalidParameterValueException). The twin then runs Node.js, and the
+ * Python runtimes of the deprecation table (python3.9 on) with a local
+ * python3; an older Python runtime AWS may still accept is refused as not
+ * emulated (stricter than Lambda, never looser).
  */
 export function checkRuntime(runtime: string | undefined, use: RuntimeUse, now: number): string {
   const known = Object.values(Runtime) as string[];
@@ -34,9 +37,10 @@ export function checkRuntime(runtime: string | undefined, use: RuntimeUse, now: 
     );
   }
   if (isBlocked(runtime, use, now)) throw runtimeBlocked(runtime);
-  if (!runtime.startsWith('nodejs')) {
+  const runs = runtime.startsWith('nodejs') || (runtime.startsWith('python') && scheduleOf(runtime));
+  if (!runs) {
     throw invalidParameter(
-      `The twin runs Node.js functions only (${openRuntimes(use, now).join(', ')}); ${runtime} is not emulated.`,
+      `The twin runs Node.js and Python functions only (${openRuntimes(use, now).join(', ')}); ${runtime} is not emulated.`,
     );
   }
   return runtime;
