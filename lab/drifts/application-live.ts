@@ -1,6 +1,6 @@
 import { DescribeRouteTablesCommand, ModifyVpcEndpointCommand } from '@aws-sdk/client-ec2';
 import { PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import type { ResolvedTargets } from '../../helpers/targets/index.ts';
 import { serviceRow } from '../../helpers/targets/rows.ts';
 import { ec2, endpointOf } from './endpoints.ts';
@@ -8,8 +8,9 @@ import type { Break, Drift, Operator } from './types.ts';
 
 /**
  * Drifts of the application at work (S10–S13): the writer refused its
- * write, the writer pointed at a bucket it may not write, and DynamoDB's
- * gateway endpoint taken off a route table. When the writer fails, S10
+ * write, and DynamoDB's gateway endpoint taken off a route table (the
+ * writer's bucket variable pointed elsewhere is application-config.ts's
+ * app-writer-environment-changed, which breaks S10 too). When the writer fails, S10
  * fails and S11/S12 are errors blocked by it ("— see S10"), which the
  * drift matrix accepts. What a change also breaks elsewhere is asked of
  * AWS (where the writer runs), never assumed from the reference lab.
@@ -62,47 +63,6 @@ const writerRefusedPutItem: Drift = {
           Version: '2012-10-17',
           Statement: [{ Effect: 'Deny', Action: 'dynamodb:PutItem', Resource: table }],
         }),
-      }),
-    );
-  },
-};
-
-/** The writer's variable that names its bucket (targets: the function's environment holds the writer's bucket). */
-function bucketVariable(lab: ResolvedTargets): string | undefined {
-  const writer = writerOf(lab);
-  const fn = lab.application?.functions.find((f) => f.name === writer?.function);
-  return Object.entries(fn?.environment ?? {}).find(([, v]) => v === writer?.bucket)?.[0];
-}
-
-/** A bucket of the lab the writer's matrix refuses it to write, or the trail's bucket. */
-function foreignBucket(lab: ResolvedTargets): string | undefined {
-  const writer = writerOf(lab)!;
-  return [lab.observability?.trail?.bucket, ...(lab.application?.buckets ?? []).map((b) => b.name)].find(
-    (b): b is string => Boolean(b) && b !== writer.bucket,
-  );
-}
-
-const writerBucketElsewhere: Drift = {
-  id: 'app-writer-bucket-elsewhere',
-  says: "the writer's bucket variable names another bucket of the lab, one its role may not write",
-  appliesTo: (lab) => Boolean(writerOf(lab) && bucketVariable(lab) && foreignBucket(lab)),
-  async breaks(lab) {
-    const fn = writerOf(lab)!.function;
-    // S2 reads the variable; the invoke fails on the refused upload (its item is written first, but S11 is
-    // blocked by S10: a failed invocation's writes are not looked for).
-    return [
-      { id: 'S2', row: fn },
-      { id: 'S10', row: fn },
-    ];
-  },
-  async apply(lab, op) {
-    const { Environment } = await writerConfig(lab, op);
-    await op('lab').lambda.send(
-      new UpdateFunctionConfigurationCommand({
-        FunctionName: writerOf(lab)!.function,
-        Environment: {
-          Variables: { ...Environment?.Variables, [bucketVariable(lab)!]: foreignBucket(lab)! },
-        },
       }),
     );
   },
@@ -168,8 +128,4 @@ const dynamodbGatewayOffRouteTable: Drift = {
   },
 };
 
-export const applicationLiveDrifts: Drift[] = [
-  writerRefusedPutItem,
-  writerBucketElsewhere,
-  dynamodbGatewayOffRouteTable,
-];
+export const applicationLiveDrifts: Drift[] = [writerRefusedPutItem, dynamodbGatewayOffRouteTable];
