@@ -1,6 +1,7 @@
 import { DescribeRouteTablesCommand, ModifyVpcEndpointCommand } from '@aws-sdk/client-ec2';
 import { PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
+import { strToU8, zipSync } from 'fflate';
 import type { ResolvedTargets } from '../../helpers/targets/index.ts';
 import { serviceRow } from '../../helpers/targets/rows.ts';
 import { ec2, endpointOf } from './endpoints.ts';
@@ -128,4 +129,47 @@ const dynamodbGatewayOffRouteTable: Drift = {
   },
 };
 
-export const applicationLiveDrifts: Drift[] = [writerRefusedPutItem, dynamodbGatewayOffRouteTable];
+/**
+ * A handler that answers as a healthy writer does and writes nothing, in the writer's own runtime and
+ * handler name (`module.function`): Node.js as CommonJS `module.js`, Python as `module.py`.
+ */
+function stubOf(runtime: string, handler: string): Uint8Array {
+  const [module, fn] = [
+    handler.slice(0, handler.lastIndexOf('.')),
+    handler.slice(handler.lastIndexOf('.') + 1),
+  ];
+  if (runtime.startsWith('python'))
+    return zipSync({
+      [`${module}.py`]: strToU8(`def ${fn}(event, context):\n    return {"statusCode": 200}\n`),
+    });
+  return zipSync({ [`${module}.js`]: strToU8(`exports.${fn} = async () => ({ statusCode: 200 });\n`) });
+}
+
+const writerWritesNothing: Drift = {
+  id: 'app-writer-code-writes-nothing',
+  says: "a deploy replaces the writer's code with a handler that answers 200 and writes nothing",
+  appliesTo: (lab) => Boolean(writerOf(lab)),
+  async breaks(lab) {
+    // S10 still passes: the invocation succeeds and logs its REPORT line. Only the writes are missing.
+    const fn = writerOf(lab)!.function;
+    return [
+      { id: 'S11', row: fn },
+      { id: 'S12', row: fn },
+    ];
+  },
+  async apply(lab, op) {
+    const { Runtime, Handler } = await writerConfig(lab, op);
+    await op('lab').lambda.send(
+      new UpdateFunctionCodeCommand({
+        FunctionName: writerOf(lab)!.function,
+        ZipFile: stubOf(Runtime ?? 'nodejs22.x', Handler ?? 'index.handler'),
+      }),
+    );
+  },
+};
+
+export const applicationLiveDrifts: Drift[] = [
+  writerWritesNothing,
+  writerRefusedPutItem,
+  dynamodbGatewayOffRouteTable,
+];
