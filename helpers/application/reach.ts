@@ -33,7 +33,7 @@ export interface KeySchema {
  * A table's key schema, as DynamoDB describes it (DescribeTable: KeySchema names HASH and RANGE,
  * AttributeDefinitions their types).
  *
- * @example await getKeySchema(clients, 'AppEvents') // { partition: { name: 'EventID', type: 'S' }, sort: … }
+ * @example await getKeySchema(clients, 'events') // { partition: { name: 'id', type: 'S' }, sort: … }
  */
 export async function getKeySchema(clients: AwsClients, table: string): Promise<KeySchema> {
   const { Table } = await reading(`describe table ${table}`, () =>

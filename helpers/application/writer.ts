@@ -43,7 +43,7 @@ export interface WriterInvocation {
  * — If present, indicates that an error occurred during function
  * execution"); that is evidence for the check, not an error of the suite.
  *
- * @example const call = await invokeWriter(clients, 'EventWriterLambda', {});
+ * @example const call = await invokeWriter(clients, 'event-writer', {});
  */
 export async function invokeWriter(
   clients: AwsClients,

@@ -105,7 +105,7 @@ describe.concurrent('S · The event writer writes its item and object, and logs 
   );
 
   eachRow(rows, 'no application.writer in targets', (w) => w.function)(
-    { id: 'S11', seed: seed('mesh', 'Test Lambda — Check DynamoDB → AppEvents table → new item inserted') },
+    { id: 'S11', seed: seed('mesh', 'Test Lambda — Check DynamoDB → the table → new item inserted') },
     'this invocation’s item appears in $table',
     async (w, { expect, annotate }) => {
       const seen = await writes!;
