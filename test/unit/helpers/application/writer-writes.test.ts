@@ -66,8 +66,11 @@ function lab(writes: ReturnType<typeof write>[]) {
   const half = Math.ceil(items.length / 2);
   dynamodb
     .on(ScanCommand)
-    .resolvesOnce({ Items: items.slice(0, half), LastEvaluatedKey: { EventID: { S: 'page' } } })
-    .resolvesOnce({ Items: items.slice(half) });
+    .callsFake(async (input: { ExclusiveStartKey?: unknown }) =>
+      input.ExclusiveStartKey
+        ? { Items: items.slice(half) }
+        : { Items: items.slice(0, half), LastEvaluatedKey: { EventID: { S: 'page' } } },
+    );
   s3.on(ListObjectsV2Command).resolves({ Contents: writes.map((w) => w.object), KeyCount: writes.length });
   s3.on(GetObjectCommand).callsFake(async (input: { Key: string }) => {
     const body = writes.find((w) => w.object.Key === input.Key)!.body;
