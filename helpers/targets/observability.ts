@@ -57,7 +57,7 @@ export async function resolveObservability(
 }
 
 /** Runs a look-up; not-found becomes a problem naming the field (and undefined), any other failure cannot-tell. */
-async function absentAs<T>(
+export async function absentAs<T>(
   problems: string[],
   named: { field: string; what: string; where: string },
   look: () => Promise<T>,

@@ -15,6 +15,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { type AwsClients, clientsFor } from '../clients.ts';
 import { cannotTell, classify, reading, TargetsError } from '../errors.ts';
 import { runId } from '../run.ts';
+import { type ApplicationIds, resolveApplication } from './application.ts';
 import { resolveDataProtection, runnerOf } from './data-protection.ts';
 import { allPages, describe, exactlyNamed, type Found, picker, soleCandidate, started } from './lookup.ts';
 import { resolveObservability } from './observability.ts';
@@ -53,6 +54,8 @@ export interface ResolvedTargets extends Targets {
     queueUrl?: string;
     /** The trail's ARN. */
     trail?: string;
+    /** What the application's functions, tables and egress name (helpers/targets/application.ts). */
+    application?: ApplicationIds;
   };
 }
 
@@ -196,6 +199,8 @@ export async function resolveTargets(
     await resolveDataProtection(targets, clients('lab'), ids, accountIds, problems);
   if (targets.observability && !problems.length)
     await resolveObservability(targets, clients, ids, accountIds, problems);
+  if (targets.application && !problems.length)
+    await resolveApplication(targets, clients, ids, accountIds, problems);
   if (problems.length)
     throw new TargetsError(`the targets do not match the account:\n  ${problems.join('\n  ')}`, problems);
   return { ...targets, runId: runId(), accountIds, runner, ids };

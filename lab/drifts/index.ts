@@ -1,3 +1,5 @@
+import { applicationConfigDrifts } from './application-config.ts';
+import { applicationLiveDrifts } from './application-live.ts';
 import { applicationPrivilegeDrifts } from './application-privilege.ts';
 import { dataProtectionDrifts } from './data-protection.ts';
 import { endpointDrifts } from './endpoints.ts';
@@ -17,6 +19,8 @@ export const drifts: Drift[] = [
   ...dataProtectionDrifts,
   ...observabilityDrifts,
   ...observabilityDeliveryDrifts,
+  ...applicationConfigDrifts,
+  ...applicationLiveDrifts,
   ...applicationPrivilegeDrifts,
 ];
 

@@ -50,6 +50,8 @@ export async function withMatrixWaits(targetsFile: string): Promise<string> {
   // Data events and flow-log records arrive within a second or two on the fast profile; a drift that stops them takes the bound.
   if (file.observability)
     Object.assign(file.observability, { dataEventTimeoutSeconds: 15, recordTimeoutSeconds: 15 });
+  // The writer's evidence is there at once on the fast profile; a drift that stops it takes the bound.
+  if (file.application?.writer) Object.assign(file.application.writer, { timeoutSeconds: 15 });
   const copy = join(await mkdtemp(join(tmpdir(), 'meshcheck-matrix-')), 'targets.json');
   await writeFile(copy, JSON.stringify(file));
   return copy;
