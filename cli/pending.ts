@@ -1,5 +1,6 @@
 import { BroadcastChannel } from 'node:worker_threads';
 import type { Reporter, TestCase } from 'vitest/node';
+import { WRITER_INVOKE_MS } from '../helpers/application/writer.ts';
 import { PENDING_CHANNEL, type PendingMessage } from '../helpers/pending.ts';
 import type { ResolvedTargets } from '../helpers/targets/index.ts';
 
@@ -74,7 +75,7 @@ const LIVE_MS = 180_000;
  * The run's deadline, derived from the bounds it waits by: the test files
  * run side by side, so it is the longest file's path — the probes' deploy
  * and removal (two hooks), then the longest chain of waits: a live check,
- * the probe's attempts, the receipts and, in the nightly profile only, the
+ * the probe's attempts, the writer's invocation and writes, the receipts and, in the nightly profile only, the
  * CloudTrail wait or the wait for this run's traffic in the flow logs and
  * its data events in the trail — plus slack. About 9 min for the reference
  * lab in the gate profile, 34 min nightly.
@@ -92,5 +93,9 @@ export function runDeadlineMs(targets: ResolvedTargets, profile: 'gate' | 'night
     ? LIVE_MS + probeMs + Math.max(obs.dataEventTimeoutSeconds, obs.recordTimeoutSeconds) * 1000
     : 0;
   const longestChain = Math.max(LIVE_MS + probeMs, receiptsMs + cloudTrailMs, deliveryMs);
-  return SLACK_MS + 2 * HOOK_MS + longestChain;
+  // The writer's file (S10–S12) has no hooks: its invoke, then its writes and REPORT line awaited side
+  // by side within the targets' bound.
+  const writer = targets.application?.writer;
+  const writerMs = writer ? WRITER_INVOKE_MS + writer.timeoutSeconds * 1000 : 0;
+  return SLACK_MS + Math.max(2 * HOOK_MS + longestChain, writerMs);
 }

@@ -117,8 +117,7 @@ async function run(options: ValidateOptions, stop: RunStop): Promise<number> {
       ? options.deadlineSeconds * 1000
       : runDeadlineMs(resolved, options.profile);
     stop.armDeadline(deadlineMs, () => pending.describe());
-    const wantsProbes =
-      resolved.endpoints?.probe && (!options.only.length || options.only.includes('endpoints'));
+    const probePlacements = placementsToProbe(resolved, options.only);
     let early: ReturnType<typeof createRunProbes> | undefined;
     let vitest: Vitest | undefined;
     let finished = false;
@@ -148,8 +147,9 @@ async function run(options: ValidateOptions, stop: RunStop): Promise<number> {
         // Pending while it makes its ENIs (a minute on AWS, "Lambda function states", Lambda Developer
         // Guide), and that wait then overlaps the start-up instead of following it. Not before the signals
         // are the CLI's: a Ctrl+C that vitest's handler took would exit with the probes deployed. Only when
-        // the endpoint checks will run.
-        if (wantsProbes) early = createRunProbes(clientsForTargets(resolved)('lab'), resolved);
+        // the endpoint checks, or the application's DynamoDB reach (S13), will run; they share them.
+        if (probePlacements.length)
+          early = createRunProbes(clientsForTargets(resolved)('lab'), resolved, probePlacements);
         // Vitest's own channel to the checks (`inject`) and the reporter: nothing goes through files or
         // the environment.
         vitest.provide('targets', resolved);
@@ -227,6 +227,18 @@ async function run(options: ValidateOptions, stop: RunStop): Promise<number> {
     pending.close();
     await twin?.server.close();
   }
+}
+
+/**
+ * The placements whose probes the run's checks will invoke: every placement for the endpoint checks, the
+ * placements of `application.dynamodb` for S13 (which invokes the same probes).
+ */
+function placementsToProbe(targets: ResolvedTargets, only: string[]): string[] {
+  const runs = (area: string) => !only.length || only.includes(area);
+  if (!targets.endpoints?.probe) return [];
+  const all = targets.endpoints.probe.placements.map((p) => p.name);
+  const dynamodb = targets.application?.dynamodb?.placements.map((p) => p.placement) ?? [];
+  return all.filter((p) => runs('endpoints') || (runs('application') && dynamodb.includes(p)));
 }
 
 /** The report's words and the exit code for a stopped run. */

@@ -136,16 +136,17 @@ export type EarlyProbe =
 
 /**
  * Creates this run's ephemeral probes, one per placement the lab does not
- * keep deployed, so that their Pending → Active (a minute on AWS) overlaps
+ * keep deployed (of `only`, when given: the placements the run's checks will use), so that their Pending → Active (a minute on AWS) overlaps
  * the run's start-up instead of following it. Never throws: a placement
  * whose probe could not be made carries the error for its checks.
  */
 export async function createRunProbes(
   clients: AwsClients,
   targets: ResolvedTargets,
+  only?: readonly string[],
 ): Promise<Record<string, EarlyProbe>> {
   const probe = targets.endpoints?.probe;
-  const placements = (probe?.placements ?? []).filter((p) => !p.deployed);
+  const placements = (probe?.placements ?? []).filter((p) => !p.deployed && (!only || only.includes(p.name)));
   const made = await Promise.all(
     placements.map(async (placement): Promise<[string, EarlyProbe]> => {
       try {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteFunctionCommand, ListFunctionsCommand, ListTagsCommand } from '@aws-sdk/client-lambda';
 import { DeleteObjectCommand, DeleteObjectsCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
+import { sweepRunItems } from './application/reach.ts';
 import type { AwsClients } from './clients.ts';
 import { classify } from './errors.ts';
 import { runId as currentRunId, RUN_TAG } from './run.ts';
@@ -116,6 +117,15 @@ export async function sweepAll(
     swept.push(...(await sweepObjects(clients, bucket, options)));
   const receiptBucket = targets.dataProtection?.receiptBucket;
   if (receiptBucket) swept.push(...(await sweepReceipts(clients, { ...options, buckets: [receiptBucket] })));
+  // The item a probe stopped between its put and its delete left (S13).
+  const dynamodb = targets.application?.dynamodb;
+  if (dynamodb?.table)
+    swept.push(
+      ...(await sweepRunItems(clients, dynamodb.table, {
+        ...options,
+        placements: dynamodb.placements.map((p) => p.placement),
+      })),
+    );
   return swept;
 }
 

@@ -3,7 +3,9 @@
 # Transit Gateway, spokes kept apart, one SSM-managed host in each, no
 # internet path; a trail of every Region to S3 and CloudWatch Logs with the
 # data bucket's object events; flow logs to CloudWatch Logs and to a bucket
-# of the log archive account. Run it against an empty twin (`npm run twin -- --empty`)
+# of the log archive account; seed 000's application: the AppEvents table,
+# an app bucket and the EventWriterLambda in Python (on the twin it needs a
+# local python3 with boto3: Debian's python3-boto3). Run it against an empty twin (`npm run twin -- --empty`)
 # or, as it is, against a sandbox account you own. Its targets are
 # targets.json beside this script.
 #
@@ -203,6 +205,80 @@ archive_aws s3api put-bucket-policy --bucket "$flows_bucket" --policy '{"Version
    "Condition":{'"$from_lab"'}}]}'
 flow_log --resource-type VPC --resource-ids "$blue_vpc" --log-destination-type s3 \
   --log-destination "arn:aws:s3:::$flows_bucket"
+
+# --- The application (seed 000, PHASES 6-8): the AppEvents table, an app bucket, and the seed's
+# EventWriterLambda in Python, its code unchanged (apps/event-writer), in the hub's private subnet.
+# The hub has no internet path: gateway endpoints for DynamoDB and S3 on its route table carry the
+# writer's two calls, and its security group allows HTTPS to those services' prefix lists only.
+aws dynamodb create-table --table-name AppEvents \
+  --attribute-definitions AttributeName=EventID,AttributeType=S AttributeName=Timestamp,AttributeType=S \
+  --key-schema AttributeName=EventID,KeyType=HASH AttributeName=Timestamp,KeyType=RANGE \
+  --billing-mode PAY_PER_REQUEST >/dev/null
+aws dynamodb wait table-exists --table-name AppEvents
+aws dynamodb update-continuous-backups --table-name AppEvents \
+  --point-in-time-recovery-specification PointInTimeRecoveryEnabled=true >/dev/null
+app_bucket="cli-lab-app-$account"
+private_bucket "$app_bucket"
+aws s3api put-bucket-encryption --bucket "$app_bucket" --server-side-encryption-configuration \
+  '{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"}}]}'
+# Plain HTTP is refused for everyone (S3 User Guide, "Enforce encryption of data in transit").
+aws s3api put-bucket-policy --bucket "$app_bucket" --policy '{"Version":"2012-10-17","Statement":[
+  {"Sid":"DenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:*",
+   "Resource":["arn:aws:s3:::'"$app_bucket"'","arn:aws:s3:::'"$app_bucket"'/*"],
+   "Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}'
+for service in dynamodb s3; do
+  aws ec2 create-vpc-endpoint --vpc-id "$hub_vpc" --vpc-endpoint-type Gateway \
+    --service-name "com.amazonaws.$region.$service" --route-table-ids "$hub_rtb" >/dev/null
+done
+writer_sg=$(aws ec2 create-security-group --vpc-id "$hub_vpc" --group-name cli-lab-writer \
+  --description "event writer: HTTPS to DynamoDB and S3 only" \
+  --tag-specifications "$(name security-group cli-lab-writer)" --query GroupId)
+aws ec2 revoke-security-group-egress --group-id "$writer_sg" \
+  --ip-permissions 'IpProtocol=-1,IpRanges=[{CidrIp=0.0.0.0/0}]' >/dev/null
+for service in dynamodb s3; do
+  pl=$(aws ec2 describe-prefix-lists --filters "Name=prefix-list-name,Values=com.amazonaws.$region.$service" \
+    --query 'PrefixLists[0].PrefixListId')
+  aws ec2 authorize-security-group-egress --group-id "$writer_sg" \
+    --ip-permissions "IpProtocol=tcp,FromPort=443,ToPort=443,PrefixListIds=[{PrefixListId=$pl}]" >/dev/null
+done
+
+# The seed's role: its two policies (PHASE 6; the bucket and the table are this lab's), the logs
+# policy, and VPC access, which a function in a VPC needs for its network interfaces.
+writer_role_arn=$(aws iam create-role --role-name EventWriterLambdaRole --query Role.Arn \
+  --assume-role-policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+    "Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}')
+s3_policy=$(aws iam create-policy --policy-name S3-AppBucket-Access --query Policy.Arn \
+  --policy-document '{"Version":"2012-10-17","Statement":[{"Sid":"AllowS3AccessToAppBucket","Effect":"Allow",
+    "Action":["s3:GetObject","s3:PutObject","s3:DeleteObject","s3:ListBucket"],
+    "Resource":["arn:aws:s3:::'"$app_bucket"'","arn:aws:s3:::'"$app_bucket"'/*"]}]}')
+table_policy=$(aws iam create-policy --policy-name DynamoDB-AppEventsWriter --query Policy.Arn \
+  --policy-document '{"Version":"2012-10-17","Statement":[{"Sid":"AllowPutUpdateOnAppEvents","Effect":"Allow",
+    "Action":["dynamodb:PutItem","dynamodb:UpdateItem"],
+    "Resource":"arn:aws:dynamodb:'"$region"':'"$account"':table/AppEvents"}]}')
+for policy in "$s3_policy" "$table_policy" \
+  arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole \
+  arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole; do
+  aws iam attach-role-policy --role-name EventWriterLambdaRole --policy-arn "$policy"
+done
+
+# The code as the seed gives it, zipped (Python's zipfile: the CLI itself runs on Python).
+app_dir=$(cd "$(dirname "$0")/apps/event-writer" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+(cd "$app_dir" && python3 -m zipfile -c "$work/event-writer.zip" lambda_function.py)
+# A new role takes a few seconds to be usable by Lambda on AWS ("The role defined for the function
+# cannot be assumed by Lambda"): retry for a while.
+for attempt in 1 2 3 4 5 6 7 8 9 10; do
+  if aws lambda create-function --function-name EventWriterLambda --runtime python3.14 \
+    --handler lambda_function.lambda_handler --role "$writer_role_arn" --timeout 15 \
+    --zip-file "fileb://$work/event-writer.zip" --environment "Variables={BUCKET_NAME=$app_bucket}" \
+    --vpc-config "SubnetIds=$hub_subnet,SecurityGroupIds=$writer_sg" >/dev/null 2>"$work/create.err"; then
+    break
+  fi
+  grep -q 'cannot be assumed by Lambda' "$work/create.err" && [ "$attempt" -lt 10 ] || { cat "$work/create.err" >&2; exit 1; }
+  sleep 3
+done
+aws lambda wait function-active-v2 --function-name EventWriterLambda
 
 # --- Who validates: a runner user with the shipped runner policy, and a role of the same policy in
 # the archive that only this user may assume (to read the flow-log bucket's policy there).

@@ -24,7 +24,7 @@ import {
   s3PolicyKeyedOnBucketAccount,
   s3PolicyLetsAnyoneWrite,
 } from './endpoints-scope.ts';
-import { pipelineStopsIfIn } from './lab-view.ts';
+import { dynamodbRows, pipelineStopsIfIn, writerStopsIfIn } from './lab-view.ts';
 import type { Break, Drift, Operator } from './types.ts';
 
 /**
@@ -77,6 +77,7 @@ export const gatewayRouteRemoved: Drift = {
       { id: 'E1', row: serviceRow(vpc, 's3') },
       ...placements.map((p) => e6(p.name)),
       ...(await pipelineStopsIfIn(lab, op, vpc)),
+      ...(await writerStopsIfIn(lab, op, vpc)),
     ];
   },
   async apply(lab, op) {
@@ -111,6 +112,7 @@ export const s3PolicyDenies: Drift = {
       ...(policyChecked ? [{ id: 'E5', row: vpc }] : []),
       ...placements.map((p) => e6(p.name)),
       ...(await pipelineStopsIfIn(lab, op, vpc)),
+      ...(await writerStopsIfIn(lab, op, vpc)),
     ];
   },
   async apply(lab, op) {
@@ -195,12 +197,13 @@ export const dynamodbEndpointDeleted: Drift = {
   id: 'ep-dynamodb-endpoint-deleted',
   says: 'the DynamoDB gateway endpoint is deleted',
   appliesTo: (lab) => Boolean(lab.endpoints?.vpcs.some((v) => v.gateway.includes('dynamodb'))),
-  async breaks(lab) {
+  async breaks(lab, op) {
+    const vpc = lab.endpoints!.vpcs.find((v) => v.gateway.includes('dynamodb'))!.vpc;
+    const inVpc = (lab.endpoints?.probe?.placements ?? []).filter((p) => p.vpc === vpc).map((p) => p.name);
     return [
-      {
-        id: 'E1',
-        row: serviceRow(lab.endpoints!.vpcs.find((v) => v.gateway.includes('dynamodb'))!.vpc, 'dynamodb'),
-      },
+      { id: 'E1', row: serviceRow(vpc, 'dynamodb') },
+      ...dynamodbRows(lab, inVpc, 'ok'),
+      ...(await writerStopsIfIn(lab, op, vpc)),
     ];
   },
   async apply(lab, op) {
@@ -220,7 +223,9 @@ export const probeGroupLosesEgress: Drift = {
     const placement = s3Vpc(lab)!.placements[0]!;
     return [
       e6(placement.name),
+      ...dynamodbRows(lab, [placement.name], 'ok'),
       ...(await pipelineStopsIfIn(lab, op, placement.vpc, placement.securityGroups)),
+      ...(await writerStopsIfIn(lab, op, placement.vpc, placement.securityGroups)),
     ];
   },
   async apply(lab, op) {
@@ -260,7 +265,8 @@ export const natRouteAdded: Drift = {
     const affected = vpc.subnets
       .filter((s) => tables.has(s.name))
       .map((s): Break => ({ id: 'N10', row: s.name }));
-    return [...affected, e6(p.name), e7(p.name)];
+    // DynamoDB answers through the NAT where the placement meant it to time out (S13).
+    return [...affected, e6(p.name), e7(p.name), ...dynamodbRows(lab, [p.name], 'timeout')];
   },
   async apply(lab, op) {
     const p = isolatedPlacement(lab)!;

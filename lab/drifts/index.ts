@@ -1,4 +1,6 @@
 import { applicationConfigDrifts } from './application-config.ts';
+import { applicationLiveDrifts } from './application-live.ts';
+import { applicationPrivilegeDrifts } from './application-privilege.ts';
 import { dataProtectionDrifts } from './data-protection.ts';
 import { endpointDrifts } from './endpoints.ts';
 import { aclDrifts } from './network-acl.ts';
@@ -18,6 +20,8 @@ export const drifts: Drift[] = [
   ...observabilityDrifts,
   ...observabilityDeliveryDrifts,
   ...applicationConfigDrifts,
+  ...applicationLiveDrifts,
+  ...applicationPrivilegeDrifts,
 ];
 
 export type { Drift, Operator } from './types.ts';

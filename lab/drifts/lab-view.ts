@@ -65,3 +65,32 @@ export async function pipelineStopsIfIn(
   if (groups && !groups.some((g) => consumer.securityGroupIds.includes(lab.ids.securityGroup[g]!))) return [];
   return pipelineStops(lab);
 }
+
+/**
+ * The event writer (S10) when it runs in `vpc` (and, if given, with one of `groups`): a drift that cuts
+ * its way to a service it writes to makes its invocation fail or time out. S11 and S12 are then errors
+ * blocked by S10, which the drift matrix accepts. Where it runs is asked of Lambda.
+ */
+export async function writerStopsIfIn(
+  lab: ResolvedTargets,
+  op: Operator,
+  vpc: string,
+  groups?: string[],
+): Promise<Break[]> {
+  const writer = lab.application?.writer;
+  if (!writer) return [];
+  const { VpcConfig } = await op('lab').lambda.send(
+    new GetFunctionConfigurationCommand({ FunctionName: writer.function }),
+  );
+  if (VpcConfig?.VpcId !== lab.ids.vpc[vpc]) return [];
+  const ids = groups?.map((g) => lab.ids.securityGroup[g]);
+  if (ids && !VpcConfig?.SecurityGroupIds?.some((g) => ids.includes(g))) return [];
+  return [{ id: 'S10', row: writer.function }];
+}
+
+/** The S13 rows (DynamoDB from a placement) of the named probe placements that expect `expect`. */
+export function dynamodbRows(lab: ResolvedTargets, placements: string[], expect: 'ok' | 'timeout'): Break[] {
+  return (lab.application?.dynamodb?.placements ?? [])
+    .filter((r) => placements.includes(r.placement) && r.expect === expect)
+    .map((r) => ({ id: 'S13', row: r.placement }));
+}

@@ -16,7 +16,17 @@ export type Attempt = (
       region?: string;
     }
   | { name: string; kind: 'sts' }
-  | { name: string; kind: 'dynamodb' }
+  /**
+   * DynamoDB, through whatever path the VPC has (a gateway endpoint, or none): ListTables (the default),
+   * or a put, get or delete of one item of `table` (`item` holds the whole item to put, or its key).
+   */
+  | {
+      name: string;
+      kind: 'dynamodb';
+      operation?: 'ListTables' | 'PutItem' | 'GetItem' | 'DeleteItem';
+      table?: string;
+      item?: Record<string, ScalarAttribute>;
+    }
   /** A TCP connection to a host on the internet (port 443): reachable or not. */
   | { name: string; kind: 'internet'; host: string; port?: number }
   | { name: string; kind: 'dns'; hostname: string }
@@ -28,6 +38,12 @@ export type Attempt = (
    */
   lane?: string;
 };
+
+/**
+ * An item attribute in DynamoDB's JSON (`{ "S": "…" }`); a binary value as base64, which is how the
+ * low-level API carries it on the wire (DynamoDB API Reference, AttributeValue: "B — Binary, base64-encoded").
+ */
+export type ScalarAttribute = { S: string } | { N: string } | { B: string };
 
 export interface AttemptResult {
   name: string;

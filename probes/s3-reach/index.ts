@@ -2,7 +2,14 @@ import { promises as dns } from 'node:dns';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { connect, type Socket } from 'node:net';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  ListTablesCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -13,7 +20,7 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import pRetry from 'p-retry';
-import type { Attempt, AttemptResult, ProbeEvent, ProbeReport } from './attempts.ts';
+import type { Attempt, AttemptResult, ProbeEvent, ProbeReport, ScalarAttribute } from './attempts.ts';
 import { readFailure } from './classify.ts';
 
 /**
@@ -220,10 +227,8 @@ async function perform(
       const me = await new STSClient(common).send(new GetCallerIdentityCommand({}));
       return { detail: me.Arn };
     }
-    case 'dynamodb': {
-      const out = await new DynamoDBClient(common).send(new ListTablesCommand({ Limit: 10 }));
-      return { detail: `${out.TableNames?.length ?? 0} tables` };
-    }
+    case 'dynamodb':
+      return tryDynamoDb(new DynamoDBClient(common), attempt);
     case 'dns': {
       const answers = await dns.lookup(attempt.hostname, { all: true, family: 4 });
       return { addresses: answers.map((a) => a.address) };
@@ -231,6 +236,51 @@ async function perform(
     case 'internet':
       return reachTcp(attempt.host, attempt.port ?? 443, bounds);
   }
+}
+
+async function tryDynamoDb(
+  client: DynamoDBClient,
+  attempt: Extract<Attempt, { kind: 'dynamodb' }>,
+): Promise<Partial<AttemptResult>> {
+  const TableName = attempt.table;
+  const item = toItem(attempt.item ?? {});
+  switch (attempt.operation ?? 'ListTables') {
+    case 'ListTables': {
+      const out = await client.send(new ListTablesCommand({ Limit: 10 }));
+      return { detail: `${out.TableNames?.length ?? 0} tables` };
+    }
+    case 'PutItem':
+      await client.send(new PutItemCommand({ TableName, Item: item }));
+      return {};
+    case 'GetItem': {
+      // Strongly consistent, so the item this probe has just put is read back (DynamoDB Developer Guide,
+      // "Read consistency": an eventually consistent read might not reflect a write just completed).
+      const out = await client.send(new GetItemCommand({ TableName, Key: item, ConsistentRead: true }));
+      return { detail: out.Item ? JSON.stringify(fromItem(out.Item)).slice(0, 200) : 'no item' };
+    }
+    case 'DeleteItem':
+      await client.send(new DeleteItemCommand({ TableName, Key: item }));
+      return {};
+  }
+}
+
+/** The attempt's JSON attributes as the SDK takes them (binary values as bytes). */
+function toItem(item: Record<string, ScalarAttribute>): Record<string, AttributeValue> {
+  return Object.fromEntries(
+    Object.entries(item).map(([k, v]) => [k, 'B' in v ? { B: Buffer.from(v.B, 'base64') } : v]),
+  );
+}
+
+/** An item read back, in the attempt's JSON (scalars only; anything else is named by its type). */
+function fromItem(item: Record<string, AttributeValue>): Record<string, ScalarAttribute | string> {
+  return Object.fromEntries(
+    Object.entries(item).map(([k, v]) => {
+      if (v.S !== undefined) return [k, { S: v.S }];
+      if (v.N !== undefined) return [k, { N: v.N }];
+      if (v.B !== undefined) return [k, { B: Buffer.from(v.B).toString('base64') }];
+      return [k, Object.keys(v).join('')];
+    }),
+  );
 }
 
 function reachTcp(

@@ -57,6 +57,7 @@ function attemptsFor(placement: NonNullable<typeof probe>['placements'][number])
  * start-up); absent when vitest runs this file by itself, which then deploys them here.
  */
 const early = inject('probes');
+const sharedWithS13 = new Set(lab.targets.application?.dynamodb?.placements.map((p) => p.placement));
 
 /** A placement's probe, Active: the lab's own, the one validate created, or one made here. */
 function readyProbe(
@@ -68,8 +69,10 @@ function readyProbe(
   if (placement.deployed) return deployedProbe(clients, ids.probeFunction[placement.name]!, where);
   const made = early?.[placement.name];
   if (made) {
-    // Removed here once used, as soon as this file is done; on any stop validate's sweep removes it.
-    if ('functionName' in made) deployed.push({ functionName: made.functionName, clients });
+    // Removed here once used, as soon as this file is done; on any stop validate's sweep removes it. One the
+    // application's S13 invokes too is left to that sweep: this file cannot know when S13 is done with it.
+    if ('functionName' in made && !sharedWithS13.has(placement.name))
+      deployed.push({ functionName: made.functionName, clients });
     return earlyProbe(clients, made);
   }
   return deployProbe(clients, {

@@ -42,6 +42,29 @@ describe('the reach probes are created before the checks start, and only for the
     for (const c of made) expect(c.time).toBeLessThan(checksStarted);
   });
 
+  test('a run of the application checks creates the probes of its DynamoDB placements, and S13 invokes them', async ({
+    expect,
+  }) => {
+    await lab.server.reset();
+    const from = lab.server.twin.calls.length;
+    const run = await runValidate(['--targets', example, '--only', 'application'], env());
+    expect(run.code, run.stderr.slice(-2000)).toBe(0);
+    const runId = run.results!.run.runId;
+    const calls = callsSince(from);
+    const checksStarted = Date.parse((run.results!.run as { startedAt?: string }).startedAt ?? '');
+    const made = creates(calls);
+    // The reference lab's application.dynamodb names prod and dev: their probes, made before the checks, and no other.
+    expect(made.map((c) => c.requestParameters?.functionName).sort()).toEqual([
+      `meshcheck-${runId}-dev`,
+      `meshcheck-${runId}-prod`,
+    ]);
+    for (const c of made) expect(c.time).toBeLessThan(checksStarted);
+    expect(run.results!.tests.filter((t) => t.id === 'S13').map((t) => [t.row, t.verdict])).toEqual([
+      ['prod', 'pass'],
+      ['dev', 'pass'],
+    ]);
+  });
+
   test('a run without the endpoint checks creates no probe', async ({ expect }) => {
     const from = lab.server.twin.calls.length;
     const run = await runValidate(['--targets', example, '--only', 'network'], env());

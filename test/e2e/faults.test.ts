@@ -30,7 +30,9 @@ async function injected(): Promise<number> {
 
 describe('faults', () => {
   // A latency fault longer than the old 1 s probe bound: a slow S3 answer must not read as "no path" (E6).
-  test.for([0.1, 0.3])(
+  // One rate, the harsher: a run at 0.1 as well cost npm test about 27 s on two cores and proved nothing
+  // a run at 0.3 does not.
+  test.for([0.3])(
     'with throttling, 5xx and latency on %s of calls, a clean lab does not fail',
     { timeout: 400_000 },
     async (rate, { expect }) => {

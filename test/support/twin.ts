@@ -1,8 +1,9 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { promisify } from 'node:util';
 import { serve, type TwinServer } from '../../twin/server.ts';
 import { rootCredential, Twin, type TwinOptions } from '../../twin/twin.ts';
+import { AWS_CLI, runAwsCli } from './aws-cli.ts';
+
+export { AWS_CLI };
 
 /**
  * A twin served on a free 127.0.0.1 port for a test file, and the ways a
@@ -49,10 +50,7 @@ export async function startTestTwin(
   };
 }
 
-export const AWS_CLI = '/usr/bin/aws';
 export const hasAwsCli = existsSync(AWS_CLI);
-
-const run = promisify(execFile);
 
 /**
  * Runs Debian's AWS CLI (2.9) against the twin. It ignores AWS_ENDPOINT_URL,
@@ -75,17 +73,8 @@ export async function aws(
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
     AWS_PAGER: '',
   };
-  try {
-    const { stdout, stderr } = await run(
-      AWS_CLI,
-      [...args, '--endpoint-url', twin.endpoint, '--output', 'json'],
-      { env },
-    );
-    return { code: 0, stdout, stderr, json: parseJson(stdout) };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '', json: undefined };
-  }
+  const out = await runAwsCli([...args, '--endpoint-url', twin.endpoint, '--output', 'json'], env);
+  return { ...out, json: out.code === 0 ? parseJson(out.stdout) : undefined };
 }
 
 /** `aws s3 …` prints text, not JSON; only JSON output is parsed. */

@@ -34,6 +34,12 @@ export interface LatencyProfile {
    * operations on DynamoDB tables", Creating a table).
    */
   dynamodbTableCreationMs: number;
+  /**
+   * An eventually consistent DynamoDB read this soon after a write may miss
+   * it: "Consistency across all copies of data is usually reached within a
+   * second" (DynamoDB Developer Guide, "DynamoDB read consistency").
+   */
+  dynamodbConsistencyLagMs: number;
 }
 
 export const profiles = {
@@ -49,6 +55,7 @@ export const profiles = {
     flowLogDeliveryMs: 300,
     pipelineHopMs: 10,
     dynamodbTableCreationMs: 30,
+    dynamodbConsistencyLagMs: 20,
   },
   realistic: {
     name: 'realistic',
@@ -62,6 +69,7 @@ export const profiles = {
     flowLogDeliveryMs: 5 * 60_000,
     pipelineHopMs: 300,
     dynamodbTableCreationMs: 8_000,
+    dynamodbConsistencyLagMs: 1_000,
   },
 } as const satisfies Record<string, LatencyProfile>;
 

@@ -5,6 +5,7 @@ import {
   GetItemCommand,
   ListTablesCommand,
   PutItemCommand,
+  QueryCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
   CreateAccessKeyCommand,
@@ -103,6 +104,19 @@ describe('identity policies', () => {
     });
   });
 
+  test('a table ARN of another account is refused, never read as the caller’s own table of that name', async () => {
+    const other = twin.server.twin.accounts.find((a) => a !== account) ?? '999999999999';
+    const foreign = `arn:aws:dynamodb:us-east-1:${other}:table/${TABLE}`;
+    await expect(root.send(new DescribeTableCommand({ TableName: foreign }))).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      message: expect.stringContaining(`dynamodb:DescribeTable on resource: ${foreign}`),
+    });
+    const own = await root.send(
+      new DescribeTableCommand({ TableName: `arn:aws:dynamodb:us-east-1:${account}:table/${TABLE}` }),
+    );
+    expect(own.Table?.TableName).toBe(TABLE);
+  });
+
   test('dynamodb:LeadingKeys limits a writer to its own partition', async () => {
     const tenant = await user('tenant', {
       Effect: 'Allow',
@@ -114,6 +128,52 @@ describe('identity policies', () => {
     await expect(
       tenant.send(new PutItemCommand({ TableName: TABLE, Item: { pk: { S: 'tenant-b' } } })),
     ).rejects.toMatchObject({ name: 'AccessDeniedException' });
+  });
+});
+
+describe('fine-grained access: what a request names reaches the condition keys', () => {
+  test('dynamodb:LeadingKeys holds a Query’s partition from its key condition', async () => {
+    const tenant = await user('querier', {
+      Effect: 'Allow',
+      Action: 'dynamodb:Query',
+      Resource: `arn:aws:dynamodb:us-east-1:${account}:table/${TABLE}`,
+      Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['tenant-a'] } },
+    });
+    const query = (pk: string) =>
+      tenant.send(
+        new QueryCommand({
+          TableName: TABLE,
+          KeyConditionExpression: '#p = :pk',
+          ConsistentRead: true,
+          ExpressionAttributeNames: { '#p': 'pk' },
+          ExpressionAttributeValues: { ':pk': { S: pk } },
+        }),
+      );
+    expect((await query('tenant-a')).Count).toBe(1);
+    await expect(query('tenant-b')).rejects.toMatchObject({ name: 'AccessDeniedException' });
+  });
+
+  test('dynamodb:Attributes holds the names an expression uses, aliased or not', async () => {
+    const narrow = await user('narrow', {
+      Effect: 'Allow',
+      Action: 'dynamodb:GetItem',
+      Resource: `arn:aws:dynamodb:us-east-1:${account}:table/${TABLE}`,
+      Condition: { 'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'visible'] } },
+    });
+    const get = (projection: string, names?: Record<string, string>) =>
+      narrow.send(
+        new GetItemCommand({
+          TableName: TABLE,
+          Key: { pk: { S: 'tenant-a' } },
+          ProjectionExpression: projection,
+          ...(names && { ExpressionAttributeNames: names }),
+        }),
+      );
+    await get('visible');
+    await expect(get('secret')).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await expect(get('visible, #s', { '#s': 'secret' })).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+    });
   });
 });
 

@@ -1,4 +1,4 @@
-import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateVpcEndpointCommand,
   DescribeRouteTablesCommand,
@@ -46,9 +46,9 @@ let ec2: EC2Client;
 let vpc: TestVpc;
 const clock = new ManualClock(Date.now());
 
-async function invoke(event: object = {}) {
+async function invoke(event: object = {}, name = 'reader') {
   const out = await lambda.send(
-    new InvokeCommand({ FunctionName: 'reader', Payload: Buffer.from(JSON.stringify(event)) }),
+    new InvokeCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify(event)) }),
   );
   return JSON.parse(Buffer.from(out.Payload ?? []).toString());
 }
@@ -73,20 +73,31 @@ beforeAll(async () => {
     statements: [{ Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: '*' }],
   });
   vpc = await buildVpc(twin.server.twin);
-  await lambda.send(
-    new CreateFunctionCommand({
-      FunctionName: 'reader',
-      Runtime: 'nodejs22.x',
-      Handler: 'index.handler',
-      Role: role,
-      Code: { ZipFile: await bundledZip(READER) },
-      Timeout: 10,
-      VpcConfig: { SubnetIds: [vpc.isolatedSubnet], SecurityGroupIds: [vpc.securityGroupId] },
-    }),
-  );
+  const zip = await bundledZip(READER);
+  for (const [name, subnet] of [
+    ['reader', vpc.isolatedSubnet],
+    ['reader-nat', vpc.natSubnet],
+  ] as const)
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: 'nodejs22.x',
+        Handler: 'index.handler',
+        Role: role,
+        Code: { ZipFile: zip },
+        Timeout: 10,
+        VpcConfig: { SubnetIds: [subnet], SecurityGroupIds: [vpc.securityGroupId] },
+      }),
+    );
   clock.advance(delay(twin.server.twin.profile, 'lambdaActivationMs'));
 }, 60_000);
 afterAll(() => twin.close());
+
+describe('a function in a subnet with a NAT gateway', () => {
+  test('reads its item over the internet path, no endpoint needed', async () => {
+    expect(await invoke({}, 'reader-nat')).toEqual({ ok: true, item: { EventID: { S: 'e1' } } });
+  }, 60_000);
+});
 
 describe('a function in a subnet without NAT', () => {
   let endpointId: string;

@@ -1,6 +1,7 @@
 import {
   CreateTableCommand,
   DeleteItemCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -44,6 +45,8 @@ beforeAll(async () => {
 afterAll(() => twin.close());
 
 const key = (id: string, ts: string) => ({ EventID: { S: id }, Timestamp: { S: ts } });
+/** Lets every copy catch up with the writes so far (eventually consistent reads see them after this). */
+const settle = () => clock.advance(delay(twin.server.twin.profile, 'dynamodbConsistencyLagMs'));
 
 describe('a table still CREATING', () => {
   test('refuses items with ResourceNotFoundException, as AWS does until it is ACTIVE', async () => {
@@ -72,12 +75,44 @@ describe('PutItem and GetItem', () => {
     });
   });
 
+  test('every attribute type travels and comes back as it went', async () => {
+    const item = {
+      ...key('types', 't'),
+      s: { S: '' },
+      b: { B: new Uint8Array([0, 255, 7]) },
+      bool: { BOOL: false },
+      nul: { NULL: true },
+      ss: { SS: ['x', 'y'] },
+      ns: { NS: ['1', '-2.5'] },
+      bs: { BS: [new Uint8Array([1]), new Uint8Array([2])] },
+      m: { M: { deep: { L: [{ N: '3' }, { M: {} }, { L: [] }] } } },
+    };
+    await ddb.send(new PutItemCommand({ TableName: TABLE, Item: item }));
+    const got = await ddb.send(
+      new GetItemCommand({ TableName: TABLE, Key: key('types', 't'), ConsistentRead: true }),
+    );
+    expect(got.Item).toEqual(item);
+  });
+
   test('a missing item is an answer without Item', async () => {
     const got = await ddb.send(new GetItemCommand({ TableName: TABLE, Key: key('none', 'x') }));
     expect(got.Item).toBeUndefined();
   });
 
+  test('an eventually consistent read just after a write may miss it; a strongly consistent one does not', async () => {
+    await ddb.send(new PutItemCommand({ TableName: TABLE, Item: key('fresh', 't') }));
+    const eventual = () => ddb.send(new GetItemCommand({ TableName: TABLE, Key: key('fresh', 't') }));
+    expect((await eventual()).Item).toBeUndefined();
+    const strong = await ddb.send(
+      new GetItemCommand({ TableName: TABLE, Key: key('fresh', 't'), ConsistentRead: true }),
+    );
+    expect(strong.Item).toEqual(key('fresh', 't'));
+    settle();
+    expect((await eventual()).Item).toEqual(key('fresh', 't'));
+  });
+
   test('ProjectionExpression returns only the named attributes; a reserved word needs #name', async () => {
+    settle();
     const got = await ddb.send(
       new GetItemCommand({
         TableName: TABLE,
@@ -134,6 +169,29 @@ describe('PutItem and GetItem', () => {
     await expect(put()).rejects.toMatchObject({
       name: 'ConditionalCheckFailedException',
       message: 'The conditional request failed',
+    });
+  });
+
+  test('ReturnValuesOnConditionCheckFailure ALL_OLD hands back the item that failed the condition', async () => {
+    await ddb.send(
+      new PutItemCommand({
+        TableName: TABLE,
+        Item: { ...key('held', 't'), Blob: { B: new Uint8Array([1, 2]) } },
+      }),
+    );
+    const e = await ddb
+      .send(
+        new PutItemCommand({
+          TableName: TABLE,
+          Item: key('held', 't'),
+          ConditionExpression: 'attribute_not_exists(EventID)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      )
+      .catch((err: unknown) => err);
+    expect(e).toMatchObject({
+      name: 'ConditionalCheckFailedException',
+      Item: { ...key('held', 't'), Blob: { B: new Uint8Array([1, 2]) } },
     });
   });
 
@@ -224,6 +282,7 @@ describe('UpdateItem and DeleteItem', () => {
 
 describe('Query and Scan', () => {
   beforeAll(async () => {
+    settle();
     for (let i = 1; i <= 5; i++)
       await ddb.send(
         new PutItemCommand({
@@ -231,6 +290,7 @@ describe('Query and Scan', () => {
           Item: { ...key('q', `2026-01-0${i}`), N: { N: String(i) } },
         }),
       );
+    settle();
   });
 
   test('KeyConditionExpression with begins_with, newest first, in pages of Limit', async () => {
@@ -291,6 +351,28 @@ describe('Query and Scan', () => {
     ).rejects.toMatchObject({ message: 'Query condition missed key schema element: EventID' });
   });
 
+  test('a start key outside the query is refused', async () => {
+    const query = (start: Record<string, { S: string }>) =>
+      ddb.send(
+        new QueryCommand({
+          TableName: TABLE,
+          KeyConditionExpression: 'EventID = :id AND #ts > :t',
+          ExpressionAttributeNames: { '#ts': 'Timestamp' },
+          ExpressionAttributeValues: { ':id': { S: 'q' }, ':t': { S: '2026-01-03' } },
+          ExclusiveStartKey: start,
+        }),
+      );
+    await expect(query(key('other', '2026-01-04'))).rejects.toMatchObject({
+      message: 'The provided starting key is outside query boundaries based on provided conditions',
+    });
+    await expect(query(key('q', '2026-01-01'))).rejects.toMatchObject({
+      message: 'The provided starting key does not match the range key predicate',
+    });
+    await expect(query({ EventID: { S: 'q' } })).rejects.toMatchObject({
+      message: 'The provided starting key is invalid',
+    });
+  });
+
   test('Scan with a FilterExpression pages through the table', async () => {
     const seen: string[] = [];
     let start: Record<string, unknown> | undefined;
@@ -307,5 +389,16 @@ describe('Query and Scan', () => {
       start = out.LastEvaluatedKey;
     } while (start);
     expect(seen.sort()).toEqual(['1', '2', '3', '4', '5']);
+  });
+});
+
+describe('DescribeTable’s counts', () => {
+  test('ItemCount and TableSizeBytes lag writes by up to six hours, as AWS publishes them', async () => {
+    const before = await ddb.send(new DescribeTableCommand({ TableName: TABLE }));
+    expect(before.Table?.ItemCount).toBe(0);
+    clock.advance(6 * 3_600_000);
+    const after = await ddb.send(new DescribeTableCommand({ TableName: TABLE }));
+    expect(after.Table?.ItemCount).toBeGreaterThan(5);
+    expect(after.Table?.TableSizeBytes).toBeGreaterThan(0);
   });
 });

@@ -1,3 +1,4 @@
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import {
   CreateTableCommand,
   DeleteTableCommand,
@@ -83,6 +84,24 @@ describe('CreateTable and DescribeTable', () => {
       name: 'ResourceInUseException',
       message: 'Table already exists: AppEvents',
     });
+  });
+
+  test('point-in-time recovery cannot be enabled while the table is CREATING', async () => {
+    await ddb.send(events('Young'));
+    await expect(
+      ddb.send(
+        new UpdateContinuousBackupsCommand({
+          TableName: 'Young',
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'ContinuousBackupsUnavailableException',
+      message: 'Backups are being enabled for the table: Young. Please retry later',
+    });
+    created();
+    await ddb.send(new DeleteTableCommand({ TableName: 'Young' }));
+    created();
   });
 
   test('SSE enabled without a key is KMS with the AWS managed key alias/aws/dynamodb', async () => {
@@ -211,5 +230,30 @@ describe('point-in-time recovery and tags', () => {
     await ddb.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: ['app'] }));
     const tags = await ddb.send(new ListTagsOfResourceCommand({ ResourceArn: arn }));
     expect(tags.Tags).toEqual([{ Key: 'team', Value: 'lab' }]);
+  });
+});
+
+describe('CloudTrail', () => {
+  test('CreateTable is a management event naming the table', async () => {
+    clock.advance(delay(twin.server.twin.profile, 'cloudTrailVisibleMs'));
+    const { Events } = await new CloudTrailClient(twin.clientConfig()).send(
+      new LookupEventsCommand({
+        LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'CreateTable' }],
+      }),
+    );
+    const record = Events?.map((e) => JSON.parse(e.CloudTrailEvent!)).find(
+      (r) => r.requestParameters?.tableName === 'AppEvents' && !r.errorCode,
+    );
+    expect(record).toMatchObject({
+      eventSource: 'dynamodb.amazonaws.com',
+      eventName: 'CreateTable',
+      managementEvent: true,
+      resources: [
+        {
+          type: 'AWS::DynamoDB::Table',
+          ARN: `arn:aws:dynamodb:us-east-1:${twin.server.twin.accounts[0]}:table/AppEvents`,
+        },
+      ],
+    });
   });
 });

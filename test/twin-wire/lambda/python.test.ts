@@ -3,6 +3,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runtimeOf } from '../../../twin/runtime/index.ts';
 import { findPython } from '../../../twin/runtime/python/interpreter.ts';
 import { ManualClock } from '../../../twin/state/clock.ts';
 import { delay } from '../../../twin/state/profile.ts';
@@ -39,6 +40,13 @@ def lambda_handler(event, context):
     if event.get("whoami"):
         sts = boto3.client("sts", config=boto3.session.Config(connect_timeout=1, read_timeout=1, retries={"max_attempts": 0}))
         return {"arn": sts.get_caller_identity()["Arn"]}
+    if event.get("url"):
+        import urllib.request
+        try:
+            with urllib.request.urlopen(event["url"], timeout=1) as answer:
+                return {"status": answer.status, "body": answer.read().decode()}
+        except Exception as e:
+            return {"error": type(e).__name__, "reason": str(getattr(e, "reason", e))}
     if event.get("bucket"):
         boto3.client("s3").put_object(Bucket=event["bucket"], Key="from-python.json", Body=json.dumps(event))
         return {"put": True}
@@ -132,6 +140,22 @@ describe('a Python handler', () => {
     expect(tail).toContain('[ERROR] ValueError: asked to fail\nTraceback (most recent call last):');
   }, 60_000);
 
+  test('whose module cannot be imported answers the runtime’s Runtime.ImportModuleError', async ({
+    skip,
+  }) => {
+    skip(!python, NO_PYTHON);
+    await deploy('py-missing-module', { Handler: 'no_such_module.lambda_handler' });
+    const { out, body, tail } = await invoke('py-missing-module');
+    expect(out.FunctionError).toBe('Unhandled');
+    expect(body).toMatchObject({
+      errorType: 'Runtime.ImportModuleError',
+      errorMessage: "Unable to import module 'no_such_module': No module named 'no_such_module'",
+    });
+    expect(tail).toContain(
+      "[ERROR] Runtime.ImportModuleError: Unable to import module 'no_such_module': No module named 'no_such_module'",
+    );
+  }, 60_000);
+
   test('writes its prints and log records between START and REPORT to CloudWatch Logs', async ({ skip }) => {
     skip(!python, NO_PYTHON);
     const { out, tail } = await invoke('py-echo', { logged: 1 });
@@ -165,6 +189,33 @@ describe('a Python handler', () => {
     expect(put.body).toEqual({ put: true });
     const got = await s3.send(new GetObjectCommand({ Bucket: 'python-out', Key: 'from-python.json' }));
     expect(JSON.parse(await got.Body!.transformToString())).toEqual({ bucket: 'python-out' });
+  }, 60_000);
+
+  test('outside a VPC, reaches a host on the internet only as the twin’s stand-in on 127.0.0.1', async ({
+    skip,
+  }) => {
+    skip(!python, NO_PYTHON);
+    const { body } = await invoke('py-echo', { url: 'http://example.com/' });
+    expect(body).toEqual({
+      status: 200,
+      body: 'This host is on the internet. The lab twin answers for it without contacting it.\n',
+    });
+    const arn = 'arn:aws:lambda:us-east-1:123456789012:function:py-echo';
+    const sockets = runtimeOf(twin.server.twin)
+      .environmentsOf(arn)
+      .flatMap((e) => e.sockets);
+    // Python resolves the name (from the twin), then connects to the address: the connection really went to 127.0.0.1.
+    expect(sockets).toContainEqual({
+      host: '127.0.0.1',
+      port: expect.any(Number),
+      standsFor: expect.stringMatching(/^\d+\.\d+\.\d+\.\d+$/),
+    });
+  }, 60_000);
+
+  test('outside a VPC, a private address never answers', async ({ skip }) => {
+    skip(!python, NO_PYTHON);
+    const { body } = await invoke('py-echo', { url: 'http://10.90.1.10/' });
+    expect(body).toEqual({ error: 'URLError', reason: 'timed out' });
   }, 60_000);
 
   test('in a VPC subnet with no endpoint and no NAT, its boto3 connection never opens', async ({ skip }) => {

@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { AWS_CLI, aws, hasAwsCli, startTestTwin, type TestTwin } from '../../support/twin.ts';
+import { runAwsCli } from '../../support/aws-cli.ts';
+import { aws, hasAwsCli, startTestTwin, type TestTwin } from '../../support/twin.ts';
 
 /**
  * What an operator types against S3 with AWS CLI 2.9: the high-level `s3`
@@ -16,7 +15,6 @@ import { AWS_CLI, aws, hasAwsCli, startTestTwin, type TestTwin } from '../../sup
 let twin: TestTwin;
 let dir: string;
 const Bucket = 'cli-lab-bucket';
-const run = promisify(execFile);
 
 /** `aws s3 …` prints text; the shared helper parses JSON, so the high-level commands run here. */
 async function awsS3(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -31,14 +29,8 @@ async function awsS3(args: string[]): Promise<{ code: number; stdout: string; st
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
     AWS_PAGER: '',
   };
-  try {
-    const quiet = args[0] === 'cp' ? ['--no-progress'] : [];
-    const out = await run(AWS_CLI, ['s3', ...args, ...quiet, '--endpoint-url', twin.endpoint], { env });
-    return { code: 0, ...out };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
+  const quiet = args[0] === 'cp' ? ['--no-progress'] : [];
+  return runAwsCli(['s3', ...args, ...quiet, '--endpoint-url', twin.endpoint], env);
 }
 
 beforeAll(async () => {

@@ -38,4 +38,13 @@ describe('the run deadline comes from the bounds', () => {
     expect(runDeadlineMs(network, 'nightly')).toBe(runDeadlineMs(network, 'gate'));
     expect(runDeadlineMs(network, 'nightly')).toBeLessThanOrEqual(runDeadlineMs(example, 'gate'));
   });
+
+  test('the event writer’s bound (S10–S12) counts: past the other checks, a longer one moves the gate deadline by as much', () => {
+    const long = structuredClone(example);
+    long.application!.writer!.timeoutSeconds = 600;
+    const longer = structuredClone(long);
+    longer.application!.writer!.timeoutSeconds = 900;
+    expect(runDeadlineMs(long, 'gate')).toBeGreaterThan(runDeadlineMs(example, 'gate'));
+    expect(runDeadlineMs(longer, 'gate') - runDeadlineMs(long, 'gate')).toBe(300_000);
+  });
 });

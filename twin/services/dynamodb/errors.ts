@@ -39,10 +39,22 @@ export const continuousBackupsTableNotFound = (name: string) =>
 /** "The operation conflicts with the resource's availability" (API Reference, ResourceInUseException). */
 export const resourceInUse = (message: string) => new AwsError('ResourceInUseException', message);
 
-/** "A condition specified in the operation failed to be evaluated." */
+/** An attribute value as it travels in JSON: binary as base64 (the error body is written without the SDK's schema). */
+function wire(v: unknown): unknown {
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
+  if (Array.isArray(v)) return v.map(wire);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, wire(x)]));
+  return v;
+}
+
+/**
+ * "A condition specified in the operation failed to be evaluated." With
+ * ReturnValuesOnConditionCheckFailure ALL_OLD the error carries the item
+ * as it was (API_PutItem, ReturnValuesOnConditionCheckFailure).
+ */
 export const conditionalCheckFailed = (item?: Record<string, unknown>) =>
   new AwsError('ConditionalCheckFailedException', 'The conditional request failed', {
-    ...(item && { members: { Item: item as unknown as string } }),
+    ...(item && { members: { Item: wire(item) as string } }),
   });
 
 /**

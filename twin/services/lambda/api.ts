@@ -7,7 +7,7 @@
  * SQS event source mappings (Create/Get/List/Update/Delete).
  *
  * LIMITATIONS
- * - The one deliberate difference from Lambda: a function's environment
+ * - The deliberate difference from Lambda (and, for Python, the few below): a function's environment
  *   has AWS_ENDPOINT_URL set to the twin, so the SDK inside it calls the
  *   twin (LocalStack does the same). Its calls are still judged by its
  *   network position: a VPC function's credentials carry its ENI, and a

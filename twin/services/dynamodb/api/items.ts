@@ -8,6 +8,7 @@ import type {
 } from '@aws-sdk/client-dynamodb';
 import type { Handler } from '../../../core/service.ts';
 import { conditionalCheckFailed, validation } from '../errors.ts';
+import { readView, writeItem } from '../model/consistency.ts';
 import {
   type Condition,
   ExpressionContext,
@@ -57,10 +58,46 @@ function refuseLegacy(input: object): void {
     );
 }
 
-function contextOf(input: {
-  ExpressionAttributeNames?: Record<string, string>;
-  ExpressionAttributeValues?: Record<string, AttributeValue>;
-}) {
+/**
+ * "ExpressionAttributeNames can only be specified when using expressions"
+ * and "ExpressionAttributeValues can only be specified when using
+ * expressions: ConditionExpression is null": substitutions need an
+ * expression that may use them.
+ */
+function checkSubstitutionsHaveExpressions(
+  input: Record<string, unknown>,
+  valueExpressions: string[],
+  all: string[],
+): void {
+  if (input.ExpressionAttributeNames !== undefined && all.every((k) => input[k] === undefined))
+    throw validation('ExpressionAttributeNames can only be specified when using expressions');
+  if (input.ExpressionAttributeValues !== undefined && valueExpressions.every((k) => input[k] === undefined))
+    throw validation(
+      `ExpressionAttributeValues can only be specified when using expressions: ${valueExpressions.join(' and ')} ${valueExpressions.length > 1 ? 'are' : 'is'} null`,
+    );
+}
+
+const EXPRESSIONS: Record<string, string[]> = {
+  PutItem: ['ConditionExpression'],
+  DeleteItem: ['ConditionExpression'],
+  GetItem: [],
+  UpdateItem: ['UpdateExpression', 'ConditionExpression'],
+  Query: ['FilterExpression', 'KeyConditionExpression'],
+  Scan: ['FilterExpression'],
+};
+
+function contextOf(
+  operation: keyof typeof EXPRESSIONS,
+  input: {
+    ExpressionAttributeNames?: Record<string, string>;
+    ExpressionAttributeValues?: Record<string, AttributeValue>;
+  },
+) {
+  const values = EXPRESSIONS[operation]!;
+  checkSubstitutionsHaveExpressions(input as Record<string, unknown>, values, [
+    ...values,
+    'ProjectionExpression',
+  ]);
   return new ExpressionContext(
     input.ExpressionAttributeNames,
     input.ExpressionAttributeValues as Record<string, AttributeValue>,
@@ -106,7 +143,7 @@ export const itemHandlers: Record<string, Handler<DynamoDbModel>> = {
     refuseLegacy(input);
     const table = tableNamed(model, input.TableName, true);
     const returnValues = returnValuesOf(input.ReturnValues, false);
-    const ctx = contextOf(input);
+    const ctx = contextOf('PutItem', input);
     const condition =
       input.ConditionExpression !== undefined
         ? parseCondition(input.ConditionExpression, 'ConditionExpression', ctx)
@@ -118,7 +155,7 @@ export const itemHandlers: Record<string, Handler<DynamoDbModel>> = {
     const key = keyString(table, item);
     const existing = table.items.get(key);
     checkCondition(condition, existing, input.ReturnValuesOnConditionCheckFailure);
-    table.items.set(key, structuredClone(item));
+    writeItem(model.twin, table, key, structuredClone(item));
     return {
       ...(returnValues === 'ALL_OLD' && existing && { Attributes: existing }),
       ...consumed(table, writeUnits(item), input.ReturnConsumedCapacity),
@@ -128,12 +165,12 @@ export const itemHandlers: Record<string, Handler<DynamoDbModel>> = {
   GetItem(model, input: GetItemInput) {
     refuseLegacy(input);
     const table = tableNamed(model, input.TableName, true);
-    const ctx = contextOf(input);
+    const ctx = contextOf('GetItem', input);
     const projection =
       input.ProjectionExpression !== undefined ? parseProjection(input.ProjectionExpression, ctx) : undefined;
     ctx.checkAllUsed();
     const key = checkKey(table, input.Key as Record<string, AttributeValue>);
-    const item = table.items.get(keyString(table, key));
+    const item = readView(model.twin, table, input.ConsistentRead).get(keyString(table, key));
     const out = item && (projection ? project(item, projection) : structuredClone(item));
     return {
       ...(out && { Item: out }),
@@ -149,7 +186,7 @@ export const itemHandlers: Record<string, Handler<DynamoDbModel>> = {
     refuseLegacy(input);
     const table = tableNamed(model, input.TableName, true);
     const returnValues = returnValuesOf(input.ReturnValues, true);
-    const ctx = contextOf(input);
+    const ctx = contextOf('UpdateItem', input);
     const plan = input.UpdateExpression !== undefined ? parseUpdate(input.UpdateExpression, ctx) : undefined;
     const condition =
       input.ConditionExpression !== undefined
@@ -174,7 +211,7 @@ export const itemHandlers: Record<string, Handler<DynamoDbModel>> = {
     const before = stored ?? structuredClone(key);
     const after = plan ? applyUpdate(before, plan) : before;
     checkItemSize(after, true);
-    table.items.set(keyString(table, key), after);
+    writeItem(model.twin, table, keyString(table, key), after);
     const touched: Path[] = plan ? updatedPaths(plan) : [];
     const attributes =
       returnValues === 'ALL_OLD'
@@ -196,7 +233,7 @@ export const itemHandlers: Record<string, Handler<DynamoDbModel>> = {
     refuseLegacy(input);
     const table = tableNamed(model, input.TableName, true);
     const returnValues = returnValuesOf(input.ReturnValues, false);
-    const ctx = contextOf(input);
+    const ctx = contextOf('DeleteItem', input);
     const condition =
       input.ConditionExpression !== undefined
         ? parseCondition(input.ConditionExpression, 'ConditionExpression', ctx)
@@ -205,7 +242,7 @@ export const itemHandlers: Record<string, Handler<DynamoDbModel>> = {
     const key = checkKey(table, input.Key as Record<string, AttributeValue>);
     const existing = table.items.get(keyString(table, key));
     checkCondition(condition, existing, input.ReturnValuesOnConditionCheckFailure);
-    table.items.delete(keyString(table, key));
+    writeItem(model.twin, table, keyString(table, key), undefined);
     return {
       ...(returnValues === 'ALL_OLD' && existing && { Attributes: existing }),
       ...consumed(table, writeUnits(existing), input.ReturnConsumedCapacity),
@@ -217,7 +254,7 @@ export const itemHandlers: Record<string, Handler<DynamoDbModel>> = {
     const table = tableNamed(model, input.TableName, true);
     if (input.IndexName !== undefined)
       throw validation(`The table does not have the specified index: ${input.IndexName}`);
-    const ctx = contextOf(input);
+    const ctx = contextOf('Query', input);
     if (input.KeyConditionExpression === undefined)
       throw validation(
         'Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.',
@@ -230,9 +267,19 @@ export const itemHandlers: Record<string, Handler<DynamoDbModel>> = {
     const projection =
       input.ProjectionExpression !== undefined ? parseProjection(input.ProjectionExpression, ctx) : undefined;
     ctx.checkAllUsed();
-    checkKeyCondition(table, keyCondition);
+    const conditions = checkKeyCondition(table, keyCondition);
     if (filter) refuseKeysInFilter(table, filter);
-    const matching = [...table.items.values()]
+    if (input.ExclusiveStartKey) {
+      // The start key must lie inside the query: its partition, and the sort key condition if any.
+      const start = startKeyOf(table, input.ExclusiveStartKey as Record<string, AttributeValue>);
+      if (!evaluate(conditions.partition, start))
+        throw validation(
+          'The provided starting key is outside query boundaries based on provided conditions',
+        );
+      if (conditions.sort && !evaluate(conditions.sort, start))
+        throw validation('The provided starting key does not match the range key predicate');
+    }
+    const matching = [...readView(model.twin, table, input.ConsistentRead).values()]
       .filter((i) => evaluate(keyCondition, i))
       .sort((a, b) => compareItems(table, a, b));
     if (input.ScanIndexForward === false) matching.reverse();
@@ -244,7 +291,7 @@ export const itemHandlers: Record<string, Handler<DynamoDbModel>> = {
     const table = tableNamed(model, input.TableName, true);
     if (input.IndexName !== undefined)
       throw validation(`The table does not have the specified index: ${input.IndexName}`);
-    const ctx = contextOf(input);
+    const ctx = contextOf('Scan', input);
     const filter =
       input.FilterExpression !== undefined
         ? parseCondition(input.FilterExpression, 'FilterExpression', ctx)
@@ -253,7 +300,9 @@ export const itemHandlers: Record<string, Handler<DynamoDbModel>> = {
       input.ProjectionExpression !== undefined ? parseProjection(input.ProjectionExpression, ctx) : undefined;
     ctx.checkAllUsed();
     const segments = input.TotalSegments;
-    let items = [...table.items.values()].sort((a, b) => compareItems(table, a, b));
+    let items = [...readView(model.twin, table, input.ConsistentRead).values()].sort((a, b) =>
+      compareItems(table, a, b),
+    );
     if (segments !== undefined || input.Segment !== undefined) {
       if (segments === undefined || input.Segment === undefined)
         throw validation(
@@ -274,7 +323,8 @@ export const itemHandlers: Record<string, Handler<DynamoDbModel>> = {
  * condition on the sort key (=, <, <=, >, >=, BETWEEN, begins_with),
  * joined by AND (Developer Guide, "Key condition expressions for Query").
  */
-function checkKeyCondition(table: TableState, c: Condition): void {
+function checkKeyCondition(table: TableState, c: Condition): { partition: Condition; sort?: Condition } {
+  const found: { partition?: Condition; sort?: Condition } = {};
   const parts: Condition[] = [];
   const flatten = (x: Condition): void => {
     if (x.kind === 'and') {
@@ -318,14 +368,26 @@ function checkKeyCondition(table: TableState, c: Condition): void {
     if (!element) throw validation(`Query condition missed key schema element: ${table.hash.name}`);
     if (element === table.hash && !(p.kind === 'compare' && p.op === '='))
       throw validation('Query key condition not supported');
+    found[element === table.hash ? 'partition' : 'sort'] = p;
     for (const o of operands)
       if (o.kind === 'value' && typeOf(o.value) !== element.type)
         throw validation(
           'One or more parameter values were invalid: Condition parameter type does not match schema type',
         );
   }
-  if (!seen.has(table.hash.name))
-    throw validation(`Query condition missed key schema element: ${table.hash.name}`);
+  if (!found.partition) throw validation(`Query condition missed key schema element: ${table.hash.name}`);
+  return { partition: found.partition, ...(found.sort && { sort: found.sort }) };
+}
+
+/** An ExclusiveStartKey: exactly the table's key ("The provided starting key is invalid: …"). */
+function startKeyOf(table: TableState, key: Record<string, AttributeValue>): Item {
+  if (Object.keys(key).length !== keyElements(table).length)
+    throw validation('The provided starting key is invalid');
+  try {
+    return checkKey(table, key);
+  } catch (e) {
+    throw validation(`The provided starting key is invalid: ${(e as Error).message}`);
+  }
 }
 
 /** "Filter Expression can only contain non-primary key attributes: Primary key attribute: EventID" (Query). */
@@ -356,14 +418,7 @@ function page(
     );
   let start = 0;
   if (input.ExclusiveStartKey) {
-    let startKey: Item;
-    try {
-      startKey = checkKey(table, input.ExclusiveStartKey as Record<string, AttributeValue>);
-    } catch {
-      throw validation(
-        'The provided starting key is invalid: The provided key element does not match the schema',
-      );
-    }
+    const startKey = startKeyOf(table, input.ExclusiveStartKey as Record<string, AttributeValue>);
     // Resume after the start key's position, whether or not that item still exists.
     start = ordered.findIndex((i) => {
       const c = compareItems(table, i, startKey);

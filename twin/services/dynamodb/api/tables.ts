@@ -29,6 +29,7 @@ import {
   deleteTable,
   describeTable,
   nameFromRef,
+  tableIn,
   tableNamed,
   wantsKms,
 } from '../model/tables.ts';
@@ -206,16 +207,23 @@ export const tableHandlers: Record<string, Handler<DynamoDbModel>> = {
   },
 
   DescribeContinuousBackups(model, input: DescribeContinuousBackupsInput, ctx) {
-    const table = model.tables.get(nameFromRef(input.TableName));
+    const table = tableIn(model, input.TableName);
     if (!table) throw continuousBackupsTableNotFound(nameFromRef(input.TableName));
     return { ContinuousBackupsDescription: continuousBackups(table, ctx.time) };
   },
 
   /** PointInTimeRecoveryEnabled, and RecoveryPeriodInDays 1–35 ("The default value is 35 days"). */
   UpdateContinuousBackups(model, input: UpdateContinuousBackupsInput, ctx) {
-    const table = model.tables.get(nameFromRef(input.TableName));
+    const table = tableIn(model, input.TableName);
     if (!table || statusOf(table, ctx.time) === 'DELETING')
       throw continuousBackupsTableNotFound(nameFromRef(input.TableName));
+    // A new table's backups are still being enabled: tools wait and retry (aws-amplify/amplify-backend#1654,
+    // nasa/cumulus#1116: "fails to be enabled if it is running against newly created tables").
+    if (statusOf(table, ctx.time) === 'CREATING')
+      throw new AwsError(
+        'ContinuousBackupsUnavailableException',
+        `Backups are being enabled for the table: ${table.name}. Please retry later`,
+      );
     const spec = input.PointInTimeRecoverySpecification;
     if (spec?.PointInTimeRecoveryEnabled === undefined)
       throw validation(

@@ -158,6 +158,10 @@ class Parser {
     private readonly ctx: ExpressionContext,
   ) {
     if (!text.trim()) throw this.error('The expression can not be empty;');
+    // "The maximum length of any expression string is 4 KB" (Developer Guide, Quotas: expression parameters).
+    const size = Buffer.byteLength(text, 'utf8');
+    if (size > 4096)
+      throw this.error(`Expression size has exceeded the maximum allowed size; expression size: ${size}`);
     this.tokens = tokenize(text, (t) => this.syntax(t));
   }
 
@@ -438,12 +442,8 @@ class Parser {
       if (seen.has(section))
         throw this.error(`The "${section}" section can only be used once in an update expression;`);
       seen.add(section);
-      do {
-        if (
-          plan.set.length + plan.remove.length + plan.add.length + plan.delete.length > 0 &&
-          this.isPunct(',')
-        )
-          this.pos++;
+      for (let first = true; first || this.isPunct(','); first = false) {
+        if (!first) this.pos++;
         const path = this.path();
         if (section === 'SET') {
           this.expect('=');
@@ -463,7 +463,7 @@ class Parser {
             );
           plan[section === 'ADD' ? 'add' : 'delete'].push({ path, value });
         }
-      } while (this.isPunct(','));
+      }
     }
     checkOverlaps(this, [
       ...plan.set.map((s) => s.path),
@@ -736,4 +736,68 @@ export function project(item: Item, paths: Path[]): Item {
     }
   }
   return render(root).M!;
+}
+
+/**
+ * The top-level attribute names an expression names, substitutions
+ * resolved, for the dynamodb:Attributes condition key. Never throws: a
+ * malformed expression names what it can here and is refused by the
+ * operation itself.
+ */
+export function attributeNamesIn(text: string | undefined, names: Record<string, string> = {}): string[] {
+  if (!text) return [];
+  let tokens: Token[];
+  try {
+    tokens = tokenize(text, () => {
+      throw new Error('untokenizable');
+    });
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  tokens.forEach((t, i) => {
+    const prev = tokens[i - 1];
+    const next = tokens[i + 1];
+    if (prev?.type === 'punct' && prev.text === '.') return;
+    if (t.type === 'alias' && names[t.text] !== undefined) out.push(names[t.text]!);
+    if (
+      t.type === 'name' &&
+      !(next?.type === 'punct' && next.text === '(') &&
+      !KEYWORDS.has(t.text.toUpperCase())
+    )
+      out.push(t.text);
+  });
+  return out;
+}
+
+/**
+ * The value a key condition sets `attribute` equal to (`pk = :v` or
+ * `:v = pk`, substitutions resolved), for dynamodb:LeadingKeys on Query.
+ * Never throws.
+ */
+export function equalityValueFor(
+  text: string | undefined,
+  attribute: string,
+  names: Record<string, string> = {},
+  values: Record<string, AttributeValue> = {},
+): AttributeValue | undefined {
+  if (!text) return undefined;
+  let tokens: Token[];
+  try {
+    tokens = tokenize(text, () => {
+      throw new Error('untokenizable');
+    });
+  } catch {
+    return undefined;
+  }
+  const isAttr = (t: Token | undefined) =>
+    (t?.type === 'name' && t.text === attribute) || (t?.type === 'alias' && names[t.text] === attribute);
+  const isEq = (t: Token | undefined) => t?.type === 'punct' && t.text === '=';
+  for (let i = 0; i + 2 < tokens.length; i++) {
+    const [a, op, b] = [tokens[i], tokens[i + 1], tokens[i + 2]];
+    if (!isEq(op)) continue;
+    if (isAttr(a) && b?.type === 'value') return values[b.text];
+    if (a?.type === 'value' && isAttr(b)) return values[a.text];
+  }
+  return undefined;
 }

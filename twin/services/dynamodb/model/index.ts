@@ -39,6 +39,10 @@ export interface TableState {
   deletingUntil: number | undefined;
   /** Items by their key's canonical text. */
   items: Map<string, Item>;
+  /** Keys written within the consistency lag: what an eventually consistent read still sees, until when. */
+  stale: Map<string, { before: Item | undefined; until: number }>;
+  /** ItemCount and TableSizeBytes as last published, and when (see describeTable). */
+  stats: { itemCount: number; sizeBytes: number; at: number };
 }
 
 export type TableStatus = 'CREATING' | 'ACTIVE' | 'UPDATING' | 'DELETING';

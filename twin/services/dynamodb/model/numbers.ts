@@ -14,7 +14,7 @@ export interface Decimal {
   exp: number;
 }
 
-const NUMBER = /^\s*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$/;
+const NUMBER = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 
 /** "A value provided cannot be converted into a number" — DynamoDB's word for a bad N. */
 export const notANumber = () => validation('A value provided cannot be converted into a number');

@@ -42,6 +42,18 @@ export function checkTableName(name: string | undefined, member = 'tableName'): 
   return name;
 }
 
+/**
+ * The table a TableName names in the caller's account and Region, if any.
+ * An ARN of another account or Region names none here: the twin serves no
+ * table resource policies, so no cross-account table is reachable.
+ */
+export function tableIn(model: DynamoDbModel, ref: string | undefined): TableState | undefined {
+  const name = nameFromRef(ref);
+  const arn = /^arn:aws[\w-]*:dynamodb:([\w-]+):(\d{12}):table\//.exec(ref ?? '');
+  if (arn && (arn[1] !== model.region || arn[2] !== model.accountId)) return undefined;
+  return model.tables.get(name);
+}
+
 /** A table by name (ARNs are accepted where AWS accepts them, in TableName), or ResourceNotFoundException. */
 export function tableNamed(
   model: DynamoDbModel,
@@ -49,7 +61,7 @@ export function tableNamed(
   forItems = false,
 ): TableState {
   const name = nameFromRef(nameOrArn);
-  const table = model.tables.get(name);
+  const table = tableIn(model, nameOrArn);
   const now = model.twin.clock.now();
   // "ResourceNotFoundException: … its status might not be ACTIVE": item operations need an ACTIVE (or UPDATING) table.
   if (!table || (forItems && ['CREATING', 'DELETING'].includes(statusOf(table, now))))
@@ -220,15 +232,39 @@ export function createTable(
     updateDoneAt: 0,
     deletingUntil: undefined,
     items: new Map(),
+    stale: new Map(),
+    stats: { itemCount: 0, sizeBytes: 0, at: now },
   };
   model.tables.set(name, table);
   return table;
 }
 
+/**
+ * ItemCount and TableSizeBytes: "DynamoDB updates this value approximately
+ * every six hours. Recent changes might not be reflected in this value."
+ * (API TableDescription). The twin publishes them every six hours of its
+ * clock, so a check that reads them for a write it just made sees what it
+ * would see on AWS: nothing yet.
+ */
+export const STATS_PERIOD_MS = 6 * 3_600_000;
+
+function publishedStats(table: TableState, now: number): TableState['stats'] {
+  if (now - table.stats.at >= STATS_PERIOD_MS) {
+    const items = [...table.items.values()];
+    const periods = Math.floor((now - table.stats.at) / STATS_PERIOD_MS);
+    table.stats = {
+      itemCount: items.length,
+      sizeBytes: items.reduce((n, i) => n + itemSize(i), 0),
+      at: table.stats.at + periods * STATS_PERIOD_MS,
+    };
+  }
+  return table.stats;
+}
+
 /** The TableDescription of CreateTable, DescribeTable, UpdateTable and DeleteTable. */
 export function describeTable(table: TableState, now: number): TableDescription {
   const status = statusOf(table, now);
-  const items = [...table.items.values()];
+  const stats = publishedStats(table, now);
   return {
     AttributeDefinitions: table.attributeDefinitions,
     TableName: table.name,
@@ -243,8 +279,8 @@ export function describeTable(table: TableState, now: number): TableDescription 
       ReadCapacityUnits: table.read,
       WriteCapacityUnits: table.write,
     },
-    TableSizeBytes: items.reduce((n, i) => n + itemSize(i), 0),
-    ItemCount: items.length,
+    TableSizeBytes: stats.sizeBytes,
+    ItemCount: stats.itemCount,
     TableArn: table.arn,
     TableId: table.id,
     ...(table.billingMode === 'PAY_PER_REQUEST' && {
