@@ -2,9 +2,8 @@ import { DescribePrefixListsCommand, DescribeSecurityGroupsCommand, type Filter 
 import { GetRoleCommand } from '@aws-sdk/client-iam';
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../clients.ts';
-import { cannotTell, classify, reading } from '../errors.ts';
+import { reading } from '../errors.ts';
 import { allPages, exactlyNamed, type Found, picker } from './lookup.ts';
 import { absentAs } from './observability.ts';
 import type { Clients, ResolvedTargets } from './resolve.ts';
@@ -103,7 +102,6 @@ export async function resolveApplication(
           problems,
         );
   await resolveKeys(lab, targets, ids, where('lab'), problems);
-  await resolveAppBuckets(lab, targets, accountIds, problems);
 }
 
 /** The account key a function lives in: its VPC's. */
@@ -211,33 +209,5 @@ async function resolveKeys(
       lab.kms.send(new DescribeKeyCommand({ KeyId: alias })),
     );
     if (key) ids.key[alias] = key.KeyMetadata!.Arn!;
-  }
-}
-
-/**
- * The buckets exist, in the targets' Region (HeadBucket: 404 for none, 403
- * for one the caller may not list — taken as existing, the checks find out
- * the rest; 301 or x-amz-bucket-region for another Region: S3 API, HeadBucket).
- */
-async function resolveAppBuckets(
-  lab: AwsClients,
-  targets: Targets,
-  accountIds: Record<string, string>,
-  problems: string[],
-): Promise<void> {
-  for (const [i, { name }] of targets.application!.buckets.entries()) {
-    const field = `application.buckets[${i}].name`;
-    try {
-      const { BucketRegion } = await lab.s3.send(new HeadBucketCommand({ Bucket: name }));
-      if (BucketRegion && BucketRegion !== targets.region)
-        problems.push(`${field}: bucket "${name}" is in ${BucketRegion}, not ${targets.region}`);
-    } catch (error) {
-      const kind = classify(error);
-      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (kind === 'not-found')
-        problems.push(`${field}: no S3 bucket named "${name}" (looked up from account ${accountIds.lab})`);
-      else if (status === 301) problems.push(`${field}: bucket "${name}" is not in ${targets.region}`);
-      else if (kind !== 'denied') throw cannotTell(`look up bucket ${name}`, error);
-    }
   }
 }

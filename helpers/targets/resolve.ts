@@ -380,9 +380,16 @@ async function resolveBuckets(
   const buckets: [string, string | undefined][] = [
     ['endpoints.probe.bucket', targets.endpoints?.probe?.bucket],
     ['dataProtection.receiptBucket', targets.dataProtection?.receiptBucket],
+    ...(targets.application?.buckets ?? []).map((b, i): [string, string] => [
+      `application.buckets[${i}].name`,
+      b.name,
+    ]),
   ];
+  // A bucket named in two places is looked up once, and a problem with it named by its first field.
+  const looked = new Set<string>();
   for (const [field, bucket] of buckets) {
-    if (!bucket) continue;
+    if (!bucket || looked.has(bucket)) continue;
+    looked.add(bucket);
     try {
       const { BucketRegion } = await lab.s3.send(new HeadBucketCommand({ Bucket: bucket }));
       if (BucketRegion && BucketRegion !== targets.region)

@@ -250,9 +250,12 @@ async function buildOperatorRole(lab: LabBuilder, participantArn: string, tableA
  * `operators[].liveTry`). It must exist for the refusal to be IAM's: S3
  * answers a read of a missing key with 404 or 403 depending on
  * s3:ListBucket, not on the right to read (S3 API Reference, GetObject,
- * "Permissions"), so a refused read of nothing proves nothing.
+ * "Permissions"), so a refused read of nothing proves nothing. It lies outside
+ * the writer's `logs/`: an object there written just before the writer's
+ * invocation would be taken for its own (S12's window, in the drift matrix
+ * right after a reset).
  */
-export const OPERATOR_TRY_KEY = 'logs/meshcheck-operator-try.json';
+export const OPERATOR_TRY_KEY = 'operator/meshcheck-operator-try.json';
 
 async function buildOperatorTryObject(lab: LabBuilder): Promise<void> {
   await lab.call('s3', 'PutObject', {

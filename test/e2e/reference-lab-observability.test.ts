@@ -87,10 +87,16 @@ describe('the reference lab’s trail', () => {
     const { Status } = await runner.s3.send(new GetBucketVersioningCommand({ Bucket: bucket }));
     expect(Status).toBe('Enabled');
     const { Policy } = await runner.s3.send(new GetBucketPolicyCommand({ Bucket: bucket }));
-    const statements = JSON.parse(Policy!).Statement as { Principal: unknown; Action: string }[];
-    expect(statements.map((s) => [s.Principal, s.Action])).toEqual([
-      [{ Service: 'cloudtrail.amazonaws.com' }, 's3:GetBucketAcl'],
-      [{ Service: 'cloudtrail.amazonaws.com' }, 's3:PutObject'],
+    const statements = JSON.parse(Policy!).Statement as {
+      Effect: string;
+      Principal: unknown;
+      Action: string;
+    }[];
+    // CloudTrail's two statements, and a refusal of plain HTTP to everyone (the application's S9).
+    expect(statements.map((s) => [s.Effect, s.Principal, s.Action])).toEqual([
+      ['Allow', { Service: 'cloudtrail.amazonaws.com' }, 's3:GetBucketAcl'],
+      ['Allow', { Service: 'cloudtrail.amazonaws.com' }, 's3:PutObject'],
+      ['Deny', '*', 's3:*'],
     ]);
   });
 });
