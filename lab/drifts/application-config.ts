@@ -240,9 +240,15 @@ export const tableSortKeyChanged: Drift = {
       }),
     };
     await dynamodb.send(new DeleteTableCommand({ TableName }));
-    await waitUntilTableNotExists({ client: dynamodb, maxWaitTime: 120 }, { TableName });
+    await waitUntilTableNotExists(
+      { client: dynamodb, minDelay: 1, maxDelay: 5, maxWaitTime: 120 },
+      { TableName },
+    );
     await dynamodb.send(new CreateTableCommand(input));
-    await waitUntilTableExists({ client: dynamodb, maxWaitTime: 120 }, { TableName });
+    await waitUntilTableExists(
+      { client: dynamodb, minDelay: 1, maxDelay: 5, maxWaitTime: 120 },
+      { TableName },
+    );
   },
 };
 

@@ -205,7 +205,10 @@ async function buildWriter(lab: LabBuilder, parts: ApplicationParts, writerRoleA
     Handler: 'index.handler',
     Role: writerRoleArn,
     Code: { ZipFile: await bundleLambda(writerCode) },
-    Timeout: 30,
+    // Two writes of a small item: well under a second. A writer that cannot reach DynamoDB or S3 (a drift
+    // that takes an endpoint away) hangs until this timeout, and the checks that invoked it with it; the
+    // seed keeps the console's default of 3 s, 10 s leaves room for a loaded machine.
+    Timeout: 10,
     VpcConfig: { SubnetIds: parts.prod.subnetIds, SecurityGroupIds: [groupId] },
     Environment: { Variables: { BUCKET_NAME: APP_BUCKET } },
   });
