@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { terminalText } from '../common/escape.ts';
+import { VERSION } from '../helpers/version.ts';
 
 // Each command imports what it needs when it runs: a run against an account never loads the twin.
 
@@ -15,11 +16,16 @@ const usage = `usage:
   meshcheck validate [--targets FILE] [--profile gate|nightly] [--reports DIR] [--twin-profile fast|realistic] [--scale N] [--only AREA] [--deadline SECONDS]
   meshcheck twin [--port N] [--empty] [--profile fast|realistic] [--scale N]
   meshcheck cleanup --targets FILE [--older-than-hours N (default 2)]
-  meshcheck probe-zip --out FILE`;
+  meshcheck probe-zip --out FILE
+  meshcheck --version`;
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === '--help' || argv[0] === '-h') {
     console.log(usage);
+    return 0;
+  }
+  if (argv[0] === '--version') {
+    console.log(VERSION);
     return 0;
   }
   const [command, ...rest] = argv;

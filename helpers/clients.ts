@@ -15,6 +15,7 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { recordCall } from './calls.ts';
 import { tellCall } from './pending.ts';
 import { runId } from './run.ts';
+import { APP_ID } from './version.ts';
 
 /**
  * SDK v3 clients for one account, made on first use. Credentials come from
@@ -93,7 +94,11 @@ function makeClients(access: AccountAccess): AwsClients {
     (access.assumeRoleArn
       ? fromTemporaryCredentials({
           params: { RoleArn: access.assumeRoleArn, RoleSessionName: `meshcheck-${runId()}` },
-          clientConfig: { region: access.region, ...(access.endpoint && { endpoint: access.endpoint }) },
+          clientConfig: {
+            region: access.region,
+            userAgentAppId: APP_ID,
+            ...(access.endpoint && { endpoint: access.endpoint }),
+          },
         })
       : undefined);
   const made = new Map<ServiceKey, unknown>();
@@ -121,6 +126,7 @@ function makeClient(service: ServiceKey, access: AccountAccess, credentials: unk
     ...(access.endpoint && { endpoint: access.endpoint }),
     maxAttempts: maxAttempts(),
     retryMode: 'standard',
+    userAgentAppId: APP_ID,
     ...(credentials ? { credentials } : {}),
   });
   client.middlewareStack.add(

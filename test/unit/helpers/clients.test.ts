@@ -1,6 +1,9 @@
+import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import { BroadcastChannel } from 'node:worker_threads';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetCommandInvocationCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
@@ -174,6 +177,34 @@ describe('every call is counted and told, by service and operation', () => {
       });
     } finally {
       listener.close();
+    }
+  });
+});
+
+describe('every call names the suite in its User-Agent', () => {
+  test('app/meshcheck-<version>, so an auditor can find the suite’s own calls in CloudTrail', async () => {
+    const agents: string[] = [];
+    const server = createServer((req, res) => {
+      agents.push(String(req.headers['user-agent']));
+      res
+        .writeHead(403, { 'content-type': 'text/xml' })
+        .end(
+          '<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>no</Message></Error></ErrorResponse>',
+        );
+    });
+    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+    try {
+      const { port } = server.address() as AddressInfo;
+      process.env.MESHCHECK_MAX_ATTEMPTS = '1';
+      // KMS: a client no other test of this file replaces with a mock.
+      const { kms } = clientsFor({ ...access, endpoint: `http://127.0.0.1:${port}` });
+      await expect(kms.send(new DescribeKeyCommand({ KeyId: 'alias/any' }))).rejects.toThrow('no');
+      const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
+      expect(agents).toHaveLength(1);
+      // The SDK writes the app id's `/` as `-`, a User-Agent token's value may not hold it.
+      expect(agents[0]).toContain(`app/meshcheck-${version}`);
+    } finally {
+      server.close();
     }
   });
 });
