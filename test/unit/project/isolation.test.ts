@@ -15,13 +15,14 @@ function testFiles(dir: string): string[] {
   );
 }
 
-describe('unit files share workers', () => {
+describe('unit and wire files share workers', () => {
   test('every file that replaces a module (vi.mock) runs in a worker of its own, and only those', ({
     expect,
   }) => {
-    const mocking = testFiles(join(ROOT, 'test/unit')).filter((f) =>
-      /\bvi\.(mock|doMock)\(/.test(readFileSync(join(ROOT, f), 'utf8')),
-    );
+    const mocking = [
+      ...testFiles(join(ROOT, 'test/unit')),
+      ...testFiles(join(ROOT, 'test/twin-wire')),
+    ].filter((f) => /\bvi\.(mock|doMock)\(/.test(readFileSync(join(ROOT, f), 'utf8')));
     expect(mocking.sort()).toEqual([...MOCKS_MODULES].sort());
   });
 });
