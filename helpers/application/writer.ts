@@ -37,6 +37,46 @@ export interface WriterInvocation {
   logTail: string;
 }
 
+/** How long a writer still Pending (just deployed) may take to become Active before it is invoked. */
+const ACTIVE_WITHIN_MS = 90_000;
+
+/**
+ * A function just created, or moved into a VPC, is Pending until Lambda has
+ * made its network interfaces, and while Pending "any invocations or other
+ * API actions that operate on the function fail" (Lambda Developer Guide,
+ * "Lambda function states") with ResourceConflictException: a gate run right
+ * after a deployment meets exactly that. The writer is invoked once it has
+ * left Pending; one that failed to deploy is the lab's deviation.
+ */
+async function waitForInvokable(clients: AwsClients, functionName: string): Promise<void> {
+  const config = await eventually(
+    `${functionName} to leave Pending`,
+    () =>
+      reading(`read ${functionName}`, () =>
+        clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName })),
+      ),
+    {
+      timeoutMs: ACTIVE_WITHIN_MS,
+      until: (c) => c.State !== 'Pending',
+      minIntervalMs: 500,
+      maxIntervalMs: 5_000,
+      onTimeout: 'cannot-tell',
+      show: (c) => `${c.State} (${c.StateReasonCode ?? ''})`,
+      reproduce: `aws lambda get-function-configuration --function-name ${functionName}`,
+    },
+  ).catch((error: unknown) => {
+    if (classify(error) === 'not-found')
+      throw new LabDeviationError(
+        `there is no function ${functionName} to invoke: ${(error as Error).message}`,
+      );
+    throw error;
+  });
+  if (config.State === 'Failed')
+    throw new LabDeviationError(
+      `${functionName} is Failed (${config.StateReasonCode ?? ''}): ${config.StateReason ?? ''}`,
+    );
+}
+
 /**
  * Invokes a function with an event and waits for its answer. A function
  * that throws still answers 200 (Lambda API Reference, Invoke: "FunctionError
@@ -50,6 +90,7 @@ export async function invokeWriter(
   functionName: string,
   event: Record<string, unknown>,
 ): Promise<WriterInvocation> {
+  await waitForInvokable(clients, functionName);
   const sentAt = Date.now();
   let out: InvokeCommandOutput;
   try {

@@ -1,13 +1,16 @@
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { errorWords, invokeWriter, waitForReportLine } from '../../../../helpers/application/writer.ts';
 import { CannotTellError, LabDeviationError } from '../../../../helpers/errors.ts';
 import { awsError, mockedClients } from '../support.ts';
 
 const lambda = mockClient(LambdaClient);
 const logs = mockClient(CloudWatchLogsClient);
+beforeEach(() => {
+  lambda.on(GetFunctionConfigurationCommand).resolves({ State: 'Active' });
+});
 afterEach(() => {
   lambda.reset();
   logs.reset();
@@ -36,6 +39,26 @@ describe('invokeWriter: the invocation and its own words', () => {
       .rejectsOnce(awsError('AccessDeniedException', 403));
     await expect(invokeWriter(mockedClients(), 'Writer', {})).rejects.toBeInstanceOf(LabDeviationError);
     await expect(invokeWriter(mockedClients(), 'Writer', {})).rejects.toBeInstanceOf(CannotTellError);
+  });
+
+  test('a writer still Pending after a deploy is invoked once Active, not reported as refused', async () => {
+    lambda
+      .on(GetFunctionConfigurationCommand)
+      .resolvesOnce({ State: 'Pending', StateReasonCode: 'Creating' })
+      .resolves({ State: 'Active' });
+    lambda.on(InvokeCommand).resolves({ StatusCode: 200, $metadata: { requestId: 'req-2' } });
+    const call = await invokeWriter(mockedClients(), 'Writer', {});
+    expect(call.requestId).toBe('req-2');
+    expect(lambda.commandCalls(GetFunctionConfigurationCommand)).toHaveLength(2);
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(1);
+  });
+
+  test('a writer whose deploy Failed is the lab’s deviation, and is not invoked', async () => {
+    lambda
+      .on(GetFunctionConfigurationCommand)
+      .resolves({ State: 'Failed', StateReasonCode: 'SubnetOutOfIPAddresses', StateReason: 'no addresses' });
+    await expect(invokeWriter(mockedClients(), 'Writer', {})).rejects.toBeInstanceOf(LabDeviationError);
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
   });
 
   test('an answer without a request id cannot be told apart from another invocation', async () => {
