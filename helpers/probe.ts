@@ -188,6 +188,39 @@ export function earlyProbe(
   return waitForProbe({ functionName: early.functionName, clients }, early.createdAt, signal);
 }
 
+/** Where a placement's probe came from: the lab's own, the one validate created early, or one deployed here. */
+export type ProbeSource = 'lab' | 'early' | 'here';
+
+/**
+ * A placement's probe, Active: the lab's own (only invoked), the one
+ * validate created before the checks started, or, when a file runs without
+ * validate, one deployed now as `name` (the caller removes it). The suite
+ * files that invoke probes all find them this way.
+ */
+export async function placementProbe(
+  clients: AwsClients,
+  targets: ResolvedTargets,
+  placement: ProbePlacementTarget,
+  early: Record<string, EarlyProbe> | undefined,
+  name: string = placement.name,
+): Promise<{ probe: DeployedProbe; source: ProbeSource }> {
+  const where = placementWhere(targets, placement);
+  if (placement.deployed)
+    return {
+      probe: await deployedProbe(clients, targets.ids.probeFunction[placement.name]!, where),
+      source: 'lab',
+    };
+  const made = early?.[placement.name];
+  if (made) return { probe: await earlyProbe(clients, made), source: 'early' };
+  const probe = await deployProbe(clients, {
+    placement: name,
+    ...where,
+    roleArn: targets.ids.probeRoleArn!,
+    runId: targets.runId,
+  });
+  return { probe, source: 'here' };
+}
+
 /**
  * A probe the lab keeps deployed (targets name it): used as it is, never
  * created or deleted. It must be Active and sit exactly where its placement

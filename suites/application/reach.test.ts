@@ -11,12 +11,9 @@ import {
   attemptSummary,
   type DeployedProbe,
   deleteProbe,
-  deployedProbe,
-  deployProbe,
-  earlyProbe,
   invokeProbe,
   type ProbeRun,
-  placementWhere,
+  placementProbe,
 } from '../../helpers/probe.ts';
 import { Lab } from '../../helpers/targets/lab.ts';
 import type { Attempt } from '../../probes/s3-reach/attempts.ts';
@@ -32,7 +29,7 @@ import { seed } from '../setup/seeds.ts';
  * removes it, and any item a stopped probe left).
  */
 const lab = new Lab(inject('targets'));
-const { ids, runId } = lab.targets;
+const { runId } = lab.targets;
 const dynamodb = lab.targets.application?.dynamodb;
 const probe = lab.targets.endpoints?.probe;
 const early = inject('probes');
@@ -40,23 +37,18 @@ const early = inject('probes');
 const runs = new Map<string, Promise<{ run: ProbeRun; attempts: Attempt[] }>>();
 const made: DeployedProbe[] = [];
 
-/** A placement's probe, Active: the lab's own, the one validate created, or one made here for this file. */
+/** A placement's probe; without validate (vitest alone), one of this file's own, apart from the endpoint file's. */
 async function readyProbe(name: string): Promise<DeployedProbe> {
   const placement = probe!.placements.find((p) => p.name === name)!;
-  const clients = lab.clients();
-  const where = placementWhere(lab.targets, placement);
-  if (placement.deployed) return deployedProbe(clients, ids.probeFunction[name]!, where);
-  const created = early?.[name];
-  if (created) return earlyProbe(clients, created);
-  // Run without validate (vitest alone): a probe of this file's own, apart from the endpoint file's.
-  const own = await deployProbe(clients, {
-    placement: `ddb-${name}`,
-    ...where,
-    roleArn: ids.probeRoleArn!,
-    runId,
-  });
-  made.push(own);
-  return own;
+  const { probe: ready, source } = await placementProbe(
+    lab.clients(),
+    lab.targets,
+    placement,
+    early,
+    `ddb-${name}`,
+  );
+  if (source === 'here') made.push(ready);
+  return ready;
 }
 
 async function attemptsFor(name: string): Promise<Attempt[]> {

@@ -6,12 +6,9 @@ import {
   attemptSummary,
   type DeployedProbe,
   deleteProbe,
-  deployedProbe,
-  deployProbe,
-  earlyProbe,
   invokeProbe,
   type ProbeRun,
-  placementWhere,
+  placementProbe,
 } from '../../helpers/probe.ts';
 import type { Attempt, AttemptResult } from '../../probes/s3-reach/attempts.ts';
 import { eachRow } from '../setup/rows.ts';
@@ -22,7 +19,7 @@ import { endpointsContext } from './context.ts';
  * VPC endpoints, live: a probe Lambda in each placement tries S3 with and
  * without the endpoint, and never reaches the internet.
  */
-const { lab, ids, region, endpointVpcs, probe, vpcTarget } = endpointsContext();
+const { lab, region, endpointVpcs, probe, vpcTarget } = endpointsContext();
 
 /** One probe per placement, deployed and invoked once; the tests read its report. */
 const runs = new Map<string, Promise<ProbeRun>>();
@@ -59,31 +56,17 @@ function attemptsFor(placement: NonNullable<typeof probe>['placements'][number])
 const early = inject('probes');
 const sharedWithS13 = new Set(lab.targets.application?.dynamodb?.placements.map((p) => p.placement));
 
-/** A placement's probe, Active: the lab's own, the one validate created, or one made here. */
-function readyProbe(
+/** A placement's probe, Active (helpers/probe.ts, placementProbe); what this file must remove, noted. */
+async function readyProbe(
   clients: ReturnType<typeof lab.clients>,
   placement: NonNullable<typeof probe>['placements'][number],
 ): Promise<DeployedProbe> {
-  const where = placementWhere(lab.targets, placement);
-  // A probe the lab keeps deployed is only invoked; an ephemeral one is made for this run and removed.
-  if (placement.deployed) return deployedProbe(clients, ids.probeFunction[placement.name]!, where);
-  const made = early?.[placement.name];
-  if (made) {
-    // Removed here once used, as soon as this file is done; on any stop validate's sweep removes it. One the
-    // application's S13 invokes too is left to that sweep: this file cannot know when S13 is done with it.
-    if ('functionName' in made && !sharedWithS13.has(placement.name))
-      deployed.push({ functionName: made.functionName, clients });
-    return earlyProbe(clients, made);
-  }
-  return deployProbe(clients, {
-    placement: placement.name,
-    ...where,
-    roleArn: ids.probeRoleArn!,
-    runId: lab.targets.runId,
-  }).then((p) => {
-    deployed.push(p);
-    return p;
-  });
+  const { probe: ready, source } = await placementProbe(clients, lab.targets, placement, early);
+  // A probe the lab keeps deployed is only invoked. One made for this run is removed here once used, as soon
+  // as this file is done (on any stop validate's sweep removes it); one the application's S13 invokes too is
+  // left to that sweep: this file cannot know when S13 is done with it.
+  if (source === 'here' || (source === 'early' && !sharedWithS13.has(placement.name))) deployed.push(ready);
+  return ready;
 }
 
 beforeAll(async () => {
