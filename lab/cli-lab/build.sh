@@ -207,7 +207,8 @@ flow_log --resource-type VPC --resource-ids "$blue_vpc" --log-destination-type s
   --log-destination "arn:aws:s3:::$flows_bucket"
 
 # --- The application (seed 000, PHASES 6-8): the AppEvents table, an app bucket, and the seed's
-# EventWriterLambda in Python, its code unchanged (apps/event-writer), in the hub's private subnet.
+# EventWriterLambda in Python, its code unchanged (lab/reference/apps/event-writer, the one copy of the
+# seed's code), in the hub's private subnet.
 # The hub has no internet path: gateway endpoints for DynamoDB and S3 on its route table carry the
 # writer's two calls, and its security group allows HTTPS to those services' prefix lists only.
 aws dynamodb create-table --table-name AppEvents \
@@ -262,7 +263,7 @@ for policy in "$s3_policy" "$table_policy" \
 done
 
 # The code as the seed gives it, zipped (Python's zipfile: the CLI itself runs on Python).
-app_dir=$(cd "$(dirname "$0")/apps/event-writer" && pwd)
+app_dir=$(cd "$(dirname "$0")/../reference/apps/event-writer" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 (cd "$app_dir" && python3 -m zipfile -c "$work/event-writer.zip" lambda_function.py)

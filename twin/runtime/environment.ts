@@ -59,6 +59,35 @@ export interface Environment {
   terminate(): void;
 }
 
+/**
+ * What a runtime (the Node worker, the Python bootstrap) is handed for one invocation: the event, the
+ * clock it shows the handler, its deadline, and the context object's fields (Lambda Developer Guide,
+ * "Lambda context object").
+ */
+export function invokeMessage(
+  env: Pick<Environment, 'spec' | 'logStreamName'>,
+  request: RunRequest,
+  clockOffsetMs: number,
+  deadlineMs: number,
+) {
+  return {
+    type: 'invoke' as const,
+    requestId: request.requestId,
+    payload: request.payload,
+    clientContext: request.clientContext,
+    clockOffsetMs,
+    deadlineMs,
+    meta: {
+      functionName: env.spec.functionName,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: env.spec.functionArn,
+      memoryLimitInMB: String(env.spec.memorySize),
+      logGroupName: env.spec.logGroupName,
+      logStreamName: env.logStreamName,
+    },
+  };
+}
+
 export class ExecutionEnvironment implements Environment {
   readonly credential: Credential;
   readonly logStreamName: string;
@@ -147,22 +176,7 @@ export class ExecutionEnvironment implements Environment {
         clearTimeout(timer);
         resolve(outcome);
       };
-      this.worker.postMessage({
-        type: 'invoke',
-        requestId: request.requestId,
-        payload: request.payload,
-        clientContext: request.clientContext,
-        clockOffsetMs: this.offsetMs,
-        deadlineMs: this.now() + timeoutMs,
-        meta: {
-          functionName: this.spec.functionName,
-          functionVersion: '$LATEST',
-          invokedFunctionArn: this.spec.functionArn,
-          memoryLimitInMB: String(this.spec.memorySize),
-          logGroupName: this.spec.logGroupName,
-          logStreamName: this.logStreamName,
-        },
-      });
+      this.worker.postMessage(invokeMessage(this, request, this.offsetMs, this.now() + timeoutMs));
     });
   }
 

@@ -2,7 +2,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Credential } from '../../core/principal.ts';
 import type { Twin } from '../../twin.ts';
-import type { Environment, InitOutcome, InvokeOutcome, SocketRecord } from '../environment.ts';
+import {
+  type Environment,
+  type InitOutcome,
+  type InvokeOutcome,
+  invokeMessage,
+  type SocketRecord,
+} from '../environment.ts';
 import { type LogEvent, logStreamName } from '../log-lines.ts';
 import { answerDns, decideConnect, decideServiceConnect, type InternetStandIn } from '../network.ts';
 import type { ErrorPayload, FunctionSpec, RunRequest } from '../types.ts';
@@ -112,22 +118,7 @@ export class PythonEnvironment implements Environment {
         clearTimeout(timer);
         resolve(outcome);
       };
-      this.send({
-        type: 'invoke',
-        requestId: request.requestId,
-        payload: request.payload,
-        clientContext: request.clientContext,
-        clockOffsetMs: this.offsetMs,
-        deadlineMs: this.now() + timeoutMs,
-        meta: {
-          functionName: this.spec.functionName,
-          functionVersion: '$LATEST',
-          invokedFunctionArn: this.spec.functionArn,
-          memoryLimitInMB: String(this.spec.memorySize),
-          logGroupName: this.spec.logGroupName,
-          logStreamName: this.logStreamName,
-        },
-      });
+      this.send(invokeMessage(this, request, this.offsetMs, this.now() + timeoutMs));
     });
   }
 

@@ -1,6 +1,6 @@
 # Seed 000's EventWriterLambda (PHASE 8, "Lambda Function Code"), unchanged: the
 # reference lab deploys its Node.js twin (index.mjs) so a default run needs no
-# Python; a lab on a machine with python3 and boto3 may deploy this one.
+# Python; the CLI lab (lab/cli-lab/build.sh) deploys this one on a Python runtime.
 import os
 import boto3
 from datetime import datetime
