@@ -117,7 +117,7 @@ function options(args: string[]) {
 const DEFAULT_CLEANUP_HOURS = 2;
 
 const CHOICES: Record<string, readonly string[]> = {
-  only: ['network', 'endpoints', 'data-protection', 'observability', 'application'],
+  only: ['network', 'endpoints', 'data-protection', 'observability', 'application', 'privatelink'],
   'twin-profile': ['fast', 'realistic'],
 };
 

@@ -11,6 +11,11 @@ import { hostBitsOf } from '../../common/ip.ts';
 const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 const IPV4 = `${OCTET}(\\.${OCTET}){3}`;
 
+/** A key of the targets' `accounts` map: `lab`, `log-archive`, … */
+export const accountKey = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*$/, 'an account key such as "lab" or "log-archive"');
+
 export const ipv4 = z.string().regex(new RegExp(`^${IPV4}$`), 'an IPv4 address');
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  accountKey,
   blockCidr,
   bucketName,
   cidr,
@@ -13,6 +14,7 @@ import {
 } from './fields.ts';
 import { checkRules } from './rules.ts';
 import { application } from './schema-application.ts';
+import { privateLink } from './schema-privatelink.ts';
 
 /**
  * The targets file: which lab to check, named as its owner names it, and
@@ -29,8 +31,6 @@ const FRUITS = ['apple', 'orange', 'banana', 'grape', 'plum', 'pineapple', 'mang
   quantity: 3 + (i % 3),
   price: 2 + i,
 }));
-
-const accountKey = z.string().regex(/^[a-z][a-z0-9-]*$/, 'an account key such as "lab" or "log-archive"');
 
 const account = z
   .object({
@@ -427,6 +427,7 @@ const targetsObject = z
     dataProtection: dataProtection.optional(),
     observability: observability.optional(),
     application: application.optional(),
+    privateLink: privateLink.optional(),
   })
   .strict();
 
@@ -456,6 +457,7 @@ function checkReferences(t: z.output<typeof targetsObject>, ctx: z.RefinementCtx
   checkEndpointReferences(t, ctx);
   checkObservabilityReferences(t, ctx);
   checkApplicationReferences(t, ctx);
+  checkPrivateLinkReferences(t, ctx);
   for (const [i, v] of (net?.vpcs ?? []).entries()) {
     if (!(v.account in t.accounts))
       ctx.addIssue({
@@ -583,5 +585,62 @@ function checkApplicationReferences(t: z.output<typeof targetsObject>, ctx: z.Re
         ['dynamodb', 'placements', i, 'placement'],
         `no placement "${p.placement}" in endpoints.probe.placements`,
       );
+  });
+}
+
+function checkPrivateLinkReferences(t: z.output<typeof targetsObject>, ctx: z.RefinementCtx): void {
+  const vpcs = new Map(t.network?.vpcs.map((v) => [v.name, v]));
+  const placements = new Set(t.endpoints?.probe?.placements.map((p) => p.name));
+  const issue = (path: (string | number)[], message: string) =>
+    ctx.addIssue({ code: 'custom', path: ['privateLink', ...path], message });
+  const account = (path: (string | number)[], key: string) => {
+    if (!(key in t.accounts)) issue(path, `no account "${key}" in accounts`);
+  };
+  const subnetsOf = (path: (string | number)[], vpcName: string, subnets: string[]) => {
+    const vpc = vpcs.get(vpcName);
+    if (!vpc) {
+      issue([...path, 'vpc'], `no VPC "${vpcName}" in network.vpcs`);
+      return;
+    }
+    subnets.forEach((s, j) => {
+      if (!vpc.subnets.some((x) => x.name === s))
+        issue([...path, 'subnets', j], `no subnet "${s}" in ${vpcName}`);
+    });
+  };
+  t.privateLink?.services.forEach((svc, i) => {
+    const at = ['services', i];
+    account([...at, 'account'], svc.account);
+    subnetsOf([...at, 'loadBalancer'], svc.loadBalancer.vpc, svc.loadBalancer.subnets);
+    svc.allowedPrincipals.forEach((p, j) => {
+      if (!p.startsWith('arn:')) account([...at, 'allowedPrincipals', j], p);
+    });
+    svc.endpoints.forEach((e, j) => {
+      account([...at, 'endpoints', j, 'account'], e.account);
+      subnetsOf([...at, 'endpoints', j], e.vpc, e.subnets);
+    });
+    const dns = svc.dns;
+    if (dns) {
+      account([...at, 'dns', 'account'], dns.account);
+      dns.vpcs.forEach((v, j) => {
+        if (!vpcs.has(v)) issue([...at, 'dns', 'vpcs', j], `no VPC "${v}" in network.vpcs`);
+      });
+      if (dns.endpoint !== undefined && !svc.endpoints.some((e) => e.vpc === dns.endpoint))
+        issue([...at, 'dns', 'endpoint'], `no endpoint in VPC "${dns.endpoint}" in this service's endpoints`);
+      const zone = dns.zone.toLowerCase().replace(/\.$/, '');
+      const record = dns.record.name.toLowerCase().replace(/\.$/, '');
+      if (record.includes('.') && record !== zone && !record.endsWith(`.${zone}`))
+        issue([...at, 'dns', 'record', 'name'], `${dns.record.name} is not a name in ${dns.zone}`);
+    }
+    const live = svc.live;
+    if (live && !dns && (live.reach.length || live.unresolved.length))
+      issue([...at, 'live'], 'reach and unresolved need a dns section: they try its record');
+    for (const field of ['reach', 'unresolved'] as const)
+      live?.[field].forEach((p, j) => {
+        if (!placements.has(p))
+          issue([...at, 'live', field, j], `no placement "${p}" in endpoints.probe.placements`);
+      });
+    live?.refusedAccounts.forEach((a, j) => {
+      account([...at, 'live', 'refusedAccounts', j], a);
+    });
   });
 }

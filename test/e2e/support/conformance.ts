@@ -9,7 +9,14 @@ import { loadTargets, type ResolvedTargets, resolveTargets } from '../../../help
 import { ROOT, type ValidateRun } from './validate.ts';
 
 /** The checklist areas `meshcheck validate --only` takes, one suite file each. */
-export const AREAS = ['network', 'endpoints', 'data-protection', 'observability', 'application'] as const;
+export const AREAS = [
+  'network',
+  'endpoints',
+  'data-protection',
+  'observability',
+  'application',
+  'privatelink',
+] as const;
 export type Area = (typeof AREAS)[number];
 
 /** The letters of a checklist id name its area (`N13` → network). */
@@ -19,6 +26,7 @@ const AREA_OF_ID: Record<string, Area> = {
   D: 'data-protection',
   O: 'observability',
   S: 'application',
+  P: 'privatelink',
 };
 
 /**

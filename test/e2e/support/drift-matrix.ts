@@ -126,7 +126,7 @@ export function describeBreak(b: Break): string {
  * on probe and writer invocations (measured on an idle machine: network 3 s, data protection 4,
  * observability 5, endpoints 13, application 13), plus the reset and the change itself.
  */
-const AREA_SECONDS: Record<string, number> = { N: 3, D: 4, O: 5, E: 13, S: 13 };
+const AREA_SECONDS: Record<string, number> = { N: 3, D: 4, O: 5, E: 13, S: 13, P: 10 };
 
 /** The letters of the checks each drift fails on the reference lab, read from CHECKLIST.md's "proved by". */
 function lettersByDrift(): Map<string, Set<string>> {
