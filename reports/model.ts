@@ -53,6 +53,22 @@ export interface TestRecord {
   evidence: Evidence[];
   notes: Note[];
   tags: string[];
+  /** How it moved since the baseline run, when the run has one (reports/baseline.ts). */
+  change?: Change;
+}
+
+/** A check's move since the baseline run (`--baseline PREVIOUS/results.json`). */
+export type Change = 'newly-failing' | 'still-failing' | 'fixed' | 'unchanged';
+
+/** The run a report is compared with, and the sums of the comparison. */
+export interface Baseline {
+  /** Where its results.json was read from. */
+  path: string;
+  runId: string;
+  finishedAt: string;
+  counts: Record<Change, number>;
+  /** Checks that failed or errored then and were not checked now (skipped or absent). */
+  notChecked: { id: string; row?: string; name: string }[];
 }
 
 /** Something wrong with the run itself, outside any one test (an unhandled error, an interruption). */
@@ -94,6 +110,8 @@ export interface RunModel {
   tests: TestRecord[];
   problems: RunProblem[];
   calls: CallCounts;
+  /** What changed since a previous run, when `--baseline` named one. */
+  baseline?: Baseline;
 }
 
 /**

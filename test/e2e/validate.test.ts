@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { rootCredential } from '../../twin/twin.ts';
 import { hasAwsCli } from '../support/twin.ts';
+import { listLeftovers, waitForNoLeftovers } from './support/leftovers.ts';
 import { type ReferenceTwin, serveReferenceLab } from './support/reference-twin.ts';
 import { ROOT, runValidate, twinEnv } from './support/validate.ts';
 
@@ -19,7 +20,11 @@ afterAll(() => lab.server.close());
 const example = join(ROOT, 'targets.example.json');
 
 describe('meshcheck validate, end to end against the twin', () => {
-  test('a clean reference lab passes every check and exits 0', async ({ expect }) => {
+  // One whole run proves both: a run is the costliest thing npm test does.
+  test('a clean reference lab passes every check, exits 0, and leaves no probe function, object or ENI behind', async ({
+    expect,
+  }) => {
+    const before = (await listLeftovers(lab)).enis;
     const run = await runValidate(['--targets', example], twinEnv(lab.server.endpoint, lab.runner()));
     const bad = run.results?.tests.filter((t) => t.verdict === 'fail' || t.verdict === 'error');
     expect(bad, run.stderr.slice(-2000)).toEqual([]);
@@ -33,6 +38,7 @@ describe('meshcheck validate, end to end against the twin', () => {
     expect(run.results!.run.target).toMatch(/^account \d{12} /);
     expect(run.results!.calls['ec2.DescribeVpcs']).toBeGreaterThan(0);
     expect(run.results!.calls['lambda.Invoke']).toBeGreaterThan(0);
+    expect(await waitForNoLeftovers(lab, before)).toEqual({ functions: [], versions: [], enis: [] });
   });
 
   test('with no targets it checks the embedded twin and writes JUnit and HTML reports', async ({
@@ -77,10 +83,12 @@ describe('meshcheck validate, end to end against the twin', () => {
 
   test('a name that matches nothing exits 2 and says which field and name', async ({ expect }) => {
     const dir = await mkdtemp(join(tmpdir(), 'meshcheck-bad-'));
-    const targets = JSON.parse(await (await import('node:fs/promises')).readFile(example, 'utf8'));
-    targets.network.vpcs[2].subnets[1].name = 'No-Such-Subnet';
+    // Renamed everywhere the file names it: a file consistent in itself, naming what AWS does not have.
+    const text = await (await import('node:fs/promises')).readFile(example, 'utf8');
+    const targets = JSON.parse(text);
+    const subnet: string = targets.network.vpcs[2].subnets[1].name;
     const path = join(dir, 'targets.json');
-    await writeFile(path, JSON.stringify(targets));
+    await writeFile(path, text.replaceAll(`"${subnet}"`, '"No-Such-Subnet"'));
     const run = await runValidate(['--targets', path], twinEnv(lab.server.endpoint, lab.runner()));
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(
@@ -167,6 +175,32 @@ describe('meshcheck validate, end to end against the twin', () => {
       ]);
       const ping = run.results!.tests.find((t) => t.id === 'N13' && t.row === 'prod-app→dev-app:icmp')!;
       expect(ping.message).toMatch(/must stay silent, but it answered/);
+
+      // The next night, the routes removed: compared with this run, exactly those four are fixed.
+      await lab.server.reset();
+      const next = await runValidate(
+        ['--targets', example, '--only', 'network', '--baseline', join(run.reportsDir, 'results.json')],
+        twinEnv(lab.server.endpoint, lab.runner()),
+      );
+      expect(next.code, next.stderr.slice(-1500)).toBe(0);
+      const fixed = next.results!.tests.filter((t) => t.change === 'fixed').map((t) => t.name);
+      expect(fixed.sort()).toEqual(failed.sort());
+      expect(next.results!.tests.filter((t) => t.change !== 'fixed' && t.change !== 'unchanged')).toEqual([]);
+      expect(next.stdout).toMatch(/changed since mc-\S+ .*: 0 newly failing, 4 fixed, 0 still failing/);
     },
   );
+
+  test('a baseline that is no results file exits 2, names it, and makes no AWS call', async ({ expect }) => {
+    const dir = await mkdtemp(join(tmpdir(), 'meshcheck-baseline-'));
+    const notResults = join(dir, 'results.json');
+    await writeFile(notResults, JSON.stringify({ schema: 'something else' }));
+    const before = lab.server.requestCount;
+    const run = await runValidate(
+      ['--targets', example, '--baseline', notResults],
+      twinEnv(lab.server.endpoint, lab.runner()),
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`--baseline ${notResults}: not a meshcheck results file`);
+    expect(lab.server.requestCount - before, 'requests the twin received').toBe(0);
+  });
 });

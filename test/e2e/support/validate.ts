@@ -23,6 +23,8 @@ export interface ValidateRun {
       verdict: 'pass' | 'fail' | 'error' | 'skip';
       message?: string;
       errorType?: string;
+      /** How it moved since `--baseline`, when the run had one. */
+      change?: string;
     }[];
   };
 }
