@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { AREA_NAMES } from '../common/areas.ts';
 import { terminalText } from '../common/escape.ts';
 import { VERSION } from '../helpers/version.ts';
 
@@ -119,7 +120,7 @@ function options(args: string[]) {
 const DEFAULT_CLEANUP_HOURS = 2;
 
 const CHOICES: Record<string, readonly string[]> = {
-  only: ['network', 'endpoints', 'data-protection', 'observability', 'application', 'privatelink'],
+  only: AREA_NAMES,
   'twin-profile': ['fast', 'realistic'],
 };
 

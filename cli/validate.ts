@@ -147,7 +147,14 @@ async function run(options: ValidateOptions, stop: RunStop): Promise<number> {
           // killing workers mid-check with their probes still deployed.
           pool: 'threads',
           maxWorkers: 4,
-          reporters: ['default', [join(root, 'reports/reporter.ts'), { outputDir, baseline: options.baseline && resolve(options.baseline) }], pending.reporter()],
+          reporters: [
+            'default',
+            [
+              join(root, 'reports/reporter.ts'),
+              { outputDir, baseline: options.baseline && resolve(options.baseline) },
+            ],
+            pending.reporter(),
+          ],
           ...(options.profile === 'gate' && { tagsFilter: ['!delivery'] }),
         });
         // Vitest's logger answers SIGINT/SIGTERM with process.exit() a millisecond later, which would

@@ -3,6 +3,7 @@
  * and of any output format. The reporter builds it once (reports/build.ts);
  * junit.ts, html.ts and json.ts are pure functions of it.
  */
+import { checklistRank } from '../common/areas.ts';
 import type { CallCounts } from './calls.ts';
 
 /**
@@ -161,7 +162,11 @@ export interface Section {
   tests: TestRecord[];
 }
 
-/** Tests grouped by section, in the order sections first appear. */
+/**
+ * Tests grouped by section, sections in checklist order (the network first, as CHECKLIST.md reads;
+ * vitest hands files over alphabetically, which put data protection first), and within an area in
+ * the order they first appear.
+ */
 export function sectionsOf(tests: readonly TestRecord[]): Section[] {
   const sections = new Map<string, TestRecord[]>();
   for (const test of tests) {
@@ -169,5 +174,7 @@ export function sectionsOf(tests: readonly TestRecord[]): Section[] {
     list.push(test);
     sections.set(test.section, list);
   }
-  return [...sections].map(([name, list]) => ({ name, tests: list }));
+  return [...sections]
+    .map(([name, list]) => ({ name, tests: list }))
+    .sort((a, b) => checklistRank(a.name) - checklistRank(b.name));
 }
