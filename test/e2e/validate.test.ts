@@ -5,11 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, test } from 'vitest';
+import { checklistRank } from '../../common/areas.ts';
 import { rootCredential } from '../../twin/twin.ts';
 import { hasAwsCli } from '../support/twin.ts';
 import { listLeftovers, waitForNoLeftovers } from './support/leftovers.ts';
 import { type ReferenceTwin, serveReferenceLab } from './support/reference-twin.ts';
-import { ROOT, runValidate, twinEnv } from './support/validate.ts';
+import { CHROMIUM, renderReport } from './support/report-in-browser.ts';
+import { ROOT, runValidate, twinEnv, type ValidateRun } from './support/validate.ts';
 
 let lab: ReferenceTwin;
 beforeAll(async () => {
@@ -18,6 +20,14 @@ beforeAll(async () => {
 afterAll(() => lab.server.close());
 
 const example = join(ROOT, 'targets.example.json');
+
+/** The README's `npm run validate`: one run, shared by the tests that read its reports. */
+let embedded: Promise<ValidateRun> | undefined;
+const embeddedRun = () => {
+  embedded ??= runValidate([], {});
+  return embedded;
+};
+const byChecklist = (a: string, b: string) => checklistRank(`${a}1`) - checklistRank(`${b}1`);
 
 describe('meshcheck validate, end to end against the twin', () => {
   // One whole run proves both: a run is the costliest thing npm test does.
@@ -44,11 +54,50 @@ describe('meshcheck validate, end to end against the twin', () => {
   test('with no targets it checks the embedded twin and writes JUnit and HTML reports', async ({
     expect,
   }) => {
-    const run = await runValidate([], {});
+    const run = await embeddedRun();
     expect(run.code, run.stderr.slice(-2000)).toBe(0);
     expect(run.stdout).toContain('embedded twin');
     expect(existsSync(join(run.reportsDir, 'junit.xml'))).toBe(true);
     expect(existsSync(join(run.reportsDir, 'report.html'))).toBe(true);
+  });
+
+  test('its HTML report, in a real browser, renders without errors, every link resolves, and its counts, grid and sections agree with results.json', async ({
+    expect,
+    skip,
+  }) => {
+    if (!CHROMIUM) return skip('no Chromium at /usr/bin/chromium (apt-get install chromium; .ci/run does)');
+    const run = await embeddedRun();
+    const page = await renderReport(run.reportsDir);
+    expect(page.errors).toEqual([]);
+    expect(page.brokenLinks).toEqual([]);
+    const { summary, tests } = run.results!;
+    expect(page.counts).toEqual([
+      `✔ ${summary.passed} passed`,
+      `✘ ${summary.failed} failed`,
+      `⚠ ${summary.errored} errors`,
+      `⊘ ${summary.skipped} skipped`,
+      `${summary.total} checks`,
+    ]);
+    // Every reachability observation of results.json is in its cell, linked to its own check.
+    const observed = tests.flatMap((t, i) =>
+      (t.evidence ?? [])
+        .filter((e) => e.kind === 'reachability')
+        .map((e) => {
+          const r = e.value as { from: string; to: string; expect?: string; observed?: string };
+          return `${r.from} → ${r.to}: ${r.expect ?? '?'} / ${r.observed ?? '?'} #t-${i}`;
+        }),
+    );
+    const shown = page.grid.flatMap((cell) =>
+      cell.lines.map((l) => `${cell.from} → ${cell.to}: ${l.text} ${l.href}`),
+    );
+    expect(observed.length).toBeGreaterThan(0);
+    expect(shown.sort()).toEqual(observed.sort());
+    expect(page.grid.map((cell) => cell.verdict)).toEqual(page.grid.map(() => 'pass'));
+    // The checklist's own order: the network first.
+    expect(page.sections[0]).toMatch(/^N · /);
+    expect(page.sections.map((s) => s.slice(0, 1))).toEqual(
+      [...page.sections.map((s) => s.slice(0, 1))].sort(byChecklist),
+    );
   });
 
   test('a malformed targets file exits 2, names the field, and makes no AWS call', async ({ expect }) => {

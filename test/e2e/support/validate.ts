@@ -25,6 +25,7 @@ export interface ValidateRun {
       errorType?: string;
       /** How it moved since `--baseline`, when the run had one. */
       change?: string;
+      evidence?: { kind: string; summary: string; value: unknown }[];
     }[];
   };
 }
