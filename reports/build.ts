@@ -82,11 +82,18 @@ export function recordOfTest(
     file: fileOf(testCase.module),
     verdict: outcome.verdict,
     durationMs: Math.round(testCase.diagnostic()?.duration ?? 0),
+    ...startOf(testCase),
     ...outcomeText(outcome),
     evidence,
     notes,
     tags: [...(testCase.tags ?? [])],
   };
+}
+
+/** When a check that ran started: the report's timeline shows what overlapped. */
+function startOf(testCase: TestCase): { startedAt?: string } {
+  const start = testCase.diagnostic()?.startTime;
+  return start ? { startedAt: new Date(start).toISOString() } : {};
 }
 
 /** A check the run's tag filter left out, skipped with the reason: which tag, what it waits for, which profile. */

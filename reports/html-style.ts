@@ -46,6 +46,10 @@ table.grid td.cell.v-error { background: #fff8c5; } table.grid td.cell.empty { b
 nav ul { columns: 2; }
 ul.attention { list-style: none; padding: 0; } ul.attention li { margin: .3rem 0; }
 .change { font-style: italic; color: #6b4e00; }
+ol.timeline { list-style: none; padding: 0; } ol.timeline li { display: flex; align-items: center; gap: .5rem; margin: 2px 0; font-size: 12.5px; }
+ol.timeline .label { flex: 0 0 22rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+ol.timeline .track { position: relative; flex: 1; height: 10px; background: #f3f3f3; }
+ol.timeline .bar { position: absolute; top: 0; height: 10px; background: var(--pass); } ol.timeline .bar.v-fail { background: var(--fail); } ol.timeline .bar.v-error { background: var(--error); } ol.timeline .bar.v-skip { background: var(--skip); }
 footer { margin-top: 3rem; color: var(--skip); font-size: 12.5px; }
 @media print { details.item { break-inside: avoid; } body { max-width: none; } }
 `;

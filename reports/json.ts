@@ -44,6 +44,7 @@ const resultsFile = z.object({
       file: z.string(),
       verdict,
       durationMs: z.number(),
+      startedAt: z.string().optional(),
       message: z.string().optional(),
       errorType: z.string().optional(),
       details: z.string().optional(),

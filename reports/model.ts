@@ -45,6 +45,8 @@ export interface TestRecord {
   file: string;
   verdict: Verdict;
   durationMs: number;
+  /** When it started (ISO 8601); absent for what never ran (a hook's record, a check the run never reached). */
+  startedAt?: string;
   /** Why it failed, errored or was skipped, one paragraph. */
   message?: string;
   /** The error class behind a fail or error (`AssertionError`, `CannotTellError`, …). */
