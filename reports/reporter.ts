@@ -20,6 +20,7 @@ import { renderHtml } from './html.ts';
 import { renderJson } from './json.ts';
 import { renderJunit } from './junit.ts';
 import { exitCodeMeaning, type RunModel } from './model.ts';
+import { areaLines } from './text.ts';
 
 export { readResults } from './json.ts';
 export { exitCodeOf, type RunModel, type Summary, summarize, type Verdict } from './model.ts';
@@ -101,9 +102,15 @@ export default class MeshcheckReporter implements Reporter {
   private announce(model: RunModel, files: ReportFiles): void {
     const near = relative(process.cwd(), files.html);
     const where = near && !near.startsWith('..') ? near : files.html;
-    const line = `meshcheck: exit ${model.exitCode} (${exitCodeMeaning(model.exitCode)}); report: ${where}`;
-    if (this.vitest) this.vitest.logger.log(line);
-    else console.log(line);
+    // One line per area before the verdict: the last lines of a CI log say where the run went wrong.
+    const lines = [
+      ...areaLines(model.tests),
+      `meshcheck: exit ${model.exitCode} (${exitCodeMeaning(model.exitCode)}); report: ${where}`,
+    ];
+    for (const line of lines) {
+      if (this.vitest) this.vitest.logger.log(line);
+      else console.log(line);
+    }
   }
 }
 
