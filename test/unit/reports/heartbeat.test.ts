@@ -1,8 +1,12 @@
+import { BroadcastChannel } from 'node:worker_threads';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { GetFunctionConfigurationCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, test, vi } from 'vitest';
+import { invokeWriter, WRITER_INVOKE_MS } from '../../../helpers/application/writer.ts';
 import type { AwsClients } from '../../../helpers/clients.ts';
 import { waitForRunDenial } from '../../../helpers/key-denials.ts';
+import { PENDING_CHANNEL, type PendingMessage } from '../../../helpers/pending.ts';
 import {
   HEARTBEAT_MS,
   Heartbeats,
@@ -204,5 +208,38 @@ describe('a CloudTrail wait as the realistic profile makes it (the event visible
     const gaps = times.slice(1).map((t, i) => t - times[i]!);
     expect(Math.max(...gaps)).toBeLessThanOrEqual(HEARTBEAT_MS);
     expect(lines.at(-1)!.line).toMatch(new RegExp(`: ${Math.round((lines.at(-1)!.at - t0) / 1000)} s of`));
+  });
+});
+
+describe('waits that are no eventually() are told too', () => {
+  test('the writer’s synchronous invoke (a cold start in a VPC takes its time) is a wait with its bound', async ({
+    expect,
+  }) => {
+    const lambda = new LambdaClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    });
+    const mock = mockClient(lambda);
+    mock.on(GetFunctionConfigurationCommand).resolves({ State: 'Active' });
+    mock.on(InvokeCommand).resolves({ StatusCode: 200, $metadata: { requestId: 'req-1' } });
+    const heard: PendingMessage[] = [];
+    const listener = new BroadcastChannel(PENDING_CHANNEL);
+    listener.onmessage = (event) => heard.push((event as unknown as { data: PendingMessage }).data);
+    try {
+      await invokeWriter({ lambda } as unknown as AwsClients, 'EventWriter', {});
+      const invoke = () =>
+        heard.find(
+          (m): m is Extract<PendingMessage, { kind: 'wait-start' }> =>
+            m.kind === 'wait-start' && m.description === 'EventWriter to answer its invocation',
+        );
+      const ended = () => heard.some((m) => m.kind === 'wait-end' && m.id === invoke()?.id);
+      // The channel's messages arrive on later turns of the event loop.
+      for (let i = 0; i < 200 && !ended(); i++) await new Promise((resolve) => setImmediate(resolve));
+      expect(invoke()).toMatchObject({ boundMs: WRITER_INVOKE_MS });
+      expect(ended()).toBe(true);
+    } finally {
+      listener.close();
+      mock.restore();
+    }
   });
 });
