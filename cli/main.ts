@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { AREA_NAMES } from '../common/areas.ts';
 import { terminalText } from '../common/escape.ts';
 import { VERSION } from '../helpers/version.ts';
 
@@ -13,7 +14,7 @@ import { VERSION } from '../helpers/version.ts';
  * a crash), 130 / 143 interrupted by SIGINT / SIGTERM.
  */
 const usage = `usage:
-  meshcheck validate [--targets FILE] [--profile gate|nightly] [--reports DIR] [--twin-profile fast|realistic] [--scale N] [--only AREA] [--deadline SECONDS]
+  meshcheck validate [--targets FILE] [--profile gate|nightly] [--reports DIR] [--twin-profile fast|realistic] [--scale N] [--only AREA] [--deadline SECONDS] [--baseline PREVIOUS/results.json]
   meshcheck twin [--port N] [--empty] [--profile fast|realistic] [--scale N]
   meshcheck cleanup --targets FILE [--older-than-hours N (default 2)]
   meshcheck probe-zip --out FILE
@@ -53,6 +54,7 @@ async function main(argv: string[]): Promise<number> {
         scale: values.scale ? Number(values.scale) : 1,
         only: values.only ?? [],
         deadlineSeconds: values.deadline ? Number(values.deadline) : undefined,
+        baseline: values.baseline,
       });
     case 'twin':
       return (await import('./twin.ts')).serveTwin({
@@ -103,6 +105,7 @@ function options(args: string[]) {
         'older-than-hours': { type: 'string' },
         out: { type: 'string' },
         deadline: { type: 'string' },
+        baseline: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -117,7 +120,7 @@ function options(args: string[]) {
 const DEFAULT_CLEANUP_HOURS = 2;
 
 const CHOICES: Record<string, readonly string[]> = {
-  only: ['network', 'endpoints', 'data-protection', 'observability', 'application', 'privatelink'],
+  only: AREA_NAMES,
   'twin-profile': ['fast', 'realistic'],
 };
 

@@ -33,6 +33,8 @@ export interface ValidateOptions {
   only: string[];
   /** The run's deadline in seconds; derived from the targets' bounds when absent. */
   deadlineSeconds?: number | undefined;
+  /** A previous run's results.json: the report marks each check newly failing, still failing, fixed or unchanged. */
+  baseline?: string | undefined;
 }
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -109,6 +111,15 @@ async function run(options: ValidateOptions, stop: RunStop): Promise<number> {
     if (error instanceof TargetsError) return badInput(error);
     throw error;
   }
+  // Read now, like the targets: a baseline that is no results file is bad input, found before any call.
+  if (options.baseline) {
+    try {
+      readResults(options.baseline);
+    } catch (error) {
+      const message = `--baseline ${options.baseline}: ${(error as Error).message.replace(/^\S+ is not/, 'not')}`;
+      return badInput(new TargetsError(message));
+    }
+  }
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   // Only a run without targets loads the twin: a run against an account never does.
   let twin: EmbeddedTwin | undefined;
@@ -153,7 +164,10 @@ async function run(options: ValidateOptions, stop: RunStop): Promise<number> {
           maxWorkers: 4,
           reporters: [
             'default',
-            [join(root, 'reports/reporter.ts'), { outputDir }],
+            [
+              join(root, 'reports/reporter.ts'),
+              { outputDir, baseline: options.baseline && resolve(options.baseline) },
+            ],
             pending.reporter(),
             // In GitHub Actions: an error annotation for each failed check and vitest's counts in the job
             // summary. Not every check's evidence as a notice annotation: GitHub keeps ten notices a step

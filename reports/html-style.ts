@@ -45,6 +45,7 @@ table.grid td.cell.v-error { background: #fff8c5; } table.grid td.cell.empty { b
 .proto { color: var(--skip); }
 nav ul { columns: 2; }
 ul.attention { list-style: none; padding: 0; } ul.attention li { margin: .3rem 0; }
+.change { font-style: italic; color: #6b4e00; }
 footer { margin-top: 3rem; color: var(--skip); font-size: 12.5px; }
 @media print { details.item { break-inside: avoid; } body { max-width: none; } }
 `;

@@ -3,10 +3,12 @@
  * what was checked, against what, what passed, what did not and why, with
  * the evidence. Inline CSS, no scripts, no external assets.
  */
+import { changeWords, checkLabel } from './baseline.ts';
 import { badge, callsTable, esc, evidenceHtml } from './html-evidence.ts';
 import { gridHtml } from './html-grid.ts';
 import { STYLE } from './html-style.ts';
 import {
+  type Change,
   exitCodeMeaning,
   type RunModel,
   type Section,
@@ -23,9 +25,11 @@ export function renderHtml(model: RunModel): string {
   const sections = sectionsOf(model.tests);
   const grid = gridHtml(model.tests);
   const todo = attention(model.tests);
+  const changed = changes(model);
   const body = [
     header(model),
-    contents(sections, { grid: grid !== '', attention: todo !== '' }),
+    changed,
+    contents(sections, { grid: grid !== '', attention: todo !== '', changes: changed !== '' }),
     problems(model),
     todo,
     grid ? `<section id="reachability"><h2>Reachability grid</h2>\n${grid}</section>` : '',
@@ -91,12 +95,16 @@ function header(model: RunModel): string {
   ].join('\n');
 }
 
-function contents(sections: readonly Section[], has: { grid: boolean; attention: boolean }): string {
+function contents(
+  sections: readonly Section[],
+  has: { grid: boolean; attention: boolean; changes: boolean },
+): string {
   const links = sections.map(
     (s, i) => `<li><a href="#s-${i}">${esc(s.name)}</a> — ${countsText(s.tests)}</li>`,
   );
   if (has.grid) links.unshift('<li><a href="#reachability">Reachability grid</a></li>');
   if (has.attention) links.unshift('<li><a href="#attention">Needs attention</a></li>');
+  if (has.changes) links.unshift('<li><a href="#changes">What changed</a></li>');
   links.push('<li><a href="#index">Index: id → file</a></li>', '<li><a href="#calls">API calls</a></li>');
   return `<nav><h2>Contents</h2><ul>${links.join('')}</ul></nav>`;
 }
@@ -110,6 +118,31 @@ function problems(model: RunModel): string {
 }
 
 /** Every fail, then every error, one line each, linking to the item: what to look at first. */
+/**
+ * What changed since the baseline run, first thing under the verdict: a nightly reader wants what is
+ * new, not the whole list again (reports/baseline.ts).
+ */
+function changes(model: RunModel): string {
+  const b = model.baseline;
+  if (!b) return '';
+  const c = b.counts;
+  const list = (change: Change) => {
+    const items = model.tests
+      .map((test, i) => ({ test, i }))
+      .filter(({ test }) => test.change === change)
+      .map(({ test, i }) => `<li>${badge(test.verdict)} <a href="#t-${i}">${esc(test.name)}</a></li>`);
+    return items.length
+      ? `<h3>${esc(changeWords(change))} (${items.length})</h3><ul class="attention">${items.join('\n')}</ul>`
+      : '';
+  };
+  const gone = b.notChecked.length
+    ? `<h3>failing before, not checked this run (${b.notChecked.length})</h3><ul>${b.notChecked.map((t) => `<li>${esc(checkLabel(t))} ${esc(t.name)}</li>`).join('')}</ul>`
+    : '';
+  const since = `since run ${esc(b.runId || '—')} (${esc(b.finishedAt)})`;
+  const counts = `${c['newly-failing']} newly failing · ${c.fixed} fixed · ${c['still-failing']} still failing · ${c.unchanged} unchanged`;
+  return `<section id="changes"><h2>What changed ${since}</h2><p>${counts}</p>${list('newly-failing')}${list('fixed')}${gone}</section>`;
+}
+
 function attention(tests: readonly TestRecord[]): string {
   const rank = (t: TestRecord) => (t.verdict === 'fail' ? 0 : 1);
   const list = tests
@@ -119,7 +152,7 @@ function attention(tests: readonly TestRecord[]): string {
   if (list.length === 0) return '';
   const items = list.map(
     ({ test, i }) =>
-      `<li>${badge(test.verdict)} <a href="#t-${i}">${esc(test.name)}</a> — ${esc(test.message ?? '')}</li>`,
+      `<li>${badge(test.verdict)} <a href="#t-${i}">${esc(test.name)}</a>${test.change ? ` <span class="change">(${esc(changeWords(test.change))})</span>` : ''} — ${esc(test.message ?? '')}</li>`,
   );
   return `<section id="attention"><h2>Needs attention</h2><ul class="attention">${items.join('\n')}</ul></section>`;
 }

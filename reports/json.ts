@@ -1,7 +1,8 @@
 /**
  * `results.json`: the machine-readable run, and {@link readResults} to load
  * it back (the CLI reads its exit code from here; the drift matrix reads
- * verdicts by each test's checklist id and row).
+ * verdicts by each test's checklist id and row; `--baseline` reads a
+ * previous night's).
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -12,6 +13,7 @@ import { redactText } from './redact.ts';
 export const RESULTS_SCHEMA = 'meshcheck/results@1';
 
 const verdict = z.enum(['pass', 'fail', 'error', 'skip']);
+const change = z.enum(['newly-failing', 'still-failing', 'fixed', 'unchanged']);
 
 const resultsFile = z.object({
   schema: z.literal(RESULTS_SCHEMA),
@@ -48,10 +50,20 @@ const resultsFile = z.object({
       evidence: z.array(z.object({ kind: z.string(), summary: z.string(), value: z.unknown() })),
       notes: z.array(z.object({ type: z.string(), message: z.string() })),
       tags: z.array(z.string()),
+      change: change.optional(),
     }),
   ),
   problems: z.array(z.object({ message: z.string(), details: z.string().optional() })),
   calls: z.record(z.string(), z.number()),
+  baseline: z
+    .object({
+      path: z.string(),
+      runId: z.string(),
+      finishedAt: z.string(),
+      counts: z.record(change, z.number()),
+      notChecked: z.array(z.object({ id: z.string(), row: z.string().optional(), name: z.string() })),
+    })
+    .optional(),
 });
 
 /** The JSON document of a run: `{ schema, run, summary, exitCode, tests, problems, calls }`. */
@@ -67,6 +79,7 @@ export function renderJson(model: RunModel): string {
     tests: model.tests,
     problems: model.problems,
     calls: model.calls,
+    ...(model.baseline ? { baseline: model.baseline } : {}),
   };
   return `${safeJson(redactText(JSON.stringify(document, null, 2)))}\n`;
 }
@@ -81,6 +94,6 @@ export function readResults(path: string): RunModel {
     const issue = parsed.error.issues[0];
     throw new Error(`${path} is not a meshcheck results file: ${issue?.path.join('.')}: ${issue?.message}`);
   }
-  const { run, summary, exitCode, tests, problems, calls } = parsed.data;
-  return { meta: run, summary, exitCode, tests, problems, calls };
+  const { run, summary, exitCode, tests, problems, calls, baseline } = parsed.data;
+  return { meta: run, summary, exitCode, tests, problems, calls, ...(baseline ? { baseline } : {}) };
 }

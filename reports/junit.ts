@@ -11,6 +11,7 @@
  * the suites, and each item's id, verdict, tags and evidence ride, readable,
  * in its `<system-out>` (the whole evidence is in results.json).
  */
+import { checkLabel } from './baseline.ts';
 import { exitCodeMeaning, type RunModel, type TestRecord } from './model.ts';
 import { redactText } from './redact.ts';
 import { compactJson, evidenceAsText, truncate } from './text.ts';
@@ -80,6 +81,7 @@ function runSuite(model: RunModel, timestamp: string): { counts: Counts; lines: 
     ['endReason', meta.endReason],
     ['startedAt', meta.startedAt],
     ['vitest', meta.vitestVersion],
+    ...baselineProperties(model),
     ...Object.entries(calls).map(([op, count]): [string, string] => [`calls:${op}`, String(count)]),
   ];
   const cases = model.problems.map((problem, i) =>
@@ -106,6 +108,18 @@ function runSuite(model: RunModel, timestamp: string): { counts: Counts; lines: 
       '  </testsuite>',
     ],
   };
+}
+
+/** What changed since the baseline run, as the run suite's properties (each check's own move is in its facts). */
+function baselineProperties(model: RunModel): [string, string][] {
+  const b = model.baseline;
+  if (!b) return [];
+  return [
+    ['baseline.runId', b.runId],
+    ['baseline.finishedAt', b.finishedAt],
+    ...Object.entries(b.counts).map(([change, n]): [string, string] => [`baseline.${change}`, String(n)]),
+    ['baseline.notChecked', b.notChecked.map(checkLabel).join(', ')],
+  ];
 }
 
 function runProperties(model: RunModel): [string, string][] {
@@ -160,6 +174,7 @@ function caseFacts(model: RunModel, test: TestRecord): string {
     ['file', test.file],
     ['runId', model.meta.runId],
     ['verdict', test.verdict],
+    ['change', test.change ?? ''],
     ['tags', test.tags.join(', ')],
     ...test.evidence.map((e): [string, string] => [
       `evidence:${e.kind}`,

@@ -3,6 +3,7 @@
  * and of any output format. The reporter builds it once (reports/build.ts);
  * junit.ts, html.ts and json.ts are pure functions of it.
  */
+import { checklistRank } from '../common/areas.ts';
 import type { CallCounts } from './calls.ts';
 
 /**
@@ -53,6 +54,22 @@ export interface TestRecord {
   evidence: Evidence[];
   notes: Note[];
   tags: string[];
+  /** How it moved since the baseline run, when the run has one (reports/baseline.ts). */
+  change?: Change;
+}
+
+/** A check's move since the baseline run (`--baseline PREVIOUS/results.json`). */
+export type Change = 'newly-failing' | 'still-failing' | 'fixed' | 'unchanged';
+
+/** The run a report is compared with, and the sums of the comparison. */
+export interface Baseline {
+  /** Where its results.json was read from. */
+  path: string;
+  runId: string;
+  finishedAt: string;
+  counts: Record<Change, number>;
+  /** Checks that failed or errored then and were not checked now (skipped or absent). */
+  notChecked: { id: string; row?: string; name: string }[];
 }
 
 /** Something wrong with the run itself, outside any one test (an unhandled error, an interruption). */
@@ -94,6 +111,8 @@ export interface RunModel {
   tests: TestRecord[];
   problems: RunProblem[];
   calls: CallCounts;
+  /** What changed since a previous run, when `--baseline` named one. */
+  baseline?: Baseline;
 }
 
 /**
@@ -143,7 +162,11 @@ export interface Section {
   tests: TestRecord[];
 }
 
-/** Tests grouped by section, in the order sections first appear. */
+/**
+ * Tests grouped by section, sections in checklist order (the network first, as CHECKLIST.md reads;
+ * vitest hands files over alphabetically, which put data protection first), and within an area in
+ * the order they first appear.
+ */
 export function sectionsOf(tests: readonly TestRecord[]): Section[] {
   const sections = new Map<string, TestRecord[]>();
   for (const test of tests) {
@@ -151,5 +174,7 @@ export function sectionsOf(tests: readonly TestRecord[]): Section[] {
     list.push(test);
     sections.set(test.section, list);
   }
-  return [...sections].map(([name, list]) => ({ name, tests: list }));
+  return [...sections]
+    .map(([name, list]) => ({ name, tests: list }))
+    .sort((a, b) => checklistRank(a.name) - checklistRank(b.name));
 }

@@ -15,9 +15,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Reporter, SerializedError, TestModule, TestRunEndReason, Vitest } from 'vitest/node';
+import { baselineLines, compareWithBaseline } from './baseline.ts';
 import { buildModel } from './build.ts';
 import { renderHtml } from './html.ts';
-import { renderJson } from './json.ts';
+import { readResults, renderJson } from './json.ts';
 import { renderJunit } from './junit.ts';
 import { exitCodeMeaning, type RunModel } from './model.ts';
 import { areaLines } from './text.ts';
@@ -47,6 +48,8 @@ export interface MeshcheckReporterOptions extends Partial<RunLabels> {
   outputDir?: string;
   /** Leave out the one-line "reports written" message. */
   silent?: boolean;
+  /** A previous run's results.json to mark each check against (`--baseline`). */
+  baseline?: string;
 }
 
 /** The paths a run's reports were written to. */
@@ -77,7 +80,7 @@ export default class MeshcheckReporter implements Reporter {
     reason: TestRunEndReason,
   ): Promise<void> {
     const run = this.vitest?.getProvidedContext().run;
-    const model = buildModel({
+    const built = buildModel({
       modules,
       unhandledErrors,
       endReason: reason,
@@ -91,8 +94,29 @@ export default class MeshcheckReporter implements Reporter {
       finishedAt: Date.now(),
       excludedTags: excludedTags(this.vitest?.config.tagsFilter),
     });
+    const model = this.compared(built);
     const files = writeReports(model, this.outputDir());
     if (!this.options.silent) this.announce(model, files);
+  }
+
+  /**
+   * The model marked against the baseline. validate read the file before the run (a bad one is exit 2);
+   * if it has gone since, the report says so and goes without the comparison rather than failing.
+   */
+  private compared(model: RunModel): RunModel {
+    const path = this.options.baseline;
+    if (!path) return model;
+    try {
+      return compareWithBaseline(model, readResults(path), path);
+    } catch (error) {
+      this.log(`meshcheck: no comparison with the baseline: ${(error as Error).message}`);
+      return model;
+    }
+  }
+
+  private log(line: string): void {
+    if (this.vitest) this.vitest.logger.log(line);
+    else console.log(line);
   }
 
   private outputDir(): string {
@@ -102,15 +126,10 @@ export default class MeshcheckReporter implements Reporter {
   private announce(model: RunModel, files: ReportFiles): void {
     const near = relative(process.cwd(), files.html);
     const where = near && !near.startsWith('..') ? near : files.html;
+    for (const line of baselineLines(model)) this.log(line);
     // One line per area before the verdict: the last lines of a CI log say where the run went wrong.
-    const lines = [
-      ...areaLines(model.tests),
-      `meshcheck: exit ${model.exitCode} (${exitCodeMeaning(model.exitCode)}); report: ${where}`,
-    ];
-    for (const line of lines) {
-      if (this.vitest) this.vitest.logger.log(line);
-      else console.log(line);
-    }
+    for (const line of areaLines(model.tests)) this.log(line);
+    this.log(`meshcheck: exit ${model.exitCode} (${exitCodeMeaning(model.exitCode)}); report: ${where}`);
   }
 }
 

@@ -3,6 +3,7 @@
  * a readable text form of each evidence kind (JUnit `<system-out>`).
  */
 
+import { AREA_NAMES } from '../common/areas.ts';
 import { printable } from '../common/escape.ts';
 import {
   asCalls,
@@ -90,9 +91,10 @@ export function areaOf(test: Pick<TestRecord, 'file' | 'section'>): string {
 }
 
 /**
- * One line per area, in the order the areas first appear: what a CI log's
- * last lines show of the run (`network: 40 passed, 1 failed, 0 could not
- * tell, 2 skipped`). The four states stay apart, as everywhere.
+ * One line per area, in the checklist's order (common/areas.ts; any other
+ * after, as it first appears): what a CI log's last lines show of the run
+ * (`network: 40 passed, 1 failed, 0 could not tell, 2 skipped`). The four
+ * states stay apart, as everywhere.
  */
 export function areaLines(tests: readonly TestRecord[]): string[] {
   const areas = new Map<string, Record<Verdict, number>>();
@@ -102,8 +104,14 @@ export function areaLines(tests: readonly TestRecord[]): string[] {
     counts[test.verdict]++;
     areas.set(area, counts);
   }
-  return [...areas].map(
-    ([area, c]) =>
-      `${printable(area)}: ${c.pass} passed, ${c.fail} failed, ${c.error} could not tell, ${c.skip} skipped`,
-  );
+  const rank = (area: string) => {
+    const i = (AREA_NAMES as readonly string[]).indexOf(area);
+    return i === -1 ? AREA_NAMES.length : i;
+  };
+  return [...areas]
+    .sort(([a], [b]) => rank(a) - rank(b))
+    .map(
+      ([area, c]) =>
+        `${printable(area)}: ${c.pass} passed, ${c.fail} failed, ${c.error} could not tell, ${c.skip} skipped`,
+    );
 }

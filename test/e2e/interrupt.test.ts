@@ -2,97 +2,23 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeNetworkInterfacesCommand } from '@aws-sdk/client-ec2';
-import { ListFunctionsCommand } from '@aws-sdk/client-lambda';
-import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, test } from 'vitest';
-import { clientsFor } from '../../helpers/clients.ts';
 import { eventually } from '../../helpers/eventually.ts';
-import { rootCredential } from '../../twin/twin.ts';
+import { cleanLab, listLeftovers, waitForNoLeftovers } from './support/leftovers.ts';
 import { type ReferenceTwin, serveReferenceLab } from './support/reference-twin.ts';
-import { ROOT, runValidate, twinEnv } from './support/validate.ts';
+import { ROOT, twinEnv } from './support/validate.ts';
 
 /**
- * Everything a run creates is removed: at its end, and when it is
- * interrupted half-way. Looked at through the public API as an operator.
+ * Everything a run creates is removed when it is interrupted half-way, looked at through the public API
+ * as an operator. (That a finished run leaves nothing is proven on validate.test.ts's clean run.)
  */
 let lab: ReferenceTwin;
 const example = `${ROOT}/targets.example.json`;
-const LAB = '111111111111';
 
 beforeAll(async () => {
   lab = await serveReferenceLab();
 });
 afterAll(() => lab.server.close());
-
-function operator() {
-  const root = rootCredential(LAB);
-  return clientsFor({
-    region: 'us-east-1',
-    endpoint: lab.server.endpoint,
-    credentials: { accessKeyId: root.accessKeyId, secretAccessKey: root.secretAccessKey },
-  });
-}
-
-/** The probe bucket and the receipt bucket of targets.example.json. */
-const BUCKETS = ['cloud-app-data', 'dap351-receipts-111111111111'];
-
-async function leftovers(runId = '') {
-  const { lambda, s3, ec2 } = operator();
-  const functions = ((await lambda.send(new ListFunctionsCommand({}))).Functions ?? [])
-    .map((f) => f.FunctionName!)
-    .filter((n) => n.startsWith('meshcheck-'));
-  const versions: string[] = [];
-  for (const bucket of BUCKETS) {
-    const objects = await s3.send(
-      new ListObjectVersionsCommand({ Bucket: bucket, Prefix: `meshcheck/${runId ? `${runId}/` : ''}` }),
-    );
-    versions.push(
-      ...[...(objects.Versions ?? []), ...(objects.DeleteMarkers ?? [])].map(
-        (v) => `${bucket}/${v.Key}#${v.VersionId}`,
-      ),
-    );
-  }
-  const enis =
-    (
-      await ec2.send(
-        new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'interface-type', Values: ['lambda'] }] }),
-      )
-    ).NetworkInterfaces ?? [];
-  return { functions, versions, enis: enis.map((e) => e.NetworkInterfaceId!) };
-}
-
-/**
- * Lambda releases a deleted function's ENIs a while later (aws-fidelity.md); wait for that, bounded.
- * ENIs the lab's own functions held before the run stay: Lambda shares an ENI among functions with the
- * same subnet and security groups, so a probe placed beside the lab's consumer reuses the consumer's.
- */
-async function waitForNoLeftovers(before: string[], runId = '') {
-  const left = await eventually(
-    'no probe functions, objects or new Lambda ENIs left',
-    () => leftovers(runId),
-    {
-      timeoutMs: 30_000,
-      until: (l) => !l.functions.length && !l.versions.length && l.enis.every((e) => before.includes(e)),
-    },
-  );
-  return { ...left, enis: left.enis.filter((e) => !before.includes(e)) };
-}
-
-/** A clean lab, and the Lambda ENIs its own functions hold. */
-async function cleanLab(): Promise<string[]> {
-  await lab.server.reset();
-  return (await leftovers()).enis;
-}
-
-describe('cleanup', () => {
-  test('a finished run leaves no probe function, object or ENI behind', async ({ expect }) => {
-    const before = await cleanLab();
-    const run = await runValidate(['--targets', example], twinEnv(lab.server.endpoint, lab.runner()));
-    expect(run.code, run.stderr.slice(-1500)).toBe(0);
-    expect(await waitForNoLeftovers(before)).toEqual({ functions: [], versions: [], enis: [] });
-  });
-});
 
 /**
  * Interrupted the way terminals and CI interrupt: a terminal's Ctrl+C is
@@ -112,7 +38,7 @@ interface Interruption {
 }
 
 async function interruptRun(plan: Interruption) {
-  const before = await cleanLab();
+  const before = await cleanLab(lab);
   const reports = mkdtempSync(join(tmpdir(), 'meshcheck-interrupt-'));
   // A previous run's passing reports, which must not survive an interrupted run.
   for (const file of ['junit.xml', 'report.html', 'results.json'])
@@ -148,7 +74,7 @@ async function interruptRun(plan: Interruption) {
         maxIntervalMs: 100,
       }),
     'probe deployed': () =>
-      eventually('a probe function to exist', leftovers, {
+      eventually('a probe function to exist', () => listLeftovers(lab), {
         timeoutMs: 90_000,
         until: (l) => l.functions.length > 0,
         minIntervalMs: 50,
@@ -177,7 +103,7 @@ async function interruptRun(plan: Interruption) {
   if (code === -1) process.kill(-child.pid!, 'SIGKILL');
   const results = JSON.parse(readFileSync(join(reports, 'results.json'), 'utf8'));
   const runId: string = results.run.runId;
-  const left = await waitForNoLeftovers(before, runId);
+  const left = await waitForNoLeftovers(lab, before, runId);
   return {
     code,
     stdout,

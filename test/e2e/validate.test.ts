@@ -5,10 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, test } from 'vitest';
+import { checklistRank } from '../../common/areas.ts';
 import { rootCredential } from '../../twin/twin.ts';
 import { hasAwsCli } from '../support/twin.ts';
+import { listLeftovers, waitForNoLeftovers } from './support/leftovers.ts';
 import { type ReferenceTwin, serveReferenceLab } from './support/reference-twin.ts';
-import { ROOT, runValidate, twinEnv } from './support/validate.ts';
+import { CHROMIUM, renderReport } from './support/report-in-browser.ts';
+import { ROOT, runValidate, twinEnv, type ValidateRun } from './support/validate.ts';
 
 let lab: ReferenceTwin;
 beforeAll(async () => {
@@ -18,8 +21,20 @@ afterAll(() => lab.server.close());
 
 const example = join(ROOT, 'targets.example.json');
 
+/** The README's `npm run validate`: one run, shared by the tests that read its reports. */
+let embedded: Promise<ValidateRun> | undefined;
+const embeddedRun = () => {
+  embedded ??= runValidate([], {});
+  return embedded;
+};
+const byChecklist = (a: string, b: string) => checklistRank(`${a}1`) - checklistRank(`${b}1`);
+
 describe('meshcheck validate, end to end against the twin', () => {
-  test('a clean reference lab passes every check and exits 0', async ({ expect }) => {
+  // One whole run proves both: a run is the costliest thing npm test does.
+  test('a clean reference lab passes every check, exits 0, and leaves no probe function, object or ENI behind', async ({
+    expect,
+  }) => {
+    const before = (await listLeftovers(lab)).enis;
     const run = await runValidate(['--targets', example], twinEnv(lab.server.endpoint, lab.runner()));
     const bad = run.results?.tests.filter((t) => t.verdict === 'fail' || t.verdict === 'error');
     expect(bad, run.stderr.slice(-2000)).toEqual([]);
@@ -33,16 +48,56 @@ describe('meshcheck validate, end to end against the twin', () => {
     expect(run.results!.run.target).toMatch(/^account \d{12} /);
     expect(run.results!.calls['ec2.DescribeVpcs']).toBeGreaterThan(0);
     expect(run.results!.calls['lambda.Invoke']).toBeGreaterThan(0);
+    expect(await waitForNoLeftovers(lab, before)).toEqual({ functions: [], versions: [], enis: [] });
   });
 
   test('with no targets it checks the embedded twin and writes JUnit and HTML reports', async ({
     expect,
   }) => {
-    const run = await runValidate([], {});
+    const run = await embeddedRun();
     expect(run.code, run.stderr.slice(-2000)).toBe(0);
     expect(run.stdout).toContain('embedded twin');
     expect(existsSync(join(run.reportsDir, 'junit.xml'))).toBe(true);
     expect(existsSync(join(run.reportsDir, 'report.html'))).toBe(true);
+  });
+
+  test('its HTML report, in a real browser, renders without errors, every link resolves, and its counts, grid and sections agree with results.json', async ({
+    expect,
+    skip,
+  }) => {
+    if (!CHROMIUM) return skip('no Chromium at /usr/bin/chromium (apt-get install chromium; .ci/run does)');
+    const run = await embeddedRun();
+    const page = await renderReport(run.reportsDir);
+    expect(page.errors).toEqual([]);
+    expect(page.brokenLinks).toEqual([]);
+    const { summary, tests } = run.results!;
+    expect(page.counts).toEqual([
+      `✔ ${summary.passed} passed`,
+      `✘ ${summary.failed} failed`,
+      `⚠ ${summary.errored} errors`,
+      `⊘ ${summary.skipped} skipped`,
+      `${summary.total} checks`,
+    ]);
+    // Every reachability observation of results.json is in its cell, linked to its own check.
+    const observed = tests.flatMap((t, i) =>
+      (t.evidence ?? [])
+        .filter((e) => e.kind === 'reachability')
+        .map((e) => {
+          const r = e.value as { from: string; to: string; expect?: string; observed?: string };
+          return `${r.from} → ${r.to}: ${r.expect ?? '?'} / ${r.observed ?? '?'} #t-${i}`;
+        }),
+    );
+    const shown = page.grid.flatMap((cell) =>
+      cell.lines.map((l) => `${cell.from} → ${cell.to}: ${l.text} ${l.href}`),
+    );
+    expect(observed.length).toBeGreaterThan(0);
+    expect(shown.sort()).toEqual(observed.sort());
+    expect(page.grid.map((cell) => cell.verdict)).toEqual(page.grid.map(() => 'pass'));
+    // The checklist's own order: the network first.
+    expect(page.sections[0]).toMatch(/^N · /);
+    expect(page.sections.map((s) => s.slice(0, 1))).toEqual(
+      [...page.sections.map((s) => s.slice(0, 1))].sort(byChecklist),
+    );
   });
 
   test('a malformed targets file exits 2, names the field, and makes no AWS call', async ({ expect }) => {
@@ -77,10 +132,12 @@ describe('meshcheck validate, end to end against the twin', () => {
 
   test('a name that matches nothing exits 2 and says which field and name', async ({ expect }) => {
     const dir = await mkdtemp(join(tmpdir(), 'meshcheck-bad-'));
-    const targets = JSON.parse(await (await import('node:fs/promises')).readFile(example, 'utf8'));
-    targets.network.vpcs[2].subnets[1].name = 'No-Such-Subnet';
+    // Renamed everywhere the file names it: a file consistent in itself, naming what AWS does not have.
+    const text = await (await import('node:fs/promises')).readFile(example, 'utf8');
+    const targets = JSON.parse(text);
+    const subnet: string = targets.network.vpcs[2].subnets[1].name;
     const path = join(dir, 'targets.json');
-    await writeFile(path, JSON.stringify(targets));
+    await writeFile(path, text.replaceAll(`"${subnet}"`, '"No-Such-Subnet"'));
     const run = await runValidate(['--targets', path], twinEnv(lab.server.endpoint, lab.runner()));
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(
@@ -167,6 +224,32 @@ describe('meshcheck validate, end to end against the twin', () => {
       ]);
       const ping = run.results!.tests.find((t) => t.id === 'N13' && t.row === 'prod-app→dev-app:icmp')!;
       expect(ping.message).toMatch(/must stay silent, but it answered/);
+
+      // The next night, the routes removed: compared with this run, exactly those four are fixed.
+      await lab.server.reset();
+      const next = await runValidate(
+        ['--targets', example, '--only', 'network', '--baseline', join(run.reportsDir, 'results.json')],
+        twinEnv(lab.server.endpoint, lab.runner()),
+      );
+      expect(next.code, next.stderr.slice(-1500)).toBe(0);
+      const fixed = next.results!.tests.filter((t) => t.change === 'fixed').map((t) => t.name);
+      expect(fixed.sort()).toEqual(failed.sort());
+      expect(next.results!.tests.filter((t) => t.change !== 'fixed' && t.change !== 'unchanged')).toEqual([]);
+      expect(next.stdout).toMatch(/changed since mc-\S+ .*: 0 newly failing, 4 fixed, 0 still failing/);
     },
   );
+
+  test('a baseline that is no results file exits 2, names it, and makes no AWS call', async ({ expect }) => {
+    const dir = await mkdtemp(join(tmpdir(), 'meshcheck-baseline-'));
+    const notResults = join(dir, 'results.json');
+    await writeFile(notResults, JSON.stringify({ schema: 'something else' }));
+    const before = lab.server.requestCount;
+    const run = await runValidate(
+      ['--targets', example, '--baseline', notResults],
+      twinEnv(lab.server.endpoint, lab.runner()),
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`--baseline ${notResults}: not a meshcheck results file`);
+    expect(lab.server.requestCount - before, 'requests the twin received').toBe(0);
+  });
 });

@@ -3,31 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createVitest, type TestSpecification, type Vitest } from 'vitest/node';
+import { AREA_NAMES, type AreaName, areaOfLetter } from '../../../common/areas.ts';
 import { forgetClients } from '../../../helpers/clients.ts';
 import { newRunId, useRunId } from '../../../helpers/run.ts';
 import { loadTargets, type ResolvedTargets, resolveTargets } from '../../../helpers/targets/index.ts';
 import { ROOT, type ValidateRun } from './validate.ts';
 
-/** The checklist areas `meshcheck validate --only` takes, one suite file each. */
-export const AREAS = [
-  'network',
-  'endpoints',
-  'data-protection',
-  'observability',
-  'application',
-  'privatelink',
-] as const;
-export type Area = (typeof AREAS)[number];
-
-/** The letters of a checklist id name its area (`N13` → network). */
-const AREA_OF_ID: Record<string, Area> = {
-  N: 'network',
-  E: 'endpoints',
-  D: 'data-protection',
-  O: 'observability',
-  S: 'application',
-  P: 'privatelink',
-};
+/** The checklist areas `meshcheck validate --only` takes, one suite folder each, in checklist order. */
+export const AREAS = AREA_NAMES;
+export type Area = AreaName;
 
 /**
  * The areas a drift's declared checks belong to: the only suite files that
@@ -38,7 +22,7 @@ export function areasOf(breaks: readonly { id: string; row?: string }[]): Area[]
   if (!breaks.length) return [...AREAS];
   const areas = new Set<Area>();
   for (const b of breaks) {
-    const area = AREA_OF_ID[/^([A-Z]+)\d+$/.exec(b.id)?.[1] ?? ''];
+    const area = areaOfLetter(/^([A-Z]+)\d+$/.exec(b.id)?.[1] ?? '');
     if (!area) return [...AREAS];
     areas.add(area);
   }

@@ -23,6 +23,9 @@ export interface ValidateRun {
       verdict: 'pass' | 'fail' | 'error' | 'skip';
       message?: string;
       errorType?: string;
+      /** How it moved since `--baseline`, when the run had one. */
+      change?: string;
+      evidence?: { kind: string; summary: string; value: unknown }[];
     }[];
   };
 }

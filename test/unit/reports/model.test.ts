@@ -33,4 +33,26 @@ describe('sections', () => {
       ['D', 2],
     ]);
   });
+
+  test('puts sections in checklist order, as CHECKLIST.md reads, not in the order vitest hands files over', () => {
+    const [first] = sampleTests();
+    const tests = [
+      'S · functions',
+      'D · receipts',
+      'P · provider',
+      'N · layout',
+      'O · trail',
+      'E · probe',
+      'D · keys',
+    ].map((section) => ({ ...first!, section }));
+    expect(sectionsOf(tests).map((s) => s.name)).toEqual([
+      'N · layout',
+      'E · probe',
+      'D · receipts',
+      'D · keys',
+      'O · trail',
+      'S · functions',
+      'P · provider',
+    ]);
+  });
 });

@@ -24,10 +24,10 @@ const record = (file: string, verdict: Verdict, section = 'S'): TestRecord => ({
 });
 
 describe('areaLines', () => {
-  test('one line per area, by the suite folder, in the order areas first appear, the four states apart', () => {
+  test('one line per area, by the suite folder, in the checklist’s order, the four states apart', () => {
     const tests = [
-      record('suites/network/layout.test.ts', 'pass'),
       record('suites/data-protection/pipeline.test.ts', 'error'),
+      record('suites/network/layout.test.ts', 'pass'),
       record('suites/network/reachability.test.ts', 'fail'),
       record('suites/network/reachability.test.ts', 'pass'),
       record('suites/data-protection/pipeline.test.ts', 'skip'),
