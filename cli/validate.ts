@@ -7,6 +7,7 @@ import { newRunId, runId, useRunId } from '../helpers/run.ts';
 import { type Swept, sweepAll } from '../helpers/sweep.ts';
 import { loadTargets, type ResolvedTargets, resolveTargets, type Targets } from '../helpers/targets/index.ts';
 import { clientsForTargets } from '../helpers/targets/resolve.ts';
+import { listenForHeartbeats, wantsHeartbeats } from '../reports/heartbeat.ts';
 import {
   buildModel,
   excludedTags,
@@ -17,6 +18,7 @@ import {
   terminalText,
   writeReports,
 } from '../reports/index.ts';
+import { appendStepSummary } from '../reports/step-summary.ts';
 import type { EmbeddedTwin } from './embedded.ts';
 import { PendingWork, runDeadlineMs } from './pending.ts';
 import { bounded, RunStop, type StopCause, say } from './stop.ts';
@@ -63,7 +65,18 @@ export async function validate(options: ValidateOptions): Promise<number> {
     return await run(options, stop);
   } finally {
     stop.release();
+    // Whatever ended the run, its reports say so: the job summary shows the verdict they hold.
+    const summary = process.env.GITHUB_STEP_SUMMARY;
+    if (inGitHubActions() && summary) {
+      const failed = appendStepSummary(resolve(options.reportsDir), summary);
+      if (failed) say(`meshcheck: ${failed}`);
+    }
   }
+}
+
+/** GitHub Actions sets GITHUB_ACTIONS=true in every step ("Default environment variables"). */
+function inGitHubActions(): boolean {
+  return process.env.GITHUB_ACTIONS === 'true';
 }
 
 async function run(options: ValidateOptions, stop: RunStop): Promise<number> {
@@ -119,6 +132,8 @@ async function run(options: ValidateOptions, stop: RunStop): Promise<number> {
     );
   }
   const pending = new PendingWork();
+  // A CI log that shows nothing for many minutes gets a run cancelled: each long wait says it is still waiting.
+  const heartbeats = wantsHeartbeats() ? listenForHeartbeats() : undefined;
   try {
     const resolved = await resolveTargets(targets);
     meta.target = embedded
@@ -154,6 +169,18 @@ async function run(options: ValidateOptions, stop: RunStop): Promise<number> {
               { outputDir, baseline: options.baseline && resolve(options.baseline) },
             ],
             pending.reporter(),
+            // In GitHub Actions: an error annotation for each failed check and vitest's counts in the job
+            // summary. Not every check's evidence as a notice annotation: GitHub keeps ten notices a step
+            // (actions/toolkit, docs/problem-matchers.md, "Limitations"), an arbitrary few of dozens; the
+            // evidence is in the reports.
+            ...(inGitHubActions()
+              ? [
+                  ['github-actions', { displayAnnotations: false }] as [
+                    'github-actions',
+                    { displayAnnotations: boolean },
+                  ],
+                ]
+              : []),
           ],
           ...(options.profile === 'gate' && { tagsFilter: ['!delivery'] }),
         });
@@ -243,6 +270,7 @@ async function run(options: ValidateOptions, stop: RunStop): Promise<number> {
     throw error;
   } finally {
     pending.close();
+    heartbeats?.close();
     await twin?.server.close();
   }
 }

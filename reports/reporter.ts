@@ -21,6 +21,7 @@ import { renderHtml } from './html.ts';
 import { readResults, renderJson } from './json.ts';
 import { renderJunit } from './junit.ts';
 import { exitCodeMeaning, type RunModel } from './model.ts';
+import { areaLines } from './text.ts';
 
 export { readResults } from './json.ts';
 export { exitCodeOf, type RunModel, type Summary, summarize, type Verdict } from './model.ts';
@@ -126,6 +127,8 @@ export default class MeshcheckReporter implements Reporter {
     const near = relative(process.cwd(), files.html);
     const where = near && !near.startsWith('..') ? near : files.html;
     for (const line of baselineLines(model)) this.log(line);
+    // One line per area before the verdict: the last lines of a CI log say where the run went wrong.
+    for (const line of areaLines(model.tests)) this.log(line);
     this.log(`meshcheck: exit ${model.exitCode} (${exitCodeMeaning(model.exitCode)}); report: ${where}`);
   }
 }

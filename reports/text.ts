@@ -2,6 +2,9 @@
  * Plain-text renderings shared by the renderers: truncation, pretty JSON and
  * a readable text form of each evidence kind (JUnit `<system-out>`).
  */
+
+import { AREA_NAMES } from '../common/areas.ts';
+import { printable } from '../common/escape.ts';
 import {
   asCalls,
   asPing,
@@ -12,7 +15,7 @@ import {
   pingLine,
   reachabilityLine,
 } from './evidence.ts';
-import type { Evidence, Note } from './model.ts';
+import type { Evidence, Note, TestRecord, Verdict } from './model.ts';
 
 /** Cuts `text` to `max` characters, saying how much was left out and where the rest is. */
 export function truncate(text: string, max: number): string {
@@ -80,4 +83,35 @@ export function callsText(calls: Record<string, number>): string {
   const rows = Object.entries(calls).sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
   const width = Math.max(0, ...rows.map(([name]) => name.length));
   return rows.map(([name, count]) => `${name.padEnd(width)}  ${count}`).join('\n');
+}
+
+/** The area of the checklist a test belongs to: its folder under suites/ (`network`), else its section. */
+export function areaOf(test: Pick<TestRecord, 'file' | 'section'>): string {
+  return /^suites\/([^/]+)\//.exec(test.file)?.[1] ?? test.section;
+}
+
+/**
+ * One line per area, in the checklist's order (common/areas.ts; any other
+ * after, as it first appears): what a CI log's last lines show of the run
+ * (`network: 40 passed, 1 failed, 0 could not tell, 2 skipped`). The four
+ * states stay apart, as everywhere.
+ */
+export function areaLines(tests: readonly TestRecord[]): string[] {
+  const areas = new Map<string, Record<Verdict, number>>();
+  for (const test of tests) {
+    const area = areaOf(test);
+    const counts = areas.get(area) ?? { pass: 0, fail: 0, error: 0, skip: 0 };
+    counts[test.verdict]++;
+    areas.set(area, counts);
+  }
+  const rank = (area: string) => {
+    const i = (AREA_NAMES as readonly string[]).indexOf(area);
+    return i === -1 ? AREA_NAMES.length : i;
+  };
+  return [...areas]
+    .sort(([a], [b]) => rank(a) - rank(b))
+    .map(
+      ([area, c]) =>
+        `${printable(area)}: ${c.pass} passed, ${c.fail} failed, ${c.error} could not tell, ${c.skip} skipped`,
+    );
 }

@@ -7,6 +7,7 @@ import {
 import type { AwsClients } from '../clients.ts';
 import { CannotTellError, classify, LabDeviationError, reading } from '../errors.ts';
 import { eventually } from '../eventually.ts';
+import { waitingOn } from '../pending.ts';
 
 /**
  * The seed's "Test Lambda" step, done by the suite: invoke the lab's writer
@@ -94,13 +95,16 @@ export async function invokeWriter(
   const sentAt = Date.now();
   let out: InvokeCommandOutput;
   try {
-    out = await clients.lambda.send(
-      new InvokeCommand({
-        FunctionName: functionName,
-        InvocationType: 'RequestResponse',
-        LogType: 'Tail',
-        Payload: Buffer.from(JSON.stringify(event)),
-      }),
+    // A wait like any other (a cold start in a VPC takes its time): told, so the log says what the run waits on.
+    out = await waitingOn(`${functionName} to answer its invocation`, WRITER_INVOKE_MS, () =>
+      clients.lambda.send(
+        new InvokeCommand({
+          FunctionName: functionName,
+          InvocationType: 'RequestResponse',
+          LogType: 'Tail',
+          Payload: Buffer.from(JSON.stringify(event)),
+        }),
+      ),
     );
   } catch (error) {
     // A function that is not there is the lab's deviation; anything else (refused, throttled) the suite's.
