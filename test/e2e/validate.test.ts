@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, test } from 'vitest';
-import { checklistRank } from '../../common/areas.ts';
+import { AREA_NAMES, areaOfLetter, checklistRank } from '../../common/areas.ts';
 import { rootCredential } from '../../twin/twin.ts';
 import { hasAwsCli } from '../support/twin.ts';
 import { listLeftovers, waitForNoLeftovers } from './support/leftovers.ts';
@@ -21,10 +21,22 @@ afterAll(() => lab.server.close());
 
 const example = join(ROOT, 'targets.example.json');
 
-/** The README's `npm run validate`: one run, shared by the tests that read its reports. */
-let embedded: Promise<ValidateRun> | undefined;
+/**
+ * The README's `npm run validate`, as a GitHub Actions job runs it: one run, shared by the tests that
+ * read its reports, its log and its job summary (a run is the costliest thing npm test does).
+ */
+let embedded: Promise<ValidateRun & { stepSummary: string }> | undefined;
 const embeddedRun = () => {
-  embedded ??= runValidate([], {});
+  embedded ??= (async () => {
+    const stepSummary = join(await mkdtemp(join(tmpdir(), 'meshcheck-ci-')), 'summary.md');
+    await writeFile(stepSummary, '');
+    const run = await runValidate([], {
+      GITHUB_ACTIONS: 'true',
+      CI: 'true',
+      GITHUB_STEP_SUMMARY: stepSummary,
+    });
+    return { ...run, stepSummary };
+  })();
   return embedded;
 };
 const byChecklist = (a: string, b: string) => checklistRank(`${a}1`) - checklistRank(`${b}1`);
@@ -59,6 +71,35 @@ describe('meshcheck validate, end to end against the twin', () => {
     expect(run.stdout).toContain('embedded twin');
     expect(existsSync(join(run.reportsDir, 'junit.xml'))).toBe(true);
     expect(existsSync(join(run.reportsDir, 'report.html'))).toBe(true);
+  });
+
+  test('in GitHub Actions, the job summary holds vitest’s report and the verdict with one line per area; the log ends with them', async ({
+    expect,
+  }) => {
+    const run = await embeddedRun();
+    const { tests } = run.results!;
+    const lines = AREA_NAMES.flatMap((area) => {
+      const mine = tests.filter((t) => areaOfLetter(/^[A-Z]+/.exec(t.id)?.[0] ?? '') === area);
+      const n = (v: string) => mine.filter((t) => t.verdict === v).length;
+      return mine.length
+        ? [
+            `${area}: ${n('pass')} passed, ${n('fail')} failed, ${n('error')} could not tell, ${n('skip')} skipped`,
+          ]
+        : [];
+    });
+    expect(lines.length).toBeGreaterThan(4);
+    const written = await readFile(run.stepSummary, 'utf8');
+    // Vitest's reporter first (it writes at the end of the checks), then the verdict once the run is over.
+    const vitest = written.indexOf('## Vitest Test Report');
+    const ours = written.indexOf('## meshcheck: exit 0 — conforms');
+    expect(vitest).toBeGreaterThanOrEqual(0);
+    expect(ours).toBeGreaterThan(vitest);
+    for (const line of lines) {
+      expect(written.slice(ours)).toContain(`\n- ${line}\n`);
+      expect(run.stdout).toMatch(new RegExp(`^${line}$`, 'm'));
+    }
+    // The checks' evidence stays in the reports: no notice annotation per check.
+    expect(run.stdout).not.toMatch(/^::notice/m);
   });
 
   test('its HTML report, in a real browser, renders without errors, every link resolves, and its counts, grid and sections agree with results.json', async ({
