@@ -131,7 +131,7 @@ function slowestDelivery(scale: number): { ms: number; what: string } {
 if (parts.includes('gate')) await benchGate();
 async function benchGate(): Promise<void> {
   const { ms, results } = await timed([
-    '--profile',
+    '--mode',
     'gate',
     '--twin-profile',
     'realistic',

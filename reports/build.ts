@@ -97,7 +97,8 @@ function leftOut(testCase: TestCase, excluded: ReadonlySet<string>, profile: str
   if (!tag) return undefined;
   const defined = (testCase.project.config.tags ?? []).find((t) => t.name === tag);
   const what = defined?.description ? ` (${defined.description})` : '';
-  const by = profile ? `the ${profile} profile` : 'this run';
+  // `profile` is what ran, chosen with `--mode`.
+  const by = profile ? `the ${profile} mode (--mode ${profile})` : 'this run';
   return { verdict: 'skip', message: `left out by ${by}: tagged ${tag}${what}` };
 }
 
