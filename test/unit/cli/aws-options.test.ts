@@ -35,6 +35,8 @@ const config = file('config', '[profile lab]\nregion = eu-west-1\n\n[default]\nr
 function cli(args: string[], env: Record<string, string> = {}) {
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'cli/main.ts'), ...args], {
     cwd: root,
+    // A regression that starts a run or a twin instead of refusing must not outlive the test.
+    timeout: 25_000,
     env: {
       PATH: process.env.PATH ?? '',
       HOME: work,

@@ -18,6 +18,8 @@ const work = mkdtempSync(join(tmpdir(), 'meshcheck-crash-'));
 function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
   const child = spawn(process.execPath, args, {
     cwd: root,
+    // A twin that did not crash would serve until stopped: not past the test.
+    timeout: 25_000,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
   });
   let stderr = '';
