@@ -25,7 +25,7 @@ export interface BuildInput {
   meta: Pick<RunMeta, 'runId' | 'target' | 'profile' | 'vitestVersion'>;
   startedAt: number;
   finishedAt: number;
-  /** Tags the run left out (vitest's `tagsFilter` entries `!tag`): the gate profile leaves out `delivery`. */
+  /** Tags the run left out (vitest's `tagsFilter` entries `!tag`): the gate mode (`--mode gate`) leaves out `delivery`. */
   excludedTags?: readonly string[];
 }
 

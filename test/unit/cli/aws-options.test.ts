@@ -118,6 +118,30 @@ describe('refused before any call, saying what to write instead (exit 2)', () =>
   });
 });
 
+test('--help names the AWS options as the AWS CLI does, and meshcheck’s own apart', {
+  timeout: 30_000,
+}, async ({ expect }) => {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'cli/main.ts'), '--help'], {
+    cwd: root,
+    timeout: 25_000,
+  });
+  let stdout = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  expect(code).toBe(0);
+  for (const option of [
+    '--mode gate|nightly',
+    '--profile NAME',
+    '--region REGION',
+    '--twin-profile fast|realistic',
+    'AWS_MAX_ATTEMPTS',
+    'AWS_RETRY_MODE',
+    'max_attempts',
+  ])
+    expect(stdout).toContain(option);
+  expect(stdout).not.toMatch(/--profile (gate|fast)/);
+});
+
 describe('the targets’ region: --region, else the file, else the SDK’s chain', () => {
   afterEach(() => {
     vi.unstubAllEnvs();
