@@ -40,6 +40,8 @@ const LONGEST = [
   'test/e2e/run-end.test.ts',
   'test/e2e/early-probe.test.ts',
   'test/e2e/cli-lab.test.ts',
+  'test/e2e/packed-install.test.ts',
+  'test/e2e/aws-options.test.ts',
   'test/e2e/',
   'test/twin-wire/ec2/network-cli.test.ts',
   'test/twin-wire/',

@@ -21,7 +21,7 @@ import { type LatencyProfile, profileNamed } from '../twin/state/profile.ts';
  *    whichever is longer, read from the profile and scaled — (goal ≤ 1.15 ×)
  *    and against the sum of its checks' durations (the same waits one after
  *    another).
- * 3. The gate profile (no delivery waits) on the realistic profile at scale
+ * 3. The gate mode (no delivery waits) on the realistic profile at scale
  *    1 (BENCH_GATE_SCALE): its wall time (goal ≤ 60 s).
  * 4. The drift matrix's cost per drift (reset, apply, the areas it breaks),
  *    for a sample of drifts (BENCH_DRIFTS, ids comma-separated): what
@@ -131,7 +131,7 @@ function slowestDelivery(scale: number): { ms: number; what: string } {
 if (parts.includes('gate')) await benchGate();
 async function benchGate(): Promise<void> {
   const { ms, results } = await timed([
-    '--profile',
+    '--mode',
     'gate',
     '--twin-profile',
     'realistic',

@@ -13,6 +13,8 @@ import { clientsForTargets } from '../helpers/targets/resolve.ts';
  */
 export async function cleanup(options: {
   targets: string | undefined;
+  /** `--region`: overrides the targets' region and the SDK's chain. */
+  region?: string | undefined;
   olderThanHours: number;
 }): Promise<number> {
   if (!options.targets) {
@@ -21,7 +23,7 @@ export async function cleanup(options: {
   }
   let targets: Awaited<ReturnType<typeof loadTargets>>;
   try {
-    targets = await loadTargets(options.targets);
+    targets = await loadTargets(options.targets, { region: options.region });
   } catch (error) {
     if (error instanceof TargetsError) {
       console.error(terminalText(`meshcheck: ${error.message}`));

@@ -75,10 +75,10 @@ const LIVE_MS = 180_000;
  * The run's deadline, derived from the bounds it waits by: the test files
  * run side by side, so it is the longest file's path — the probes' deploy
  * and removal (two hooks), then the longest chain of waits: a live check,
- * the probe's attempts, the writer's invocation and writes, the receipts and, in the nightly profile only, the
+ * the probe's attempts, the writer's invocation and writes, the receipts and, in the nightly mode only, the
  * CloudTrail wait or the wait for this run's traffic in the flow logs and
  * its data events in the trail — plus slack. About 9 min for the reference
- * lab in the gate profile, 34 min nightly.
+ * lab in the gate mode, 34 min nightly.
  */
 export function runDeadlineMs(targets: ResolvedTargets, profile: 'gate' | 'nightly'): number {
   const dp = targets.dataProtection;

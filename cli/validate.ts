@@ -25,7 +25,10 @@ import { bounded, RunStop, type StopCause, say } from './stop.ts';
 
 export interface ValidateOptions {
   targets: string | undefined;
-  profile: 'gate' | 'nightly';
+  /** What runs: `gate` leaves out the checks tagged `delivery`; `nightly` runs them all. */
+  mode: 'gate' | 'nightly';
+  /** `--region`: overrides the targets' region and the SDK's chain (a run against an account only). */
+  region?: string | undefined;
   reportsDir: string;
   twinProfile: 'fast' | 'realistic';
   scale: number;
@@ -84,7 +87,8 @@ async function run(options: ValidateOptions, stop: RunStop): Promise<number> {
   const outputDir = resolve(options.reportsDir);
   // Every validate is a run of its own, also when one process validates twice.
   useRunId(newRunId());
-  const meta = { runId: runId(), target: '', profile: options.profile, startedAt: Date.now() };
+  // The reports' `profile` is what ran (the mode), as results.json has always called it.
+  const meta = { runId: runId(), target: '', profile: options.mode, startedAt: Date.now() };
   /** Replaces the report files: whatever stops this run, no previous run's pass stays behind. */
   const reportStop = (stopped: Stop, base?: Parameters<typeof stoppedModel>[2]) =>
     writeReports(stoppedModel(stopped, meta, base), outputDir);
@@ -106,7 +110,7 @@ async function run(options: ValidateOptions, stop: RunStop): Promise<number> {
   };
   let targets: Targets;
   try {
-    targets = await loadTargets(options.targets ?? EXAMPLE_TARGETS);
+    targets = await loadTargets(options.targets ?? EXAMPLE_TARGETS, { region: options.region });
   } catch (error) {
     if (error instanceof TargetsError) return badInput(error);
     throw error;
@@ -141,7 +145,7 @@ async function run(options: ValidateOptions, stop: RunStop): Promise<number> {
       : `account ${resolved.accountIds.lab} (${resolved.region})`;
     const deadlineMs = options.deadlineSeconds
       ? options.deadlineSeconds * 1000
-      : runDeadlineMs(resolved, options.profile);
+      : runDeadlineMs(resolved, options.mode);
     stop.armDeadline(deadlineMs, () => pending.describe());
     const probePlacements = placementsToProbe(resolved, options.only);
     let early: ReturnType<typeof createRunProbes> | undefined;
@@ -182,7 +186,7 @@ async function run(options: ValidateOptions, stop: RunStop): Promise<number> {
                 ]
               : []),
           ],
-          ...(options.profile === 'gate' && { tagsFilter: ['!delivery'] }),
+          ...(options.mode === 'gate' && { tagsFilter: ['!delivery'] }),
         });
         // Vitest's logger answers SIGINT/SIGTERM with process.exit() a millisecond later, which would
         // cut the sweep short; the CLI owns these signals from the moment vitest exists — before the wait
@@ -198,7 +202,7 @@ async function run(options: ValidateOptions, stop: RunStop): Promise<number> {
         // Vitest's own channel to the checks (`inject`) and the reporter: nothing goes through files or
         // the environment.
         vitest.provide('targets', resolved);
-        vitest.provide('run', { runId: meta.runId, target: meta.target, profile: options.profile });
+        vitest.provide('run', { runId: meta.runId, target: meta.target, profile: options.mode });
         // A create that hangs must not hold the run past a stop: the checks then deploy their own (and are
         // cancelled at once), and the probes made here are swept below once their creation has ended.
         const made = early && (await Promise.race([early, stop.stopped.then(() => undefined)]));

@@ -12,6 +12,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { maxAttemptsSetting } from './aws-settings.ts';
 import { recordCall } from './calls.ts';
 import { tellCall } from './pending.ts';
 import { runId } from './run.ts';
@@ -27,10 +28,25 @@ import { APP_ID } from './version.ts';
 export interface AccountAccess {
   region: string;
   assumeRoleArn?: string | undefined;
+  /** The ExternalId the role's trust policy asks for (its `sts:ExternalId` condition). */
+  externalId?: string | undefined;
+  /** How long the assumed role's session lasts (STS's DurationSeconds; its default is one hour). */
+  durationSeconds?: number | undefined;
   /** Static credentials (an assumed role's session), when the caller has them. */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined;
   /** An explicit endpoint; the suite leaves this to the SDK's settings (AWS_ENDPOINT_URL). */
   endpoint?: string | undefined;
+}
+
+/** How the runner reaches an account the targets name: the role it assumes there, and how. */
+export function roleAccess(
+  account: { assumeRoleArn?: string; externalId?: string; durationSeconds?: number } | undefined,
+): Pick<AccountAccess, 'assumeRoleArn' | 'externalId' | 'durationSeconds'> {
+  return {
+    assumeRoleArn: account?.assumeRoleArn,
+    externalId: account?.externalId,
+    durationSeconds: account?.durationSeconds,
+  };
 }
 
 const constructors = {
@@ -51,11 +67,6 @@ const constructors = {
 export type ServiceKey = keyof typeof constructors;
 export type AwsClients = { [K in ServiceKey]: InstanceType<(typeof constructors)[K]> };
 
-/** Attempts per call, retries included; exhausted retries become CannotTellError (exit 3). */
-export function maxAttempts(): number {
-  return Number(process.env.MESHCHECK_MAX_ATTEMPTS ?? 5);
-}
-
 const cache = new Map<string, AwsClients>();
 
 /**
@@ -68,6 +79,8 @@ export function clientsFor(access: AccountAccess): AwsClients {
   const key = JSON.stringify([
     access.region,
     access.assumeRoleArn,
+    access.externalId,
+    access.durationSeconds,
     access.credentials?.accessKeyId,
     access.endpoint,
   ]);
@@ -93,9 +106,17 @@ function makeClients(access: AccountAccess): AwsClients {
     access.credentials ??
     (access.assumeRoleArn
       ? fromTemporaryCredentials({
-          params: { RoleArn: access.assumeRoleArn, RoleSessionName: `meshcheck-${runId()}` },
+          params: {
+            RoleArn: access.assumeRoleArn,
+            RoleSessionName: `meshcheck-${runId()}`,
+            ...(access.externalId !== undefined && { ExternalId: access.externalId }),
+            ...(access.durationSeconds !== undefined && { DurationSeconds: access.durationSeconds }),
+          },
+          // The role is assumed from the base credentials: the SDK's default chain, which honours the
+          // profile (AWS_PROFILE, `--profile`) and the profile's own role_arn/source_profile.
           clientConfig: {
             region: access.region,
+            maxAttempts: maxAttemptsSetting(),
             userAgentAppId: APP_ID,
             ...(access.endpoint && { endpoint: access.endpoint }),
           },
@@ -124,8 +145,11 @@ function makeClient(service: ServiceKey, access: AccountAccess, credentials: unk
   const client = new Ctor({
     region: access.region,
     ...(access.endpoint && { endpoint: access.endpoint }),
-    maxAttempts: maxAttempts(),
-    retryMode: 'standard',
+    // Attempts per call, retries included: the SDK's own chain (AWS_MAX_ATTEMPTS, the profile's
+    // max_attempts) with meshcheck's default (helpers/aws-settings.ts says why); exhausted retries become
+    // CannotTellError (exit 3). The retry mode is left to the SDK (AWS_RETRY_MODE, the profile's
+    // retry_mode, else standard).
+    maxAttempts: maxAttemptsSetting(),
     userAgentAppId: APP_ID,
     ...(credentials ? { credentials } : {}),
   });

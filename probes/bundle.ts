@@ -34,7 +34,7 @@ export async function bundleLambda(entry: string): Promise<Uint8Array> {
 export async function bundleLambdaSource(source: string): Promise<Uint8Array> {
   const key = createHash('sha256')
     .update(source)
-    .update(await readFile(join(root, 'package-lock.json')))
+    .update(await pinnedVersions())
     .digest('hex')
     .slice(0, 20);
   return cachedBundle(key, { stdin: { contents: source, resolveDir: root, loader: 'ts' } });
@@ -84,6 +84,15 @@ async function sourceHash(entry: string): Promise<string> {
       hash.update(file).update(await readFile(join(dir, file)));
     }
   }
-  hash.update(await readFile(join(root, 'package-lock.json')));
+  hash.update(await pinnedVersions());
   return hash.digest('hex').slice(0, 20);
+}
+
+/**
+ * What pins the SDK a bundle holds: the lockfile in the repository; package.json in an installed meshcheck,
+ * where npm never packs the lockfile ("package-lock.json … will not be published", npm docs) and the
+ * dependencies are pinned to exact versions.
+ */
+async function pinnedVersions(): Promise<Buffer> {
+  return readFile(join(root, 'package-lock.json')).catch(() => readFile(join(root, 'package.json')));
 }

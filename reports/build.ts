@@ -25,7 +25,7 @@ export interface BuildInput {
   meta: Pick<RunMeta, 'runId' | 'target' | 'profile' | 'vitestVersion'>;
   startedAt: number;
   finishedAt: number;
-  /** Tags the run left out (vitest's `tagsFilter` entries `!tag`): the gate profile leaves out `delivery`. */
+  /** Tags the run left out (vitest's `tagsFilter` entries `!tag`): the gate mode (`--mode gate`) leaves out `delivery`. */
   excludedTags?: readonly string[];
 }
 
@@ -104,7 +104,8 @@ function leftOut(testCase: TestCase, excluded: ReadonlySet<string>, profile: str
   if (!tag) return undefined;
   const defined = (testCase.project.config.tags ?? []).find((t) => t.name === tag);
   const what = defined?.description ? ` (${defined.description})` : '';
-  const by = profile ? `the ${profile} profile` : 'this run';
+  // `profile` is what ran, chosen with `--mode`.
+  const by = profile ? `the ${profile} mode (--mode ${profile})` : 'this run';
   return { verdict: 'skip', message: `left out by ${by}: tagged ${tag}${what}` };
 }
 

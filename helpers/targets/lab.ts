@@ -1,5 +1,5 @@
 import type { AwsClients } from '../clients.ts';
-import { clientsFor } from '../clients.ts';
+import { clientsFor, roleAccess } from '../clients.ts';
 import type { HostTarget, ResolvedTargets } from './index.ts';
 import { vpcOfSubnet } from './view.ts';
 
@@ -12,10 +12,7 @@ export class Lab {
   constructor(readonly targets: ResolvedTargets) {}
 
   clients(accountKey = 'lab'): AwsClients {
-    return clientsFor({
-      region: this.targets.region,
-      assumeRoleArn: this.targets.accounts[accountKey]?.assumeRoleArn,
-    });
+    return clientsFor({ region: this.targets.region, ...roleAccess(this.targets.accounts[accountKey]) });
   }
 
   get network() {

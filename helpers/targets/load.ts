@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import type { z } from 'zod';
+import { noRegionHint, sdkRegion } from '../aws-settings.ts';
 import { TargetsError } from '../errors.ts';
 import { duplicateKeys } from './json-keys.ts';
 import { type Targets, targetsSchema } from './schema.ts';
@@ -12,7 +13,10 @@ import { type Targets, targetsSchema } from './schema.ts';
  * @example
  *   const targets = await loadTargets('targets.example.json');
  */
-export async function loadTargets(path: string): Promise<Targets> {
+export async function loadTargets(
+  path: string,
+  options: { region?: string | undefined } = {},
+): Promise<Targets> {
   const text = await readTargetsText(path);
   let json: unknown;
   try {
@@ -23,7 +27,14 @@ export async function loadTargets(path: string): Promise<Targets> {
   const duplicates = duplicateKeys(text);
   if (duplicates.length)
     throw new TargetsError(`${path} is not a valid targets file:\n  ${duplicates.join('\n  ')}`, duplicates);
-  return parseTargets(json, path);
+  // As in the AWS CLI: --region overrides; without it the file's region, else the SDK's own chain
+  // (AWS_REGION, the profile's region). Read only when needed: on an EC2 host the chain asks the instance.
+  const absent = isObject(json) && json.region === undefined;
+  return parseTargets(json, path, options.region ?? (absent ? await sdkRegion() : undefined));
+}
+
+function isObject(json: unknown): json is Record<string, unknown> {
+  return typeof json === 'object' && json !== null && !Array.isArray(json);
 }
 
 /** Far more than any lab needs; a larger file is a mistake, not targets. */
@@ -61,10 +72,15 @@ function describeKind(s: import('node:fs').Stats): string {
   return 'a device';
 }
 
-export function parseTargets(json: unknown, source = 'targets'): Targets {
-  const result = targetsSchema.safeParse(json);
+/** Validates parsed JSON as targets; `region`, when given, replaces the file's (`--region`, the SDK's chain). */
+export function parseTargets(json: unknown, source = 'targets', region?: string): Targets {
+  const input = region && isObject(json) ? { ...json, region } : json;
+  const result = targetsSchema.safeParse(input);
   if (result.success) return result.data;
   const problems = result.error.issues.map(describeIssue);
+  // The schema names a missing region only once the rest of the file's shape is right: name it first anyway.
+  if (isObject(input) && input.region === undefined && !problems.some((p) => p.startsWith('region: ')))
+    problems.unshift(`region: no region: ${noRegionHint()}`);
   throw new TargetsError(`${source} is not a valid targets file:\n  ${problems.join('\n  ')}`, problems);
 }
 

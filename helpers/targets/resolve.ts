@@ -12,7 +12,7 @@ import {
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { type AwsClients, clientsFor } from '../clients.ts';
+import { type AwsClients, clientsFor, roleAccess } from '../clients.ts';
 import { cannotTell, classify, reading, TargetsError } from '../errors.ts';
 import { runId } from '../run.ts';
 import { type ApplicationIds, resolveApplication } from './application.ts';
@@ -62,7 +62,7 @@ export interface ResolvedTargets extends Targets {
 export type Clients = (accountKey: string) => AwsClients;
 
 export function clientsForTargets(targets: Targets): Clients {
-  return (key) => clientsFor({ region: targets.region, assumeRoleArn: targets.accounts[key]?.assumeRoleArn });
+  return (key) => clientsFor({ region: targets.region, ...roleAccess(targets.accounts[key]) });
 }
 
 export async function resolveTargets(

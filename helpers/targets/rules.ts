@@ -147,7 +147,8 @@ function checkNetwork(t: Targets, net: NonNullable<Targets['network']>, issue: I
           [...path, 'minFreeAddresses'],
           `${s.minFreeAddresses} can never be free: ${s.cidr} has ${usable} usable addresses`,
         );
-      if (s.availabilityZone && !s.availabilityZone.startsWith(t.region))
+      // The region may still be unknown (none anywhere: schema.ts reports that alone).
+      if (t.region && s.availabilityZone && !s.availabilityZone.startsWith(t.region))
         issue([...path, 'availabilityZone'], `${s.availabilityZone} is not a zone of ${t.region}`);
     });
   });
@@ -235,7 +236,7 @@ function checkEndpoints(t: Targets, issue: Issue): void {
   probe.placements.forEach((p, i) => {
     // Stryker disable next-line Regex: the schema lets `deployed` hold "arn:" only at its start
     const arn = p.deployed?.match(/^arn:[^:]+:lambda:([^:]+):(\d{12}):/);
-    if (arn && arn[1] !== t.region)
+    if (arn && t.region && arn[1] !== t.region)
       issue(
         pp('placements', i, 'deployed'),
         `is a function in ${arn[1]}, but the targets' region is ${t.region}`,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { noRegionHint } from '../aws-settings.ts';
 import {
   accountKey,
   blockCidr,
@@ -40,9 +41,41 @@ const account = z
       .regex(/^\d{12}$/, 'a 12-digit account id')
       .optional(),
     /** Role the runner assumes in this account; without it the default credential chain is used. */
-    assumeRoleArn: roleArn.optional(),
+    assumeRoleArn: roleArn
+      .optional()
+      .describe(
+        'IAM role the runner assumes in this account, from the base credentials (the default chain, or --profile). Without it the base credentials are used as they are.',
+      ),
+    /**
+     * The ExternalId the role's trust policy requires (condition sts:ExternalId): STS's
+     * AssumeRole takes 2 to 1,224 characters of [\w+=,.@:/-] (STS API Reference, AssumeRole).
+     */
+    externalId: z
+      .string()
+      .regex(/^[\w+=,.@:/-]{2,1224}$/, '2 to 1224 characters: letters, digits and +=,.@:/-_')
+      .optional()
+      .describe(
+        'ExternalId passed to AssumeRole, for a role whose trust policy requires one (sts:ExternalId). Needs assumeRoleArn.',
+      ),
+    /**
+     * The role session's length: STS allows 900 s up to the role's maximum session duration, at most
+     * 43,200 s, and one hour when the base credentials are themselves a role session ("role chaining",
+     * STS API Reference, AssumeRole, DurationSeconds). STS's default is 3,600.
+     */
+    durationSeconds: z
+      .number()
+      .int()
+      .min(900)
+      .max(43200)
+      .optional()
+      .describe(
+        "Seconds the assumed role's session lasts (DurationSeconds, 900-43200; at most the role's maximum session duration, and 3600 when the base credentials are a role session). Default: STS's 3600. Needs assumeRoleArn.",
+      ),
   })
-  .strict();
+  .strict()
+  .refine((a) => a.assumeRoleArn || (a.externalId === undefined && a.durationSeconds === undefined), {
+    message: 'externalId and durationSeconds apply to an assumed role: give assumeRoleArn',
+  });
 
 const subnet = z
   .object({
@@ -420,7 +453,17 @@ const targetsObject = z
     $schema: z.string().optional(),
     /** Free text for reports: which lab this is. */
     description: z.string().optional(),
-    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as us-east-1'),
+    /**
+     * Optional: `--region` overrides it, and without either the SDK's region chain decides (AWS_REGION,
+     * the profile's region), as in the AWS CLI. loadTargets fills it in: a loaded Targets always has one.
+     */
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as us-east-1')
+      .optional()
+      .describe(
+        "The lab's AWS region. Optional: meshcheck's --region overrides it, and without either the SDK's region chain decides (AWS_REGION, the AWS profile's region).",
+      ),
     accounts: z.record(accountKey, account).refine((a) => 'lab' in a, 'must name the "lab" account'),
     network: network.optional(),
     endpoints: endpoints.optional(),
@@ -431,13 +474,22 @@ const targetsObject = z
   })
   .strict();
 
-export const targetsSchema = targetsObject.superRefine((t, ctx) => {
-  checkReferences(t, ctx);
-  checkRules(t, ctx);
-});
+/** A loaded targets file: its region always known (the file's, `--region`, or the SDK's chain; load.ts). */
+export type Targets = Omit<z.output<typeof targetsObject>, 'region'> & { region: string };
+
+export const targetsSchema = targetsObject
+  .superRefine((t, ctx) => {
+    // load.ts fills the region in from --region or the SDK's chain before parsing; none there either is bad
+    // input, named before any call. The rules that need the region skip while it is unknown.
+    if (!t.region)
+      ctx.addIssue({ code: 'custom', path: ['region'], message: `no region: ${noRegionHint()}` });
+    checkReferences(t, ctx);
+    checkRules(t as Targets, ctx);
+  })
+  // Only a file that passed the check above reaches here: the region is there.
+  .transform((t) => t as Targets);
 
 export type TargetsInput = z.input<typeof targetsSchema>;
-export type Targets = z.output<typeof targetsSchema>;
 export type VpcTarget = z.output<typeof vpc>;
 export type HostTarget = z.output<typeof host>;
 export type ReachabilityTarget = z.output<typeof reachability>;

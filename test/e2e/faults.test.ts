@@ -84,7 +84,7 @@ describe('faults', () => {
     });
     const run = await runValidate(['--targets', example, '--only', 'network'], {
       ...twinEnv(lab.server.endpoint, lab.runner()),
-      MESHCHECK_MAX_ATTEMPTS: '2',
+      AWS_MAX_ATTEMPTS: '2',
     });
     const pings = run.results!.tests.filter((t) => t.id === 'N13');
     expect(pings.every((t) => t.verdict === 'error')).toBe(true);

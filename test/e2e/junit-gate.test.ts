@@ -6,7 +6,7 @@ import { validateXML } from 'xmllint-wasm';
 import { ROOT, runValidate, type ValidateRun } from './support/validate.ts';
 
 /**
- * A real run, as a pipeline's gate makes it: `meshcheck validate --profile
+ * A real run, as a pipeline's gate makes it: `meshcheck validate --mode
  * gate` on the embedded twin. Its junit.xml must be accepted by the
  * strictest schema dashboards apply (the Jenkins xunit plugin's
  * junit-10.xsd), and the checks the gate leaves out must say so.
@@ -17,7 +17,7 @@ let junit: string;
 let html: string;
 
 beforeAll(async () => {
-  run = await runValidate(['--profile', 'gate'], {});
+  run = await runValidate(['--mode', 'gate'], {});
   junit = readFileSync(join(run.reportsDir, 'junit.xml'), 'utf8');
   html = readFileSync(join(run.reportsDir, 'report.html'), 'utf8');
 }, 240_000);
@@ -29,7 +29,7 @@ const parser = new XMLParser({
   isArray: (name) => ['testsuite', 'testcase'].includes(name),
 });
 
-describe('the gate profile, end to end', () => {
+describe('the gate mode, end to end', () => {
   test('the gate run conforms: leaving the delivery checks out does not change the exit code', ({
     expect,
   }) => {
@@ -54,7 +54,7 @@ describe('the gate profile, end to end', () => {
     expect(delivery.map((c) => String(c.name).split(' ')[0])).toEqual(['D10', 'D11']);
     for (const c of delivery) {
       expect(c.skipped).toEqual({
-        message: 'left out by the gate profile: tagged delivery (waits for delivered evidence (CloudTrail))',
+        message: 'left out by the gate mode (--mode gate): tagged delivery (waits for delivered evidence (CloudTrail))',
       });
       expect([c.failure, c.error]).toEqual([undefined, undefined]);
     }
@@ -62,7 +62,7 @@ describe('the gate profile, end to end', () => {
       const at = html.indexOf(`<span class="id">${id}</span>`);
       const item = html.slice(html.lastIndexOf('<details class="item', at), html.indexOf('</details>', at));
       expect(item).toContain('class="item v-skip"');
-      expect(item).toContain('left out by the gate profile: tagged delivery');
+      expect(item).toContain('left out by the gate mode (--mode gate): tagged delivery');
     }
   });
 });

@@ -1,7 +1,7 @@
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, test } from 'vitest';
-import { clientsFor, maxAttempts } from '../../../helpers/clients.ts';
+import { clientsFor } from '../../../helpers/clients.ts';
 import { CannotTellError } from '../../../helpers/errors.ts';
 import { assumeRole } from '../../../helpers/identities.ts';
 import { newRunId, RUN_TAG, runId, useRunId } from '../../../helpers/run.ts';
@@ -66,19 +66,6 @@ describe('clientsFor: one set of clients per account access, made on first use',
     expect(clientsFor({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9' })).toBe(a);
     expect(clientsFor({ region: 'us-west-2', endpoint: 'http://127.0.0.1:9' })).not.toBe(a);
     expect(a.ec2).toBe(a.ec2);
-  });
-
-  test('attempts per call come from MESHCHECK_MAX_ATTEMPTS, five by default', () => {
-    const before = process.env.MESHCHECK_MAX_ATTEMPTS;
-    try {
-      delete process.env.MESHCHECK_MAX_ATTEMPTS;
-      expect(maxAttempts()).toBe(5);
-      process.env.MESHCHECK_MAX_ATTEMPTS = '2';
-      expect(maxAttempts()).toBe(2);
-    } finally {
-      if (before === undefined) delete process.env.MESHCHECK_MAX_ATTEMPTS;
-      else process.env.MESHCHECK_MAX_ATTEMPTS = before;
-    }
   });
 });
 
