@@ -54,7 +54,8 @@ describe('the gate mode, end to end', () => {
     expect(delivery.map((c) => String(c.name).split(' ')[0])).toEqual(['D10', 'D11']);
     for (const c of delivery) {
       expect(c.skipped).toEqual({
-        message: 'left out by the gate mode (--mode gate): tagged delivery (waits for delivered evidence (CloudTrail))',
+        message:
+          'left out by the gate mode (--mode gate): tagged delivery (waits for delivered evidence (CloudTrail))',
       });
       expect([c.failure, c.error]).toEqual([undefined, undefined]);
     }
