@@ -78,7 +78,12 @@ async function network(): Promise<void> {
 
 /** An internal NLB in both subnets, TCP 443 → a target group of both instances, settled. */
 async function loadBalancer(
-  extra: { SecurityGroups?: string[]; HealthCheckPort?: string } = {},
+  extra: {
+    SecurityGroups?: string[];
+    HealthCheckPort?: string;
+    TargetType?: 'ip';
+    Targets?: { Id: string; AvailabilityZone?: string }[];
+  } = {},
 ): Promise<void> {
   const lb = await elb<{ LoadBalancers: { LoadBalancerArn: string }[] }>('CreateLoadBalancer', {
     Name: 'svc-nlb',
@@ -93,13 +98,13 @@ async function loadBalancer(
     Protocol: 'TCP',
     Port: 443,
     VpcId: vpcId,
-    TargetType: 'instance',
+    TargetType: extra.TargetType ?? 'instance',
     ...(extra.HealthCheckPort && { HealthCheckPort: extra.HealthCheckPort }),
   });
   tgArn = tg.TargetGroups[0]!.TargetGroupArn;
   await elb('RegisterTargets', {
     TargetGroupArn: tgArn,
-    Targets: [{ Id: instances.a }, { Id: instances.b }],
+    Targets: extra.Targets ?? [{ Id: instances.a }, { Id: instances.b }],
   });
   await elb('CreateListener', {
     LoadBalancerArn: lbArn,
@@ -301,5 +306,78 @@ describe("the load balancer's own security groups", () => {
     });
     expect(forward('us-east-1a', { clientIp: '10.1.5.5' }).answered).toBe(true);
     expect(forward('us-east-1a', { clientIp: '10.1.5.5', viaPrivateLink: false }).answered).toBe(false);
+  });
+});
+
+describe('ip targets', () => {
+  test("an instance's address is healthy; an address nothing holds is unhealthy (nothing answers)", async () => {
+    await loadBalancer({ TargetType: 'ip', Targets: [{ Id: '10.80.1.10' }, { Id: '10.80.2.99' }] });
+    const now = await health();
+    expect(now['10.80.1.10']).toEqual({ State: 'healthy' });
+    expect(now['10.80.2.99']).toMatchObject({ State: 'unhealthy', Reason: 'Target.FailedHealthChecks' });
+  });
+
+  test('RegisterTargets refuses a public address, and one outside the VPC without AvailabilityZone all', async () => {
+    await loadBalancer({ TargetType: 'ip', Targets: [{ Id: '10.80.1.10' }] });
+    await expect(
+      elb('RegisterTargets', { TargetGroupArn: tgArn, Targets: [{ Id: '8.8.8.8' }] }),
+    ).rejects.toMatchObject({
+      code: 'InvalidTargetException',
+    });
+    await expect(
+      elb('RegisterTargets', { TargetGroupArn: tgArn, Targets: [{ Id: '192.168.5.5' }] }),
+    ).rejects.toMatchObject({ code: 'ValidationError' });
+    await elb('RegisterTargets', {
+      TargetGroupArn: tgArn,
+      Targets: [{ Id: '192.168.5.5', AvailabilityZone: 'all' }],
+    });
+    seconds(5 * 30);
+    // No route from the VPC to 192.168.0.0/16: the checks die on the way.
+    expect((await health())['192.168.5.5']).toMatchObject({ State: 'unhealthy' });
+  });
+});
+
+describe("targets admitting the load balancer's security group", () => {
+  test('a target group rule referencing the NLB group admits its health checks and forwarded traffic', async () => {
+    const sg = await lab.ec2<{ GroupId: string }>('CreateSecurityGroup', {
+      GroupName: 'nlb',
+      Description: 'nlb',
+      VpcId: vpcId,
+    });
+    await lab.ec2('AuthorizeSecurityGroupIngress', {
+      GroupId: sg.GroupId,
+      IpPermissions: [
+        { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '10.0.0.0/8' }] },
+      ],
+    });
+    for (const zone of ['a', 'b'] as const) {
+      await lab.ec2('RevokeSecurityGroupIngress', { GroupId: groups[zone], IpPermissions: [rule443] });
+      await lab.ec2('AuthorizeSecurityGroupIngress', {
+        GroupId: groups[zone],
+        IpPermissions: [
+          { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, UserIdGroupPairs: [{ GroupId: sg.GroupId }] },
+        ],
+      });
+    }
+    await loadBalancer({ SecurityGroups: [sg.GroupId] });
+    expect(Object.values(await health()).map((h) => h.State)).toEqual(['healthy', 'healthy']);
+    expect(forward('us-east-1b', { clientIp: '10.1.2.3' })).toEqual({
+      answered: true,
+      target: { id: instances.b, port: 443 },
+    });
+  });
+
+  test("the NLB group's outbound rules judge its health checks", async () => {
+    const sg = await lab.ec2<{ GroupId: string }>('CreateSecurityGroup', {
+      GroupName: 'nlb-closed',
+      Description: 'nlb',
+      VpcId: vpcId,
+    });
+    await lab.ec2('RevokeSecurityGroupEgress', {
+      GroupId: sg.GroupId,
+      IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+    });
+    await loadBalancer({ SecurityGroups: [sg.GroupId] });
+    expect(Object.values(await health()).map((h) => h.State)).toEqual(['unhealthy', 'unhealthy']);
   });
 });
