@@ -381,3 +381,45 @@ describe("targets admitting the load balancer's security group", () => {
     expect(Object.values(await health()).map((h) => h.State)).toEqual(['unhealthy', 'unhealthy']);
   });
 });
+
+describe('unused targets', () => {
+  test('a target in a zone the NLB does not enable is unused (Target.NotInUse); one asked for but not registered, Target.NotRegistered', async () => {
+    const lb = await elb<{ LoadBalancers: { LoadBalancerArn: string }[] }>('CreateLoadBalancer', {
+      Name: 'one-zone',
+      Type: 'network',
+      Scheme: 'internal',
+      Subnets: [subnets.a],
+    });
+    lbArn = lb.LoadBalancers[0]!.LoadBalancerArn;
+    const tg = await elb<{ TargetGroups: { TargetGroupArn: string }[] }>('CreateTargetGroup', {
+      Name: 'one-zone-tg',
+      Protocol: 'TCP',
+      Port: 443,
+      VpcId: vpcId,
+    });
+    tgArn = tg.TargetGroups[0]!.TargetGroupArn;
+    await elb('RegisterTargets', { TargetGroupArn: tgArn, Targets: [{ Id: instances.b }] });
+    await elb('CreateListener', {
+      LoadBalancerArn: lbArn,
+      Protocol: 'TCP',
+      Port: 443,
+      DefaultActions: [{ Type: 'forward', TargetGroupArn: tgArn }],
+    });
+    clock.advance(delay(twin.profile, 'elbv2ProvisioningMs'));
+    seconds(5 * 30);
+    expect((await health())[instances.b]).toMatchObject({ State: 'unused', Reason: 'Target.NotInUse' });
+    expect(forward('us-east-1a').answered).toBe(false);
+    const asked = await elb<{ TargetHealthDescriptions: { TargetHealth: unknown }[] }>(
+      'DescribeTargetHealth',
+      {
+        TargetGroupArn: tgArn,
+        Targets: [{ Id: instances.a }],
+      },
+    );
+    expect(asked.TargetHealthDescriptions[0]!.TargetHealth).toEqual({
+      State: 'unused',
+      Reason: 'Target.NotRegistered',
+      Description: 'Target is not registered to the target group',
+    });
+  });
+});
