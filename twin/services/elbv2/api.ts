@@ -32,7 +32,11 @@
  * - TLS listeners do not check that their certificate exists in ACM.
  * - Client traffic reaches a node only through the PrivateLink path
  *   (twin/network's endpoint → NLB hop); a probe to a node's own address is
- *   not forwarded.
+ *   not answered until reachability.ts asks connectToNode
+ *   (twin/network/load-balancing.ts), which computes it.
+ * - Client IP preservation is judged by the target's security groups only
+ *   (the answer's way straight back to the client is not walked).
+ * - Health checks are computed, not sent: they do not appear in flow logs.
  */
 import * as sdk from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { RequestContext } from '../../core/context.ts';
