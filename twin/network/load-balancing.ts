@@ -194,12 +194,12 @@ export function forwardThroughLoadBalancer(twin: Twin, request: ForwardRequest):
       reasons.push(refused);
       continue;
     }
-    const reachable = pool.filter(
-      (c) => crossZone || failingOpen || c.anyZone || c.zoneName === node.zoneName,
-    );
+    // Failing open does not cross zones: each node still sends only to its own zone's targets
+    // unless cross-zone load balancing is on (the twin takes the stricter reading).
+    const reachable = pool.filter((c) => crossZone || c.anyZone || c.zoneName === node.zoneName);
     if (!reachable.length) {
       reasons.push(
-        `${lb.name}'s node in ${node.zoneName} has no healthy target in its zone and cross-zone load balancing is off`,
+        `${lb.name}'s node in ${node.zoneName} has no ${failingOpen ? '' : 'healthy '}target in its zone and cross-zone load balancing is off`,
       );
       continue;
     }
