@@ -40,6 +40,24 @@ export interface LatencyProfile {
    * second" (DynamoDB Developer Guide, "DynamoDB read consistency").
    */
   dynamodbConsistencyLagMs: number;
+  /**
+   * A new Network Load Balancer is `provisioning` this long before `active`
+   * (two to three minutes in AWS; the CLI's load-balancer-available waiter
+   * polls every 15 s, 40 times). `realistic` shortens it to the order of
+   * the lab's other settling waits (lambdaActivationMs, 45 s): a nightly
+   * run builds and probes the lab and would otherwise spend minutes on it.
+   */
+  elbv2ProvisioningMs: number;
+  /**
+   * One second of ELB's own clock: a target stays `initial` for
+   * HealthyThresholdCount × HealthCheckIntervalSeconds of these (TCP
+   * defaults 5 × 30 s, Network Load Balancers guide, "Health checks for
+   * Network Load Balancer target groups"), and a deregistered one drains
+   * for deregistration_delay.timeout_seconds (default 300) of them.
+   * `realistic` runs it at 0.3: 45 s to healthy, 90 s of draining, in the
+   * proportions of AWS's.
+   */
+  elbv2SecondMs: number;
 }
 
 export const profiles = {
@@ -56,6 +74,8 @@ export const profiles = {
     pipelineHopMs: 10,
     dynamodbTableCreationMs: 30,
     dynamodbConsistencyLagMs: 20,
+    elbv2ProvisioningMs: 50,
+    elbv2SecondMs: 1,
   },
   realistic: {
     name: 'realistic',
@@ -70,6 +90,8 @@ export const profiles = {
     pipelineHopMs: 300,
     dynamodbTableCreationMs: 8_000,
     dynamodbConsistencyLagMs: 1_000,
+    elbv2ProvisioningMs: 45_000,
+    elbv2SecondMs: 300,
   },
 } as const satisfies Record<string, LatencyProfile>;
 
