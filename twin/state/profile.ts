@@ -40,6 +40,12 @@ export interface LatencyProfile {
    * second" (DynamoDB Developer Guide, "DynamoDB read consistency").
    */
   dynamodbConsistencyLagMs: number;
+  /**
+   * A Route 53 change is PENDING until it "has propagated to all Route 53
+   * DNS servers" (API Reference, GetChange), "generally within 60 seconds"
+   * (ChangeResourceRecordSets); resolvers in a VPC see it from then on.
+   */
+  route53ChangeSyncMs: number;
 }
 
 export const profiles = {
@@ -56,6 +62,7 @@ export const profiles = {
     pipelineHopMs: 10,
     dynamodbTableCreationMs: 30,
     dynamodbConsistencyLagMs: 20,
+    route53ChangeSyncMs: 0,
   },
   realistic: {
     name: 'realistic',
@@ -70,6 +77,7 @@ export const profiles = {
     pipelineHopMs: 300,
     dynamodbTableCreationMs: 8_000,
     dynamodbConsistencyLagMs: 1_000,
+    route53ChangeSyncMs: 30_000,
   },
 } as const satisfies Record<string, LatencyProfile>;
 
