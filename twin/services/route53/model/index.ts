@@ -13,6 +13,12 @@ import type { ChangeState, HostedZoneState } from './state.ts';
 export class Route53Model {
   readonly zones = new Map<string, HostedZoneState>();
   readonly changes = new Map<string, ChangeState>();
+  /**
+   * Every CallerReference this account has used, deleted zones' too: "You
+   * must use a unique string each time you submit a CreateHostedZone
+   * request" (API Reference, CreateHostedZone, CallerReference).
+   */
+  readonly callerReferences = new Map<string, string>();
 
   constructor(
     readonly twin: Twin,
