@@ -117,7 +117,13 @@ function answerFrom(
   return { found: false, error: 'NXDOMAIN', because: `${records[0]!.Name} in ${zone.name} has no A record` };
 }
 
-/** A chain that ends in addresses was answered by the private zone. */
+/**
+ * A chain that ends in addresses was answered by the private zone, except
+ * one that ends at an interface endpoint: it keeps the endpoint, so a
+ * private zone that points an AWS service's name at a shared endpoint
+ * (the centralized-endpoint pattern) routes service calls through it.
+ */
 function via(answer: DnsAnswer): DnsAnswer {
-  return answer.found ? { ...answer, via: 'private-zone' } : answer;
+  if (!answer.found || answer.via === 'interface-endpoint') return answer;
+  return { found: true, addresses: answer.addresses, via: 'private-zone' };
 }
