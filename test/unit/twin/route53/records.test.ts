@@ -61,6 +61,16 @@ describe('ChangeResourceRecordSets', () => {
     ).toBe('accepted');
   });
 
+  test('a zone keeps only the version DNS serves and those still pending', () => {
+    for (let i = 1; i <= 5; i++)
+      changeRecordSets(r53, zoneId, [change('UPSERT', a('x.zone.internal', `10.70.0.${i}`))]);
+    const versions = r53.zone(zoneId).versions;
+    expect(versions.length).toBeLessThanOrEqual(2);
+    expect(versions.at(-1)!.records.find((r) => r.Name === 'x.zone.internal.')?.ResourceRecords).toEqual([
+      { Value: '10.70.0.5' },
+    ]);
+  });
+
   test('a DELETE must name the current values', () => {
     changeRecordSets(r53, zoneId, [change('CREATE', a('x.zone.internal', '10.70.0.1', '10.70.0.2'))]);
     expect(refusal([change('DELETE', a('x.zone.internal', '10.70.0.1'))])).toBe(

@@ -59,12 +59,19 @@ export class Route53Model {
       comment,
     };
     this.changes.set(change.id, change);
-    if (zone)
+    if (zone) {
+      // Only the version served now and those still pending can ever be served again.
+      let served = -1;
+      zone.versions.forEach((v, at) => {
+        if (v.syncAt <= submittedAt && (served < 0 || v.syncAt >= zone.versions[served]!.syncAt)) served = at;
+      });
+      zone.versions = zone.versions.filter((v, at) => at === served || v.syncAt > submittedAt);
       zone.versions.push({
         syncAt: change.syncAt,
         records: zone.records.map((r) => structuredClone(r)),
         vpcs: zone.vpcs.map((v) => ({ ...v })),
       });
+    }
     return change;
   }
 
