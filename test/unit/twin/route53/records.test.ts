@@ -173,4 +173,13 @@ describe('ListResourceRecordSets', () => {
     ]);
     expect(() => listRecordSets(r53.zone(zoneId), { type: 'A' }, undefined)).toThrow(/StartRecordName/);
   });
+
+  test('a wildcard sorts by its escaped form \\052, after a digit label', () => {
+    changeRecordSets(r53, zoneId, [
+      change('CREATE', a('*.zone.internal', '10.70.0.1')),
+      change('CREATE', a('1.zone.internal', '10.70.0.2')),
+    ]);
+    const page = listRecordSets(r53.zone(zoneId), { name: '1.zone.internal' }, undefined);
+    expect(page.records.map((r) => r.Name)).toEqual(['1.zone.internal.', '*.zone.internal.']);
+  });
 });
