@@ -32,6 +32,7 @@
  * - The EC2 permissions Route 53 requires for private zones are checked as
  *   ec2:DescribeVpcs only.
  */
+import type { Change } from '@aws-sdk/client-route-53';
 import * as sdk from '@aws-sdk/client-route-53';
 import type { RequestContext } from '../../core/context.ts';
 import { type AuthorizationRequest, defineService, type Handler } from '../../core/service.ts';
@@ -41,6 +42,7 @@ import { vpcHandlers } from './api/vpcs.ts';
 import { zoneHandlers } from './api/zones.ts';
 import { accessDenied } from './errors.ts';
 import { bareId, Route53Model } from './model/index.ts';
+import { displayName, normalizeName } from './model/names.ts';
 
 const handlers: Record<string, Handler<Route53Model>> = {
   ...zoneHandlers,
@@ -67,11 +69,42 @@ function authorization(
   _ctx: RequestContext,
 ): AuthorizationRequest {
   const action = `route53:${operation}`;
-  if (ON_STAR.has(operation)) return { action, resource: '*' };
+  const context = conditionContext(input);
+  if (ON_STAR.has(operation)) return { action, resource: '*', context };
   if (operation === 'GetChange')
     return { action, resource: `arn:aws:route53:::change/${bareId(String(input.Id ?? ''))}` };
   const zoneId = input.HostedZoneId ?? input.Id ?? input.ResourceId;
-  return { action, resource: `arn:aws:route53:::hostedzone/${bareId(String(zoneId ?? ''))}` };
+  return { action, resource: `arn:aws:route53:::hostedzone/${bareId(String(zoneId ?? ''))}`, context };
+}
+
+/**
+ * Route 53's condition keys, normalized as "Normalizing Route 53 condition
+ * key values" prescribes (Developer Guide, "Using IAM policy conditions for
+ * fine-grained access control"): record names in lower case without the
+ * trailing dot and with `\052`-style escapes, actions and types upper
+ * case, VPCs as `VPCId=<vpc-id>,VPCRegion=<region>`.
+ */
+function conditionContext(input: Record<string, unknown>): AuthorizationRequest['context'] {
+  const vpc = (input.VPC ?? (input.VPCId ? input : undefined)) as
+    | { VPCId?: string; VPCRegion?: string }
+    | undefined;
+  const changes = ((input.ChangeBatch as { Changes?: Change[] } | undefined)?.Changes ?? []).filter(
+    (c) => c.ResourceRecordSet?.Name,
+  );
+  return {
+    ...(vpc?.VPCId && {
+      'route53:VPCs': [`VPCId=${vpc.VPCId.toLowerCase()},VPCRegion=${(vpc.VPCRegion ?? '').toLowerCase()}`],
+    }),
+    ...(changes.length && {
+      'route53:ChangeResourceRecordSetsNormalizedRecordNames': changes.map((c) =>
+        displayName(normalizeName(c.ResourceRecordSet!.Name!)).slice(0, -1),
+      ),
+      'route53:ChangeResourceRecordSetsRecordTypes': changes.map((c) =>
+        String(c.ResourceRecordSet!.Type).toUpperCase(),
+      ),
+      'route53:ChangeResourceRecordSetsActions': changes.map((c) => String(c.Action).toUpperCase()),
+    }),
+  };
 }
 
 export const route53 = defineService<Route53Model>({
