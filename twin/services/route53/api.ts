@@ -22,7 +22,14 @@
  *   caller's own zones; other targets (ELB, CloudFront, S3 websites, API
  *   Gateway) are accepted as given and resolved by their DNS name.
  * - Record data is checked for A (IPv4) and CNAME (one value) only; the
- *   wording of the twin's own record-data messages is not AWS's.
+ *   wording of the twin's own record-data messages is not AWS's. The
+ *   1,000-value batch quota is enforced, the 32,000-character one is not.
+ *   A wildcard answers a name that has no records and no descendants
+ *   (RFC 4592's closest encloser, simplified).
+ * - A VPC whose enableDnsSupport or enableDnsHostnames is off can be
+ *   associated (the API does not refuse it), but its resolver ignores
+ *   private zones until both are on ("Amazon VPC settings",
+ *   "Considerations when working with a private hosted zone").
  * - A change is INSYNC after the profile's route53ChangeSyncMs; DNS in a
  *   VPC sees a zone's records and associations as of its newest INSYNC
  *   change. A deleted zone stops answering at once.
