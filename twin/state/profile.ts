@@ -58,6 +58,13 @@ export interface LatencyProfile {
    * proportions of AWS's.
    */
   elbv2SecondMs: number;
+  /**
+   * A Route 53 change is PENDING until INSYNC: "the changes have propagated
+   * to all Route 53 DNS servers managing the hosted zone" (API Reference,
+   * GetChange), "within 60 seconds under normal conditions" (Route 53 FAQ);
+   * resolvers in a VPC see it from then on.
+   */
+  route53ChangeSyncMs: number;
 }
 
 export const profiles = {
@@ -76,6 +83,7 @@ export const profiles = {
     dynamodbConsistencyLagMs: 20,
     elbv2ProvisioningMs: 50,
     elbv2SecondMs: 1,
+    route53ChangeSyncMs: 0,
   },
   realistic: {
     name: 'realistic',
@@ -92,6 +100,7 @@ export const profiles = {
     dynamodbConsistencyLagMs: 1_000,
     elbv2ProvisioningMs: 45_000,
     elbv2SecondMs: 300,
+    route53ChangeSyncMs: 30_000,
   },
 } as const satisfies Record<string, LatencyProfile>;
 
