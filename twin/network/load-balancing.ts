@@ -38,7 +38,7 @@ export interface NetworkLoadBalancer {
 /**
  * The Network Load Balancer an ARN names, in any account of the twin.
  *
- * @example findNetworkLoadBalancer(twin, 'arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/net/zero-trust-nlb/0123…')?.zones
+ * @example findNetworkLoadBalancer(twin, 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/my-nlb/0123…')?.zones
  */
 export function findNetworkLoadBalancer(twin: Twin, arn: string): NetworkLoadBalancer | undefined {
   const lb = loadBalancerByArn(twin, arn);
