@@ -54,6 +54,12 @@ export interface LatencyProfile {
    * deregistration_delay.timeout_seconds (default 300) of them.
    */
   elbv2SecondMs: number;
+  /**
+   * An accepted PrivateLink endpoint connection is `pending` this long
+   * before `available` (the states of VpcEndpoint.State, EC2 API reference);
+   * AWS publishes no figure, so `realistic` takes about a minute.
+   */
+  privateLinkAcceptanceMs: number;
 }
 
 export const profiles = {
@@ -72,6 +78,7 @@ export const profiles = {
     dynamodbConsistencyLagMs: 20,
     elbv2ProvisioningMs: 50,
     elbv2SecondMs: 1,
+    privateLinkAcceptanceMs: 30,
   },
   realistic: {
     name: 'realistic',
@@ -88,6 +95,7 @@ export const profiles = {
     dynamodbConsistencyLagMs: 1_000,
     elbv2ProvisioningMs: 150_000,
     elbv2SecondMs: 1_000,
+    privateLinkAcceptanceMs: 60_000,
   },
 } as const satisfies Record<string, LatencyProfile>;
 
