@@ -155,15 +155,30 @@ function networkLoadBalancer(twin: Twin, vpcId: string, subnetId: string): strin
   return arn;
 }
 
+/**
+ * The provider's side in PROVIDER's account: its VPC, the target and the
+ * NLB in front of it. The NLB is written into ELBv2's state until the
+ * twin serves CreateLoadBalancer; everything else goes through the API.
+ */
+export async function providerSide(
+  twin: Twin,
+): Promise<{ nlbArn: string; vpcId: string; targetGroupId: string }> {
+  // The target admits 443 from its own VPC: the NLB node's address is the source it sees.
+  const target = await vpcWithHost(builderFor(twin, PROVIDER, REGION), 2, '10.2.0.0/16');
+  return {
+    nlbArn: networkLoadBalancer(twin, target.vpcId, target.subnetId),
+    vpcId: target.vpcId,
+    targetGroupId: target.groupId,
+  };
+}
+
 export async function privateLinkLab(): Promise<PrivateLinkLab> {
   const clock = new ManualClock();
   const twin = new Twin({ clock, accounts: [PROVIDER, CONSUMER, STRANGER] });
   const provider = builderFor(twin, PROVIDER, REGION);
   const consumer = builderFor(twin, CONSUMER, REGION);
   const stranger = builderFor(twin, STRANGER, REGION);
-  // The target admits 443 from its own VPC: the NLB node's address is the source it sees.
-  const target = await vpcWithHost(provider, 2, '10.2.0.0/16');
-  const nlbArn = networkLoadBalancer(twin, target.vpcId, target.subnetId);
+  const { nlbArn } = await providerSide(twin);
   const client = await vpcWithHost(consumer, 0, '10.0.0.0/16');
   const endpointGroupId = (
     await consumer.ec2<Out>('CreateSecurityGroup', {
