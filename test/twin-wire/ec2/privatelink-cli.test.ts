@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ManualClock } from '../../../twin/state/clock.ts';
+import { delay } from '../../../twin/state/profile.ts';
 import { aws, hasAwsCli, startTestTwin, type TestTwin } from '../../support/twin.ts';
 import { CONSUMER, PROVIDER, providerSide, STRANGER } from '../../unit/twin/privatelink/support.ts';
 
@@ -9,13 +11,16 @@ import { CONSUMER, PROVIDER, providerSide, STRANGER } from '../../unit/twin/priv
  * the provider sees the request and accepts it.
  */
 let twin: TestTwin;
+// The twin's clock: the test moves it past provisioning and acceptance instead of sleeping.
+const clock = new ManualClock(Date.now());
 let nlbArn: string;
 
 beforeAll(async () => {
   twin = await startTestTwin({
+    clock,
     accounts: [PROVIDER, CONSUMER, STRANGER],
     lab: async (t) => {
-      nlbArn = (await providerSide(t)).nlbArn;
+      nlbArn = (await providerSide(t, clock)).nlbArn;
     },
   });
 });
@@ -111,14 +116,14 @@ describe.runIf(hasAwsCli)('PrivateLink through the AWS CLI', () => {
       endpoint.VpcEndpointId,
     ]);
     expect(accepted.Unsuccessful).toEqual([]);
-    await expect
-      .poll(
-        async () =>
-          (await ok(CONSUMER, ['describe-vpc-endpoints', '--vpc-endpoint-ids', endpoint.VpcEndpointId]))
-            .VpcEndpoints[0].State,
-        { timeout: 5_000, interval: 100 },
-      )
-      .toBe('available');
+    clock.advance(delay(twin.server.twin.profile, 'privateLinkAcceptanceMs'));
+    await twin.server.twin.scheduler.runDue();
+    const described = await ok(CONSUMER, [
+      'describe-vpc-endpoints',
+      '--vpc-endpoint-ids',
+      endpoint.VpcEndpointId,
+    ]);
+    expect(described.VpcEndpoints[0].State).toBe('available');
   });
 });
 

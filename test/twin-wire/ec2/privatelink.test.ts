@@ -17,6 +17,8 @@ import {
   RejectVpcEndpointConnectionsCommand,
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ManualClock } from '../../../twin/state/clock.ts';
+import { delay } from '../../../twin/state/profile.ts';
 import { startTestTwin, type TestTwin } from '../../support/twin.ts';
 import { CONSUMER, PROVIDER, providerSide, STRANGER } from '../../unit/twin/privatelink/support.ts';
 
@@ -25,6 +27,8 @@ import { CONSUMER, PROVIDER, providerSide, STRANGER } from '../../unit/twin/priv
  * in front of its NLB, a consumer it allows, and a stranger it does not.
  */
 let twin: TestTwin;
+// The twin's clock: the test moves it past provisioning and acceptance instead of sleeping.
+const clock = new ManualClock(Date.now());
 let nlbArn: string;
 let provider: EC2Client;
 let consumer: EC2Client;
@@ -33,9 +37,10 @@ let consumerVpc: { vpcId: string; inZone: string; outOfZone: string; groupId: st
 
 beforeAll(async () => {
   twin = await startTestTwin({
+    clock,
     accounts: [PROVIDER, CONSUMER, STRANGER],
     lab: async (t) => {
-      nlbArn = (await providerSide(t)).nlbArn;
+      nlbArn = (await providerSide(t, clock)).nlbArn;
     },
   });
   provider = new EC2Client(twin.clientConfig(PROVIDER));
@@ -123,7 +128,8 @@ describe('the provider’s endpoint service', () => {
   });
 
   test('needs a load balancer that exists in the account', async () => {
-    const missing = nlbArn.replace('provider-nlb/0123456789abcdef', 'gone/0000000000000000');
+    const missing = nlbArn.replace(/\/[0-9a-f]{16}$/, '/0000000000000000');
+    expect(missing).not.toBe(nlbArn);
     await expect(
       provider.send(new CreateVpcEndpointServiceConfigurationCommand({ NetworkLoadBalancerArns: [missing] })),
     ).rejects.toMatchObject({ name: 'InvalidParameter' });
@@ -254,8 +260,10 @@ describe('consumers', () => {
     const state = async () =>
       (await consumer.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [id] }))).VpcEndpoints![0]!
         .State;
-    expect(['pending', 'available']).toContain(await state());
-    await expect.poll(state, { timeout: 2_000, interval: 20 }).toBe('available');
+    expect(await state()).toBe('pending');
+    clock.advance(delay(twin.server.twin.profile, 'privateLinkAcceptanceMs'));
+    await twin.server.twin.scheduler.runDue();
+    expect(await state()).toBe('available');
   });
 
   test('a service with connections cannot be deleted until they are rejected', async () => {
