@@ -101,11 +101,11 @@ export function resolveName(twin: Twin, position: CallerPosition, hostname: stri
       because: `DNS resolution is turned off in ${vpc.id}, so the Amazon-provided resolver does not answer`,
     };
   }
+  const ec2Host = ec2HostAddress(hostname);
+  if (ec2Host) return { found: true, addresses: [ec2Host], via: 'vpc' };
   // An interface endpoint's own names are public records (privatelink-dns.ts).
   const endpointName = resolveEndpointDnsName(twin, hostname);
   if (endpointName) return endpointName;
-  const ec2Host = ec2HostAddress(hostname);
-  if (ec2Host) return { found: true, addresses: [ec2Host], via: 'vpc' };
   const service = parseServiceHostname(hostname);
   if (service) {
     const region = service.region ?? 'us-east-1';
