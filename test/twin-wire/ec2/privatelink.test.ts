@@ -2,10 +2,12 @@ import {
   AcceptVpcEndpointConnectionsCommand,
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
+  CreateTagsCommand,
   CreateVpcCommand,
   CreateVpcEndpointCommand,
   CreateVpcEndpointServiceConfigurationCommand,
   DeleteVpcEndpointServiceConfigurationsCommand,
+  DescribeTagsCommand,
   DescribeVpcEndpointConnectionsCommand,
   DescribeVpcEndpointServiceConfigurationsCommand,
   DescribeVpcEndpointServicePermissionsCommand,
@@ -148,6 +150,29 @@ describe('the provider’s endpoint service', () => {
     expect(AllowedPrincipals).toEqual([
       expect.objectContaining({ Principal: `arn:aws:iam::${CONSUMER}:root`, PrincipalType: 'Account' }),
     ]);
+  });
+
+  test('takes tags and a change of acceptance like any EC2 resource', async () => {
+    const service = await newService(true);
+    await provider.send(
+      new CreateTagsCommand({ Resources: [service.ServiceId!], Tags: [{ Key: 'team', Value: 'platform' }] }),
+    );
+    const { Tags } = await provider.send(
+      new DescribeTagsCommand({ Filters: [{ Name: 'resource-id', Values: [service.ServiceId!] }] }),
+    );
+    expect(Tags).toContainEqual(
+      expect.objectContaining({ Key: 'team', ResourceType: 'vpc-endpoint-service' }),
+    );
+    await provider.send(
+      new ModifyVpcEndpointServiceConfigurationCommand({
+        ServiceId: service.ServiceId,
+        AcceptanceRequired: false,
+      }),
+    );
+    const { ServiceConfigurations } = await provider.send(
+      new DescribeVpcEndpointServiceConfigurationsCommand({ ServiceIds: [service.ServiceId!] }),
+    );
+    expect(ServiceConfigurations![0]!.AcceptanceRequired).toBe(false);
   });
 
   test('an unknown service id is InvalidVpcEndpointServiceId.NotFound', async () => {
