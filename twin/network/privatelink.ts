@@ -33,7 +33,7 @@ function serviceNamed(view: NetworkView, name: string): EndpointServiceConfigura
  * when the interface is not an endpoint to a service of your own (an AWS
  * service's endpoint answers as before).
  *
- * @example throughPrivateLink(view, eni, { tcp: 443 }, '10.0.1.25') // { answered: true, target: { id: '10.2.1.10', port: 443 }, … }
+ * @example throughPrivateLink(view, eni, { tcp: 443 }, '10.60.1.25') // { answered: true, target: { id: '10.61.1.10', port: 443 }, … }
  */
 export function throughPrivateLink(
   view: NetworkView,
