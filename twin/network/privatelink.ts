@@ -21,6 +21,9 @@ export type PrivateLinkAnswer =
   | { answered: true; target: { id: string; port: number }; loadBalancerArn: string }
   | { answered: false; because: string };
 
+const MAX_CHAIN = 4;
+let depth = 0;
+
 function serviceNamed(view: NetworkView, name: string): EndpointServiceConfigurationState | undefined {
   for (const model of view.models as readonly Ec2Model[])
     for (const service of model.endpointServiceConfigurations.values())
@@ -67,13 +70,23 @@ export function throughPrivateLink(
       answered: false,
       because: `no load balancer of ${service.id} has a node in ${eni.availabilityZone}, where ${eni.id} is`,
     };
-  const hop = forwardThroughLoadBalancer(view.twin, {
-    loadBalancerArn: arn,
-    port: protocol.tcp,
-    zoneName: eni.availabilityZone,
-    viaPrivateLink: true,
-    clientIp,
-  });
+  // A target may itself be an endpoint to another service (chained PrivateLink); a lab whose chain
+  // loops back would recurse for ever, so past a few links the connection is taken as lost.
+  if (depth >= MAX_CHAIN)
+    return { answered: false, because: `${endpoint.id} leads through ${MAX_CHAIN} PrivateLink hops: a loop` };
+  depth += 1;
+  let hop: ReturnType<typeof forwardThroughLoadBalancer>;
+  try {
+    hop = forwardThroughLoadBalancer(view.twin, {
+      loadBalancerArn: arn,
+      port: protocol.tcp,
+      zoneName: eni.availabilityZone,
+      viaPrivateLink: true,
+      clientIp,
+    });
+  } finally {
+    depth -= 1;
+  }
   if (!hop.answered || !hop.target)
     return { answered: false, because: hop.because ?? `${arn} did not forward the connection to a target` };
   return { answered: true, target: hop.target, loadBalancerArn: arn };
