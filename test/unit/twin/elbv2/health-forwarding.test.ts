@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { builderFor, type LabBuilder } from '../../../../lab/builder.ts';
 import {
+  connectToNode,
   findNetworkLoadBalancer,
   forwardThroughLoadBalancer,
 } from '../../../../twin/network/load-balancing.ts';
@@ -78,7 +79,12 @@ async function network(): Promise<void> {
 
 /** An internal NLB in both subnets, TCP 443 → a target group of both instances, settled. */
 async function loadBalancer(
-  extra: { SecurityGroups?: string[]; HealthCheckPort?: string } = {},
+  extra: {
+    SecurityGroups?: string[];
+    HealthCheckPort?: string;
+    TargetType?: 'ip';
+    Targets?: { Id: string; AvailabilityZone?: string }[];
+  } = {},
 ): Promise<void> {
   const lb = await elb<{ LoadBalancers: { LoadBalancerArn: string }[] }>('CreateLoadBalancer', {
     Name: 'svc-nlb',
@@ -93,13 +99,13 @@ async function loadBalancer(
     Protocol: 'TCP',
     Port: 443,
     VpcId: vpcId,
-    TargetType: 'instance',
+    TargetType: extra.TargetType ?? 'instance',
     ...(extra.HealthCheckPort && { HealthCheckPort: extra.HealthCheckPort }),
   });
   tgArn = tg.TargetGroups[0]!.TargetGroupArn;
   await elb('RegisterTargets', {
     TargetGroupArn: tgArn,
-    Targets: [{ Id: instances.a }, { Id: instances.b }],
+    Targets: extra.Targets ?? [{ Id: instances.a }, { Id: instances.b }],
   });
   await elb('CreateListener', {
     LoadBalancerArn: lbArn,
@@ -301,5 +307,192 @@ describe("the load balancer's own security groups", () => {
     });
     expect(forward('us-east-1a', { clientIp: '10.1.5.5' }).answered).toBe(true);
     expect(forward('us-east-1a', { clientIp: '10.1.5.5', viaPrivateLink: false }).answered).toBe(false);
+  });
+});
+
+describe('ip targets', () => {
+  test("an instance's address is healthy; an address nothing holds is unhealthy (nothing answers)", async () => {
+    await loadBalancer({ TargetType: 'ip', Targets: [{ Id: '10.80.1.10' }, { Id: '10.80.2.99' }] });
+    const now = await health();
+    expect(now['10.80.1.10']).toEqual({ State: 'healthy' });
+    expect(now['10.80.2.99']).toMatchObject({ State: 'unhealthy', Reason: 'Target.FailedHealthChecks' });
+  });
+
+  test('RegisterTargets refuses a public address, and one outside the VPC without AvailabilityZone all', async () => {
+    await loadBalancer({ TargetType: 'ip', Targets: [{ Id: '10.80.1.10' }] });
+    await expect(
+      elb('RegisterTargets', { TargetGroupArn: tgArn, Targets: [{ Id: '8.8.8.8' }] }),
+    ).rejects.toMatchObject({
+      code: 'InvalidTargetException',
+    });
+    await expect(
+      elb('RegisterTargets', { TargetGroupArn: tgArn, Targets: [{ Id: '192.168.5.5' }] }),
+    ).rejects.toMatchObject({ code: 'ValidationError' });
+    await elb('RegisterTargets', {
+      TargetGroupArn: tgArn,
+      Targets: [{ Id: '192.168.5.5', AvailabilityZone: 'all' }],
+    });
+    seconds(5 * 30);
+    // No route from the VPC to 192.168.0.0/16: the checks die on the way.
+    expect((await health())['192.168.5.5']).toMatchObject({ State: 'unhealthy' });
+  });
+});
+
+describe("targets admitting the load balancer's security group", () => {
+  test('a target group rule referencing the NLB group admits its health checks and forwarded traffic', async () => {
+    const sg = await lab.ec2<{ GroupId: string }>('CreateSecurityGroup', {
+      GroupName: 'nlb',
+      Description: 'nlb',
+      VpcId: vpcId,
+    });
+    await lab.ec2('AuthorizeSecurityGroupIngress', {
+      GroupId: sg.GroupId,
+      IpPermissions: [
+        { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '10.0.0.0/8' }] },
+      ],
+    });
+    for (const zone of ['a', 'b'] as const) {
+      await lab.ec2('RevokeSecurityGroupIngress', { GroupId: groups[zone], IpPermissions: [rule443] });
+      await lab.ec2('AuthorizeSecurityGroupIngress', {
+        GroupId: groups[zone],
+        IpPermissions: [
+          { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, UserIdGroupPairs: [{ GroupId: sg.GroupId }] },
+        ],
+      });
+    }
+    await loadBalancer({ SecurityGroups: [sg.GroupId] });
+    expect(Object.values(await health()).map((h) => h.State)).toEqual(['healthy', 'healthy']);
+    expect(forward('us-east-1b', { clientIp: '10.1.2.3' })).toEqual({
+      answered: true,
+      target: { id: instances.b, port: 443 },
+    });
+  });
+
+  test("the NLB group's outbound rules judge its health checks", async () => {
+    const sg = await lab.ec2<{ GroupId: string }>('CreateSecurityGroup', {
+      GroupName: 'nlb-closed',
+      Description: 'nlb',
+      VpcId: vpcId,
+    });
+    await lab.ec2('RevokeSecurityGroupEgress', {
+      GroupId: sg.GroupId,
+      IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+    });
+    await loadBalancer({ SecurityGroups: [sg.GroupId] });
+    expect(Object.values(await health()).map((h) => h.State)).toEqual(['unhealthy', 'unhealthy']);
+  });
+});
+
+describe('unused targets', () => {
+  test('a target in a zone the NLB does not enable is unused (Target.NotInUse); one asked for but not registered, Target.NotRegistered', async () => {
+    const lb = await elb<{ LoadBalancers: { LoadBalancerArn: string }[] }>('CreateLoadBalancer', {
+      Name: 'one-zone',
+      Type: 'network',
+      Scheme: 'internal',
+      Subnets: [subnets.a],
+    });
+    lbArn = lb.LoadBalancers[0]!.LoadBalancerArn;
+    const tg = await elb<{ TargetGroups: { TargetGroupArn: string }[] }>('CreateTargetGroup', {
+      Name: 'one-zone-tg',
+      Protocol: 'TCP',
+      Port: 443,
+      VpcId: vpcId,
+    });
+    tgArn = tg.TargetGroups[0]!.TargetGroupArn;
+    await elb('RegisterTargets', { TargetGroupArn: tgArn, Targets: [{ Id: instances.b }] });
+    await elb('CreateListener', {
+      LoadBalancerArn: lbArn,
+      Protocol: 'TCP',
+      Port: 443,
+      DefaultActions: [{ Type: 'forward', TargetGroupArn: tgArn }],
+    });
+    clock.advance(delay(twin.profile, 'elbv2ProvisioningMs'));
+    seconds(5 * 30);
+    expect((await health())[instances.b]).toMatchObject({ State: 'unused', Reason: 'Target.NotInUse' });
+    expect(forward('us-east-1a').answered).toBe(false);
+    const asked = await elb<{ TargetHealthDescriptions: { TargetHealth: unknown }[] }>(
+      'DescribeTargetHealth',
+      {
+        TargetGroupArn: tgArn,
+        Targets: [{ Id: instances.a }],
+      },
+    );
+    expect(asked.TargetHealthDescriptions[0]!.TargetHealth).toEqual({
+      State: 'unused',
+      Reason: 'Target.NotRegistered',
+      Description: 'Target is not registered to the target group',
+    });
+  });
+});
+
+describe('an ip target in a peered VPC (AvailabilityZone all)', () => {
+  test('is checked across the peering, and every zone’s node forwards to it with cross-zone off', async () => {
+    const peerVpc = (
+      (await lab.ec2<Out>('CreateVpc', { CidrBlock: '10.81.0.0/16' })).Vpc as Record<string, string>
+    ).VpcId!;
+    const subnet = await lab.ec2<Out>('CreateSubnet', {
+      VpcId: peerVpc,
+      CidrBlock: '10.81.1.0/24',
+      AvailabilityZone: `${REGION}a`,
+    });
+    const sg = await lab.ec2<{ GroupId: string }>('CreateSecurityGroup', {
+      GroupName: 'remote',
+      Description: 'remote',
+      VpcId: peerVpc,
+    });
+    await lab.ec2('AuthorizeSecurityGroupIngress', { GroupId: sg.GroupId, IpPermissions: [rule443] });
+    await lab.ec2('RunInstances', {
+      ImageId: 'ami-0c02fb55956c7d316',
+      InstanceType: 't3.micro',
+      MinCount: 1,
+      MaxCount: 1,
+      SubnetId: (subnet.Subnet as Record<string, string>).SubnetId,
+      PrivateIpAddress: '10.81.1.10',
+      SecurityGroupIds: [sg.GroupId],
+    });
+    const pcx = await lab.ec2<{ VpcPeeringConnection: { VpcPeeringConnectionId: string } }>(
+      'CreateVpcPeeringConnection',
+      { VpcId: vpcId, PeerVpcId: peerVpc },
+    );
+    const id = pcx.VpcPeeringConnection.VpcPeeringConnectionId;
+    await lab.ec2('AcceptVpcPeeringConnection', { VpcPeeringConnectionId: id });
+    for (const [vpc, cidr] of [
+      [vpcId, '10.81.0.0/16'],
+      [peerVpc, '10.80.0.0/16'],
+    ] as const) {
+      const tables = await lab.ec2<{ RouteTables: { RouteTableId: string }[] }>('DescribeRouteTables', {
+        Filters: [{ Name: 'vpc-id', Values: [vpc] }],
+      });
+      for (const t of tables.RouteTables)
+        await lab.ec2('CreateRoute', {
+          RouteTableId: t.RouteTableId,
+          DestinationCidrBlock: cidr,
+          VpcPeeringConnectionId: id,
+        });
+    }
+    await loadBalancer({ TargetType: 'ip', Targets: [{ Id: '10.81.1.10', AvailabilityZone: 'all' }] });
+    expect((await health())['10.81.1.10']).toEqual({ State: 'healthy' });
+    expect(forward('us-east-1b')).toEqual({ answered: true, target: { id: '10.81.1.10', port: 443 } });
+  });
+});
+
+describe('a client connecting to a node directly', () => {
+  test('is forwarded like PrivateLink traffic, its own address judged by the target group when the client IP is preserved', async () => {
+    await loadBalancer();
+    const node = findNetworkLoadBalancer(twin, lbArn)!.zones[0]!;
+    // Instance targets preserve the client's address: the target's group (10.80.0.0/16 only) judges it.
+    expect(
+      connectToNode(twin, { networkInterfaceId: node.networkInterfaceId, port: 443, clientIp: '10.80.1.99' }),
+    ).toEqual({
+      answered: true,
+      target: { id: instances.a, port: 443 },
+    });
+    const outside = connectToNode(twin, {
+      networkInterfaceId: node.networkInterfaceId,
+      port: 443,
+      clientIp: '10.9.9.9',
+    });
+    expect(outside.answered).toBe(false);
+    expect(outside.because).toMatch(/client IP preservation: .*no ingress rule/);
   });
 });
