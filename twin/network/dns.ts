@@ -3,6 +3,7 @@ import type { CallerPosition } from '../core/principal.ts';
 import type { VpcEndpointState } from '../services/ec2/model/state.ts';
 import type { Twin } from '../twin.ts';
 import { privateZoneAnswer } from './private-zones.ts';
+import { resolveEndpointDnsName } from './privatelink-dns.ts';
 import { externalHostAddress, servicePublicAddress } from './public-addresses.ts';
 import { NetworkView } from './view.ts';
 
@@ -109,6 +110,9 @@ export function resolveName(twin: Twin, position: CallerPosition, hostname: stri
   if (zoned) return zoned;
   const ec2Host = ec2HostAddress(hostname);
   if (ec2Host) return { found: true, addresses: [ec2Host], via: 'vpc' };
+  // An interface endpoint's own names are public records (privatelink-dns.ts).
+  const endpointName = resolveEndpointDnsName(twin, hostname);
+  if (endpointName) return endpointName;
   const service = parseServiceHostname(hostname);
   if (service) {
     const region = service.region ?? 'us-east-1';

@@ -65,6 +65,12 @@ export interface LatencyProfile {
    * resolvers in a VPC see it from then on.
    */
   route53ChangeSyncMs: number;
+  /**
+   * An accepted PrivateLink endpoint connection is `pending` this long
+   * before `available` (the states of VpcEndpoint.State, EC2 API reference);
+   * AWS publishes no figure, so `realistic` takes about a minute.
+   */
+  privateLinkAcceptanceMs: number;
 }
 
 export const profiles = {
@@ -84,6 +90,7 @@ export const profiles = {
     elbv2ProvisioningMs: 50,
     elbv2SecondMs: 1,
     route53ChangeSyncMs: 0,
+    privateLinkAcceptanceMs: 30,
   },
   realistic: {
     name: 'realistic',
@@ -101,6 +108,7 @@ export const profiles = {
     elbv2ProvisioningMs: 45_000,
     elbv2SecondMs: 300,
     route53ChangeSyncMs: 30_000,
+    privateLinkAcceptanceMs: 60_000,
   },
 } as const satisfies Record<string, LatencyProfile>;
 
