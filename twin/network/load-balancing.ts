@@ -247,7 +247,7 @@ export function registrableIp(ip: string, vpcCidrs: string[]): boolean {
  * being changed for the PrivateLink hop); until it is, a probe to a node's
  * address is not answered (elbv2/api.ts LIMITATIONS).
  *
- * @example connectToNode(twin, { networkInterfaceId: 'eni-0…', port: 443, clientIp: '10.0.1.10' }).answered
+ * @example connectToNode(twin, { networkInterfaceId: 'eni-0…', port: 443, clientIp: '192.0.2.10' }).answered
  */
 export function connectToNode(
   twin: Twin,
