@@ -59,8 +59,6 @@ export async function buildSecondLab(
     payments,
     analytics,
     region: SECOND_LAB_REGION,
-    endpoint,
-    credentials: admin,
   });
   await buildTrail(clients, accountId, ledgerBucket(accountId));
   await buildFlowLogs(clients, accountId, { vpcId: payments.vpcId, subnetId: sandbox.subnetIds[0]! });

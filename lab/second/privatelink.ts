@@ -15,7 +15,6 @@ import {
   CreateLoadBalancerCommand,
   CreateTargetGroupCommand,
   DescribeLoadBalancersCommand,
-  ElasticLoadBalancingV2Client,
   ModifyLoadBalancerAttributesCommand,
   RegisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -23,7 +22,6 @@ import {
   AssociateVPCWithHostedZoneCommand,
   ChangeResourceRecordSetsCommand,
   CreateHostedZoneCommand,
-  Route53Client,
 } from '@aws-sdk/client-route-53';
 import type { AwsClients } from '../../helpers/clients.ts';
 import { type BuiltSpoke, tagged } from './network.ts';
@@ -55,16 +53,10 @@ export interface LedgerApiParts {
   payments: BuiltSpoke;
   analytics: BuiltSpoke;
   region: string;
-  /** Where the lab's operator reaches AWS, for the ELB and Route 53 clients the suite's set lacks. */
-  endpoint: string;
-  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }
 
 export async function buildLedgerApi(clients: AwsClients, parts: LedgerApiParts): Promise<void> {
-  const config = { region: parts.region, endpoint: parts.endpoint, credentials: parts.credentials };
-  const elbv2 = new ElasticLoadBalancingV2Client(config);
-  const route53 = new Route53Client(config);
-  const loadBalancerArn = await buildLoadBalancer(clients, elbv2, parts.core);
+  const loadBalancerArn = await buildLoadBalancer(clients, parts.core);
   const { ServiceConfiguration: service } = await clients.ec2.send(
     new CreateVpcEndpointServiceConfigurationCommand({
       NetworkLoadBalancerArns: [loadBalancerArn],
@@ -97,7 +89,7 @@ export async function buildLedgerApi(clients: AwsClients, parts: LedgerApiParts)
     }),
   );
   const endpoint = await waitForAvailable(clients, created!.VpcEndpointId!);
-  await buildZone(route53, parts, endpoint);
+  await buildZone(clients, parts, endpoint);
 }
 
 /**
@@ -109,11 +101,8 @@ export async function buildLedgerApi(clients: AwsClients, parts: LedgerApiParts)
  * preservation"). Cross-zone load balancing is on: core-svc is in one AZ,
  * and a PrivateLink connection enters the node of the endpoint ENI's AZ.
  */
-async function buildLoadBalancer(
-  clients: AwsClients,
-  elbv2: ElasticLoadBalancingV2Client,
-  core: BuiltSpoke,
-): Promise<string> {
+async function buildLoadBalancer(clients: AwsClients, core: BuiltSpoke): Promise<string> {
+  const { elbv2 } = clients;
   const { LoadBalancers } = await elbv2.send(
     new CreateLoadBalancerCommand({
       Name: LEDGER_API.nlb,
@@ -185,7 +174,7 @@ async function buildLoadBalancer(
 
 /** payments.internal for Payments and Analytics; ledger-api an alias A record to the endpoint's regional name. */
 async function buildZone(
-  route53: Route53Client,
+  { route53 }: AwsClients,
   parts: LedgerApiParts,
   endpoint: VpcEndpoint,
 ): Promise<void> {
