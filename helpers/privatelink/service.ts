@@ -132,3 +132,16 @@ export function connectionDiffs(
       out.push(`also accepted: ${connectionLine(c)}`);
   return out;
 }
+
+/**
+ * Whether the service fronts exactly the intended load balancer: consumers
+ * reach whatever NetworkLoadBalancerArns lists (PrivateLink Guide, "Create
+ * an endpoint service"), so another one there is another backend.
+ */
+export function serviceLoadBalancerDiffs(config: ServiceConfiguration, loadBalancerArn: string): string[] {
+  const arns = config.NetworkLoadBalancerArns ?? [];
+  return [
+    ...arns.filter((a) => a !== loadBalancerArn).map((a) => `the service also fronts ${a}`),
+    ...(arns.includes(loadBalancerArn) ? [] : [`the service does not front ${loadBalancerArn}`]),
+  ];
+}
