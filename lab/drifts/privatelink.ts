@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/client-route-53';
 import type { ResolvedTargets } from '../../helpers/targets/index.ts';
 import type { ConsumerEndpointIds, PrivateLinkServiceIds } from '../../helpers/targets/privatelink.ts';
+import { privateLinkRow } from '../../helpers/targets/rows.ts';
 import type { PrivateLinkServiceTarget } from '../../helpers/targets/schema-privatelink.ts';
 import type { Break, Drift } from './types.ts';
 
@@ -48,9 +49,6 @@ const has = (lab: ResolvedTargets, more: (c: Chosen) => boolean = () => true) =>
   const c = chosen(lab);
   return Boolean(c && more(c));
 };
-
-/** P4 and P5's row: the service as consumed from a VPC. */
-export const consumerRow = (service: string, vpc: string) => `${service} from ${vpc}`;
 
 /** The consumer endpoint the zone's record points at (else the first): the one live checks go through. */
 function namedEndpoint({ svc, ids }: Chosen): ConsumerEndpointIds {
@@ -117,7 +115,7 @@ export const connectionRejected: Drift = {
     const c = chosen(lab)!;
     const endpoint = namedEndpoint(c);
     return [
-      row('P4', consumerRow(c.svc.name, endpoint.vpc)),
+      row('P4', privateLinkRow(c.svc.name, endpoint.vpc)),
       row('P6', c.svc.name),
       ...reachIn(lab, c.svc, [endpoint.vpc]).map((p) => row('P9', p)),
     ];
@@ -275,7 +273,7 @@ export const endpointSgNo443: Drift = {
     const c = chosen(lab)!;
     const endpoint = namedEndpoint(c);
     return [
-      row('P5', consumerRow(c.svc.name, endpoint.vpc)),
+      row('P5', privateLinkRow(c.svc.name, endpoint.vpc)),
       ...reachIn(lab, c.svc, [endpoint.vpc]).map((p) => row('P10', p)),
     ];
   },
