@@ -235,6 +235,8 @@ async function perform(
     }
     case 'internet':
       return reachTcp(attempt.host, attempt.port ?? 443, bounds);
+    case 'tcp':
+      return reachTcp(attempt.host, attempt.port, bounds);
   }
 }
 
