@@ -134,7 +134,7 @@ export function regionalDnsName(endpoint: VpcEndpoint): string | undefined {
  * names resolve to, and what a private zone's record must lead to.
  *
  * @example
- *   const addresses = await listEndpointAddresses(clients, endpoint); // ['10.0.1.25', '10.0.2.31']
+ *   const addresses = await listEndpointAddresses(clients, endpoint); // ['172.20.1.25', '172.20.2.31']
  */
 export async function listEndpointAddresses(clients: AwsClients, endpoint: VpcEndpoint): Promise<string[]> {
   const enis = await listNetworkInterfaces(clients, endpoint.NetworkInterfaceIds ?? []);

@@ -112,7 +112,7 @@ export function listenerDiffs(
   return out;
 }
 
-/** A target as a report names it: `10.2.1.10:443 unhealthy (Target.Timeout)`. */
+/** A target as a report names it: `172.20.1.10:443 unhealthy (Target.Timeout)`. */
 export function targetLine(t: TargetHealthDescription): string {
   const where = `${t.Target?.Id}${t.Target?.Port ? `:${t.Target.Port}` : ''}`;
   const reason = t.TargetHealth?.Reason ? ` (${t.TargetHealth.Reason})` : '';

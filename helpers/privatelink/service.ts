@@ -98,7 +98,7 @@ export async function listConnections(
   return pages.flatMap((p) => p.VpcEndpointConnections ?? []).filter((c) => c.ServiceId === serviceId);
 }
 
-/** A connection as a report names it: `vpce-0abc (111111111111) pendingAcceptance`. */
+/** A connection as a report names it: `vpce-0abc (444455556666) pendingAcceptance`. */
 export function connectionLine(c: VpcEndpointConnection): string {
   return `${c.VpcEndpointId} (${c.VpcEndpointOwner}) ${c.VpcEndpointState}`;
 }

@@ -93,7 +93,7 @@ export interface PrivateZoneIds {
   endpointVpc: string;
 }
 
-/** `api` under `zero-trust-service.internal` → `api.zero-trust-service.internal`; a full name stays itself. */
+/** `api` under `orders.internal` → `api.orders.internal`; a full name stays itself. */
 export function recordFullName(zone: string, record: string): string {
   const z = zone.toLowerCase().replace(/\.$/, '');
   const r = record.toLowerCase().replace(/\.$/, '');

@@ -36,7 +36,7 @@ export function flowLogRow(
   return `${watched}→${to}`;
 }
 
-/** A consumer of a PrivateLink service: `ZeroTrustEndpointService from Prod-VPC` (P4, P5). */
+/** A consumer of a PrivateLink service: `orders-service from App-VPC` (P4, P5). */
 export function privateLinkRow(service: string, vpc: string): string {
   return `${service} from ${vpc}`;
 }
