@@ -2,6 +2,7 @@ import { isIpv4 } from '../../common/ip.ts';
 import type { CallerPosition } from '../core/principal.ts';
 import type { VpcEndpointState } from '../services/ec2/model/state.ts';
 import type { Twin } from '../twin.ts';
+import { resolveEndpointDnsName } from './privatelink-dns.ts';
 import { externalHostAddress, servicePublicAddress } from './public-addresses.ts';
 import { NetworkView } from './view.ts';
 
@@ -100,6 +101,9 @@ export function resolveName(twin: Twin, position: CallerPosition, hostname: stri
       because: `DNS resolution is turned off in ${vpc.id}, so the Amazon-provided resolver does not answer`,
     };
   }
+  // An interface endpoint's own names are public records (privatelink-dns.ts).
+  const endpointName = resolveEndpointDnsName(twin, hostname);
+  if (endpointName) return endpointName;
   const ec2Host = ec2HostAddress(hostname);
   if (ec2Host) return { found: true, addresses: [ec2Host], via: 'vpc' };
   const service = parseServiceHostname(hostname);

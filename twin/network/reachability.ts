@@ -14,6 +14,9 @@
  *   back to the TGW); traffic that came over peering only to a local one.
  * - Gateway route tables (ingress routing) are not applied; customer-managed
  *   prefix lists are not resolved (a rule or route naming one matches nothing).
+ * - PrivateLink (privatelink.ts): behind an endpoint to a service of your
+ *   own, the load balancer's answer is the connection's; the provider side
+ *   (NLB node → target) writes no flow-log records.
  * - What answers: a running instance on ICMP and every TCP port (the twin
  *   does not know what listens), a VPC endpoint interface on 443 only, AWS
  *   service endpoints on 80/443 but not ICMP, internet hosts on ICMP, 80 and
@@ -29,6 +32,7 @@ import type { NetworkInterfaceState } from '../services/ec2/model/state.ts';
 import type { Twin } from '../twin.ts';
 import { type ProbeProtocol, replyFlow, requestFlow } from './flow.ts';
 import { stableHash } from './hash.ts';
+import { throughPrivateLink } from './privatelink.ts';
 import { NetworkView } from './view.ts';
 import { type WalkResult, walkFrom, walkInto } from './walk.ts';
 import type { Arrival, EniTouch, Hop, Walk } from './walk-state.ts';
@@ -80,10 +84,18 @@ function died(walk: Walk, direction: 'request' | 'reply'): ProbeResult['diedAt']
 }
 
 /** Whether what the request reached answers this protocol at all. */
-function answers(arrival: Arrival, protocol: ProbeProtocol): string | undefined {
+function answers(
+  view: NetworkView,
+  arrival: Arrival,
+  protocol: ProbeProtocol,
+  srcIp: string,
+): string | undefined {
   if (arrival.kind === 'eni') {
     const eni = arrival.eni;
     if (eni.attachment?.instanceId) return undefined;
+    // Behind an endpoint to a service of your own, the service's load balancer and target answer.
+    const privateLink = throughPrivateLink(view, eni, protocol, srcIp);
+    if (privateLink) return privateLink.answered ? undefined : privateLink.because;
     if (eni.interfaceType === 'vpc_endpoint') {
       return protocol !== 'icmp' && protocol.tcp === 443
         ? undefined
@@ -180,7 +192,7 @@ export function probePath(twin: Twin, request: ProbeRequest): ProbeResult {
       ...base,
     };
   const reached = reachedOf(forward.arrival);
-  const mute = answers(forward.arrival, request.protocol);
+  const mute = answers(view, forward.arrival, request.protocol, forward.walk.srcIp);
   if (mute) {
     const hop = {
       at: reached?.kind === 'eni' ? reached.networkInterfaceId : request.to,

@@ -25,8 +25,15 @@ export interface Peer {
   eni?: NetworkInterfaceState | undefined;
 }
 
-/** Interfaces AWS manages without security groups: NAT and Transit Gateway ENIs. */
+/**
+ * Interfaces AWS manages without security groups: NAT and Transit Gateway
+ * ENIs, and a Network Load Balancer's made without any ("If you don't assign
+ * a security group to your Network Load Balancer, all client traffic can
+ * reach the Network Load Balancer listeners and all traffic can leave" it,
+ * docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html).
+ */
 export function hasSecurityGroups(eni: NetworkInterfaceState): boolean {
+  if (eni.interfaceType === 'network_load_balancer') return eni.securityGroupIds.length > 0;
   return eni.interfaceType !== 'nat_gateway' && eni.interfaceType !== 'transit_gateway';
 }
 

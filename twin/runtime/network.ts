@@ -2,6 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { isIpv4, isPrivateAddress } from '../../common/ip.ts';
 import type { CallerPosition } from '../core/principal.ts';
 import { type DnsAnswer, parseServiceHostname, resolveName } from '../network/dns.ts';
+import { resolveEndpointDnsName } from '../network/privatelink-dns.ts';
 import { externalHostAddress, servicePublicAddress } from '../network/public-addresses.ts';
 import { type ProbeResult, probePath } from '../network/reachability.ts';
 import { traceServicePath } from '../network/service-path.ts';
@@ -22,8 +23,10 @@ export type ConnectVerdict =
   | { kind: 'hang'; because: string }
   | { code: string };
 
-/** DNS as the internet answers it: no VPC, so no private names and no interface endpoints. */
-function publicResolve(hostname: string): DnsAnswer {
+/** DNS as the internet answers it: no VPC, so no private names; an interface endpoint's own names are public. */
+function publicResolve(twin: Twin, hostname: string): DnsAnswer {
+  const endpointName = resolveEndpointDnsName(twin, hostname);
+  if (endpointName) return endpointName;
   const name = hostname.toLowerCase().replace(/\.$/, '');
   const service = parseServiceHostname(name);
   if (service)
@@ -41,7 +44,7 @@ function publicResolve(hostname: string): DnsAnswer {
 /** Resolves `hostname` from the function's position; SERVFAIL reads as getaddrinfo's EAI_AGAIN. */
 export function answerDns(twin: Twin, position: CallerPosition | undefined, hostname: string): DnsReply {
   if (isIpv4(hostname)) return { addresses: [hostname] };
-  const answer = position ? resolveName(twin, position, hostname) : publicResolve(hostname);
+  const answer = position ? resolveName(twin, position, hostname) : publicResolve(twin, hostname);
   if (answer.found) return { addresses: answer.addresses };
   return { code: answer.error === 'SERVFAIL' ? 'EAI_AGAIN' : 'ENOTFOUND' };
 }

@@ -40,6 +40,26 @@ export interface LatencyProfile {
    * second" (DynamoDB Developer Guide, "DynamoDB read consistency").
    */
   dynamodbConsistencyLagMs: number;
+  /**
+   * A new Network Load Balancer is `provisioning` this long before `active`
+   * (a few minutes in AWS; the AWS CLI's load-balancer-available waiter
+   * polls every 15 s for up to 40 tries, API Reference waiters-2.json).
+   */
+  elbv2ProvisioningMs: number;
+  /**
+   * One second of a target group's health-check interval: a target stays
+   * `initial` for HealthyThresholdCount × HealthCheckIntervalSeconds of
+   * these (TCP defaults 5 × 30 s: "Health checks for your target groups",
+   * Network Load Balancers guide), and a deregistered one drains for
+   * deregistration_delay.timeout_seconds (default 300) of them.
+   */
+  elbv2SecondMs: number;
+  /**
+   * An accepted PrivateLink endpoint connection is `pending` this long
+   * before `available` (the states of VpcEndpoint.State, EC2 API reference);
+   * AWS publishes no figure, so `realistic` takes about a minute.
+   */
+  privateLinkAcceptanceMs: number;
 }
 
 export const profiles = {
@@ -56,6 +76,9 @@ export const profiles = {
     pipelineHopMs: 10,
     dynamodbTableCreationMs: 30,
     dynamodbConsistencyLagMs: 20,
+    elbv2ProvisioningMs: 50,
+    elbv2SecondMs: 1,
+    privateLinkAcceptanceMs: 30,
   },
   realistic: {
     name: 'realistic',
@@ -70,6 +93,9 @@ export const profiles = {
     pipelineHopMs: 300,
     dynamodbTableCreationMs: 8_000,
     dynamodbConsistencyLagMs: 1_000,
+    elbv2ProvisioningMs: 150_000,
+    elbv2SecondMs: 1_000,
+    privateLinkAcceptanceMs: 60_000,
   },
 } as const satisfies Record<string, LatencyProfile>;
 

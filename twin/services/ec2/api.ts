@@ -72,6 +72,7 @@
 import * as sdk from '@aws-sdk/client-ec2';
 import { defineService, type Handler } from '../../core/service.ts';
 import { addressHandlers } from './api/addresses.ts';
+import { endpointServiceHandlers } from './api/endpoint-services.ts';
 import { flowLogHandlers } from './api/flow-logs.ts';
 import { gatewayHandlers } from './api/gateways.ts';
 import { imageHandlers } from './api/images.ts';
@@ -112,6 +113,7 @@ const handlers: Record<string, Handler<Ec2Model>> = {
   ...transitGatewayHandlers,
   ...transitGatewayRouteHandlers,
   ...vpcEndpointHandlers,
+  ...endpointServiceHandlers,
   ...prefixListHandlers,
   ...imageHandlers,
   ...flowLogHandlers,

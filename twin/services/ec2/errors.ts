@@ -21,6 +21,7 @@ const notFound = {
   transitGatewayAttachment: ['InvalidTransitGatewayAttachmentID.NotFound', 'transit gateway attachment ID'],
   transitGatewayRouteTable: ['InvalidRouteTableID.NotFound', 'transit gateway route table ID'],
   vpcEndpoint: ['InvalidVpcEndpointId.NotFound', 'VPC endpoint ID'],
+  endpointService: ['InvalidVpcEndpointServiceId.NotFound', 'VpcEndpointService Id'],
   prefixList: ['InvalidPrefixListID.NotFound', 'prefix list ID'],
   flowLog: ['InvalidFlowLogId.NotFound', 'flow log ID'],
 } as const;

@@ -16,11 +16,13 @@ import type {
 import type { RequestContext } from '../../../core/context.ts';
 import { AwsError } from '../../../core/errors.ts';
 import { notFoundError } from '../errors.ts';
+import { customServicesVisibleTo } from '../model/endpoint-connections.ts';
 import type { Ec2Model } from '../model/index.ts';
 import type { VpcEndpointState } from '../model/state.ts';
 import { endpointDnsEntries } from '../model/vpc-endpoint-dns.ts';
 import { type EndpointService, endpointServices } from '../model/vpc-endpoint-services.ts';
 import { createVpcEndpoint, deleteVpcEndpoints, modifyVpcEndpoint } from '../model/vpc-endpoints.ts';
+import { renderCustomServiceDetail } from './endpoint-services.ts';
 import { renderGroups } from './network-interfaces.ts';
 import { describe, renderTags, specTags, withDryRun } from './shared.ts';
 
@@ -104,11 +106,14 @@ export const vpcEndpointHandlers = withDryRun({
         securityGroupIds: input.SecurityGroupIds,
         privateDnsEnabled: input.PrivateDnsEnabled,
         tags: specTags(input, 'vpc-endpoint'),
+        caller: ctx.principal,
       },
       ctx.time,
     );
+    // An endpoint awaiting the provider's acceptance answers so; others are `pending` at first.
+    const shown = endpoint.state === 'pendingAcceptance' ? endpoint.state : 'pending';
     return {
-      VpcEndpoint: renderVpcEndpoint(model, endpoint, type === 'Interface' ? 'pending' : 'available'),
+      VpcEndpoint: renderVpcEndpoint(model, endpoint, type === 'Interface' ? shown : 'available'),
       ...(input.ClientToken && { ClientToken: input.ClientToken }),
     };
   },
@@ -156,12 +161,33 @@ export const vpcEndpointHandlers = withDryRun({
     };
   },
 
-  /** The region's AWS services; an unknown name in ServiceNames is InvalidServiceName. */
+  /**
+   * The region's AWS services and the services of your own the caller may
+   * see (endpoint-connections.ts); an unknown or hidden name in ServiceNames
+   * is InvalidServiceName.
+   */
   DescribeVpcEndpointServices(
     model: Ec2Model,
     input: DescribeVpcEndpointServicesRequest,
+    ctx: RequestContext,
   ): DescribeVpcEndpointServicesResult {
-    const all = endpointServices(model.region).map((s) => ({ ...s, id: s.serviceId, tags: {} }));
+    const all = [
+      ...endpointServices(model.region).map((s) => ({
+        ...s,
+        id: s.serviceId,
+        owner: 'amazon',
+        tags: {},
+        render: () => renderServiceDetail(model.region, s),
+      })),
+      ...customServicesVisibleTo(model, ctx.principal).map((s) => ({
+        name: s.name,
+        type: 'Interface' as const,
+        id: s.id,
+        owner: s.ownerId,
+        tags: model.accountId === s.ownerId ? s.tags : {},
+        render: () => renderCustomServiceDetail(model, s),
+      })),
+    ];
     for (const name of input.ServiceNames ?? []) {
       if (!all.some((s) => s.name === name))
         throw new AwsError('InvalidServiceName', `The Vpc Endpoint Service '${name}' does not exist`);
@@ -171,7 +197,7 @@ export const vpcEndpointHandlers = withDryRun({
       idOf: (s) => s.id,
       missing: (id) => new AwsError('InvalidServiceName', `The Vpc Endpoint Service '${id}' does not exist`),
       accessors: {
-        owner: () => 'amazon',
+        owner: (s) => s.owner,
         'service-name': (s) => s.name,
         'service-region': () => model.region,
         'service-type': (s) => s.type,
@@ -180,7 +206,7 @@ export const vpcEndpointHandlers = withDryRun({
     });
     return {
       ServiceNames: [...new Set(page.map((s) => s.name))],
-      ServiceDetails: page.map((s) => renderServiceDetail(model.region, s)),
+      ServiceDetails: page.map((s) => s.render()),
       ...(nextToken && { NextToken: nextToken }),
     };
   },

@@ -1,4 +1,5 @@
 import type { Twin } from '../../../twin.ts';
+import type { EndpointServiceConfigurationState } from './endpoint-service-configurations.ts';
 import type {
   ElasticIpState,
   FlowLogState,
@@ -40,6 +41,8 @@ export class Ec2Model {
   readonly transitGatewayAttachments = new Map<string, TransitGatewayVpcAttachmentState>();
   readonly transitGatewayRouteTables = new Map<string, TransitGatewayRouteTableState>();
   readonly vpcEndpoints = new Map<string, VpcEndpointState>();
+  /** Endpoint services this account provides (PrivateLink); their consumers' endpoints live in the consumers' models. */
+  readonly endpointServiceConfigurations = new Map<string, EndpointServiceConfigurationState>();
   readonly flowLogs = new Map<string, FlowLogState>();
 
   constructor(

@@ -133,7 +133,13 @@ export interface NetworkAclState {
   tags: Tags;
 }
 
-export type InterfaceType = 'interface' | 'nat_gateway' | 'vpc_endpoint' | 'lambda' | 'transit_gateway';
+export type InterfaceType =
+  | 'interface'
+  | 'nat_gateway'
+  | 'vpc_endpoint'
+  | 'lambda'
+  | 'transit_gateway'
+  | 'network_load_balancer';
 
 export interface NetworkInterfaceState {
   id: string;

@@ -23,6 +23,12 @@ const TAGGABLE: readonly { prefix: string; map: string; type: string; kind?: Ec2
     kind: 'transitGatewayRouteTable',
   },
   { prefix: 'tgw-', map: 'transitGateways', type: 'transit-gateway', kind: 'transitGateway' },
+  {
+    prefix: 'vpce-svc-',
+    map: 'endpointServiceConfigurations',
+    type: 'vpc-endpoint-service',
+    kind: 'endpointService',
+  },
   { prefix: 'vpce-', map: 'vpcEndpoints', type: 'vpc-endpoint', kind: 'vpcEndpoint' },
   { prefix: 'vpc-', map: 'vpcs', type: 'vpc', kind: 'vpc' },
   { prefix: 'subnet-', map: 'subnets', type: 'subnet', kind: 'subnet' },

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AwsError } from '../../../core/errors.ts';
+import { isCustomServiceName } from './endpoint-connections.ts';
 import type { Ec2Model } from './index.ts';
 import type { VpcEndpointState } from './state.ts';
 import { type EndpointService, findEndpointService, vpceHostedZoneId } from './vpc-endpoint-services.ts';
@@ -66,7 +67,10 @@ export function endpointDnsEntries(
 ): { DnsName: string; HostedZoneId: string }[] {
   if (endpoint.type !== 'Interface') return [];
   const service = findEndpointService(model.region, endpoint.serviceName, 'Interface');
-  const short = service?.short ?? endpoint.serviceName.split('.').slice(3).join('.');
+  // A service of your own (`com.amazonaws.vpce.<region>.vpce-svc-…`) is named by its id in the endpoint's names.
+  const short = isCustomServiceName(endpoint.serviceName)
+    ? endpoint.serviceName.split('.').pop()!
+    : (service?.short ?? endpoint.serviceName.split('.').slice(3).join('.'));
   const suffix = createHash('sha256').update(endpoint.id).digest('hex').slice(0, 8);
   const wildcard = short === 's3' ? '*.' : '';
   const zone = vpceHostedZoneId(model.region);

@@ -1,5 +1,13 @@
 import { AwsError } from '../../../core/errors.ts';
+import type { Principal } from '../../../core/principal.ts';
 import { notFoundError } from '../errors.ts';
+import {
+  checkCustomEndpoint,
+  customServiceVisibleTo,
+  initialEndpointState,
+  isCustomServiceName,
+} from './endpoint-connections.ts';
+import { findCustomService } from './endpoint-service-configurations.ts';
 import type { Ec2Model } from './index.ts';
 import { createServiceEni, removeNetworkInterface, VPC_ENDPOINT_REQUESTER_ID } from './network-interfaces.ts';
 import { prefixListFor } from './prefix-lists.ts';
@@ -166,6 +174,8 @@ export interface NewVpcEndpoint {
   securityGroupIds?: string[] | undefined;
   privateDnsEnabled?: boolean | undefined;
   tags: Tags;
+  /** Who asks: a service of your own (PrivateLink) is visible only to the principals it allows. */
+  caller?: Principal | undefined;
 }
 
 /** The endpoint service the name and type designate, or InvalidServiceName as AWS words it. */
@@ -183,6 +193,8 @@ export function requireEndpointService(
 /** CreateVpcEndpoint (docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpcEndpoint.html). */
 export function createVpcEndpoint(model: Ec2Model, spec: NewVpcEndpoint, now: number): VpcEndpointState {
   const vpc = getVpc(model, spec.vpcId);
+  if (spec.type === 'Interface' && isCustomServiceName(spec.serviceName) && spec.caller)
+    return createCustomServiceEndpoint(model, spec, spec.caller, now);
   const service = requireEndpointService(model.region, spec.serviceName, spec.type);
   const endpoint: VpcEndpointState = {
     id: model.newId('vpce'),
@@ -215,6 +227,43 @@ export function createVpcEndpoint(model: Ec2Model, spec: NewVpcEndpoint, now: nu
   return endpoint;
 }
 
+/** An interface endpoint to a service of your own (endpoint-connections.ts has its rules). */
+function createCustomServiceEndpoint(
+  model: Ec2Model,
+  spec: NewVpcEndpoint,
+  caller: Principal,
+  now: number,
+): VpcEndpointState {
+  const vpc = getVpc(model, spec.vpcId);
+  const service = customServiceVisibleTo(model, spec.serviceName, caller);
+  const subnetIds = [...new Set(spec.subnetIds ?? [])];
+  checkCustomEndpoint(model, service, { subnetIds, privateDnsEnabled: spec.privateDnsEnabled });
+  const endpoint: VpcEndpointState = {
+    id: model.newId('vpce'),
+    ownerId: model.accountId,
+    vpcId: vpc.id,
+    serviceName: service.name,
+    type: 'Interface',
+    state: initialEndpointState(service),
+    policyDocument: spec.policyDocument ? validatePolicy(spec.policyDocument) : DEFAULT_INTERFACE_POLICY,
+    routeTableIds: [],
+    subnetIds: [],
+    securityGroupIds: [],
+    privateDnsEnabled: false,
+    networkInterfaceIds: [],
+    creationTimestamp: now,
+    tags: spec.tags,
+  };
+  setEndpointGroups(
+    model,
+    endpoint,
+    spec.securityGroupIds?.length ? spec.securityGroupIds : [vpc.defaultSecurityGroupId],
+  );
+  addEndpointSubnets(model, endpoint, subnetIds);
+  model.vpcEndpoints.set(endpoint.id, endpoint);
+  return endpoint;
+}
+
 export interface VpcEndpointChanges {
   addRouteTableIds?: string[] | undefined;
   removeRouteTableIds?: string[] | undefined;
@@ -234,7 +283,15 @@ export function modifyVpcEndpoint(
   changes: VpcEndpointChanges,
 ): VpcEndpointState {
   const endpoint = getVpcEndpoint(model, id);
-  const service = requireEndpointService(model.region, endpoint.serviceName, endpoint.type);
+  const custom = findCustomService(model, endpoint.serviceName);
+  if (custom)
+    checkCustomEndpoint(model, custom, {
+      subnetIds: changes.addSubnetIds ?? [],
+      privateDnsEnabled: changes.privateDnsEnabled,
+    });
+  const service = custom
+    ? undefined
+    : requireEndpointService(model.region, endpoint.serviceName, endpoint.type);
   if (changes.removeRouteTableIds?.length) removeGatewayRoutes(model, endpoint, changes.removeRouteTableIds);
   if (changes.addRouteTableIds?.length)
     addGatewayRoutes(
@@ -267,7 +324,7 @@ export function modifyVpcEndpoint(
     endpoint.type === 'Interface' &&
     changes.privateDnsEnabled !== endpoint.privateDnsEnabled
   ) {
-    if (changes.privateDnsEnabled) checkPrivateDns(model, endpoint, service);
+    if (changes.privateDnsEnabled && service) checkPrivateDns(model, endpoint, service);
     endpoint.privateDnsEnabled = changes.privateDnsEnabled;
   }
   return endpoint;
