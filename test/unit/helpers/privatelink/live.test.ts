@@ -136,10 +136,13 @@ describe('P11 outside the zone the record does not resolve', () => {
     );
   });
 
-  test('an answer fails, naming the addresses', () => {
+  test('an answer fails, naming the addresses, with or without the control (it needs none)', () => {
     expect(unresolvedDeviations(resolved('10.0.1.10'), control, 'dev')).toEqual([
-      'resolves from dev to 10.0.1.10, as from prod',
+      'resolves from dev to 10.0.1.10',
     ]);
+    expect(
+      unresolvedDeviations(resolved('10.0.1.10'), [{ placement: 'prod', dns: nxdomain }], 'dev'),
+    ).toEqual(['resolves from dev to 10.0.1.10']);
   });
 
   test('a resolver that does not answer, or a probe that could not tell, is no proof of absence', () => {
@@ -158,10 +161,14 @@ describe('P12 a refused account cannot see the service', () => {
     ).toEqual([]);
   });
 
-  test('listed fails', () => {
+  test('listed fails, whatever the control saw', () => {
+    const line = [`other sees ${svc} and could request an endpoint to it`];
     expect(
       visibilityDeviations({ account: 'other', seen: true }, { account: 'lab', seen: true }, svc),
-    ).toEqual([`other sees ${svc} and could request an endpoint to it`]);
+    ).toEqual(line);
+    expect(
+      visibilityDeviations({ account: 'other', seen: true }, { account: 'lab', failed: 'x' }, svc),
+    ).toEqual(line);
   });
 
   test('never passes without the control: unseen by the consumer, or unreadable, cannot tell', () => {
