@@ -2,6 +2,7 @@ import type { ServiceDefinition } from '../core/service.ts';
 import { cloudtrail } from './cloudtrail/api.ts';
 import { dynamodb } from './dynamodb/api.ts';
 import { ec2 } from './ec2/api.ts';
+import { elbv2 } from './elbv2/api.ts';
 import { iam } from './iam/api.ts';
 import { kms } from './kms/api.ts';
 import { lambda } from './lambda/api.ts';
@@ -29,6 +30,7 @@ export const services: ServiceDefinition<unknown>[] = [
   sns as ServiceDefinition<unknown>,
   s3 as ServiceDefinition<unknown>,
   dynamodb as ServiceDefinition<unknown>,
+  elbv2 as ServiceDefinition<unknown>,
 ];
 
 export function serviceBySigningName(name: string): ServiceDefinition<unknown> | undefined {

@@ -11,6 +11,8 @@ export interface LoadBalancerZone {
   /** The requester-managed ENI (`ELB net/NAME/ID`) the node answers from. */
   networkInterfaceId: string;
   privateIp: string;
+  /** The address was asked for (SubnetMappings PrivateIPv4Address): DescribeLoadBalancers shows it. */
+  requestedIp?: boolean;
 }
 
 export interface LoadBalancerState {

@@ -1,0 +1,361 @@
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  DescribeNetworkInterfacesCommand,
+  EC2Client,
+  RevokeSecurityGroupIngressCommand,
+  RunInstancesCommand,
+  StopInstancesCommand,
+} from '@aws-sdk/client-ec2';
+import {
+  AddTagsCommand,
+  CreateListenerCommand,
+  CreateLoadBalancerCommand,
+  CreateTargetGroupCommand,
+  DeleteListenerCommand,
+  DeleteLoadBalancerCommand,
+  DeleteTargetGroupCommand,
+  DeregisterTargetsCommand,
+  DescribeListenersCommand,
+  DescribeLoadBalancerAttributesCommand,
+  DescribeLoadBalancersCommand,
+  DescribeTagsCommand,
+  DescribeTargetGroupsCommand,
+  DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client,
+  ModifyLoadBalancerAttributesCommand,
+  RegisterTargetsCommand,
+  waitUntilLoadBalancerAvailable,
+  waitUntilTargetInService,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ManualClock } from '../../../twin/state/clock.ts';
+import { delay } from '../../../twin/state/profile.ts';
+import { startTestTwin, type TestTwin } from '../../support/twin.ts';
+
+/**
+ * A Network Load Balancer through the unchanged
+ * @aws-sdk/client-elastic-load-balancing-v2: what Terraform and the suite
+ * call, the answers' shapes, ELB's errors by name, and target health that
+ * follows the target's security group.
+ */
+let twin: TestTwin;
+let elb: ElasticLoadBalancingV2Client;
+let ec2: EC2Client;
+const clock = new ManualClock(Date.UTC(2026, 0, 1));
+const AMI = 'ami-0abcdef1234567890';
+let vpcId: string;
+let subnetA: string;
+let subnetB: string;
+let groupId: string;
+let instanceId: string;
+let lbArn: string;
+let tgArn: string;
+
+const seconds = (n: number) => clock.advance(n * delay(twin.server.twin.profile, 'elbv2SecondMs'));
+
+beforeAll(async () => {
+  twin = await startTestTwin({ clock });
+  elb = new ElasticLoadBalancingV2Client(twin.clientConfig());
+  ec2 = new EC2Client(twin.clientConfig());
+  const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: '10.70.0.0/16' }));
+  vpcId = Vpc!.VpcId!;
+  const a = await ec2.send(
+    new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.70.1.0/24', AvailabilityZone: 'us-east-1a' }),
+  );
+  const b = await ec2.send(
+    new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.70.2.0/24', AvailabilityZone: 'us-east-1b' }),
+  );
+  subnetA = a.Subnet!.SubnetId!;
+  subnetB = b.Subnet!.SubnetId!;
+  const sg = await ec2.send(
+    new CreateSecurityGroupCommand({ GroupName: 'service', Description: 'service', VpcId: vpcId }),
+  );
+  groupId = sg.GroupId!;
+  await ec2.send(
+    new AuthorizeSecurityGroupIngressCommand({
+      GroupId: groupId,
+      IpPermissions: [
+        { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '10.70.0.0/16' }] },
+      ],
+    }),
+  );
+  const run = await ec2.send(
+    new RunInstancesCommand({
+      ImageId: AMI,
+      MinCount: 1,
+      MaxCount: 1,
+      SubnetId: subnetA,
+      SecurityGroupIds: [groupId],
+    }),
+  );
+  instanceId = run.Instances![0]!.InstanceId!;
+});
+afterAll(() => twin.close());
+
+describe('CreateLoadBalancer (network, internal)', () => {
+  test('is provisioning, then active; its nodes are requester-managed ENIs in each subnet', async () => {
+    const { LoadBalancers } = await elb.send(
+      new CreateLoadBalancerCommand({
+        Name: 'zero-trust-nlb',
+        Type: 'network',
+        Scheme: 'internal',
+        Subnets: [subnetA, subnetB],
+        Tags: [{ Key: 'Name', Value: 'zero-trust-nlb' }],
+      }),
+    );
+    const lb = LoadBalancers![0]!;
+    lbArn = lb.LoadBalancerArn!;
+    expect(lbArn).toMatch(
+      /^arn:aws:elasticloadbalancing:us-east-1:\d{12}:loadbalancer\/net\/zero-trust-nlb\/[0-9a-f]{16}$/,
+    );
+    expect(lb).toMatchObject({
+      Type: 'network',
+      Scheme: 'internal',
+      VpcId: vpcId,
+      State: { Code: 'provisioning' },
+      CanonicalHostedZoneId: 'Z26RNL4JYFTOTI',
+    });
+    expect(lb.DNSName).toMatch(/^zero-trust-nlb-[0-9a-f]{16}\.elb\.us-east-1\.amazonaws\.com$/);
+    expect(lb.AvailabilityZones!.map((z) => [z.ZoneName, z.SubnetId])).toEqual([
+      ['us-east-1a', subnetA],
+      ['us-east-1b', subnetB],
+    ]);
+
+    const id = lbArn.split('/').slice(-2).join('/');
+    const { NetworkInterfaces } = await ec2.send(
+      new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'description', Values: [`ELB net/${id}`] }] }),
+    );
+    expect(NetworkInterfaces!.map((n) => n.SubnetId).sort()).toEqual([subnetA, subnetB].sort());
+    expect(NetworkInterfaces![0]).toMatchObject({
+      InterfaceType: 'network_load_balancer',
+      RequesterManaged: true,
+      Status: 'in-use',
+    });
+
+    clock.advance(delay(twin.server.twin.profile, 'elbv2ProvisioningMs'));
+    const waited = await waitUntilLoadBalancerAvailable(
+      { client: elb, maxWaitTime: 5, minDelay: 1 },
+      { LoadBalancerArns: [lbArn] },
+    );
+    expect(waited.state).toBe('SUCCESS');
+  });
+
+  test('the same name with other settings is DuplicateLoadBalancerName; an unknown name LoadBalancerNotFound', async () => {
+    await expect(
+      elb.send(
+        new CreateLoadBalancerCommand({
+          Name: 'zero-trust-nlb',
+          Type: 'network',
+          Scheme: 'internal',
+          Subnets: [subnetA],
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'DuplicateLoadBalancerNameException' });
+    await expect(
+      elb.send(new DescribeLoadBalancersCommand({ Names: ['no-such-nlb'] })),
+    ).rejects.toMatchObject({
+      name: 'LoadBalancerNotFoundException',
+      message: 'One or more load balancers not found',
+    });
+  });
+
+  test('two subnets in one zone are refused', async () => {
+    const c = await ec2.send(
+      new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.70.3.0/24', AvailabilityZone: 'us-east-1a' }),
+    );
+    await expect(
+      elb.send(
+        new CreateLoadBalancerCommand({
+          Name: 'two-in-a',
+          Type: 'network',
+          Scheme: 'internal',
+          Subnets: [subnetA, c.Subnet!.SubnetId!],
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidConfigurationRequestException' });
+  });
+
+  test('cross-zone load balancing is off by default and can be turned on', async () => {
+    const before = await elb.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: lbArn }));
+    expect(before.Attributes).toContainEqual({ Key: 'load_balancing.cross_zone.enabled', Value: 'false' });
+    const after = await elb.send(
+      new ModifyLoadBalancerAttributesCommand({
+        LoadBalancerArn: lbArn,
+        Attributes: [{ Key: 'load_balancing.cross_zone.enabled', Value: 'true' }],
+      }),
+    );
+    expect(after.Attributes).toContainEqual({ Key: 'load_balancing.cross_zone.enabled', Value: 'true' });
+  });
+});
+
+describe('target group, listener and target health', () => {
+  test('CreateTargetGroup applies the TCP health-check defaults', async () => {
+    const { TargetGroups } = await elb.send(
+      new CreateTargetGroupCommand({
+        Name: 'zero-trust-tg',
+        Protocol: 'TCP',
+        Port: 443,
+        VpcId: vpcId,
+        TargetType: 'instance',
+      }),
+    );
+    const tg = TargetGroups![0]!;
+    tgArn = tg.TargetGroupArn!;
+    expect(tg).toMatchObject({
+      Protocol: 'TCP',
+      Port: 443,
+      TargetType: 'instance',
+      HealthCheckProtocol: 'TCP',
+      HealthCheckPort: 'traffic-port',
+      HealthCheckIntervalSeconds: 30,
+      HealthCheckTimeoutSeconds: 10,
+      HealthyThresholdCount: 5,
+      UnhealthyThresholdCount: 2,
+      LoadBalancerArns: [],
+    });
+  });
+
+  test('a registered target of a group no listener uses is unused (Target.NotInUse)', async () => {
+    await elb.send(new RegisterTargetsCommand({ TargetGroupArn: tgArn, Targets: [{ Id: instanceId }] }));
+    const { TargetHealthDescriptions } = await elb.send(
+      new DescribeTargetHealthCommand({ TargetGroupArn: tgArn }),
+    );
+    expect(TargetHealthDescriptions).toEqual([
+      {
+        Target: { Id: instanceId, Port: 443, AvailabilityZone: 'us-east-1a' },
+        HealthCheckPort: '443',
+        TargetHealth: {
+          State: 'unused',
+          Reason: 'Target.NotInUse',
+          Description: 'Target group is not configured to receive traffic from the load balancer',
+        },
+      },
+    ]);
+  });
+
+  test('CreateListener forwards TCP 443; a second one on the port is DuplicateListener', async () => {
+    const { Listeners } = await elb.send(
+      new CreateListenerCommand({
+        LoadBalancerArn: lbArn,
+        Protocol: 'TCP',
+        Port: 443,
+        DefaultActions: [{ Type: 'forward', TargetGroupArn: tgArn }],
+      }),
+    );
+    expect(Listeners![0]).toMatchObject({
+      Port: 443,
+      Protocol: 'TCP',
+      DefaultActions: [{ Type: 'forward', TargetGroupArn: tgArn }],
+    });
+    await expect(
+      elb.send(
+        new CreateListenerCommand({
+          LoadBalancerArn: lbArn,
+          Protocol: 'TCP',
+          Port: 443,
+          DefaultActions: [{ Type: 'forward', TargetGroupArn: (await otherGroup()).TargetGroupArn! }],
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'DuplicateListenerException' });
+    const listed = await elb.send(new DescribeListenersCommand({ LoadBalancerArn: lbArn }));
+    expect(listed.Listeners!.map((l) => l.Port)).toEqual([443]);
+    const groups = await elb.send(new DescribeTargetGroupsCommand({ LoadBalancerArn: lbArn }));
+    expect(groups.TargetGroups!.map((g) => g.TargetGroupArn)).toEqual([tgArn]);
+  });
+
+  test('the target is initial until the healthy threshold has passed, then healthy; the waiter sees it', async () => {
+    const first = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tgArn }));
+    expect(first.TargetHealthDescriptions![0]!.TargetHealth).toMatchObject({
+      State: 'initial',
+      Reason: 'Elb.InitialHealthChecking',
+    });
+    seconds(5 * 30);
+    const waited = await waitUntilTargetInService(
+      { client: elb, maxWaitTime: 5, minDelay: 1 },
+      { TargetGroupArn: tgArn, Targets: [{ Id: instanceId }] },
+    );
+    expect(waited.state).toBe('SUCCESS');
+  });
+
+  test('the target security group no longer admitting the nodes makes it unhealthy (Target.FailedHealthChecks)', async () => {
+    const rule = { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '10.70.0.0/16' }] };
+    await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [rule] }));
+    const { TargetHealthDescriptions } = await elb.send(
+      new DescribeTargetHealthCommand({ TargetGroupArn: tgArn }),
+    );
+    expect(TargetHealthDescriptions![0]!.TargetHealth).toEqual({
+      State: 'unhealthy',
+      Reason: 'Target.FailedHealthChecks',
+      Description: 'Health checks failed',
+    });
+    await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [rule] }));
+  });
+
+  test('RegisterTargets refuses an instance that is not running', async () => {
+    const run = await ec2.send(
+      new RunInstancesCommand({ ImageId: AMI, MinCount: 1, MaxCount: 1, SubnetId: subnetB }),
+    );
+    const stopped = run.Instances![0]!.InstanceId!;
+    await ec2.send(new StopInstancesCommand({ InstanceIds: [stopped] }));
+    await expect(
+      elb.send(new RegisterTargetsCommand({ TargetGroupArn: tgArn, Targets: [{ Id: stopped }] })),
+    ).rejects.toMatchObject({ name: 'InvalidTargetException' });
+  });
+
+  test('a group in use cannot be deleted (ResourceInUse); tags read back', async () => {
+    await expect(elb.send(new DeleteTargetGroupCommand({ TargetGroupArn: tgArn }))).rejects.toMatchObject({
+      name: 'ResourceInUseException',
+    });
+    await elb.send(new AddTagsCommand({ ResourceArns: [tgArn], Tags: [{ Key: 'team', Value: 'platform' }] }));
+    const { TagDescriptions } = await elb.send(new DescribeTagsCommand({ ResourceArns: [lbArn, tgArn] }));
+    expect(TagDescriptions).toEqual([
+      { ResourceArn: lbArn, Tags: [{ Key: 'Name', Value: 'zero-trust-nlb' }] },
+      { ResourceArn: tgArn, Tags: [{ Key: 'team', Value: 'platform' }] },
+    ]);
+  });
+
+  test('a deregistered target drains for the deregistration delay, then is gone', async () => {
+    await elb.send(new DeregisterTargetsCommand({ TargetGroupArn: tgArn, Targets: [{ Id: instanceId }] }));
+    const draining = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tgArn }));
+    expect(draining.TargetHealthDescriptions![0]!.TargetHealth).toMatchObject({
+      State: 'draining',
+      Reason: 'Target.DeregistrationInProgress',
+    });
+    seconds(300);
+    const gone = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tgArn }));
+    expect(gone.TargetHealthDescriptions).toEqual([]);
+  });
+
+  test('DeleteLoadBalancer takes its listeners and releases its nodes', async () => {
+    const { Listeners } = await elb.send(new DescribeListenersCommand({ LoadBalancerArn: lbArn }));
+    await elb.send(new DeleteListenerCommand({ ListenerArn: Listeners![0]!.ListenerArn! }));
+    await elb.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: lbArn }));
+    await elb.send(new DeleteTargetGroupCommand({ TargetGroupArn: tgArn }));
+    const id = lbArn.split('/').slice(-2).join('/');
+    const { NetworkInterfaces } = await ec2.send(
+      new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'description', Values: [`ELB net/${id}`] }] }),
+    );
+    expect(NetworkInterfaces).toEqual([]);
+    await expect(
+      elb.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: [lbArn] })),
+    ).rejects.toMatchObject({
+      name: 'LoadBalancerNotFoundException',
+    });
+  });
+});
+
+async function otherGroup() {
+  const { TargetGroups } = await elb.send(
+    new CreateTargetGroupCommand({
+      Name: 'other-tg',
+      Protocol: 'TCP',
+      Port: 443,
+      VpcId: vpcId,
+      TargetType: 'ip',
+    }),
+  );
+  return TargetGroups![0]!;
+}
