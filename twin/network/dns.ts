@@ -2,12 +2,15 @@ import { isIpv4 } from '../../common/ip.ts';
 import type { CallerPosition } from '../core/principal.ts';
 import type { VpcEndpointState } from '../services/ec2/model/state.ts';
 import type { Twin } from '../twin.ts';
+import { privateZoneAnswer } from './private-zones.ts';
 import { resolveEndpointDnsName } from './privatelink-dns.ts';
 import { externalHostAddress, servicePublicAddress } from './public-addresses.ts';
 import { NetworkView } from './view.ts';
 
 /**
- * DNS inside a VPC, as the Amazon-provided resolver answers it: an AWS
+ * DNS inside a VPC, as the Amazon-provided resolver answers it: a name
+ * under a private hosted zone associated with the VPC is answered by that
+ * zone first (private-zones.ts); an AWS
  * service's regional name resolves to the interface endpoint's addresses
  * when the VPC has one with private DNS, otherwise to the service's public
  * addresses; EC2 private host names resolve to their address; other names
@@ -15,7 +18,7 @@ import { NetworkView } from './view.ts';
  */
 export type DnsAnswer =
   | { found: true; addresses: string[]; via: 'interface-endpoint'; endpointId: string }
-  | { found: true; addresses: string[]; via: 'public' | 'vpc' | 'literal' }
+  | { found: true; addresses: string[]; via: 'public' | 'vpc' | 'literal' | 'private-zone' }
   | { found: false; because: string; error: 'NXDOMAIN' | 'SERVFAIL' };
 
 /** SigV4 signing names whose endpoint service is named differently. */
@@ -90,7 +93,7 @@ function ec2HostAddress(hostname: string): string | undefined {
  *
  * @example resolveName(twin, position, 'ssm.us-east-1.amazonaws.com') // { found: true, via: 'interface-endpoint', addresses: ['10.…'], … }
  */
-export function resolveName(twin: Twin, position: CallerPosition, hostname: string): DnsAnswer {
+export function resolveName(twin: Twin, position: CallerPosition, hostname: string, hops = 0): DnsAnswer {
   if (isIpv4(hostname)) return { found: true, addresses: [hostname], via: 'literal' };
   const view = new NetworkView(twin);
   const vpc = view.vpc(position.vpcId);
@@ -101,6 +104,10 @@ export function resolveName(twin: Twin, position: CallerPosition, hostname: stri
       because: `DNS resolution is turned off in ${vpc.id}, so the Amazon-provided resolver does not answer`,
     };
   }
+  const zoned = privateZoneAnswer(twin, view, position, hostname, hops, (name, next) =>
+    resolveName(twin, position, name, next),
+  );
+  if (zoned) return zoned;
   // An interface endpoint's own names are public records (privatelink-dns.ts).
   const endpointName = resolveEndpointDnsName(twin, hostname);
   if (endpointName) return endpointName;

@@ -3,7 +3,7 @@ import { markup } from '../../common/escape.ts';
 import { AwsError } from '../core/errors.ts';
 import type { ServiceDefinition } from '../core/service.ts';
 import { type BodyCodec, readBoundInput, routeRequest, writeBoundOutput } from './http-binding.ts';
-import type { Protocol } from './protocol.ts';
+import type { Protocol, ResponseMeta } from './protocol.ts';
 import { errorTraits, type OperationInfo, operationInfo } from './schemas.ts';
 import { queryParams, type WireRequest, xmlDeclaration } from './wire.ts';
 import { readXml, xmlDocument } from './xml.ts';
@@ -131,6 +131,7 @@ function s3Candidates(
 export const restXml: Protocol = {
   recognizes: () => true,
   async parse(raw, def) {
+    if (def.signingName !== 's3') return parseRestXmlService(raw, def);
     const req = decodeAwsChunked(raw);
     const query = queryParams(req.rawQuery);
     const { bucket, parts } = bucketAddressing(req);
@@ -146,6 +147,8 @@ export const restXml: Protocol = {
   serialize(def, operation, output, meta) {
     const op = operationInfo(def, operation)!;
     const out = writeBoundOutput(op, (output ?? {}) as Record<string, unknown>, xmlCodec(def));
+    if (def.signingName !== 's3')
+      return { ...out, headers: { 'x-amzn-requestid': meta.requestId, ...out.headers } };
     const headers: Record<string, string> = {
       'x-amz-request-id': meta.requestId,
       'x-amz-id-2': hostId(meta.requestId),
@@ -157,6 +160,7 @@ export const restXml: Protocol = {
     return { status, headers, body: meta.method === 'HEAD' ? '' : out.body };
   },
   serializeError(def, error, meta) {
+    if (def.signingName !== 's3') return restXmlServiceError(def, error, meta);
     const traits = errorTraits(def, error.code);
     const extra = Object.entries(error.members)
       .map(([k, v]) => `<${k}>${markup(v)}</${k}>`)
@@ -174,6 +178,36 @@ export const restXml: Protocol = {
     };
   },
 };
+
+/** restXml services other than S3 (Route 53): plain path routing, no bucket addressing. */
+async function parseRestXmlService(req: WireRequest, def: ServiceDefinition<unknown>) {
+  const query = queryParams(req.rawQuery);
+  const { op, labels } = routeRequest(def, req.method, pathParts(req.path), query);
+  const input = await readBoundInput(
+    op,
+    { labels, query, headers: req.headers, body: req.body },
+    xmlCodec(def),
+  );
+  return { operation: op.name, input };
+}
+
+/**
+ * Route 53's error document: `<ErrorResponse><Error><Type>Sender</Type>
+ * <Code/><Message/></Error><RequestId/></ErrorResponse>` with
+ * x-amzn-RequestId, as Route 53 answers (and the SDK's restXml error
+ * parser reads `Error.Code`).
+ */
+function restXmlServiceError(def: ServiceDefinition<unknown>, error: AwsError, meta: ResponseMeta) {
+  const traits = errorTraits(def, error.code);
+  const status = error.status ?? traits.status ?? 400;
+  const ns = def.xmlNamespace ? ` xmlns="${def.xmlNamespace}"` : '';
+  const body = `${xmlDeclaration}<ErrorResponse${ns}><Error><Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${markup(error.code)}</Code><Message>${markup(error.message)}</Message></Error><RequestId>${meta.requestId}</RequestId></ErrorResponse>`;
+  return {
+    status,
+    headers: { 'content-type': 'text/xml', 'x-amzn-requestid': meta.requestId, ...error.headers },
+    body,
+  };
+}
 
 const incompleteBody = () =>
   new AwsError(

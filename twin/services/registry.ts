@@ -7,6 +7,7 @@ import { iam } from './iam/api.ts';
 import { kms } from './kms/api.ts';
 import { lambda } from './lambda/api.ts';
 import { logs } from './logs/api.ts';
+import { route53 } from './route53/api.ts';
 import { s3 } from './s3/api.ts';
 import { sns } from './sns/api.ts';
 import { sqs } from './sqs/api.ts';
@@ -31,6 +32,7 @@ export const services: ServiceDefinition<unknown>[] = [
   s3 as ServiceDefinition<unknown>,
   dynamodb as ServiceDefinition<unknown>,
   elbv2 as ServiceDefinition<unknown>,
+  route53 as ServiceDefinition<unknown>,
 ];
 
 export function serviceBySigningName(name: string): ServiceDefinition<unknown> | undefined {

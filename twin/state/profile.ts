@@ -60,6 +60,11 @@ export interface LatencyProfile {
    * AWS publishes no figure, so `realistic` takes about a minute.
    */
   privateLinkAcceptanceMs: number;
+   * A Route 53 change is PENDING until it "has propagated to all Route 53
+   * DNS servers" (API Reference, GetChange), "generally within 60 seconds"
+   * (ChangeResourceRecordSets); resolvers in a VPC see it from then on.
+   */
+  route53ChangeSyncMs: number;
 }
 
 export const profiles = {
@@ -79,6 +84,7 @@ export const profiles = {
     elbv2ProvisioningMs: 50,
     elbv2SecondMs: 1,
     privateLinkAcceptanceMs: 30,
+    route53ChangeSyncMs: 0,
   },
   realistic: {
     name: 'realistic',
@@ -96,6 +102,7 @@ export const profiles = {
     elbv2ProvisioningMs: 150_000,
     elbv2SecondMs: 1_000,
     privateLinkAcceptanceMs: 60_000,
+    route53ChangeSyncMs: 30_000,
   },
 } as const satisfies Record<string, LatencyProfile>;
 
