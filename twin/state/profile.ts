@@ -60,6 +60,7 @@ export interface LatencyProfile {
    * AWS publishes no figure, so `realistic` takes about a minute.
    */
   privateLinkAcceptanceMs: number;
+  /**
    * A Route 53 change is PENDING until it "has propagated to all Route 53
    * DNS servers" (API Reference, GetChange), "generally within 60 seconds"
    * (ChangeResourceRecordSets); resolvers in a VPC see it from then on.
