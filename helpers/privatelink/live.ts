@@ -82,6 +82,12 @@ export function connectionDeviations(
 ): string[] {
   if (dns.outcome !== 'ok' || !dns.addresses?.length)
     throw new BlockedError(`P9 ${where}`, `the name did not resolve from ${where} in this run`);
+  // A probe older than the `tcp` attempt answers it `ok` without trying (a lab's deployed probe may be):
+  // only the probe's own "connected to" says a connection opened.
+  if (tcp.outcome === 'ok' && !tcp.detail?.startsWith('connected to '))
+    throw new CannotTellError(
+      `the probe answered ${tcp.name} without saying it connected (${tcp.detail ?? 'no detail'}): a probe older than TCP attempts? redeploy it`,
+    );
   if (tcp.outcome === 'ok') return [];
   if (tcp.unsettled) throw undecided(tcp, `a connection opens from ${where}`);
   if (tcp.outcome === 'timeout')

@@ -32,6 +32,7 @@ const tcp = (over: Partial<AttemptResult>): AttemptResult => ({
   kind: 'tcp',
   outcome: 'ok',
   latencyMs: 5,
+  detail: 'connected to api.svc.internal:443',
   ...over,
 });
 const endpoint = { endpointId: 'vpce-1', addresses: ['10.0.1.10', '10.0.2.10'] };
@@ -102,6 +103,11 @@ describe('P10 a TCP connection to the record opens', () => {
     })();
     expect(error).toBeInstanceOf(BlockedError);
     expect((error as Error).message).toMatch(/— see P9 prod$/);
+  });
+
+  test('an ok from a probe that does not say it connected (one older than tcp attempts) cannot tell', () => {
+    const old = tcp({ detail: undefined });
+    expect(() => connectionDeviations(old, resolved('10.0.1.10'), 'prod', 443)).toThrow(/redeploy/);
   });
 
   test('an unsettled or unexplained failure cannot tell', () => {
