@@ -17,10 +17,14 @@ import {
   type VPCRegion,
 } from '@aws-sdk/client-route-53';
 import type { ResolvedTargets } from '../../helpers/targets/index.ts';
-import type { ConsumerEndpointIds, PrivateLinkServiceIds } from '../../helpers/targets/privatelink.ts';
+import {
+  type ConsumerEndpointIds,
+  type PrivateLinkServiceIds,
+  resolvePrivateLink,
+} from '../../helpers/targets/privatelink.ts';
 import { privateLinkRow } from '../../helpers/targets/rows.ts';
 import type { PrivateLinkServiceTarget } from '../../helpers/targets/schema-privatelink.ts';
-import type { Break, Drift } from './types.ts';
+import type { Break, Drift, Operator } from './types.ts';
 
 /**
  * Drifts of the PrivateLink path (issue 14): the provider's service, its
@@ -38,11 +42,26 @@ interface Chosen {
   ids: PrivateLinkServiceIds;
 }
 
-/** The first service of `privateLink` that resolved. */
+/** The first service of `privateLink` that resolved: what `breaks` names, by names only. */
 function chosen(lab: ResolvedTargets): Chosen | undefined {
   const svc = lab.privateLink?.services[0];
   const ids = svc && lab.ids.privateLink?.[svc.name];
   return svc && ids ? { svc, ids } : undefined;
+}
+
+/**
+ * The same service resolved again, as the lab is now: a drift changes the lab as rebuilt after the
+ * targets were resolved, and a rebuild may give the service, its endpoint and its zone new ids (ids
+ * made after a wait depend on how many polls it took). Names and the VPCs, made before any wait, stand.
+ */
+async function current(lab: ResolvedTargets, op: Operator): Promise<Chosen> {
+  const ids = { ...lab.ids };
+  const problems: string[] = [];
+  await resolvePrivateLink(lab, op, ids, lab.accountIds, problems);
+  const svc = lab.privateLink!.services[0]!;
+  const found = ids.privateLink?.[svc.name];
+  if (!found) throw new Error(`${svc.name} no longer resolves: ${problems.join('; ')}`);
+  return { svc, ids: found };
 }
 
 const has = (lab: ResolvedTargets, more: (c: Chosen) => boolean = () => true) => {
@@ -74,7 +93,7 @@ export const acceptanceOff: Drift = {
     return [row('P3', chosen(lab)!.svc.name)];
   },
   async apply(lab, op) {
-    const { svc, ids } = chosen(lab)!;
+    const { svc, ids } = await current(lab, op);
     await op(svc.account).ec2.send(
       new ModifyVpcEndpointServiceConfigurationCommand({
         ServiceId: ids.serviceId,
@@ -93,7 +112,7 @@ export const principalsStar: Drift = {
     return [row('P3', svc.name), ...(svc.live?.refusedAccounts ?? []).map((a) => row('P12', a))];
   },
   async apply(lab, op) {
-    const { svc, ids } = chosen(lab)!;
+    const { svc, ids } = await current(lab, op);
     await op(svc.account).ec2.send(
       new ModifyVpcEndpointServicePermissionsCommand({
         ServiceId: ids.serviceId,
@@ -121,7 +140,7 @@ export const connectionRejected: Drift = {
     ];
   },
   async apply(lab, op) {
-    const c = chosen(lab)!;
+    const c = await current(lab, op);
     await op(c.svc.account).ec2.send(
       new RejectVpcEndpointConnectionsCommand({
         ServiceId: c.ids.serviceId,
@@ -160,7 +179,7 @@ export const zoneDisassociated: Drift = {
     ];
   },
   async apply(lab, op) {
-    const c = chosen(lab)!;
+    const c = await current(lab, op);
     const zone = c.ids.zone!;
     const { route53 } = op(zone.account);
     const vpc = (name: string) => ({ VPCRegion: lab.region as VPCRegion, VPCId: lab.ids.vpc[name]! });
@@ -189,7 +208,7 @@ export const recordElsewhere: Drift = {
     ];
   },
   async apply(lab, op) {
-    const c = chosen(lab)!;
+    const c = await current(lab, op);
     const zone = c.ids.zone!;
     const consumer = namedEndpoint(c);
     const { VpcEndpoints } = await op(consumer.account).ec2.send(
@@ -243,7 +262,7 @@ export const targetDeregistered: Drift = {
     return [row('P2', c.svc.name), ...reachIn(lab, c.svc, vpcs).map((p) => row('P10', p))];
   },
   async apply(lab, op) {
-    const { svc, ids } = chosen(lab)!;
+    const { svc, ids } = await current(lab, op);
     const { elbv2 } = op(svc.account);
     const { Listeners } = await elbv2.send(
       new DescribeListenersCommand({ LoadBalancerArn: ids.loadBalancerArn }),
@@ -278,7 +297,7 @@ export const endpointSgNo443: Drift = {
     ];
   },
   async apply(lab, op) {
-    const endpoint = namedEndpoint(chosen(lab)!);
+    const endpoint = namedEndpoint(await current(lab, op));
     const cidr = lab.network!.vpcs.find((v) => v.name === endpoint.vpc)!.cidr;
     for (const GroupId of Object.values(endpoint.securityGroupIds))
       await op(endpoint.account).ec2.send(
