@@ -1,6 +1,6 @@
 import type { ResolvedTargets } from '../targets/index.ts';
+import { recordFullName } from '../targets/privatelink.ts';
 import type { PrivateLinkServiceTarget } from '../targets/schema-privatelink.ts';
-import { recordName } from './live-service.ts';
 
 /**
  * The rows of the live PrivateLink checks, from targets: a placement that
@@ -35,7 +35,7 @@ function recordRows(targets: Targets, field: 'reach' | 'unresolved'): RecordRow[
           svc,
           service: svc.name,
           placement,
-          record: recordName(svc.dns!),
+          record: recordFullName(svc.dns!.zone, svc.dns!.record.name),
           port: svc.loadBalancer.port,
         }))
       : [],

@@ -82,6 +82,12 @@ export function connectionDeviations(
 ): string[] {
   if (dns.outcome !== 'ok' || !dns.addresses?.length)
     throw new BlockedError(`P9 ${where}`, `the name did not resolve from ${where} in this run`);
+  // A probe older than the `tcp` attempt answers it `ok` without trying (a lab's deployed probe may be):
+  // only the probe's own "connected to" says a connection opened.
+  if (tcp.outcome === 'ok' && !tcp.detail?.startsWith('connected to '))
+    throw new CannotTellError(
+      `the probe answered ${tcp.name} without saying it connected (${tcp.detail ?? 'no detail'}): a probe older than TCP attempts? redeploy it`,
+    );
   if (tcp.outcome === 'ok') return [];
   if (tcp.unsettled) throw undecided(tcp, `a connection opens from ${where}`);
   if (tcp.outcome === 'timeout')
@@ -99,10 +105,11 @@ export interface ResolutionControl {
 }
 
 /**
- * P11: from outside the zone's VPCs the lookup must say the name does not exist. That absence counts
- * only once a `reach` placement's probe resolved the same name in this run (else the name may simply
- * not exist anywhere, or the probes may not resolve anything): without a reach placement the suite
- * cannot tell; with reach placements none of which resolved it, the check is blocked by P9.
+ * P11: from outside the zone's VPCs the lookup must say the name does not exist; an answer fails at
+ * once. The absence counts only once a `reach` placement's probe resolved the same name in this run
+ * (else the name may not exist anywhere, or the probes may resolve nothing): without a reach
+ * placement the suite cannot tell; with reach placements none of which resolved it, the check is
+ * blocked by P9.
  *
  * @example unresolvedDeviations(dns, [{ placement: 'prod', dns: resolved }], 'dev') // []
  */
@@ -111,6 +118,9 @@ export function unresolvedDeviations(
   controls: ResolutionControl[],
   where: string,
 ): string[] {
+  // An answer is evidence by itself; only the absence of one needs the control.
+  if (dns.outcome === 'ok')
+    return [`resolves from ${where} to ${(dns.addresses ?? []).join(', ') || 'no address'}`];
   if (!controls.length)
     throw new CannotTellError(
       `no reach placement in targets resolves the name in this run, so its absence from ${where} proves nothing`,
@@ -123,17 +133,13 @@ export function unresolvedDeviations(
       `P9 ${controls.map((c) => c.placement).join(', ')}`,
       `the name did not resolve from any reach placement in this run (${controls.map((c) => `${c.placement}: ${'outcome' in c.dns ? attemptSummary(c.dns) : c.dns.failed}`).join('; ')})`,
     );
-  if (dns.outcome === 'ok')
-    return [
-      `resolves from ${where} to ${(dns.addresses ?? []).join(', ') || 'no address'}, as from ${resolvedBy.placement}`,
-    ];
   if (dns.outcome === 'dns-failure' && NO_SUCH_NAME.has(dns.errorCode ?? '')) return [];
   throw undecided(dns, `the name resolves from ${where}`);
 }
 
 /**
- * P12: the refused account must not see the service. The absence counts only once the allowed
- * consumer's runner saw it listed in this run (else the name may be wrong, or nobody sees it).
+ * P12: the refused account must not see the service; seeing it fails at once. Not seeing it counts
+ * only once the allowed consumer's runner saw it listed in this run (else the name may be wrong, or nobody sees it).
  *
  * @example visibilityDeviations({ account: 'other', seen: false }, { account: 'lab', seen: true }, svc) // []
  */
@@ -142,6 +148,8 @@ export function visibilityDeviations(
   control: { account: string; seen: boolean } | { account: string; failed: string },
   serviceName: string,
 ): string[] {
+  // Being seen is evidence by itself; only not being seen needs the control.
+  if (refused.seen) return [`${refused.account} sees ${serviceName} and could request an endpoint to it`];
   if ('failed' in control)
     throw new CannotTellError(
       `the allowed consumer ${control.account} could not look for ${serviceName} in this run (${control.failed}), so its absence from ${refused.account} proves nothing`,
@@ -150,5 +158,5 @@ export function visibilityDeviations(
     throw new CannotTellError(
       `the allowed consumer ${control.account} does not see ${serviceName} either in this run, so its absence from ${refused.account} proves nothing`,
     );
-  return refused.seen ? [`${refused.account} sees ${serviceName} and could request an endpoint to it`] : [];
+  return [];
 }

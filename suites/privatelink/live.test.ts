@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, inject } from 'vitest';
+import { CannotTellError } from '../../helpers/errors.ts';
 import { attachEvidence } from '../../helpers/evidence.ts';
 import {
   attemptNames,
@@ -19,8 +20,6 @@ import {
   type ConsumerEndpointAddresses,
   findVisibleService,
   getEndpointAddresses,
-  getServiceName,
-  recordEndpoint,
 } from '../../helpers/privatelink/live-service.ts';
 import {
   attemptSummary,
@@ -35,6 +34,7 @@ import type { PrivateLinkServiceTarget } from '../../helpers/targets/schema-priv
 import type { Attempt, AttemptResult } from '../../probes/s3-reach/attempts.ts';
 import { eachRow } from '../setup/rows.ts';
 import { seed } from '../setup/seeds.ts';
+import { recordEndpoint } from './context.ts';
 
 /**
  * PrivateLink, live from inside the VPCs: the reach probe of each placement
@@ -96,15 +96,19 @@ const memo = <T>(f: (svc: PrivateLinkServiceTarget) => Promise<T>) => {
   };
 };
 
-const serviceName = memo((svc) => getServiceName(lab.clients(svc.account), svc.name));
+/** What the run resolved the service to (helpers/targets/privatelink.ts): its name, endpoints and zone. */
+const idsOf = (svc: PrivateLinkServiceTarget) => {
+  const ids = lab.targets.ids.privateLink?.[svc.name];
+  if (!ids) throw new CannotTellError(`the run did not resolve the endpoint service ${svc.name}`);
+  return ids;
+};
+const serviceName = async (svc: PrivateLinkServiceTarget) => idsOf(svc).serviceName;
 
+/** The consumer endpoint the record points at, and its addresses, read once per service. */
 const endpointOf = memo(async (svc): Promise<ConsumerEndpointAddresses> => {
-  const endpoint = recordEndpoint(svc);
-  return getEndpointAddresses(
-    lab.clients(endpoint.account),
-    lab.targets.ids.vpc[endpoint.vpc]!,
-    await serviceName(svc),
-  );
+  const endpoint = recordEndpoint(idsOf(svc));
+  if (!endpoint) return { endpointId: undefined, addresses: [] };
+  return getEndpointAddresses(lab.clients(endpoint.account), endpoint.endpointId);
 });
 
 /** The control of P12: whether the service's first consumer account sees it in this run. */
@@ -167,7 +171,7 @@ describe.concurrent('P · The service answers by its private name inside the con
       ctx
         .expect(
           resolutionDeviations(dns, endpoint, row.placement),
-          `${row.record} must resolve to the endpoint to ${row.service} in ${recordEndpoint(row.svc).vpc}`,
+          `${row.record} must resolve to the endpoint to ${row.service} in ${idsOf(row.svc).zone?.endpointVpc ?? row.svc.endpoints[0]!.vpc}`,
         )
         .toEqual([]);
     },

@@ -108,11 +108,11 @@ export function resolveName(twin: Twin, position: CallerPosition, hostname: stri
     resolveName(twin, position, name, next),
   );
   if (zoned) return zoned;
+  const ec2Host = ec2HostAddress(hostname);
+  if (ec2Host) return { found: true, addresses: [ec2Host], via: 'vpc' };
   // An interface endpoint's own names are public records (privatelink-dns.ts).
   const endpointName = resolveEndpointDnsName(twin, hostname);
   if (endpointName) return endpointName;
-  const ec2Host = ec2HostAddress(hostname);
-  if (ec2Host) return { found: true, addresses: [ec2Host], via: 'vpc' };
   const service = parseServiceHostname(hostname);
   if (service) {
     const region = service.region ?? 'us-east-1';

@@ -68,7 +68,15 @@ export interface ForwardRequest {
   zoneName?: string;
   /** Through an interface endpoint: the client's address is not preserved and the NLB's groups apply only if enforced. */
   viaPrivateLink: boolean;
-  /** The client's address, for the NLB's inbound security group rules and client IP preservation. */
+  /**
+   * The client's private address, for the NLB's inbound security group
+   * rules and client IP preservation. Through PrivateLink too: "If you
+   * enable inbound rules for PrivateLink traffic, the source of the traffic
+   * is the client's private IP address, not the endpoint interface"
+   * (Network Load Balancers guide, "Security groups", Considerations).
+   * Absent while the NLB's groups apply, the connection is refused: the
+   * twin does not pass what it cannot judge.
+   */
   clientIp?: string;
 }
 

@@ -23,9 +23,10 @@ function servedVersion(zone: HostedZoneState, now: number): ZoneVersion | undefi
 
 /**
  * The most specific private zone associated with the VPC whose name is a
- * suffix of `name` ("Private hosted zones that have overlapping
- * namespaces": "Resolver routes … to the hosted zone that has the most
- * specific match").
+ * suffix of `name`: with overlapping namespaces, Resolver routes by the
+ * most specific match (Route 53 Developer Guide, "Considerations when
+ * working with a private hosted zone", Private hosted zones that have
+ * overlapping namespaces).
  */
 function zoneFor(
   twin: Twin,
@@ -61,13 +62,14 @@ function recordsOf(version: ZoneVersion, zoneName: string, name: string): Resour
 /**
  * The answer of a private hosted zone for `hostname` asked from inside a
  * VPC, or `undefined` when no zone associated with the VPC covers it. A
- * covering zone is authoritative: a name it lacks is NXDOMAIN, never
- * passed on to public DNS ("Public and private hosted zones that have
- * overlapping namespaces": "If there's a matching private hosted zone, …
- * Resolver … doesn't forward the query to a public DNS resolver"; Route 53
- * Developer Guide, "Considerations when working with a private hosted
- * zone"). Private zones need the VPC's enableDnsHostnames and
- * enableDnsSupport ("Amazon VPC settings", same page).
+ * covering zone is authoritative: "If there's a matching private hosted
+ * zone but there's no record that matches the domain name and type in the
+ * request, Resolver doesn't forward the request to a public DNS resolver.
+ * Instead, it returns NXDOMAIN" (Route 53 Developer Guide,
+ * "Considerations when working with a private hosted zone", Public and
+ * private hosted zones that have overlapping namespaces). Private zones
+ * need the VPC's enableDnsHostnames and enableDnsSupport ("Amazon VPC
+ * settings", same page).
  */
 export function privateZoneAnswer(
   twin: Twin,
@@ -117,7 +119,13 @@ function answerFrom(
   return { found: false, error: 'NXDOMAIN', because: `${records[0]!.Name} in ${zone.name} has no A record` };
 }
 
-/** A chain that ends in addresses was answered by the private zone. */
+/**
+ * A chain that ends in addresses was answered by the private zone, except
+ * one that ends at an interface endpoint: it keeps the endpoint, so a
+ * private zone that points an AWS service's name at a shared endpoint
+ * (the centralized-endpoint pattern) routes service calls through it.
+ */
 function via(answer: DnsAnswer): DnsAnswer {
-  return answer.found ? { ...answer, via: 'private-zone' } : answer;
+  if (!answer.found || answer.via === 'interface-endpoint') return answer;
+  return { found: true, addresses: answer.addresses, via: 'private-zone' };
 }

@@ -18,7 +18,8 @@
  *   own, the load balancer's answer is the connection's; the provider side
  *   (NLB node → target) writes no flow-log records.
  * - What answers: a running instance on ICMP and every TCP port (the twin
- *   does not know what listens), a VPC endpoint interface on 443 only, AWS
+ *   does not know what listens), an AWS service's VPC endpoint interface on
+ *   443 only (an endpoint to a service of your own: what its NLB forwards), AWS
  *   service endpoints on 80/443 but not ICMP, internet hosts on ICMP, 80 and
  *   443. A path answers every packet or none (no partial loss); responders
  *   are Linux (TTL 64 less each routed hop: TGW, NAT gateway, appliance).

@@ -103,8 +103,11 @@ export function healthCheckPort(group: TargetGroupState, target: RegisteredTarge
 /**
  * One health check from a node to a target: a TCP connection from the
  * node's interface (its private address as the source) to the target's
- * address and health-check port, answered or not. HTTP(S) checks are
- * judged as their TCP connection (LIMITATIONS in elbv2/api.ts).
+ * address and health-check port, answered or not. The node's security
+ * groups judge it on the way out only: "Health checks are subject to
+ * outbound rules, but not inbound rules" (Network Load Balancers guide,
+ * "Security groups", Considerations); the answer is tracked. HTTP(S)
+ * checks are judged as their TCP connection (LIMITATIONS in elbv2/api.ts).
  */
 export function checkFromNode(
   twin: Twin,

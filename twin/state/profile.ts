@@ -42,16 +42,20 @@ export interface LatencyProfile {
   dynamodbConsistencyLagMs: number;
   /**
    * A new Network Load Balancer is `provisioning` this long before `active`
-   * (a few minutes in AWS; the AWS CLI's load-balancer-available waiter
-   * polls every 15 s for up to 40 tries, API Reference waiters-2.json).
+   * (two to three minutes in AWS; the CLI's load-balancer-available waiter
+   * polls every 15 s, 40 times). `realistic` shortens it to the order of
+   * the lab's other settling waits (lambdaActivationMs, 45 s): a nightly
+   * run builds and probes the lab and would otherwise spend minutes on it.
    */
   elbv2ProvisioningMs: number;
   /**
-   * One second of a target group's health-check interval: a target stays
-   * `initial` for HealthyThresholdCount × HealthCheckIntervalSeconds of
-   * these (TCP defaults 5 × 30 s: "Health checks for your target groups",
-   * Network Load Balancers guide), and a deregistered one drains for
-   * deregistration_delay.timeout_seconds (default 300) of them.
+   * One second of ELB's own clock: a target stays `initial` for
+   * HealthyThresholdCount × HealthCheckIntervalSeconds of these (TCP
+   * defaults 5 × 30 s, Network Load Balancers guide, "Health checks for
+   * Network Load Balancer target groups"), and a deregistered one drains
+   * for deregistration_delay.timeout_seconds (default 300) of them.
+   * `realistic` runs it at 0.3: 45 s to healthy, 90 s of draining, in the
+   * proportions of AWS's.
    */
   elbv2SecondMs: number;
   /**
@@ -100,8 +104,8 @@ export const profiles = {
     pipelineHopMs: 300,
     dynamodbTableCreationMs: 8_000,
     dynamodbConsistencyLagMs: 1_000,
-    elbv2ProvisioningMs: 150_000,
-    elbv2SecondMs: 1_000,
+    elbv2ProvisioningMs: 45_000,
+    elbv2SecondMs: 300,
     privateLinkAcceptanceMs: 60_000,
     route53ChangeSyncMs: 30_000,
   },

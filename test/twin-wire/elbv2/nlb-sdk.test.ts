@@ -30,6 +30,12 @@ import {
   waitUntilLoadBalancerAvailable,
   waitUntilTargetInService,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  CreateAccessKeyCommand,
+  CreateUserCommand,
+  IAMClient,
+  PutUserPolicyCommand,
+} from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ManualClock } from '../../../twin/state/clock.ts';
 import { delay } from '../../../twin/state/profile.ts';
@@ -344,6 +350,58 @@ describe('target group, listener and target health', () => {
     ).rejects.toMatchObject({
       name: 'LoadBalancerNotFoundException',
     });
+  });
+});
+
+describe('authorization (elasticloadbalancing:*)', () => {
+  test('a caller allowed Describe* and one name pattern can read, create only that, and not tag on create', async () => {
+    const iam = new IAMClient(twin.clientConfig());
+    const account = (twin.server.twin.accounts[0] as string) ?? '';
+    await iam.send(new CreateUserCommand({ UserName: 'nlb-operator' }));
+    await iam.send(
+      new PutUserPolicyCommand({
+        UserName: 'nlb-operator',
+        PolicyName: 'nlb',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Action: 'elasticloadbalancing:Describe*', Resource: '*' },
+            {
+              Effect: 'Allow',
+              Action: 'elasticloadbalancing:CreateLoadBalancer',
+              Resource: `arn:aws:elasticloadbalancing:us-east-1:${account}:loadbalancer/net/team-*`,
+            },
+          ],
+        }),
+      }),
+    );
+    const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: 'nlb-operator' }));
+    const operator = new ElasticLoadBalancingV2Client({
+      ...twin.clientConfig(),
+      credentials: { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! },
+    });
+    await operator.send(new DescribeLoadBalancersCommand({}));
+    const create = (Name: string, Tags?: { Key: string; Value: string }[]) =>
+      operator.send(
+        new CreateLoadBalancerCommand({
+          Name,
+          Type: 'network',
+          Scheme: 'internal',
+          Subnets: [subnetA],
+          ...(Tags && { Tags }),
+        }),
+      );
+    const denied = await create('other-nlb').catch((e: unknown) => e);
+    expect(denied).toMatchObject({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+    expect((denied as Error).message).toMatch(
+      /^User: arn:aws:iam::\d{12}:user\/nlb-operator is not authorized to perform: elasticloadbalancing:CreateLoadBalancer on resource: arn:aws:elasticloadbalancing:us-east-1:\d{12}:loadbalancer\/net\/other-nlb\/[0-9a-f]{16}/,
+    );
+    await expect(create('team-nlb', [{ Key: 'Name', Value: 'team-nlb' }])).rejects.toMatchObject({
+      name: 'AccessDenied',
+      message: expect.stringContaining('elasticloadbalancing:AddTags'),
+    });
+    const made = await create('team-nlb');
+    expect(made.LoadBalancers![0]!.LoadBalancerName).toBe('team-nlb');
   });
 });
 

@@ -249,6 +249,16 @@ describe('Route 53 hosted zones (SDK, restXml)', () => {
     );
     await r53.send(new DeleteHostedZoneCommand({ Id: zoneId }));
     await expect(r53.send(new GetHostedZoneCommand({ Id: zoneId }))).rejects.toBeInstanceOf(NoSuchHostedZone);
+    // A caller reference stays used after its zone is gone (CreateHostedZone, CallerReference).
+    const request = {
+      Name: 'once.example.internal',
+      CallerReference: ref(),
+      VPC: { VPCId: vpcA, VPCRegion: 'us-east-1' as const },
+    };
+    const once = await r53.send(new CreateHostedZoneCommand(request));
+    await r53.send(new DeleteHostedZoneCommand({ Id: once.HostedZone!.Id! }));
+    const reused = await r53.send(new CreateHostedZoneCommand(request)).catch((e: unknown) => e);
+    expect(reused).toBeInstanceOf(HostedZoneAlreadyExists);
   });
 
   test('VPCs associate and disassociate, but never the last one', async () => {

@@ -36,9 +36,27 @@
  *   DescribeTransitGateways in the VPC owner's account. VPC attachments only (no VPN, peering,
  *   Connect, multicast or prefix-list references).
  * - VPC endpoints: Gateway and Interface only, for the AWS services of DescribeVpcEndpointServices
- *   (no PrivateLink endpoint services of your own, no GWLB or Resource endpoints, no IPv6 or
- *   DnsOptions); interface endpoints are `available` at once. Endpoint policies are stored and
- *   checked as JSON only. Endpoint ENI addresses come from the subnet's lowest free address.
+ *   and endpoint services of your own (no GWLB or Resource endpoints, no IPv6 or DnsOptions);
+ *   interface endpoints are `available` at once unless their service requires acceptance. Endpoint
+ *   policies are stored and checked as JSON only. Endpoint ENI addresses come from the subnet's
+ *   lowest free address.
+ * PrivateLink endpoint services of your own (api/endpoint-services, model/endpoint-service-configurations,
+ *   model/endpoint-connections, twin/network/privatelink*):
+ * - Network Load Balancers only (no Gateway Load Balancers, no UDP, no cross-Region access,
+ *   SupportedRegions or RemoteAccessEnabled); a new service is `Available` at once (the create
+ *   answer says `Pending`). AcceptanceRequired defaults to false when the request omits it.
+ * - A private DNS name stays `pendingVerification` for ever: the twin cannot see a TXT record on a
+ *   public domain, so no consumer can enable private DNS for a service of your own (AWS allows it
+ *   once the provider verified the domain); no StartVpcEndpointServicePrivateDnsVerification.
+ * - Permissions: account roots, roles, users, service principals and `*`; no organizations or OUs,
+ *   no permission tags. The provider's own account may always see and connect to its service.
+ * - Accepting a connection makes it `pending` for the profile's privateLinkAcceptanceMs, then
+ *   `available`; a rejected endpoint keeps its interfaces. Unsuccessful items for an endpoint in the
+ *   wrong state carry the twin's code `InvalidVpcEndpointState` (AWS's code is not documented).
+ *   No connection notifications (Create/ModifyVpcEndpointConnectionNotification) and no
+ *   ModifyVpcEndpointServicePayerResponsibility.
+ * - The endpoint's `vpce.amazonaws.com` names resolve from anywhere while it is `available`
+ *   (NXDOMAIN otherwise); the provider side of a connection (NLB node → target) writes no flow logs.
  * Images (api/images): DescribeImages lists the public Amazon Linux images of the region only
  *   (model/public-images.ts: AL2023 standard and minimal, x86_64 and arm64; AL2 kernel 5.10 both
  *   architectures; AL2 x86_64), owner `amazon` (137112412989). Names follow AWS's patterns; release

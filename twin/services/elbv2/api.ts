@@ -11,7 +11,7 @@
  *   reservations are refused with a ValidationError naming the twin.
  * - IPv4 only; no Elastic IPs in subnet mappings, so an internet-facing NLB
  *   has no public address and nothing from the internet reaches it.
- *   SetSubnets, SetSecurityGroups and SetIpAddressType are not served.
+ *   SetSubnets and SetIpAddressType are not served.
  * - A running EC2 instance in a reachable position is taken to listen on
  *   the target group's port (the twin cannot know what a process listens
  *   on): its TCP health check passes when the path from each node to it
@@ -47,6 +47,7 @@ import { ELBV2_SIGNING_NAME, Elbv2Model } from './model/index.ts';
 const RESOURCE_MEMBER: Record<string, string> = {
   DeleteLoadBalancer: 'LoadBalancerArn',
   ModifyLoadBalancerAttributes: 'LoadBalancerArn',
+  SetSecurityGroups: 'LoadBalancerArn',
   CreateListener: 'LoadBalancerArn',
   DeleteTargetGroup: 'TargetGroupArn',
   ModifyTargetGroup: 'TargetGroupArn',

@@ -1,6 +1,5 @@
 import {
   DescribeNetworkInterfacesCommand,
-  DescribeVpcEndpointServiceConfigurationsCommand,
   DescribeVpcEndpointServicesCommand,
   DescribeVpcEndpointsCommand,
   EC2Client,
@@ -15,12 +14,7 @@ import {
   refusedRows,
   unresolvedRows,
 } from '../../../../helpers/privatelink/live-rows.ts';
-import {
-  findVisibleService,
-  getEndpointAddresses,
-  getServiceName,
-  recordName,
-} from '../../../../helpers/privatelink/live-service.ts';
+import { findVisibleService, getEndpointAddresses } from '../../../../helpers/privatelink/live-service.ts';
 import { awsError, mockedClients } from '../support.ts';
 
 const ec2 = mockClient(EC2Client);
@@ -28,63 +22,39 @@ afterEach(() => ec2.reset());
 const clients = mockedClients();
 const svcName = 'com.amazonaws.vpce.us-east-1.vpce-svc-0abc';
 
-describe('the service and its consumer endpoint', () => {
-  test('the service name by Name tag or by id; none is cannot-tell', async () => {
-    ec2.on(DescribeVpcEndpointServiceConfigurationsCommand).resolves({ ServiceConfigurations: [] });
+describe('the consumer endpoint the record points at', () => {
+  test("its addresses are its network interfaces' private addresses", async () => {
     ec2
-      .on(DescribeVpcEndpointServiceConfigurationsCommand, {
-        Filters: [{ Name: 'tag:Name', Values: ['Svc'] }],
-      })
-      .resolves({ ServiceConfigurations: [{ ServiceName: svcName }] })
-      .on(DescribeVpcEndpointServiceConfigurationsCommand, { ServiceIds: ['vpce-svc-0abc'] })
-      .resolves({ ServiceConfigurations: [{ ServiceName: svcName }] });
-    await expect(getServiceName(clients, 'Svc')).resolves.toBe(svcName);
-    await expect(getServiceName(clients, 'vpce-svc-0abc')).resolves.toBe(svcName);
-    await expect(getServiceName(clients, 'Gone')).rejects.toThrow(CannotTellError);
-  });
-
-  test("the endpoint's addresses are its network interfaces' private addresses", async () => {
-    ec2
-      .on(DescribeVpcEndpointsCommand)
+      .on(DescribeVpcEndpointsCommand, { VpcEndpointIds: ['vpce-1'] })
       .resolves({
         VpcEndpoints: [
-          { VpcEndpointId: 'vpce-old', State: 'deleted' as State },
           { VpcEndpointId: 'vpce-1', State: 'Available', NetworkInterfaceIds: ['eni-1', 'eni-2'] },
         ],
       })
       .on(DescribeNetworkInterfacesCommand, { NetworkInterfaceIds: ['eni-1', 'eni-2'] })
       .resolves({
-        NetworkInterfaces: [
-          { PrivateIpAddress: '10.0.1.10', PrivateIpAddresses: [{ PrivateIpAddress: '10.0.1.10' }] },
-          { PrivateIpAddress: '10.0.2.10' },
-        ],
+        NetworkInterfaces: [{ PrivateIpAddress: '10.0.1.10' }, { PrivateIpAddress: '10.0.2.10' }],
       });
-    await expect(getEndpointAddresses(clients, 'vpc-1', svcName)).resolves.toEqual({
+    await expect(getEndpointAddresses(clients, 'vpce-1')).resolves.toEqual({
       endpointId: 'vpce-1',
       addresses: ['10.0.1.10', '10.0.2.10'],
     });
-    const filters = ec2.commandCalls(DescribeVpcEndpointsCommand)[0]!.args[0].input.Filters;
-    expect(filters).toEqual([
-      { Name: 'vpc-id', Values: ['vpc-1'] },
-      { Name: 'service-name', Values: [svcName] },
-    ]);
   });
 
-  test('no endpoint: no addresses; two: cannot tell which; unreadable: cannot tell', async () => {
-    ec2.on(DescribeVpcEndpointsCommand).resolves({ VpcEndpoints: [] });
-    await expect(getEndpointAddresses(clients, 'vpc-1', svcName)).resolves.toEqual({
+  test('none resolved, or deleted since: no addresses; unreadable: cannot tell', async () => {
+    await expect(getEndpointAddresses(clients, undefined)).resolves.toEqual({
       endpointId: undefined,
       addresses: [],
     });
-    ec2.on(DescribeVpcEndpointsCommand).resolves({
-      VpcEndpoints: [
-        { VpcEndpointId: 'vpce-1', State: 'Available' },
-        { VpcEndpointId: 'vpce-2', State: 'pendingAcceptance' as State },
-      ],
+    ec2
+      .on(DescribeVpcEndpointsCommand)
+      .resolves({ VpcEndpoints: [{ VpcEndpointId: 'vpce-1', State: 'deleted' as State }] });
+    await expect(getEndpointAddresses(clients, 'vpce-1')).resolves.toEqual({
+      endpointId: undefined,
+      addresses: [],
     });
-    await expect(getEndpointAddresses(clients, 'vpc-1', svcName)).rejects.toThrow(/vpce-1, vpce-2/);
     ec2.on(DescribeVpcEndpointsCommand).rejects(awsError('UnauthorizedOperation', 403));
-    await expect(getEndpointAddresses(clients, 'vpc-1', svcName)).rejects.toThrow(CannotTellError);
+    await expect(getEndpointAddresses(clients, 'vpce-1')).rejects.toThrow(CannotTellError);
   });
 });
 
@@ -141,17 +111,5 @@ describe('rows from targets', () => {
     ]);
     expect(privateLinkPlacements(targets)).toEqual(['prod', 'dev']);
     expect(privateLinkPlacements({})).toEqual([]);
-  });
-
-  test('a record is a label under the zone or a full name in it', () => {
-    expect(recordName({ zone: 'svc.internal', record: { name: 'api', type: 'CNAME' } })).toBe(
-      'api.svc.internal',
-    );
-    expect(recordName({ zone: 'svc.internal', record: { name: 'API.svc.internal.', type: 'CNAME' } })).toBe(
-      'api.svc.internal',
-    );
-    expect(recordName({ zone: 'svc.internal', record: { name: 'svc.internal', type: 'CNAME' } })).toBe(
-      'svc.internal',
-    );
   });
 });

@@ -32,6 +32,7 @@ const tcp = (over: Partial<AttemptResult>): AttemptResult => ({
   kind: 'tcp',
   outcome: 'ok',
   latencyMs: 5,
+  detail: 'connected to api.svc.internal:443',
   ...over,
 });
 const endpoint = { endpointId: 'vpce-1', addresses: ['10.0.1.10', '10.0.2.10'] };
@@ -104,6 +105,11 @@ describe('P10 a TCP connection to the record opens', () => {
     expect((error as Error).message).toMatch(/— see P9 prod$/);
   });
 
+  test('an ok from a probe that does not say it connected (one older than tcp attempts) cannot tell', () => {
+    const old = tcp({ detail: undefined });
+    expect(() => connectionDeviations(old, resolved('10.0.1.10'), 'prod', 443)).toThrow(/redeploy/);
+  });
+
   test('an unsettled or unexplained failure cannot tell', () => {
     const odd = tcp({ outcome: 'error', errorCode: 'EHOSTUNREACH' });
     expect(() => connectionDeviations(odd, resolved('10.0.1.10'), 'prod', 443)).toThrow(CannotTellError);
@@ -136,10 +142,13 @@ describe('P11 outside the zone the record does not resolve', () => {
     );
   });
 
-  test('an answer fails, naming the addresses', () => {
+  test('an answer fails, naming the addresses, with or without the control (it needs none)', () => {
     expect(unresolvedDeviations(resolved('10.0.1.10'), control, 'dev')).toEqual([
-      'resolves from dev to 10.0.1.10, as from prod',
+      'resolves from dev to 10.0.1.10',
     ]);
+    expect(
+      unresolvedDeviations(resolved('10.0.1.10'), [{ placement: 'prod', dns: nxdomain }], 'dev'),
+    ).toEqual(['resolves from dev to 10.0.1.10']);
   });
 
   test('a resolver that does not answer, or a probe that could not tell, is no proof of absence', () => {
@@ -158,10 +167,14 @@ describe('P12 a refused account cannot see the service', () => {
     ).toEqual([]);
   });
 
-  test('listed fails', () => {
+  test('listed fails, whatever the control saw', () => {
+    const line = [`other sees ${svc} and could request an endpoint to it`];
     expect(
       visibilityDeviations({ account: 'other', seen: true }, { account: 'lab', seen: true }, svc),
-    ).toEqual([`other sees ${svc} and could request an endpoint to it`]);
+    ).toEqual(line);
+    expect(
+      visibilityDeviations({ account: 'other', seen: true }, { account: 'lab', failed: 'x' }, svc),
+    ).toEqual(line);
   });
 
   test('never passes without the control: unseen by the consumer, or unreadable, cannot tell', () => {

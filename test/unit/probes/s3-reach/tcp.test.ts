@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Attempt } from '../../../../probes/s3-reach/attempts.ts';
 import { handler } from '../../../../probes/s3-reach/index.ts';
 
 /** The probe's `tcp` attempt (a named host on the service's port), against listeners on loopback only. */
@@ -35,5 +36,13 @@ describe('the probe connects over TCP to a host on any port', () => {
       ['closed', 'tcp', 'error', 'ECONNREFUSED'],
     ]);
     expect(report.results[0]!.detail).toBe(`connected to 127.0.0.1:${open}`);
+  });
+
+  test('an attempt of a kind the probe does not know is an error, never ok', async () => {
+    const report = await handler({
+      attempts: [{ name: 'future', kind: 'quic' } as unknown as Attempt],
+      timeoutMs: 500,
+    });
+    expect(report.results.map((r) => [r.outcome, r.errorCode])).toEqual([['error', 'UnknownAttempt']]);
   });
 });

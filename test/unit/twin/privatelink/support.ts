@@ -1,10 +1,6 @@
 import { builderFor, type LabBuilder } from '../../../../lab/builder.ts';
-import type { ServiceDefinition } from '../../../../twin/core/service.ts';
-import { ec2 } from '../../../../twin/services/ec2/api.ts';
-import { createServiceEni } from '../../../../twin/services/ec2/model/network-interfaces.ts';
-import { ELBV2_SIGNING_NAME, Elbv2Model } from '../../../../twin/services/elbv2/model/index.ts';
-import { services } from '../../../../twin/services/registry.ts';
 import { ManualClock } from '../../../../twin/state/clock.ts';
+import { delay } from '../../../../twin/state/profile.ts';
 import { Twin } from '../../../../twin/twin.ts';
 
 /**
@@ -20,17 +16,6 @@ export const STRANGER = '777788889999';
 export const REGION = 'us-east-1';
 
 export type Out = Record<string, Record<string, unknown>>;
-
-/** ELBv2's model, through its own service definition when the twin registers one, else a stand-in. */
-function elbv2Model(twin: Twin, accountId: string): Elbv2Model {
-  const def =
-    services.find((s) => s.signingName === ELBV2_SIGNING_NAME) ??
-    ({
-      signingName: ELBV2_SIGNING_NAME,
-      createModel: (t: Twin, a: string, r: string) => new Elbv2Model(t, a, r),
-    } as unknown as ServiceDefinition<unknown>);
-  return twin.model(def, accountId, REGION) as Elbv2Model;
-}
 
 export interface PrivateLinkLab {
   twin: Twin;
@@ -79,80 +64,53 @@ async function vpcWithHost(lab: LabBuilder, octet: number, admit: string) {
   return { vpcId, subnetId, groupId, eniId: run.Instances[0]!.NetworkInterfaces[0]!.NetworkInterfaceId };
 }
 
-/** An internal NLB in the provider's subnet, TCP 443 → an ip target group holding 10.2.1.10:443, healthy from the start. */
-function networkLoadBalancer(twin: Twin, vpcId: string, subnetId: string): string {
-  const model = elbv2Model(twin, PROVIDER);
-  const node = createServiceEni(twin.model(ec2, PROVIDER, REGION), {
-    subnetId,
-    type: 'network_load_balancer',
-    description: 'ELB net/provider-nlb/0123456789abcdef',
-    requesterId: 'amazon-elb',
-    securityGroupIds: [],
+/**
+ * An internal NLB in the provider's subnet, TCP 443 → an ip target group
+ * holding 10.2.1.10:443, built through ELBv2's API; the clock is moved past
+ * provisioning and the initial health checks, so the target is healthy.
+ */
+async function networkLoadBalancer(twin: Twin, clock: ManualClock, vpcId: string, subnetId: string) {
+  const elb = <O>(operation: string, input: object) =>
+    builderFor(twin, PROVIDER, REGION).call<O>('elasticloadbalancing', operation, input);
+  const lb = await elb<{ LoadBalancers: { LoadBalancerArn: string }[] }>('CreateLoadBalancer', {
+    Name: 'provider-nlb',
+    Type: 'network',
+    Scheme: 'internal',
+    Subnets: [subnetId],
   });
-  const arn = model.arnOf('loadbalancer/net', 'provider-nlb/0123456789abcdef');
-  const long = twin.clock.now() - 3_600_000;
-  model.loadBalancers.set(arn, {
-    arn,
-    name: 'provider-nlb',
-    id: '0123456789abcdef',
-    type: 'network',
-    scheme: 'internal',
-    accountId: PROVIDER,
-    region: REGION,
-    vpcId,
-    createdAt: long,
-    activeAt: long,
-    dnsName: 'provider-nlb-0123456789abcdef.elb.us-east-1.amazonaws.com',
-    ipAddressType: 'ipv4',
-    securityGroupIds: [],
-    enforceInboundOnPrivateLink: false,
-    zones: [
-      {
-        zoneName: `${REGION}a`,
-        zoneId: 'use1-az1',
-        subnetId,
-        networkInterfaceId: node.id,
-        privateIp: node.privateIp,
-      },
-    ],
-    attributes: new Map(),
-    tags: new Map(),
+  const arn = lb.LoadBalancers[0]!.LoadBalancerArn;
+  const tg = await elb<{ TargetGroups: { TargetGroupArn: string }[] }>('CreateTargetGroup', {
+    Name: 'provider-targets',
+    Protocol: 'TCP',
+    Port: 443,
+    VpcId: vpcId,
+    TargetType: 'ip',
   });
-  const groupArn = model.arnOf('targetgroup', 'provider-targets/fedcba9876543210');
-  model.targetGroups.set(groupArn, {
-    arn: groupArn,
-    name: 'provider-targets',
-    id: 'fedcba9876543210',
-    accountId: PROVIDER,
-    region: REGION,
-    protocol: 'TCP',
-    port: 443,
-    vpcId,
-    targetType: 'ip',
-    healthCheck: {
-      enabled: true,
-      protocol: 'TCP',
-      port: 'traffic-port',
-      intervalSeconds: 30,
-      timeoutSeconds: 10,
-      healthyThreshold: 5,
-      unhealthyThreshold: 2,
-    },
-    attributes: new Map(),
-    targets: new Map([['10.2.1.10:443', { id: '10.2.1.10', port: 443, registeredAt: long }]]),
-    tags: new Map(),
+  const groupArn = tg.TargetGroups[0]!.TargetGroupArn;
+  await elb('RegisterTargets', { TargetGroupArn: groupArn, Targets: [{ Id: '10.2.1.10', Port: 443 }] });
+  await elb('CreateListener', {
+    LoadBalancerArn: arn,
+    Protocol: 'TCP',
+    Port: 443,
+    DefaultActions: [{ Type: 'forward', TargetGroupArn: groupArn }],
   });
-  const listenerArn = model.arnOf('listener/net', 'provider-nlb/0123456789abcdef/0a0b0c0d0e0f0a0b');
-  model.listeners.set(listenerArn, {
-    arn: listenerArn,
-    loadBalancerArn: arn,
-    port: 443,
-    protocol: 'TCP',
-    targetGroupArn: groupArn,
-    certificateArns: [],
-    tags: new Map(),
-  });
+  // Provisioning, then HealthyThresholdCount (5) × interval (30 s) of health checks.
+  clock.advance(delay(twin.profile, 'elbv2ProvisioningMs') + 5 * 30 * delay(twin.profile, 'elbv2SecondMs'));
   return arn;
+}
+
+/** The provider's side in PROVIDER's account, through the public API: its VPC, the target and the NLB in front of it. */
+export async function providerSide(
+  twin: Twin,
+  clock: ManualClock,
+): Promise<{ nlbArn: string; vpcId: string; targetGroupId: string }> {
+  // The target admits 443 from its own VPC: the NLB node's address is the source it sees.
+  const target = await vpcWithHost(builderFor(twin, PROVIDER, REGION), 2, '10.2.0.0/16');
+  return {
+    nlbArn: await networkLoadBalancer(twin, clock, target.vpcId, target.subnetId),
+    vpcId: target.vpcId,
+    targetGroupId: target.groupId,
+  };
 }
 
 export async function privateLinkLab(): Promise<PrivateLinkLab> {
@@ -161,9 +119,7 @@ export async function privateLinkLab(): Promise<PrivateLinkLab> {
   const provider = builderFor(twin, PROVIDER, REGION);
   const consumer = builderFor(twin, CONSUMER, REGION);
   const stranger = builderFor(twin, STRANGER, REGION);
-  // The target admits 443 from its own VPC: the NLB node's address is the source it sees.
-  const target = await vpcWithHost(provider, 2, '10.2.0.0/16');
-  const nlbArn = networkLoadBalancer(twin, target.vpcId, target.subnetId);
+  const { nlbArn } = await providerSide(twin, clock);
   const client = await vpcWithHost(consumer, 0, '10.0.0.0/16');
   const endpointGroupId = (
     await consumer.ec2<Out>('CreateSecurityGroup', {

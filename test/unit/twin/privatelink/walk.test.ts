@@ -235,4 +235,28 @@ describe("an endpoint's DNS names", () => {
     );
     expect(answer).toMatchObject({ found: false, error: 'NXDOMAIN' });
   });
+
+  test("an AWS service's interface endpoint keeps its private DNS, and its own vpce name now resolves to its interface", async () => {
+    await lab.consumer.ec2('ModifyVpcAttribute', {
+      VpcId: lab.consumerVpcId,
+      EnableDnsHostnames: { Value: true },
+    });
+    const { VpcEndpoint } = await lab.consumer.ec2<{ VpcEndpoint: Endpoint }>('CreateVpcEndpoint', {
+      VpcEndpointType: 'Interface',
+      VpcId: lab.consumerVpcId,
+      ServiceName: 'com.amazonaws.us-east-1.ssm',
+      SubnetIds: [lab.consumerSubnetId],
+      SecurityGroupIds: [lab.endpointGroupId],
+    });
+    const ip = await endpointIp(VpcEndpoint);
+    expect(resolveFromConsumer('ssm.us-east-1.amazonaws.com')).toMatchObject({
+      found: true,
+      addresses: [ip],
+    });
+    expect(VpcEndpoint.DnsEntries[0]!.DnsName).toMatch(/\.ssm\.us-east-1\.vpce\.amazonaws\.com$/);
+    expect(resolveFromConsumer(VpcEndpoint.DnsEntries[0]!.DnsName)).toMatchObject({
+      found: true,
+      addresses: [ip],
+    });
+  });
 });

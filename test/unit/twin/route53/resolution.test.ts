@@ -132,6 +132,25 @@ describe('private hosted zones in VPC DNS', () => {
     });
   });
 
+  test('a chain that ends at an interface endpoint keeps the endpoint, so service calls route through it', () => {
+    const prod = lab.vpc('10.70.0.0/16');
+    const at = callerIn(prod, '10.70.1.0/24', '10.70.1.10');
+    const vpce = lab.endpoint(prod, 'ssm', {
+      type: 'Interface',
+      subnets: [lab.subnet(prod, '10.70.2.0/24', 0)],
+      groups: [lab.securityGroup(prod, [allOut])],
+      privateDns: true,
+    });
+    changeRecordSets(r53, zoneOn(prod, 'corp.internal'), [
+      upsert('ssm.corp.internal', 'CNAME', 'ssm.us-east-1.amazonaws.com'),
+    ]);
+    expect(resolveName(lab.twin, at, 'ssm.corp.internal')).toMatchObject({
+      found: true,
+      via: 'interface-endpoint',
+      endpointId: vpce.id,
+    });
+  });
+
   test('a CNAME loop ends in SERVFAIL, not a hang', () => {
     const prod = lab.vpc('10.70.0.0/16');
     const at = callerIn(prod, '10.70.1.0/24', '10.70.1.10');

@@ -82,8 +82,9 @@ export function serviceZones(model: Ec2Model, service: EndpointServiceConfigurat
 
 /**
  * The load balancers must exist in the caller's account and Region, be
- * network load balancers and active (CreateVpcEndpointServiceConfiguration:
- * "The Amazon Resource Names (ARNs) of the Network Load Balancers").
+ * network load balancers and active (CreateVpcEndpointServiceConfiguration
+ * takes "The Amazon Resource Names (ARNs) of the Network Load Balancers";
+ * the error texts are the twin's, under AWS's InvalidParameter code).
  */
 function checkLoadBalancers(model: Ec2Model, arns: readonly string[]): void {
   for (const arn of arns) {
@@ -261,8 +262,8 @@ export function modifyEndpointServicePermissions(
  * principals in the account"), its role or its user
  * (docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html,
  * "Manage permissions"). The provider's own account always may: the
- * permissions are for "service consumers", and the owner's endpoints to its
- * own service need none.
+ * permissions are written for "service consumers" and AWS documents none
+ * for the owner (an assumption, in ec2's LIMITATIONS).
  */
 export function serviceAllows(service: EndpointServiceConfigurationState, caller: Principal): boolean {
   if (caller.accountId === service.ownerId) return true;

@@ -9,10 +9,12 @@ import type {
   LoadBalancer,
   ModifyLoadBalancerAttributesInput,
   ModifyLoadBalancerAttributesOutput,
+  SetSecurityGroupsInput,
+  SetSecurityGroupsOutput,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { RequestContext } from '../../../core/context.ts';
 import type { Handler } from '../../../core/service.ts';
-import { loadBalancerNotFound, notServed, validationError } from '../errors.ts';
+import { invalidConfiguration, loadBalancerNotFound, notServed, validationError } from '../errors.ts';
 import { type Elbv2Model, type LoadBalancerState, loadBalancerByArn, stateOf } from '../model/index.ts';
 import {
   canonicalHostedZoneId,
@@ -20,6 +22,7 @@ import {
   createLoadBalancer,
   deleteLoadBalancer,
   setLoadBalancerAttributes,
+  setLoadBalancerGroups,
 } from '../model/load-balancers.ts';
 import { authorizeTagging, page, tagsOf } from './shared.ts';
 
@@ -125,6 +128,32 @@ export const loadBalancerHandlers: Record<string, Handler<Elbv2Model>> = {
     const lb = model.loadBalancers.get(input.LoadBalancerArn ?? '');
     if (lb) deleteLoadBalancer(ctx.twin, model, lb);
     return {};
+  },
+
+  /**
+   * "You can't perform this operation on a Network Load Balancer unless you
+   * specified a security group for the load balancer when you created it";
+   * EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic "The default is on"
+   * (API_SetSecurityGroups).
+   */
+  SetSecurityGroups(model, input: SetSecurityGroupsInput, ctx): SetSecurityGroupsOutput {
+    const lb = loadBalancerOf(model, input.LoadBalancerArn);
+    if (!lb.securityGroupIds.length)
+      throw invalidConfiguration(
+        'A Network Load Balancer created without security groups cannot have security groups set',
+      );
+    const ids = [...new Set(input.SecurityGroups ?? [])];
+    if (!ids.length)
+      throw invalidConfiguration(
+        'A Network Load Balancer created with security groups must keep at least one',
+      );
+    setLoadBalancerGroups(ctx.twin, model, lb, ids);
+    if (input.EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic)
+      lb.enforceInboundOnPrivateLink = input.EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic === 'on';
+    return {
+      SecurityGroupIds: lb.securityGroupIds,
+      EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: lb.enforceInboundOnPrivateLink ? 'on' : 'off',
+    };
   },
 
   DescribeLoadBalancerAttributes(

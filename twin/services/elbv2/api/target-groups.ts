@@ -32,6 +32,7 @@ import {
   checkTargetGroupName,
   createTargetGroup,
   deregisterTargets,
+  refuseDisabledChecks,
   registerTargets,
   setTargetGroupAttributes,
   targetKey,
@@ -133,6 +134,11 @@ export const targetGroupHandlers: Record<string, Handler<Elbv2Model>> = {
   ModifyTargetGroup(model, input: ModifyTargetGroupInput, ctx): ModifyTargetGroupOutput {
     const group = targetGroupOf(model, input.TargetGroupArn);
     const hc = healthCheckInput(input);
+    refuseDisabledChecks(hc.enabled);
+    if (hc.protocol && !['TCP', 'HTTP', 'HTTPS'].includes(hc.protocol))
+      throw validationError(
+        `Health check protocol '${hc.protocol}' is not supported for target groups with protocol '${group.protocol}'`,
+      );
     const next = { ...group.healthCheck, ...hc };
     for (const [what, value, min, max] of [
       ['Health check interval', next.intervalSeconds, 5, 300],

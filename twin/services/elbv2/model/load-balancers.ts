@@ -256,3 +256,19 @@ export function setLoadBalancerAttributes(
   }
   for (const { Key: key = '', Value: value = '' } of pairs) lb.attributes.set(key, value);
 }
+
+/** SetSecurityGroups: the groups must be in the load balancer's VPC; its nodes' interfaces carry them. */
+export function setLoadBalancerGroups(
+  twin: Twin,
+  model: Elbv2Model,
+  lb: LoadBalancerState,
+  ids: string[],
+): void {
+  const state = ec2Of(twin, model);
+  checkGroups(state, lb.vpcId, ids);
+  lb.securityGroupIds = ids;
+  for (const zone of lb.zones) {
+    const eni = state.networkInterfaces.get(zone.networkInterfaceId);
+    if (eni) eni.securityGroupIds = [...ids];
+  }
+}

@@ -106,6 +106,17 @@ function inRange(what: string, value: number | undefined, min: number, max: numb
     throw validationError(`${what} must be between ${min} and ${max}`);
 }
 
+/**
+ * "If the target type is instance, ip, or alb, health checks are always
+ * enabled and can't be disabled" (API_CreateTargetGroup, HealthCheckEnabled).
+ */
+export function refuseDisabledChecks(enabled: boolean | undefined): void {
+  if (enabled === false)
+    throw validationError(
+      'Health checks cannot be disabled for target groups with target type instance or ip',
+    );
+}
+
 export interface NewTargetGroup {
   name: string;
   protocol: string | undefined;
@@ -161,6 +172,7 @@ export function createTargetGroup(
     throw validationError(
       `Health check protocol '${hcProtocol}' is not supported for target groups with protocol '${protocol}'`,
     );
+  refuseDisabledChecks(hc.enabled);
   inRange('Health check interval', hc.intervalSeconds, 5, 300);
   inRange('Health check timeout', hc.timeoutSeconds, 2, 120);
   inRange('Healthy threshold count', hc.healthyThreshold, 2, 10);

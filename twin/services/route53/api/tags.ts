@@ -11,17 +11,18 @@ function taggedZone(model: Route53Model, type: string | undefined, id: string | 
 }
 
 export const tagHandlers: Record<string, Handler<Route53Model>> = {
-  /** "You can add up to 50 tags"; a key both added and removed is an error in Route 53 too. */
+  /**
+   * "You can add a maximum of 10 tags to a health check or a hosted zone"
+   * in one request (API Reference, ChangeTagsForResource, AddTags).
+   */
   ChangeTagsForResource(model, input: ChangeTagsForResourceRequest) {
     const zone = taggedZone(model, input.ResourceType, input.ResourceId);
     const adding = input.AddTags ?? [];
     const removing = input.RemoveTagKeys ?? [];
-    if (adding.some((t) => removing.includes(t.Key ?? '')))
-      throw invalidInput('Invalid request: a tag key cannot be both added and removed');
+    if (adding.length > 10) throw invalidInput('Invalid request: AddTags can hold at most 10 tags');
     const tags = new Map(zone.tags);
     for (const key of removing) tags.delete(key);
     for (const tag of adding) tags.set(tag.Key ?? '', tag.Value ?? '');
-    if (tags.size > 50) throw invalidInput('Invalid request: a resource can have at most 50 tags');
     zone.tags = tags;
     return {};
   },

@@ -13,6 +13,12 @@ import type { ChangeState, HostedZoneState } from './state.ts';
 export class Route53Model {
   readonly zones = new Map<string, HostedZoneState>();
   readonly changes = new Map<string, ChangeState>();
+  /**
+   * Every CallerReference this account has used, deleted zones' too: "You
+   * must use a unique string each time you submit a CreateHostedZone
+   * request" (API Reference, CreateHostedZone, CallerReference).
+   */
+  readonly callerReferences = new Map<string, string>();
 
   constructor(
     readonly twin: Twin,
@@ -53,12 +59,19 @@ export class Route53Model {
       comment,
     };
     this.changes.set(change.id, change);
-    if (zone)
+    if (zone) {
+      // Only the version served now and those still pending can ever be served again.
+      let served = -1;
+      zone.versions.forEach((v, at) => {
+        if (v.syncAt <= submittedAt && (served < 0 || v.syncAt >= zone.versions[served]!.syncAt)) served = at;
+      });
+      zone.versions = zone.versions.filter((v, at) => at === served || v.syncAt > submittedAt);
       zone.versions.push({
         syncAt: change.syncAt,
         records: zone.records.map((r) => structuredClone(r)),
         vpcs: zone.vpcs.map((v) => ({ ...v })),
       });
+    }
     return change;
   }
 

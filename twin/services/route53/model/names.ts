@@ -1,8 +1,9 @@
 /**
- * Domain names as Route 53 keeps them: lower case, fully qualified with the
- * trailing dot, `*` written `\052` in answers ("DNS domain name format",
- * Route 53 Developer Guide: "Route 53 … returns names … in lowercase" and
- * escapes characters other than a–z, 0–9, - and . as three-digit octal).
+ * Domain names as Route 53 keeps them: case-insensitive (stored lower
+ * case), fully qualified with the trailing dot, and `*` returned as the
+ * octal escape `\052` (Route 53 Developer Guide, "DNS domain name
+ * format": API actions return characters other than a–z, 0–9, - and _ as
+ * escape codes in the format \three-digit octal code).
  */
 
 /** `Api.Example.COM` → `api.example.com.`; `\052` read back as `*`. */
@@ -20,9 +21,8 @@ export function displayName(name: string): string {
 }
 
 /**
- * A DNS name Route 53 accepts: labels of 1–63 characters, at most 255 in
- * all ("DNS domain name format": "the total length … can't exceed 255
- * bytes, including the dots"; "each label can be up to 63 bytes long").
+ * A DNS name Route 53 accepts: at most 255 bytes in all, dots included,
+ * and labels of at most 63 (same page, "Formatting domain names").
  */
 export function isValidDomainName(name: string): boolean {
   if (name.length > 255 || name === '.') return false;

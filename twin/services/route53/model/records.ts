@@ -153,10 +153,13 @@ function aliasProblem(
 }
 
 /**
- * ChangeResourceRecordSets: "The request is an all-or-nothing operation"
- * (API Reference, "Change batches and transactional changes"): each change
- * is judged against the zone as the earlier changes of the batch left it,
- * and one refused change refuses the batch, with every problem listed.
+ * ChangeResourceRecordSets: "Change batches are considered transactional
+ * changes. Route 53 validates the changes in the request and then either
+ * makes all or none of the changes" (API Reference, "Change Batches and
+ * Transactional Changes"). Each change is judged against the zone as the
+ * earlier changes of the batch left it (so "you cannot delete the same
+ * resource record set more than once in a single change batch"), and one
+ * refused change refuses the batch, with every problem listed.
  */
 export function changeRecordSets(
   model: Route53Model,

@@ -102,9 +102,8 @@ export function createHostedZone(
 ): { zone: HostedZoneState; change: ChangeState } {
   const name = normalizeName(input.name);
   if (!isValidDomainName(name)) throw invalidDomainName(input.name);
-  for (const zone of model.zones.values())
-    if (zone.callerReference === input.callerReference)
-      throw hostedZoneAlreadyExists(name, input.callerReference);
+  const used = model.callerReferences.get(input.callerReference);
+  if (used !== undefined) throw hostedZoneAlreadyExists(used, input.callerReference);
   if (input.privateZone && !input.vpc)
     throw invalidInput('Invalid request: a private hosted zone needs VPCId and VPCRegion');
   const vpc = input.vpc ? ownVpc(model, input.vpc) : undefined;
@@ -124,6 +123,7 @@ export function createHostedZone(
   };
   zone.records = apexRecords(zone);
   model.zones.set(zone.id, zone);
+  model.callerReferences.set(zone.callerReference, name);
   return { zone, change: model.recordChange(zone) };
 }
 
