@@ -91,6 +91,8 @@ interface Candidate {
   port: number;
   ip?: string;
   zoneName?: string;
+  /** An ip target outside the VPC, registered with AvailabilityZone `all`: every enabled zone's node sends to it. */
+  anyZone: boolean;
   health: TargetHealthVerdict;
 }
 
@@ -166,6 +168,7 @@ export function forwardThroughLoadBalancer(twin: Twin, request: ForwardRequest):
       port: t.port,
       ...(place.ip && { ip: place.ip }),
       ...(place.zoneName && { zoneName: place.zoneName }),
+      anyZone: t.availabilityZone === 'all',
       health: targetHealth(twin, group, t),
     };
   });
@@ -190,7 +193,9 @@ export function forwardThroughLoadBalancer(twin: Twin, request: ForwardRequest):
       reasons.push(refused);
       continue;
     }
-    const reachable = pool.filter((c) => crossZone || failingOpen || c.zoneName === node.zoneName);
+    const reachable = pool.filter(
+      (c) => crossZone || failingOpen || c.anyZone || c.zoneName === node.zoneName,
+    );
     if (!reachable.length) {
       reasons.push(
         `${lb.name}'s node in ${node.zoneName} has no healthy target in its zone and cross-zone load balancing is off`,

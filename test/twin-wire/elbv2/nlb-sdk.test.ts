@@ -231,7 +231,7 @@ describe('target group, listener and target health', () => {
     );
     expect(TargetHealthDescriptions).toEqual([
       {
-        Target: { Id: instanceId, Port: 443, AvailabilityZone: 'us-east-1a' },
+        Target: { Id: instanceId, Port: 443 },
         HealthCheckPort: '443',
         TargetHealth: {
           State: 'unused',

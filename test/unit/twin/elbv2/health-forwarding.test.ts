@@ -423,3 +423,54 @@ describe('unused targets', () => {
     });
   });
 });
+
+describe('an ip target in a peered VPC (AvailabilityZone all)', () => {
+  test('is checked across the peering, and every zone’s node forwards to it with cross-zone off', async () => {
+    const peerVpc = (
+      (await lab.ec2<Out>('CreateVpc', { CidrBlock: '10.81.0.0/16' })).Vpc as Record<string, string>
+    ).VpcId!;
+    const subnet = await lab.ec2<Out>('CreateSubnet', {
+      VpcId: peerVpc,
+      CidrBlock: '10.81.1.0/24',
+      AvailabilityZone: `${REGION}a`,
+    });
+    const sg = await lab.ec2<{ GroupId: string }>('CreateSecurityGroup', {
+      GroupName: 'remote',
+      Description: 'remote',
+      VpcId: peerVpc,
+    });
+    await lab.ec2('AuthorizeSecurityGroupIngress', { GroupId: sg.GroupId, IpPermissions: [rule443] });
+    await lab.ec2('RunInstances', {
+      ImageId: 'ami-0c02fb55956c7d316',
+      InstanceType: 't3.micro',
+      MinCount: 1,
+      MaxCount: 1,
+      SubnetId: (subnet.Subnet as Record<string, string>).SubnetId,
+      PrivateIpAddress: '10.81.1.10',
+      SecurityGroupIds: [sg.GroupId],
+    });
+    const pcx = await lab.ec2<{ VpcPeeringConnection: { VpcPeeringConnectionId: string } }>(
+      'CreateVpcPeeringConnection',
+      { VpcId: vpcId, PeerVpcId: peerVpc },
+    );
+    const id = pcx.VpcPeeringConnection.VpcPeeringConnectionId;
+    await lab.ec2('AcceptVpcPeeringConnection', { VpcPeeringConnectionId: id });
+    for (const [vpc, cidr] of [
+      [vpcId, '10.81.0.0/16'],
+      [peerVpc, '10.80.0.0/16'],
+    ] as const) {
+      const tables = await lab.ec2<{ RouteTables: { RouteTableId: string }[] }>('DescribeRouteTables', {
+        Filters: [{ Name: 'vpc-id', Values: [vpc] }],
+      });
+      for (const t of tables.RouteTables)
+        await lab.ec2('CreateRoute', {
+          RouteTableId: t.RouteTableId,
+          DestinationCidrBlock: cidr,
+          VpcPeeringConnectionId: id,
+        });
+    }
+    await loadBalancer({ TargetType: 'ip', Targets: [{ Id: '10.81.1.10', AvailabilityZone: 'all' }] });
+    expect((await health())['10.81.1.10']).toEqual({ State: 'healthy' });
+    expect(forward('us-east-1b')).toEqual({ answered: true, target: { id: '10.81.1.10', port: 443 } });
+  });
+});

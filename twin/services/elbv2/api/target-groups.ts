@@ -225,7 +225,8 @@ export const targetGroupHandlers: Record<string, Handler<Elbv2Model>> = {
             reason: 'Target.NotRegistered',
             description: 'Target is not registered to the target group',
           };
-      const zone = target.availabilityZone ?? ('zoneName' in health ? health.zoneName : undefined);
+      // The Availability Zone shows as registered (API_DescribeTargetHealth's examples show Id and Port only).
+      const zone = target.availabilityZone;
       return {
         Target: { Id: target.id, Port: target.port, ...(zone && { AvailabilityZone: zone }) },
         HealthCheckPort: String(healthCheckPort(group, target)),
