@@ -1,7 +1,11 @@
 import { AwsError } from '../../../core/errors.ts';
 import type { Principal } from '../../../core/principal.ts';
-import { findNetworkLoadBalancer } from '../../../network/load-balancing.ts';
+import { loadBalancerByArn, stateOf } from '../../elbv2/model/index.ts';
 import { notFoundError } from '../errors.ts';
+import type {
+  EndpointServiceConfigurationState,
+  EndpointServicePermission,
+} from './endpoint-service-state.ts';
 import type { Ec2Model } from './index.ts';
 import type { Tags } from './state.ts';
 
@@ -12,30 +16,10 @@ import type { Tags } from './state.ts';
  * connect interface endpoints to. The provider keeps the service; the
  * consumer's endpoint lives in the consumer's account (endpoint-connections.ts).
  */
-export interface EndpointServicePermission {
-  /** `vpce-svc-perm-…` (DescribeVpcEndpointServicePermissions, AllowedPrincipal.ServicePermissionId). */
-  id: string;
-  /** An ARN (`arn:aws:iam::123456789012:root`, `…:role/R`, `…:user/U`) or `*`. */
-  principal: string;
-  type: 'All' | 'Account' | 'Role' | 'User' | 'Service';
-}
-
-export interface EndpointServiceConfigurationState {
-  /** `vpce-svc-` and 17 hex digits. */
-  id: string;
-  /** `com.amazonaws.vpce.us-east-1.vpce-svc-…` */
-  name: string;
-  ownerId: string;
-  region: string;
-  state: 'Pending' | 'Available' | 'Deleting' | 'Deleted' | 'Failed';
-  acceptanceRequired: boolean;
-  networkLoadBalancerArns: string[];
-  /** A private DNS name stays `pendingVerification`: the twin cannot see a TXT record on a public domain. */
-  privateDnsName?: string;
-  allowedPrincipals: EndpointServicePermission[];
-  creationTimestamp: number;
-  tags: Tags;
-}
+export type {
+  EndpointServiceConfigurationState,
+  EndpointServicePermission,
+} from './endpoint-service-state.ts';
 
 export function serviceNotFound(id: string): AwsError {
   return notFoundError('endpointService', id);
@@ -75,8 +59,9 @@ export function findCustomService(
  */
 export function serviceZones(model: Ec2Model, service: EndpointServiceConfigurationState): string[] {
   const zones = new Set<string>();
+  // ELBv2's state is read directly: twin/network's load-balancing.ts reaches back into the EC2 model.
   for (const arn of service.networkLoadBalancerArns)
-    for (const zone of findNetworkLoadBalancer(model.twin, arn)?.zones ?? []) zones.add(zone.zoneName);
+    for (const zone of loadBalancerByArn(model.twin, arn)?.zones ?? []) zones.add(zone.zoneName);
   return [...zones].sort();
 }
 
@@ -88,12 +73,12 @@ export function serviceZones(model: Ec2Model, service: EndpointServiceConfigurat
  */
 function checkLoadBalancers(model: Ec2Model, arns: readonly string[]): void {
   for (const arn of arns) {
-    const nlb = findNetworkLoadBalancer(model.twin, arn);
+    const nlb = loadBalancerByArn(model.twin, arn);
     if (!nlb || nlb.accountId !== model.accountId || nlb.region !== model.region)
       throw new AwsError('InvalidParameter', `Load balancer ${arn} does not exist`);
     if (nlb.type !== 'network')
       throw new AwsError('InvalidParameter', `Load balancer ${arn} is not a Network Load Balancer`);
-    if (nlb.state !== 'active')
+    if (stateOf(nlb, model.twin.clock.now()) !== 'active')
       throw new AwsError('InvalidParameter', `Load balancer ${arn} is not in the active state`);
   }
 }

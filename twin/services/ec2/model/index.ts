@@ -1,5 +1,5 @@
 import type { Twin } from '../../../twin.ts';
-import type { EndpointServiceConfigurationState } from './endpoint-service-configurations.ts';
+import type { EndpointServiceConfigurationState } from './endpoint-service-state.ts';
 import type {
   ElasticIpState,
   FlowLogState,
