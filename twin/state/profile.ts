@@ -65,9 +65,10 @@ export interface LatencyProfile {
    */
   privateLinkAcceptanceMs: number;
   /**
-   * A Route 53 change is PENDING until it "has propagated to all Route 53
-   * DNS servers" (API Reference, GetChange), "generally within 60 seconds"
-   * (ChangeResourceRecordSets); resolvers in a VPC see it from then on.
+   * A Route 53 change is PENDING until INSYNC: "the changes have propagated
+   * to all Route 53 DNS servers managing the hosted zone" (API Reference,
+   * GetChange), "within 60 seconds under normal conditions" (Route 53 FAQ);
+   * resolvers in a VPC see it from then on.
    */
   route53ChangeSyncMs: number;
 }

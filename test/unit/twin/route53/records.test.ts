@@ -71,6 +71,16 @@ describe('ChangeResourceRecordSets', () => {
     ]);
   });
 
+  test('a batch holds at most 1,000 record values, an UPSERT counting twice', () => {
+    const values = (n: number, from: number) =>
+      Array.from({ length: n }, (_, i) => `10.${from}.${i >> 8}.${i & 255}`);
+    const upserts = [0, 1].map((i) => change('UPSERT', a(`u${i}.zone.internal`, ...values(250, i))));
+    expect(refusal(upserts)).toBe('accepted');
+    expect(refusal([...upserts, change('CREATE', a('one-more.zone.internal', '10.9.9.9'))])).toBe(
+      'InvalidChangeBatch: [Number of records limit of 1000 exceeded.]',
+    );
+  });
+
   test('a DELETE must name the current values', () => {
     changeRecordSets(r53, zoneId, [change('CREATE', a('x.zone.internal', '10.70.0.1', '10.70.0.2'))]);
     expect(refusal([change('DELETE', a('x.zone.internal', '10.70.0.1'))])).toBe(
@@ -162,5 +172,14 @@ describe('ListResourceRecordSets', () => {
       'a.b.zone.internal. A',
     ]);
     expect(() => listRecordSets(r53.zone(zoneId), { type: 'A' }, undefined)).toThrow(/StartRecordName/);
+  });
+
+  test('a wildcard sorts by its escaped form \\052, after a digit label', () => {
+    changeRecordSets(r53, zoneId, [
+      change('CREATE', a('*.zone.internal', '10.70.0.1')),
+      change('CREATE', a('1.zone.internal', '10.70.0.2')),
+    ]);
+    const page = listRecordSets(r53.zone(zoneId), { name: '1.zone.internal' }, undefined);
+    expect(page.records.map((r) => r.Name)).toEqual(['1.zone.internal.', '*.zone.internal.']);
   });
 });

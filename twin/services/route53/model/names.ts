@@ -38,12 +38,13 @@ export function isWithin(name: string, zone: string): boolean {
 }
 
 /**
- * The key ListResourceRecordSets and ListHostedZonesByName sort by: "by DNS
- * name with the labels reversed, for example: com.example.www." (Route 53
- * API Reference, ListResourceRecordSets, "Sort order"), compared as ASCII.
+ * The key ListResourceRecordSets and ListHostedZonesByName sort by: "by
+ * name with the labels reversed. For example: com.example.www." and
+ * "alphabetized using the escaped value" (API Reference,
+ * ListHostedZonesByName), so `*` sorts as `\052`.
  */
 export function reversedLabels(name: string): string {
-  return `${name.slice(0, -1).split('.').reverse().join('.')}.`;
+  return `${displayName(name).slice(0, -1).split('.').reverse().join('.')}.`;
 }
 
 /** ASCII order, as Route 53's listing compares names (not locale order). */

@@ -168,6 +168,7 @@ export function changeRecordSets(
   comment?: string,
 ): ChangeState {
   const zone = model.zone(zoneId);
+  if (recordElements(changes) > 1000) throw invalidChangeBatch(['Number of records limit of 1000 exceeded.']);
   if (!changes.length)
     throw invalidInput('Invalid request: ChangeBatch.Changes must contain at least one change');
   const records = zone.records.map((r) => structuredClone(r));
@@ -177,6 +178,19 @@ export function changeRecordSets(
   if (problems.length) throw invalidChangeBatch(problems);
   zone.records = records;
   return model.recordChange(zone, comment);
+}
+
+/**
+ * "A request cannot contain more than 1,000 ResourceRecord elements. When
+ * the value of the Action element is UPSERT, each ResourceRecord element
+ * is counted twice" (Route 53 Developer Guide, "Quotas", Maximums for
+ * ChangeResourceRecordSets requests).
+ */
+function recordElements(changes: Change[]): number {
+  return changes.reduce(
+    (sum, c) => sum + (c.ResourceRecordSet?.ResourceRecords?.length ?? 0) * (c.Action === 'UPSERT' ? 2 : 1),
+    0,
+  );
 }
 
 /** Route 53's listing order: name with labels reversed, then type, then set identifier. */
