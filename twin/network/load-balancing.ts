@@ -9,6 +9,7 @@
  */
 import { ipInCidr } from '../../common/ip.ts';
 import {
+  elbv2Models,
   listenersOf,
   loadBalancerByArn,
   modelOfArn,
@@ -193,12 +194,12 @@ export function forwardThroughLoadBalancer(twin: Twin, request: ForwardRequest):
       reasons.push(refused);
       continue;
     }
-    const reachable = pool.filter(
-      (c) => crossZone || failingOpen || c.anyZone || c.zoneName === node.zoneName,
-    );
+    // Failing open does not cross zones: each node still sends only to its own zone's targets
+    // unless cross-zone load balancing is on (the twin takes the stricter reading).
+    const reachable = pool.filter((c) => crossZone || c.anyZone || c.zoneName === node.zoneName);
     if (!reachable.length) {
       reasons.push(
-        `${lb.name}'s node in ${node.zoneName} has no healthy target in its zone and cross-zone load balancing is off`,
+        `${lb.name}'s node in ${node.zoneName} has no ${failingOpen ? '' : 'healthy '}target in its zone and cross-zone load balancing is off`,
       );
       continue;
     }
@@ -237,4 +238,33 @@ export function forwardThroughLoadBalancer(twin: Twin, request: ForwardRequest):
 export function registrableIp(ip: string, vpcCidrs: string[]): boolean {
   const ranges = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'];
   return [...vpcCidrs, ...ranges].some((c) => ipInCidr(ip, c));
+}
+
+/**
+ * A TCP connection from a client straight to a node's own address (not
+ * through PrivateLink): what the reachability engine needs to let an NLB
+ * node answer. Not wired into reachability.ts's `answers` yet (that file is
+ * being changed for the PrivateLink hop); until it is, a probe to a node's
+ * address is not answered (elbv2/api.ts LIMITATIONS).
+ *
+ * @example connectToNode(twin, { networkInterfaceId: 'eni-0…', port: 443, clientIp: '10.0.1.10' }).answered
+ */
+export function connectToNode(
+  twin: Twin,
+  request: { networkInterfaceId: string; port: number; clientIp: string },
+): ForwardResult {
+  for (const model of elbv2Models(twin)) {
+    for (const lb of model.loadBalancers.values()) {
+      const zone = lb.zones.find((z) => z.networkInterfaceId === request.networkInterfaceId);
+      if (zone)
+        return forwardThroughLoadBalancer(twin, {
+          loadBalancerArn: lb.arn,
+          port: request.port,
+          zoneName: zone.zoneName,
+          viaPrivateLink: false,
+          clientIp: request.clientIp,
+        });
+    }
+  }
+  return { answered: false, because: `${request.networkInterfaceId} is no load balancer's node` };
 }

@@ -25,6 +25,7 @@ import {
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
+  ModifyListenerCommand,
   ModifyLoadBalancerAttributesCommand,
   RegisterTargetsCommand,
   waitUntilLoadBalancerAvailable,
@@ -270,6 +271,24 @@ describe('target group, listener and target health', () => {
     expect(listed.Listeners!.map((l) => l.Port)).toEqual([443]);
     const groups = await elb.send(new DescribeTargetGroupsCommand({ LoadBalancerArn: lbArn }));
     expect(groups.TargetGroups!.map((g) => g.TargetGroupArn)).toEqual([tgArn]);
+  });
+
+  test('ModifyListener moves the port; DescribeTargetGroups finds by name; a lambda target group is not served', async () => {
+    const { Listeners } = await elb.send(new DescribeListenersCommand({ LoadBalancerArn: lbArn }));
+    const arn = Listeners![0]!.ListenerArn!;
+    const moved = await elb.send(new ModifyListenerCommand({ ListenerArn: arn, Port: 8443 }));
+    expect(moved.Listeners![0]).toMatchObject({ Port: 8443, Protocol: 'TCP' });
+    await elb.send(new ModifyListenerCommand({ ListenerArn: arn, Port: 443 }));
+    const byName = await elb.send(new DescribeTargetGroupsCommand({ Names: ['zero-trust-tg'] }));
+    expect(byName.TargetGroups!.map((g) => [g.TargetGroupArn, g.LoadBalancerArns])).toEqual([
+      [tgArn, [lbArn]],
+    ]);
+    await expect(elb.send(new DescribeTargetGroupsCommand({ Names: ['nope'] }))).rejects.toMatchObject({
+      name: 'TargetGroupNotFoundException',
+    });
+    await expect(
+      elb.send(new CreateTargetGroupCommand({ Name: 'fn', TargetType: 'lambda' })),
+    ).rejects.toMatchObject({ name: 'ValidationError', message: expect.stringContaining('twin') });
   });
 
   test('the target is initial until the healthy threshold has passed, then healthy; the waiter sees it', async () => {

@@ -29,10 +29,17 @@
  * - The target group attribute load_balancing.cross_zone.enabled is stored
  *   but the load balancer's attribute decides; stickiness, proxy protocol,
  *   connection termination and target failover are stored, not applied.
+ * - A node sends a connection to the first target in service it reaches
+ *   (no flow hash); failing open it still keeps to its own zone's targets
+ *   unless cross-zone load balancing is on (the stricter reading).
  * - TLS listeners do not check that their certificate exists in ACM.
  * - Client traffic reaches a node only through the PrivateLink path
  *   (twin/network's endpoint → NLB hop); a probe to a node's own address is
- *   not forwarded.
+ *   not answered until reachability.ts asks connectToNode
+ *   (twin/network/load-balancing.ts), which computes it.
+ * - Client IP preservation is judged by the target's security groups only
+ *   (the answer's way straight back to the client is not walked).
+ * - Health checks are computed, not sent: they do not appear in flow logs.
  */
 import * as sdk from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { RequestContext } from '../../core/context.ts';

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { builderFor, type LabBuilder } from '../../../../lab/builder.ts';
 import {
+  connectToNode,
   findNetworkLoadBalancer,
   forwardThroughLoadBalancer,
 } from '../../../../twin/network/load-balancing.ts';
@@ -472,5 +473,26 @@ describe('an ip target in a peered VPC (AvailabilityZone all)', () => {
     await loadBalancer({ TargetType: 'ip', Targets: [{ Id: '10.81.1.10', AvailabilityZone: 'all' }] });
     expect((await health())['10.81.1.10']).toEqual({ State: 'healthy' });
     expect(forward('us-east-1b')).toEqual({ answered: true, target: { id: '10.81.1.10', port: 443 } });
+  });
+});
+
+describe('a client connecting to a node directly', () => {
+  test('is forwarded like PrivateLink traffic, its own address judged by the target group when the client IP is preserved', async () => {
+    await loadBalancer();
+    const node = findNetworkLoadBalancer(twin, lbArn)!.zones[0]!;
+    // Instance targets preserve the client's address: the target's group (10.80.0.0/16 only) judges it.
+    expect(
+      connectToNode(twin, { networkInterfaceId: node.networkInterfaceId, port: 443, clientIp: '10.80.1.99' }),
+    ).toEqual({
+      answered: true,
+      target: { id: instances.a, port: 443 },
+    });
+    const outside = connectToNode(twin, {
+      networkInterfaceId: node.networkInterfaceId,
+      port: 443,
+      clientIp: '10.9.9.9',
+    });
+    expect(outside.answered).toBe(false);
+    expect(outside.because).toMatch(/client IP preservation: .*no ingress rule/);
   });
 });

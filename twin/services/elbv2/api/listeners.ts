@@ -43,7 +43,10 @@ export function renderListener(l: ListenerState): Listener {
       {
         Type: 'forward',
         TargetGroupArn: l.targetGroupArn,
-        ForwardConfig: { TargetGroups: [{ TargetGroupArn: l.targetGroupArn, Weight: 1 }] },
+        ForwardConfig: {
+          TargetGroups: [{ TargetGroupArn: l.targetGroupArn, Weight: 1 }],
+          TargetGroupStickinessConfig: { Enabled: false },
+        },
       },
     ],
   };
