@@ -53,7 +53,7 @@ function addressesFor(model: Ec2Model, endpoint: VpcEndpointState, entry: string
  * The public answer for a name under `vpce.amazonaws.com`, or undefined for
  * any other name (the caller's other rules decide).
  *
- * @example resolveEndpointDnsName(twin, 'vpce-0a1…-1b2c3d4e.vpce-svc-0f…us-east-1.vpce.amazonaws.com') // { found: true, addresses: ['10.0.1.12', '10.0.2.9'], … }
+ * @example resolveEndpointDnsName(twin, 'vpce-0a1…-1b2c3d4e.vpce-svc-0f…us-east-1.vpce.amazonaws.com') // { found: true, addresses: ['10.60.1.12', '10.60.2.9'], … }
  */
 export function resolveEndpointDnsName(twin: Twin, hostname: string): DnsAnswer | undefined {
   const name = hostname.toLowerCase().replace(/\.$/, '');

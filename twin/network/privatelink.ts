@@ -21,6 +21,9 @@ export type PrivateLinkAnswer =
   | { answered: true; target: { id: string; port: number }; loadBalancerArn: string }
   | { answered: false; because: string };
 
+const MAX_CHAIN = 4;
+let depth = 0;
+
 function serviceNamed(view: NetworkView, name: string): EndpointServiceConfigurationState | undefined {
   for (const model of view.models as readonly Ec2Model[])
     for (const service of model.endpointServiceConfigurations.values())
@@ -33,7 +36,7 @@ function serviceNamed(view: NetworkView, name: string): EndpointServiceConfigura
  * when the interface is not an endpoint to a service of your own (an AWS
  * service's endpoint answers as before).
  *
- * @example throughPrivateLink(view, eni, { tcp: 443 }, '10.0.1.25') // { answered: true, target: { id: '10.2.1.10', port: 443 }, … }
+ * @example throughPrivateLink(view, eni, { tcp: 443 }, '10.60.1.25') // { answered: true, target: { id: '10.61.1.10', port: 443 }, … }
  */
 export function throughPrivateLink(
   view: NetworkView,
@@ -67,13 +70,23 @@ export function throughPrivateLink(
       answered: false,
       because: `no load balancer of ${service.id} has a node in ${eni.availabilityZone}, where ${eni.id} is`,
     };
-  const hop = forwardThroughLoadBalancer(view.twin, {
-    loadBalancerArn: arn,
-    port: protocol.tcp,
-    zoneName: eni.availabilityZone,
-    viaPrivateLink: true,
-    clientIp,
-  });
+  // A target may itself be an endpoint to another service (chained PrivateLink); a lab whose chain
+  // loops back would recurse for ever, so past a few links the connection is taken as lost.
+  if (depth >= MAX_CHAIN)
+    return { answered: false, because: `${endpoint.id} leads through ${MAX_CHAIN} PrivateLink hops: a loop` };
+  depth += 1;
+  let hop: ReturnType<typeof forwardThroughLoadBalancer>;
+  try {
+    hop = forwardThroughLoadBalancer(view.twin, {
+      loadBalancerArn: arn,
+      port: protocol.tcp,
+      zoneName: eni.availabilityZone,
+      viaPrivateLink: true,
+      clientIp,
+    });
+  } finally {
+    depth -= 1;
+  }
   if (!hop.answered || !hop.target)
     return { answered: false, because: hop.because ?? `${arn} did not forward the connection to a target` };
   return { answered: true, target: hop.target, loadBalancerArn: arn };

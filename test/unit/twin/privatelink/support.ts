@@ -24,6 +24,7 @@ export interface PrivateLinkLab {
   consumer: LabBuilder;
   stranger: LabBuilder;
   nlbArn: string;
+  providerNetwork: Awaited<ReturnType<typeof providerSide>>;
   clientEniId: string;
   consumerVpcId: string;
   consumerSubnetId: string;
@@ -96,20 +97,23 @@ async function networkLoadBalancer(twin: Twin, clock: ManualClock, vpcId: string
   });
   // Provisioning, then HealthyThresholdCount (5) × interval (30 s) of health checks.
   clock.advance(delay(twin.profile, 'elbv2ProvisioningMs') + 5 * 30 * delay(twin.profile, 'elbv2SecondMs'));
-  return arn;
+  return { arn, groupArn };
 }
 
 /** The provider's side in PROVIDER's account, through the public API: its VPC, the target and the NLB in front of it. */
 export async function providerSide(
   twin: Twin,
   clock: ManualClock,
-): Promise<{ nlbArn: string; vpcId: string; targetGroupId: string }> {
+): Promise<{ nlbArn: string; targetGroupArn: string; vpcId: string; subnetId: string; hostGroupId: string }> {
   // The target admits 443 from its own VPC: the NLB node's address is the source it sees.
   const target = await vpcWithHost(builderFor(twin, PROVIDER, REGION), 2, '10.2.0.0/16');
+  const nlb = await networkLoadBalancer(twin, clock, target.vpcId, target.subnetId);
   return {
-    nlbArn: await networkLoadBalancer(twin, clock, target.vpcId, target.subnetId),
+    nlbArn: nlb.arn,
+    targetGroupArn: nlb.groupArn,
     vpcId: target.vpcId,
-    targetGroupId: target.groupId,
+    subnetId: target.subnetId,
+    hostGroupId: target.groupId,
   };
 }
 
@@ -119,7 +123,8 @@ export async function privateLinkLab(): Promise<PrivateLinkLab> {
   const provider = builderFor(twin, PROVIDER, REGION);
   const consumer = builderFor(twin, CONSUMER, REGION);
   const stranger = builderFor(twin, STRANGER, REGION);
-  const { nlbArn } = await providerSide(twin, clock);
+  const providerNetwork = await providerSide(twin, clock);
+  const { nlbArn } = providerNetwork;
   const client = await vpcWithHost(consumer, 0, '10.0.0.0/16');
   const endpointGroupId = (
     await consumer.ec2<Out>('CreateSecurityGroup', {
@@ -140,6 +145,7 @@ export async function privateLinkLab(): Promise<PrivateLinkLab> {
     consumer,
     stranger,
     nlbArn,
+    providerNetwork,
     clientEniId: client.eniId,
     consumerVpcId: client.vpcId,
     consumerSubnetId: client.subnetId,

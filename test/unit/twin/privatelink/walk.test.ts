@@ -176,6 +176,44 @@ describe('a connection to an endpoint of a service of your own', () => {
   });
 });
 
+describe('a lab whose PrivateLink loops back on itself', () => {
+  test('answers nothing rather than recursing for ever', async () => {
+    // The provider connects an endpoint in its own VPC to its own service and registers that endpoint as the target.
+    const p = lab.providerNetwork;
+    const { VpcEndpoint } = await lab.provider.ec2<{ VpcEndpoint: Endpoint }>('CreateVpcEndpoint', {
+      VpcEndpointType: 'Interface',
+      VpcId: p.vpcId,
+      ServiceName: serviceName,
+      SubnetIds: [p.subnetId],
+      SecurityGroupIds: [p.hostGroupId],
+    });
+    await lab.provider.ec2('AcceptVpcEndpointConnections', {
+      ServiceId: serviceId,
+      VpcEndpointIds: [VpcEndpoint.VpcEndpointId],
+    });
+    const loopIp = (
+      await lab.provider.ec2<{ NetworkInterfaces: { PrivateIpAddress: string }[] }>(
+        'DescribeNetworkInterfaces',
+        {
+          NetworkInterfaceIds: VpcEndpoint.NetworkInterfaceIds,
+        },
+      )
+    ).NetworkInterfaces[0]!.PrivateIpAddress;
+    await lab.provider.call('elasticloadbalancing', 'DeregisterTargets', {
+      TargetGroupArn: p.targetGroupArn,
+      Targets: [{ Id: '10.2.1.10', Port: 443 }],
+    });
+    await lab.provider.call('elasticloadbalancing', 'RegisterTargets', {
+      TargetGroupArn: p.targetGroupArn,
+      Targets: [{ Id: loopIp, Port: 443 }],
+    });
+    await lab.pass(3_600_000);
+    const endpoint = await accepted();
+    const probe = connect(await endpointIp(endpoint));
+    expect(probe.answered).toBe(false);
+  });
+});
+
 describe("an endpoint's DNS names", () => {
   test('the regional and zonal names resolve to the endpoint interface once it is available', async () => {
     const endpoint = await accepted();
