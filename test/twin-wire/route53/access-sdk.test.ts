@@ -89,6 +89,57 @@ describe('Route 53 authorization and alias targets (SDK)', () => {
     expect((denied as Error).message).toContain('route53:GetHostedZone');
   });
 
+  test('condition keys: a user may change only TXT records under one name', async () => {
+    const zoneId = await zone('cond.example.internal');
+    const iam = new IAMClient(twin.clientConfig());
+    await iam.send(new CreateUserCommand({ UserName: 'txt-writer' }));
+    await iam.send(
+      new PutUserPolicyCommand({
+        UserName: 'txt-writer',
+        PolicyName: 'txt',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 'route53:ChangeResourceRecordSets',
+              Resource: '*',
+              Condition: {
+                'ForAllValues:StringEquals': {
+                  'route53:ChangeResourceRecordSetsRecordTypes': ['TXT'],
+                  'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['owner.cond.example.internal'],
+                },
+              },
+            },
+          ],
+        }),
+      }),
+    );
+    const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: 'txt-writer' }));
+    const writer = new Route53Client({
+      ...twin.clientConfig(),
+      credentials: { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! },
+    });
+    const record = (Name: string, Type: 'TXT' | 'A', Value: string) =>
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: zoneId,
+        ChangeBatch: {
+          Changes: [
+            { Action: 'UPSERT', ResourceRecordSet: { Name, Type, TTL: 60, ResourceRecords: [{ Value }] } },
+          ],
+        },
+      });
+    await writer.send(record('Owner.cond.example.internal.', 'TXT', '"team-net"'));
+    const a = await writer
+      .send(record('owner.cond.example.internal', 'A', '10.90.1.9'))
+      .catch((e: unknown) => e);
+    expect((a as Error).name).toBe('AccessDenied');
+    const other = await writer
+      .send(record('other.cond.example.internal', 'TXT', '"x"'))
+      .catch((e: unknown) => e);
+    expect((other as Error).name).toBe('AccessDenied');
+  });
+
   test("an alias to an interface endpoint's DNS name needs the endpoint's own hosted zone id", async () => {
     const zoneId = await zone('alias.example.internal');
     const { VpcEndpoint } = await ec2.send(

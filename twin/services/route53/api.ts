@@ -22,7 +22,14 @@
  *   caller's own zones; other targets (ELB, CloudFront, S3 websites, API
  *   Gateway) are accepted as given and resolved by their DNS name.
  * - Record data is checked for A (IPv4) and CNAME (one value) only; the
- *   wording of the twin's own record-data messages is not AWS's.
+ *   wording of the twin's own record-data messages is not AWS's. The
+ *   1,000-value batch quota is enforced, the 32,000-character one is not.
+ *   A wildcard answers a name that has no records and no descendants
+ *   (RFC 4592's closest encloser, simplified).
+ * - A VPC whose enableDnsSupport or enableDnsHostnames is off can be
+ *   associated (the API does not refuse it), but its resolver ignores
+ *   private zones until both are on ("Amazon VPC settings",
+ *   "Considerations when working with a private hosted zone").
  * - A change is INSYNC after the profile's route53ChangeSyncMs; DNS in a
  *   VPC sees a zone's records and associations as of its newest INSYNC
  *   change. A deleted zone stops answering at once.
@@ -32,6 +39,7 @@
  * - The EC2 permissions Route 53 requires for private zones are checked as
  *   ec2:DescribeVpcs only.
  */
+import type { Change } from '@aws-sdk/client-route-53';
 import * as sdk from '@aws-sdk/client-route-53';
 import type { RequestContext } from '../../core/context.ts';
 import { type AuthorizationRequest, defineService, type Handler } from '../../core/service.ts';
@@ -41,6 +49,7 @@ import { vpcHandlers } from './api/vpcs.ts';
 import { zoneHandlers } from './api/zones.ts';
 import { accessDenied } from './errors.ts';
 import { bareId, Route53Model } from './model/index.ts';
+import { displayName, normalizeName } from './model/names.ts';
 
 const handlers: Record<string, Handler<Route53Model>> = {
   ...zoneHandlers,
@@ -67,11 +76,42 @@ function authorization(
   _ctx: RequestContext,
 ): AuthorizationRequest {
   const action = `route53:${operation}`;
-  if (ON_STAR.has(operation)) return { action, resource: '*' };
+  const context = conditionContext(input);
+  if (ON_STAR.has(operation)) return { action, resource: '*', context };
   if (operation === 'GetChange')
     return { action, resource: `arn:aws:route53:::change/${bareId(String(input.Id ?? ''))}` };
   const zoneId = input.HostedZoneId ?? input.Id ?? input.ResourceId;
-  return { action, resource: `arn:aws:route53:::hostedzone/${bareId(String(zoneId ?? ''))}` };
+  return { action, resource: `arn:aws:route53:::hostedzone/${bareId(String(zoneId ?? ''))}`, context };
+}
+
+/**
+ * Route 53's condition keys, normalized as "Normalizing Route 53 condition
+ * key values" prescribes (Developer Guide, "Using IAM policy conditions for
+ * fine-grained access control"): record names in lower case without the
+ * trailing dot and with `\052`-style escapes, actions and types upper
+ * case, VPCs as `VPCId=<vpc-id>,VPCRegion=<region>`.
+ */
+function conditionContext(input: Record<string, unknown>): AuthorizationRequest['context'] {
+  const vpc = (input.VPC ?? (input.VPCId ? input : undefined)) as
+    | { VPCId?: string; VPCRegion?: string }
+    | undefined;
+  const changes = ((input.ChangeBatch as { Changes?: Change[] } | undefined)?.Changes ?? []).filter(
+    (c) => c.ResourceRecordSet?.Name,
+  );
+  return {
+    ...(vpc?.VPCId && {
+      'route53:VPCs': [`VPCId=${vpc.VPCId.toLowerCase()},VPCRegion=${(vpc.VPCRegion ?? '').toLowerCase()}`],
+    }),
+    ...(changes.length && {
+      'route53:ChangeResourceRecordSetsNormalizedRecordNames': changes.map((c) =>
+        displayName(normalizeName(c.ResourceRecordSet!.Name!)).slice(0, -1),
+      ),
+      'route53:ChangeResourceRecordSetsRecordTypes': changes.map((c) =>
+        String(c.ResourceRecordSet!.Type).toUpperCase(),
+      ),
+      'route53:ChangeResourceRecordSetsActions': changes.map((c) => String(c.Action).toUpperCase()),
+    }),
+  };
 }
 
 export const route53 = defineService<Route53Model>({
