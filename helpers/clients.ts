@@ -2,9 +2,11 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -62,6 +64,8 @@ const constructors = {
   cloudtrail: CloudTrailClient,
   logs: CloudWatchLogsClient,
   dynamodb: DynamoDBClient,
+  elbv2: ElasticLoadBalancingV2Client,
+  route53: Route53Client,
 } as const;
 
 export type ServiceKey = keyof typeof constructors;

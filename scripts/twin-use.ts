@@ -19,7 +19,13 @@ const USERS = ['suites', 'helpers', 'probes', 'cli', 'lab'];
 const SOURCE = /\.(ts|js|mjs|sh)$/;
 
 /** SDK package and CLI names whose service is signed under another name. */
-const SERVICE_OF: Record<string, string> = { 'cloudwatch-logs': 'logs', s3api: 's3' };
+const SERVICE_OF: Record<string, string> = {
+  'cloudwatch-logs': 'logs',
+  s3api: 's3',
+  'elastic-load-balancing-v2': 'elasticloadbalancing',
+  elbv2: 'elasticloadbalancing',
+  'route-53': 'route53',
+};
 
 export async function operationsInUse(root: string): Promise<OperationsInUse> {
   const used = new Map<string, Set<string>>();

@@ -131,7 +131,11 @@ async function resolveRole(
 }
 
 /** Security groups of a VPC by id, else by Name tag, else by group name (the console shows either). */
-async function findSecurityGroups(clients: AwsClients, vpcId: string, group: string): Promise<Found[]> {
+export async function findSecurityGroups(
+  clients: AwsClients,
+  vpcId: string,
+  group: string,
+): Promise<Found[]> {
   const inVpc: Filter = { Name: 'vpc-id', Values: [vpcId] };
   const byId = /^sg-[0-9a-f]+$/.test(group);
   const lookups: Filter[] = byId

@@ -19,6 +19,7 @@ import { type ApplicationIds, resolveApplication } from './application.ts';
 import { resolveDataProtection, runnerOf } from './data-protection.ts';
 import { allPages, describe, exactlyNamed, type Found, picker, soleCandidate, started } from './lookup.ts';
 import { resolveObservability } from './observability.ts';
+import { type PrivateLinkServiceIds, resolvePrivateLink } from './privatelink.ts';
 import type { PeeringTarget, Targets } from './schema.ts';
 
 /**
@@ -56,6 +57,8 @@ export interface ResolvedTargets extends Targets {
     trail?: string;
     /** What the application's functions, tables and egress name (helpers/targets/application.ts). */
     application?: ApplicationIds;
+    /** Per service of `privateLink` (by its targets name): what it resolved to (helpers/targets/privatelink.ts). */
+    privateLink?: Record<string, PrivateLinkServiceIds>;
   };
 }
 
@@ -201,6 +204,8 @@ export async function resolveTargets(
     await resolveObservability(targets, clients, ids, accountIds, problems);
   if (targets.application && !problems.length)
     await resolveApplication(targets, clients, ids, accountIds, problems);
+  if (targets.privateLink && !problems.length)
+    await resolvePrivateLink(targets, clients, ids, accountIds, problems);
   if (problems.length)
     throw new TargetsError(`the targets do not match the account:\n  ${problems.join('\n  ')}`, problems);
   return { ...targets, runId: runId(), accountIds, runner, ids };

@@ -35,3 +35,8 @@ export function flowLogRow(
   const to = 'logGroup' in d ? d.logGroup : `s3://${d.bucket}${d.prefix ? `/${d.prefix}` : ''}`;
   return `${watched}→${to}`;
 }
+
+/** A consumer of a PrivateLink service: `orders-service from App-VPC` (P4, P5). */
+export function privateLinkRow(service: string, vpc: string): string {
+  return `${service} from ${vpc}`;
+}

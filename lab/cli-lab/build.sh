@@ -5,7 +5,8 @@
 # data bucket's object events; flow logs to CloudWatch Logs and to a bucket
 # of the log archive account; seed 000's application: the AppEvents table,
 # an app bucket and the EventWriterLambda in Python (on the twin it needs a
-# local python3 with boto3: Debian's python3-boto3). Run it against an empty twin (`npm run twin -- --empty`)
+# local python3 with boto3: Debian's python3-boto3); seed 002's PrivateLink
+# service from the hub to blue, with its private zone. Run it against an empty twin (`npm run twin -- --empty`)
 # or, as it is, against a sandbox account you own. Its targets are
 # targets.json beside this script.
 #
@@ -280,6 +281,52 @@ for attempt in 1 2 3 4 5 6 7 8 9 10; do
   sleep 3
 done
 aws lambda wait function-active-v2 --function-name EventWriterLambda
+
+# --- PrivateLink (seed 002's zero-trust service path): the hub's host published through an internal
+# NLB as an endpoint service that requires acceptance and allows this account only; blue consumes it
+# through an interface endpoint in a group of its own (HTTPS from blue only), the provider accepts the
+# connection, and the private zone svc.cli-lab.internal, associated with blue only, names it `api`.
+# The hub's group already admits HTTPS from the hub's CIDR, where the NLB's node sends from (for ip
+# targets the source is the node's private address: ELB User Guide, "Target security groups").
+nlb_arn=$(aws elbv2 create-load-balancer --name cli-lab-nlb --type network --scheme internal \
+  --subnets "$hub_subnet" --query 'LoadBalancers[0].LoadBalancerArn')
+tg_arn=$(aws elbv2 create-target-group --name cli-lab-service --protocol TCP --port 443 \
+  --target-type ip --vpc-id "$hub_vpc" --query 'TargetGroups[0].TargetGroupArn')
+aws elbv2 register-targets --target-group-arn "$tg_arn" --targets Id=10.40.1.10,Port=443
+aws elbv2 create-listener --load-balancer-arn "$nlb_arn" --protocol TCP --port 443 \
+  --default-actions "Type=forward,TargetGroupArn=$tg_arn" >/dev/null
+aws elbv2 wait load-balancer-available --load-balancer-arns "$nlb_arn"
+read -r svc_id svc_name < <(aws ec2 create-vpc-endpoint-service-configuration \
+  --network-load-balancer-arns "$nlb_arn" --acceptance-required \
+  --tag-specifications "$(name vpc-endpoint-service cli-lab-service)" \
+  --query 'ServiceConfiguration.[ServiceId,ServiceName]')
+aws ec2 modify-vpc-endpoint-service-permissions --service-id "$svc_id" \
+  --add-allowed-principals "arn:aws:iam::$account:root" >/dev/null
+svc_sg=$(aws ec2 create-security-group --vpc-id "$blue_vpc" --group-name blue-service-endpoint \
+  --description "the hub service's endpoint: HTTPS from blue only" \
+  --tag-specifications "$(name security-group blue-service-endpoint)" --query GroupId)
+aws ec2 authorize-security-group-ingress --group-id "$svc_sg" \
+  --ip-permissions "IpProtocol=tcp,FromPort=443,ToPort=443,IpRanges=[{CidrIp=10.41.0.0/16}]" >/dev/null
+# A service without a verified private DNS name cannot have private DNS on its endpoints.
+vpce_id=$(aws ec2 create-vpc-endpoint --vpc-id "$blue_vpc" --vpc-endpoint-type Interface \
+  --service-name "$svc_name" --subnet-ids "$blue_subnet" --security-group-ids "$svc_sg" \
+  --no-private-dns-enabled --query VpcEndpoint.VpcEndpointId)
+aws ec2 accept-vpc-endpoint-connections --service-id "$svc_id" --vpc-endpoint-ids "$vpce_id" >/dev/null
+# The CLI has no waiter for an endpoint: pendingAcceptance → pending → available.
+for attempt in $(seq 1 60); do
+  state=$(aws ec2 describe-vpc-endpoints --vpc-endpoint-ids "$vpce_id" --query 'VpcEndpoints[0].State')
+  [ "$state" = available ] && break
+  [ "$attempt" -lt 60 ] || { echo "endpoint $vpce_id still $state" >&2; exit 1; }
+  sleep 2
+done
+vpce_dns=$(aws ec2 describe-vpc-endpoints --vpc-endpoint-ids "$vpce_id" --query 'VpcEndpoints[0].DnsEntries[0].DnsName')
+zone_id=$(aws route53 create-hosted-zone --name svc.cli-lab.internal --caller-reference "cli-lab-$vpce_id" \
+  --vpc "VPCRegion=$region,VPCId=$blue_vpc" --hosted-zone-config PrivateZone=true \
+  --query HostedZone.Id)
+change_id=$(aws route53 change-resource-record-sets --hosted-zone-id "$zone_id" --query ChangeInfo.Id \
+  --change-batch '{"Changes":[{"Action":"CREATE","ResourceRecordSet":{"Name":"api.svc.cli-lab.internal",
+    "Type":"CNAME","TTL":300,"ResourceRecords":[{"Value":"'"$vpce_dns"'"}]}}]}')
+aws route53 wait resource-record-sets-changed --id "$change_id"
 
 # --- Who validates: a runner user with the shipped runner policy, and a role of the same policy in
 # the archive that only this user may assume (to read the flow-log bucket's policy there).

@@ -16,6 +16,7 @@ import {
   RevokeSecurityGroupEgressCommand,
   type VpcEndpoint,
 } from '@aws-sdk/client-ec2';
+import { reachRows } from '../../helpers/privatelink/live-rows.ts';
 import type { ResolvedTargets } from '../../helpers/targets/index.ts';
 import { serviceRow } from '../../helpers/targets/rows.ts';
 import {
@@ -224,6 +225,10 @@ export const probeGroupLosesEgress: Drift = {
     return [
       e6(placement.name),
       ...dynamodbRows(lab, [placement.name], 'ok'),
+      // With no egress the probe's connection to a PrivateLink service never opens either (its lookup still answers).
+      ...reachRows(lab)
+        .filter((r) => r.placement === placement.name)
+        .map((r): Break => ({ id: 'P10', row: r.placement })),
       ...(await pipelineStopsIfIn(lab, op, placement.vpc, placement.securityGroups)),
       ...(await writerStopsIfIn(lab, op, placement.vpc, placement.securityGroups)),
     ];

@@ -8,6 +8,7 @@ import { tgwDrifts } from './network-tgw.ts';
 import { vpcDrifts } from './network-vpc.ts';
 import { observabilityDrifts } from './observability.ts';
 import { observabilityDeliveryDrifts } from './observability-delivery.ts';
+import { privateLinkDrifts } from './privatelink.ts';
 import type { Drift } from './types.ts';
 
 /** The drift catalogue: every change the drift matrix proves the suite catches. */
@@ -22,6 +23,7 @@ export const drifts: Drift[] = [
   ...applicationConfigDrifts,
   ...applicationLiveDrifts,
   ...applicationPrivilegeDrifts,
+  ...privateLinkDrifts,
 ];
 
 export type { Drift, Operator } from './types.ts';

@@ -23,6 +23,7 @@ import {
   partnerVpc,
   peerWithPartner,
 } from './network.ts';
+import { buildPrivateLink } from './privatelink.ts';
 import { buildAppBucket, buildProbeRole } from './storage.ts';
 
 export interface ReferenceLab {
@@ -65,12 +66,17 @@ export async function referenceLab(options: Omit<TwinOptions, 'accounts'> = {}):
   const dynamodbList = await servicePrefixList(lab, 'dynamodb');
   // The probe's group in Prod reaches both gateway endpoints it tries; the processor has a group of its
   // own, so that a change to one function's egress is not a change to the probe's.
-  await buildLambdaSecurityGroup(lab, prod, [s3List, dynamodbList]);
+  const probeGroup = await buildLambdaSecurityGroup(lab, prod, [s3List, dynamodbList]);
   await buildLambdaSecurityGroup(lab, vpcs.find((v) => v.spec.key === 'dev')!);
   const processorGroup = await buildHttpsOnlyGroup(lab, prod, {
     name: 'prod-processor',
     description: 'The receipt processor: HTTPS to S3 and the VPC endpoints only',
     prefixListIds: [s3List],
+  });
+  await buildPrivateLink(lab, {
+    shared: vpcs.find((v) => v.spec.key === 'shared')!,
+    prod,
+    probeGroupId: probeGroup,
   });
   await buildAppBucket(lab);
   await buildProbeRole(lab);

@@ -6,6 +6,7 @@ import { buildLedger, ledgerBucket } from './data-protection.ts';
 import { buildPaymentsEndpoints, buildProbeSupport, functionGroup, s3PrefixListId } from './endpoints.ts';
 import { buildAuditRole, buildNodeProfile } from './identity.ts';
 import { buildMesh, buildSpoke, spokes } from './network.ts';
+import { buildLedgerApi } from './privatelink.ts';
 
 /**
  * The second lab: the reference lab's pattern with different everything —
@@ -53,6 +54,12 @@ export async function buildSecondLab(
     functionGroupId: paymentsFunctions,
   });
   await buildApplication(clients, accountId, { runnerArn: runnerRoleArn, analytics });
+  await buildLedgerApi(clients, {
+    core: built.find((b) => b.spec.key === 'core')!,
+    payments,
+    analytics,
+    region: SECOND_LAB_REGION,
+  });
   await buildTrail(clients, accountId, ledgerBucket(accountId));
   await buildFlowLogs(clients, accountId, { vpcId: payments.vpcId, subnetId: sandbox.subnetIds[0]! });
   return { runnerRoleArn, ciBot };

@@ -29,6 +29,11 @@ export type Attempt = (
     }
   /** A TCP connection to a host on the internet (port 443): reachable or not. */
   | { name: string; kind: 'internet'; host: string; port?: number }
+  /**
+   * A TCP connection to a named host on a port, resolved from where the probe sits: a private service's
+   * name (a PrivateLink record) is not "the internet", and its port is the service's, never a default.
+   */
+  | { name: string; kind: 'tcp'; host: string; port: number }
   | { name: string; kind: 'dns'; hostname: string }
 ) & {
   /**

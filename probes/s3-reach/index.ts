@@ -235,6 +235,16 @@ async function perform(
     }
     case 'internet':
       return reachTcp(attempt.host, attempt.port ?? 443, bounds);
+    case 'tcp':
+      return reachTcp(attempt.host, attempt.port, bounds);
+    default:
+      // An attempt this probe does not know (a suite newer than the probe) did nothing: never `ok`.
+      throw Object.assign(
+        new Error(`this probe does not know attempts of kind ${(attempt as Attempt).kind}`),
+        {
+          code: 'UnknownAttempt',
+        },
+      );
   }
 }
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { CannotTellError } from '../../helpers/errors.ts';
 import { attachEvidence } from '../../helpers/evidence.ts';
 import { cidrContains } from '../../helpers/path.ts';
+import { privateLinkPlacements } from '../../helpers/privatelink/live-rows.ts';
 import {
   attemptSummary,
   type DeployedProbe,
@@ -54,7 +55,11 @@ function attemptsFor(placement: NonNullable<typeof probe>['placements'][number])
  * start-up); absent when vitest runs this file by itself, which then deploys them here.
  */
 const early = inject('probes');
-const sharedWithS13 = new Set(lab.targets.application?.dynamodb?.placements.map((p) => p.placement));
+const sharedWithS13OrP9 = new Set([
+  ...(lab.targets.application?.dynamodb?.placements.map((p) => p.placement) ?? []),
+  // P9–P11 invoke the same early probes (suites/privatelink/live.test.ts).
+  ...privateLinkPlacements(lab.targets),
+]);
 
 /** A placement's probe, Active (helpers/probe.ts, placementProbe); what this file must remove, noted. */
 async function readyProbe(
@@ -64,8 +69,9 @@ async function readyProbe(
   const { probe: ready, source } = await placementProbe(clients, lab.targets, placement, early);
   // A probe the lab keeps deployed is only invoked. One made for this run is removed here once used, as soon
   // as this file is done (on any stop validate's sweep removes it); one the application's S13 invokes too is
-  // left to that sweep: this file cannot know when S13 is done with it.
-  if (source === 'here' || (source === 'early' && !sharedWithS13.has(placement.name))) deployed.push(ready);
+  // left to that sweep (so is one P9–P11 invoke): this file cannot know when S13 is done with it.
+  if (source === 'here' || (source === 'early' && !sharedWithS13OrP9.has(placement.name)))
+    deployed.push(ready);
   return ready;
 }
 

@@ -68,7 +68,9 @@ describe.runIf(hasAwsCli)('a lab built with the AWS CLI on an empty twin', () =>
     expect,
   }) => {
     // Without a python3 with boto3 the twin cannot run the Python writer: the application is left out.
-    const only = python ? [] : ['--only', 'network', '--only', 'endpoints', '--only', 'observability'];
+    const only = python
+      ? []
+      : ['--only', 'network', '--only', 'endpoints', '--only', 'observability', '--only', 'privatelink'];
     const result = await runValidate(['--targets', targets, ...only], twinEnv(twin.endpoint, runner));
     expect(result.results, result.stderr.slice(-1500)).toBeDefined();
     const { tests } = result.results!;
@@ -85,6 +87,11 @@ describe.runIf(hasAwsCli)('a lab built with the AWS CLI on an empty twin', () =>
     // The trail and both flow logs, made with the CLI alone, are checked and show this run's own evidence.
     const passed = (id: string) => tests.filter((t) => t.id === id && t.verdict === 'pass').length;
     expect([passed('O1'), passed('O11'), passed('O20'), passed('O21')]).toEqual([1, 2, 1, 2]);
+    // The PrivateLink service, endpoint and zone made with elbv2, ec2 and route53 commands: every
+    // configuration check passes, and the archive, which the service does not allow, cannot see it.
+    expect(['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8', 'P12'].map((id) => [id, passed(id)])).toEqual(
+      ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8', 'P12'].map((id) => [id, 1]),
+    );
     const skipped = new Set(tests.filter((t) => t.verdict === 'skip').map((t) => t.message));
     expect(skipped).toContain('no dataProtection in targets');
     expect(result.code).toBe(0);

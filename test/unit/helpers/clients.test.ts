@@ -90,6 +90,8 @@ describe('clientsFor: one set of clients per account access', () => {
       'cloudtrail',
       'logs',
       'dynamodb',
+      'elbv2',
+      'route53',
     ]);
     expect(clients.ec2).toBeInstanceOf(EC2Client);
     expect(clients.s3).toBeInstanceOf(S3Client);

@@ -1,5 +1,8 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { cliOperations, sdkOperations } from '../../../scripts/twin-use.ts';
+import { cliOperations, operationsInUse, sdkOperations } from '../../../scripts/twin-use.ts';
 
 describe('what the checks, drifts and labs use (twin/COVERAGE.md marks the rest)', () => {
   test('SDK commands and paginators a file imports, by service; type-only imports are no use', () => {
@@ -23,5 +26,30 @@ describe('what the checks, drifts and labs use (twin/COVERAGE.md marks the rest)
       ['ec2', 'CreateTransitGatewayVpcAttachment'],
       ['s3api', 'PutObject'],
     ]);
+  });
+
+  test('a service whose SDK package or CLI name differs from its signing name counts under the signing name', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'twin-use-'));
+    try {
+      await mkdir(join(root, 'helpers'));
+      await writeFile(
+        join(root, 'helpers', 'a.ts'),
+        `import { GetHostedZoneCommand } from '@aws-sdk/client-route-53';
+         import { DescribeListenersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';`,
+      );
+      await writeFile(
+        join(root, 'helpers', 'b.sh'),
+        'aws elbv2 describe-target-health --target-group-arn "$tg"',
+      );
+      const used = await operationsInUse(root);
+      expect([...used.keys()].sort()).toEqual(['elasticloadbalancing', 'route53']);
+      expect([...used.get('elasticloadbalancing')!].sort()).toEqual([
+        'DescribeListeners',
+        'DescribeTargetHealth',
+      ]);
+      expect([...used.get('route53')!]).toEqual(['GetHostedZone']);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
