@@ -239,9 +239,13 @@ async function waitForAvailable({ ec2 }: AwsClients, id: string): Promise<VpcEnd
   return endpoint!;
 }
 
-/** Calls `look` until it says true; gives up after a minute naming what it last saw. */
+/**
+ * Calls `look` until it says true; gives up after ten minutes (the AWS CLI's
+ * load-balancer-available waiter: 40 polls 15 s apart) naming what it last
+ * saw. A lab on the twin's realistic profile takes about a minute for each.
+ */
 async function poll(what: string, look: () => Promise<true | string | undefined>): Promise<void> {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 600_000;
   for (;;) {
     const seen = await look();
     if (seen === true) return;
