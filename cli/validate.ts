@@ -2,7 +2,6 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Vitest } from 'vitest/node';
 import { CannotTellError, TargetsError } from '../helpers/errors.ts';
-import { privateLinkPlacements } from '../helpers/privatelink/live-rows.ts';
 import { createRunProbes } from '../helpers/probe.ts';
 import { newRunId, runId, useRunId } from '../helpers/run.ts';
 import { type Swept, sweepAll } from '../helpers/sweep.ts';
@@ -22,6 +21,7 @@ import {
 import { appendStepSummary } from '../reports/step-summary.ts';
 import type { EmbeddedTwin } from './embedded.ts';
 import { PendingWork, runDeadlineMs } from './pending.ts';
+import { placementsToProbe } from './placements.ts';
 import { bounded, RunStop, type StopCause, say } from './stop.ts';
 
 export interface ValidateOptions {
@@ -278,25 +278,6 @@ async function run(options: ValidateOptions, stop: RunStop): Promise<number> {
     heartbeats?.close();
     await twin?.server.close();
   }
-}
-
-/**
- * The placements whose probes the run's checks will invoke: every placement for the endpoint checks, the
- * placements of `application.dynamodb` for S13 and those of `privateLink.services[].live` for P9–P11 (which
- * invoke the same probes).
- */
-function placementsToProbe(targets: ResolvedTargets, only: string[]): string[] {
-  const runs = (area: string) => !only.length || only.includes(area);
-  if (!targets.endpoints?.probe) return [];
-  const all = targets.endpoints.probe.placements.map((p) => p.name);
-  const dynamodb = targets.application?.dynamodb?.placements.map((p) => p.placement) ?? [];
-  const privateLink = privateLinkPlacements(targets);
-  return all.filter(
-    (p) =>
-      runs('endpoints') ||
-      (runs('application') && dynamodb.includes(p)) ||
-      (runs('privatelink') && privateLink.includes(p)),
-  );
 }
 
 /** The report's words and the exit code for a stopped run. */
