@@ -121,6 +121,38 @@ function connectionOf(model: Ec2Model, service: EndpointServiceConfigurationStat
 }
 
 /**
+ * Decides each endpoint id of an Accept or Reject: an id that is no connection of the service, or one in
+ * a state the action does not take, comes back unsuccessful (the rest change as `change` says).
+ */
+function decideConnections(
+  model: Ec2Model,
+  serviceId: string | undefined,
+  endpointIds: readonly string[],
+  action: { verb: 'accepted' | 'rejected'; from: readonly VpcEndpointState['state'][] },
+  change: (endpoint: VpcEndpointState) => void,
+): Unsuccessful[] {
+  const service = getEndpointServiceConfiguration(model, serviceId);
+  const unsuccessful: Unsuccessful[] = [];
+  for (const id of endpointIds) {
+    const endpoint = connectionOf(model, service, id);
+    if (!endpoint)
+      unsuccessful.push({
+        id,
+        code: 'InvalidVpcEndpoint.NotFound',
+        message: `The Vpc Endpoint Id '${id}' does not exist`,
+      });
+    else if (!action.from.includes(endpoint.state))
+      unsuccessful.push({
+        id,
+        code: 'InvalidVpcEndpointState',
+        message: `The VPC endpoint ${id} is in state ${endpoint.state} and cannot be ${action.verb}.`,
+      });
+    else change(endpoint);
+  }
+  return unsuccessful;
+}
+
+/**
  * AcceptVpcEndpointConnections: a connection awaiting acceptance becomes
  * `pending`, then `available` once its network is provisioned (the
  * profile's privateLinkAcceptanceMs); other ids come back unsuccessful.
@@ -130,32 +162,18 @@ export function acceptEndpointConnections(
   serviceId: string | undefined,
   endpointIds: readonly string[],
 ): Unsuccessful[] {
-  const service = getEndpointServiceConfiguration(model, serviceId);
-  const unsuccessful: Unsuccessful[] = [];
-  for (const id of endpointIds) {
-    const endpoint = connectionOf(model, service, id);
-    if (!endpoint) {
-      unsuccessful.push({
-        id,
-        code: 'InvalidVpcEndpoint.NotFound',
-        message: `The Vpc Endpoint Id '${id}' does not exist`,
+  return decideConnections(
+    model,
+    serviceId,
+    endpointIds,
+    { verb: 'accepted', from: ['pendingAcceptance'] },
+    (endpoint) => {
+      endpoint.state = 'pending';
+      model.twin.scheduler.after(delay(model.twin.profile, 'privateLinkAcceptanceMs'), () => {
+        if (endpoint.state === 'pending') endpoint.state = 'available';
       });
-      continue;
-    }
-    if (endpoint.state !== 'pendingAcceptance') {
-      unsuccessful.push({
-        id,
-        code: 'InvalidVpcEndpointState',
-        message: `The VPC endpoint ${id} is in state ${endpoint.state} and cannot be accepted.`,
-      });
-      continue;
-    }
-    endpoint.state = 'pending';
-    model.twin.scheduler.after(delay(model.twin.profile, 'privateLinkAcceptanceMs'), () => {
-      if (endpoint.state === 'pending') endpoint.state = 'available';
-    });
-  }
-  return unsuccessful;
+    },
+  );
 }
 
 /** RejectVpcEndpointConnections: an attached connection (awaiting acceptance, pending or available) becomes `rejected`. */
@@ -164,27 +182,13 @@ export function rejectEndpointConnections(
   serviceId: string | undefined,
   endpointIds: readonly string[],
 ): Unsuccessful[] {
-  const service = getEndpointServiceConfiguration(model, serviceId);
-  const unsuccessful: Unsuccessful[] = [];
-  for (const id of endpointIds) {
-    const endpoint = connectionOf(model, service, id);
-    if (!endpoint) {
-      unsuccessful.push({
-        id,
-        code: 'InvalidVpcEndpoint.NotFound',
-        message: `The Vpc Endpoint Id '${id}' does not exist`,
-      });
-      continue;
-    }
-    if (!['pendingAcceptance', 'pending', 'available'].includes(endpoint.state)) {
-      unsuccessful.push({
-        id,
-        code: 'InvalidVpcEndpointState',
-        message: `The VPC endpoint ${id} is in state ${endpoint.state} and cannot be rejected.`,
-      });
-      continue;
-    }
-    endpoint.state = 'rejected';
-  }
-  return unsuccessful;
+  return decideConnections(
+    model,
+    serviceId,
+    endpointIds,
+    { verb: 'rejected', from: ['pendingAcceptance', 'pending', 'available'] },
+    (endpoint) => {
+      endpoint.state = 'rejected';
+    },
+  );
 }
