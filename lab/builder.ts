@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { invoke } from '../twin/core/invoke.ts';
 import type { Credential } from '../twin/core/principal.ts';
 import type { ServiceDefinition } from '../twin/core/service.ts';
@@ -52,4 +53,19 @@ export function named(resourceType: string, name: string, extra: Record<string, 
       },
     ],
   };
+}
+
+/**
+ * Calls `look` until it says true; gives up after ten minutes (the AWS CLI's
+ * load-balancer-available waiter: 40 polls 15 s apart) naming what it last
+ * saw. A lab on the twin's realistic profile takes about a minute for each.
+ */
+export async function poll(what: string, look: () => Promise<true | string | undefined>): Promise<void> {
+  const deadline = Date.now() + 600_000;
+  for (;;) {
+    const seen = await look();
+    if (seen === true) return;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}: still ${seen}`);
+    await sleep(100);
+  }
 }

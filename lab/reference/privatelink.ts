@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { CreateSecurityGroupResult, ServiceConfiguration, VpcEndpoint } from '@aws-sdk/client-ec2';
 import type {
   CreateListenerOutput,
@@ -7,7 +6,7 @@ import type {
   DescribeLoadBalancersOutput,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { CreateHostedZoneResponse } from '@aws-sdk/client-route-53';
-import { type LabBuilder, named } from '../builder.ts';
+import { type LabBuilder, named, poll } from '../builder.ts';
 import type { BuiltVpc } from './network.ts';
 
 /**
@@ -245,19 +244,4 @@ async function waitForAvailableEndpoint(lab: LabBuilder, id: string): Promise<Vp
     return endpoint?.State?.toLowerCase() === 'available' ? true : endpoint?.State;
   });
   return endpoint!;
-}
-
-/**
- * Calls `look` until it says true; gives up after ten minutes (the AWS CLI's
- * load-balancer-available waiter: 40 polls 15 s apart) naming what it last
- * saw. A lab on the twin's realistic profile takes about a minute for each.
- */
-export async function poll(what: string, look: () => Promise<true | string | undefined>): Promise<void> {
-  const deadline = Date.now() + 600_000;
-  for (;;) {
-    const seen = await look();
-    if (seen === true) return;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}: still ${seen}`);
-    await sleep(100);
-  }
 }

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   AcceptVpcEndpointConnectionsCommand,
   AuthorizeSecurityGroupIngressCommand,
@@ -24,6 +23,7 @@ import {
   CreateHostedZoneCommand,
 } from '@aws-sdk/client-route-53';
 import type { AwsClients } from '../../helpers/clients.ts';
+import { poll } from '../builder.ts';
 import { type BuiltSpoke, tagged } from './network.ts';
 
 /**
@@ -237,19 +237,4 @@ async function waitForAvailable({ ec2 }: AwsClients, id: string): Promise<VpcEnd
     return endpoint?.State?.toLowerCase() === 'available' ? true : endpoint?.State;
   });
   return endpoint!;
-}
-
-/**
- * Calls `look` until it says true; gives up after ten minutes (the AWS CLI's
- * load-balancer-available waiter: 40 polls 15 s apart) naming what it last
- * saw. A lab on the twin's realistic profile takes about a minute for each.
- */
-async function poll(what: string, look: () => Promise<true | string | undefined>): Promise<void> {
-  const deadline = Date.now() + 600_000;
-  for (;;) {
-    const seen = await look();
-    if (seen === true) return;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}: still ${seen}`);
-    await sleep(100);
-  }
 }
