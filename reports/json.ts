@@ -15,7 +15,7 @@ export const RESULTS_SCHEMA = 'meshcheck/results@1';
 const verdict = z.enum(['pass', 'fail', 'error', 'skip']);
 const change = z.enum(['newly-failing', 'still-failing', 'fixed', 'unchanged']);
 
-const resultsFile = z.object({
+export const resultsFile = z.object({
   schema: z.literal(RESULTS_SCHEMA),
   run: z.object({
     runId: z.string(),

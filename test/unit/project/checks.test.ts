@@ -9,7 +9,7 @@ import {
   names,
   type SuiteAndDrifts,
 } from '../../../scripts/checklist.ts';
-import { targetsJsonSchema } from '../../../scripts/generate.ts';
+import { resultsJsonSchema, targetsJsonSchema } from '../../../scripts/generate.ts';
 import { operationsInUse } from '../../../scripts/twin-use.ts';
 import { SEEDS } from '../../../suites/setup/seeds.ts';
 import { coverageMarkdown } from '../../../twin/coverage.ts';
@@ -39,7 +39,10 @@ describe('the project', () => {
     expect(result.code ?? 0, `${result.stdout}\n${result.stderr}`).toBe(0);
   });
 
-  test('targets.schema.json is generated from the zod schema (npm run generate)', async ({ expect }) => {
+  test('targets.schema.json and results.schema.json are generated from the zod schemas (npm run generate)', async ({
+    expect,
+  }) => {
+    expect(await readFile(join(root, 'results.schema.json'), 'utf8')).toBe(resultsJsonSchema());
     expect(await readFile(join(root, 'targets.schema.json'), 'utf8')).toBe(targetsJsonSchema());
   });
 
