@@ -128,6 +128,7 @@ describe('the packed package', () => {
         'probes',
         'reports',
         'suites',
+        'results.schema.json',
         'targets.example.json',
         'targets.schema.json',
         'twin',
