@@ -32,12 +32,13 @@ const LONGEST = [
   'test/e2e/drift-matrix-',
   // Then the e2e files by their time on a fresh clone (fc9: 152 s down to 50 s), so the longest do not
   // start last; vitest's own order (by size, without a cache) started faults, 99 s, at 380 s of 517.
+  // fc3 (six workers): validate 214 s, second lab 213, receipts 189, faults 158, run-end 95, interrupt 77.
+  'test/e2e/validate.test.ts',
   'test/e2e/second-lab.test.ts',
   'test/e2e/receipts.test.ts',
-  'test/e2e/interrupt.test.ts',
   'test/e2e/faults.test.ts',
-  'test/e2e/validate.test.ts',
   'test/e2e/run-end.test.ts',
+  'test/e2e/interrupt.test.ts',
   'test/e2e/early-probe.test.ts',
   'test/e2e/cli-lab.test.ts',
   'test/e2e/packed-install.test.ts',

@@ -78,7 +78,7 @@ function meshcheck(args: string[]) {
       ...(process.env.MESHCHECK_LEDGER_DIR && { MESHCHECK_LEDGER_DIR: process.env.MESHCHECK_LEDGER_DIR }),
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       AWS_EC2_METADATA_DISABLED: 'true',
-      VITEST_MAX_WORKERS: '2',
+      VITEST_MAX_WORKERS: '1', // one area (--only network): one worker loads the suite once
     },
     maxBuffer: 64 * 1024 * 1024,
   }).then(
