@@ -23,9 +23,14 @@ export function areaOfLetter(letter: string): AreaName | undefined {
   return CHECKLIST_AREAS.find((a) => a.letter === letter)?.name;
 }
 
+/** Where an area (`network`) stands in the checklist; unknown ones last. */
+export function areaRank(name: string): number {
+  const i = CHECKLIST_AREAS.findIndex((a) => a.name === name);
+  return i === -1 ? CHECKLIST_AREAS.length : i;
+}
+
 /** Where a check id or a section title (`N7`, `N · VPCs…`) stands in the checklist; unknown ones last. */
 export function checklistRank(idOrSection: string): number {
   const letter = /^([A-Z]+)(?:\d| ·)/.exec(idOrSection)?.[1] ?? '';
-  const i = CHECKLIST_AREAS.findIndex((a) => a.letter === letter);
-  return i === -1 ? CHECKLIST_AREAS.length : i;
+  return areaRank(areaOfLetter(letter) ?? '');
 }

@@ -3,7 +3,7 @@
  * a readable text form of each evidence kind (JUnit `<system-out>`).
  */
 
-import { AREA_NAMES } from '../common/areas.ts';
+import { areaRank } from '../common/areas.ts';
 import { printable } from '../common/escape.ts';
 import {
   asCalls,
@@ -104,12 +104,8 @@ export function areaLines(tests: readonly TestRecord[]): string[] {
     counts[test.verdict]++;
     areas.set(area, counts);
   }
-  const rank = (area: string) => {
-    const i = (AREA_NAMES as readonly string[]).indexOf(area);
-    return i === -1 ? AREA_NAMES.length : i;
-  };
   return [...areas]
-    .sort(([a], [b]) => rank(a) - rank(b))
+    .sort(([a], [b]) => areaRank(a) - areaRank(b))
     .map(
       ([area, c]) =>
         `${printable(area)}: ${c.pass} passed, ${c.fail} failed, ${c.error} could not tell, ${c.skip} skipped`,
