@@ -1,4 +1,7 @@
 import {
+  CreateSubnetCommand,
+  DescribeAvailabilityZonesCommand,
+  DescribeSubnetsCommand,
   DescribeVpcEndpointsCommand,
   ModifyVpcEndpointServiceConfigurationCommand,
   ModifyVpcEndpointServicePermissionsCommand,
@@ -9,6 +12,7 @@ import {
   DeregisterTargetsCommand,
   DescribeListenersCommand,
   DescribeTargetHealthCommand,
+  SetSubnetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import {
   AssociateVPCWithHostedZoneCommand,
@@ -316,6 +320,44 @@ export const endpointSgNo443: Drift = {
   },
 };
 
+/**
+ * The load balancer enabled in one more Availability Zone, in a subnet the
+ * operator made for it: ELB lets zones be added while endpoints are
+ * associated (API_SetSubnets: "you must include all subnets that were
+ * enabled previously … plus any additional subnets"). The service runs
+ * where the lab did not plan it (P1), and the new zone's node checks the
+ * targets from an address their groups do not admit: the targets fail its
+ * checks (P2), though connections through the planned zones still open.
+ */
+export const loadBalancerExtraZone: Drift = {
+  id: 'pl-nlb-extra-zone',
+  says: 'the service’s load balancer is enabled in one more Availability Zone, in a new subnet of the provider VPC',
+  appliesTo: (lab) => has(lab),
+  async breaks(lab) {
+    const { svc } = chosen(lab)!;
+    return [row('P1', svc.name), row('P2', svc.name)];
+  },
+  async apply(lab, op) {
+    const { svc, ids } = await current(lab, op);
+    const { ec2, elbv2 } = op(svc.account);
+    const { Subnets } = await ec2.send(new DescribeSubnetsCommand({ SubnetIds: ids.subnetIds }));
+    const used = new Set((Subnets ?? []).map((s) => s.AvailabilityZone));
+    const { AvailabilityZones } = await ec2.send(new DescribeAvailabilityZonesCommand({}));
+    const zone = (AvailabilityZones ?? []).find((z) => !used.has(z.ZoneName))!.ZoneName!;
+    const vpc = lab.network!.vpcs.find((v) => v.name === svc.loadBalancer.vpc)!;
+    const cidr = vpc.cidr.replace(/^(\d+\.\d+)\.\d+\.\d+\/\d+$/, '$1.249.0/24');
+    const { Subnet } = await ec2.send(
+      new CreateSubnetCommand({ VpcId: ids.vpcId, CidrBlock: cidr, AvailabilityZone: zone }),
+    );
+    await elbv2.send(
+      new SetSubnetsCommand({
+        LoadBalancerArn: ids.loadBalancerArn,
+        Subnets: [...ids.subnetIds, Subnet!.SubnetId!],
+      }),
+    );
+  },
+};
+
 export const privateLinkDrifts: Drift[] = [
   acceptanceOff,
   principalsStar,
@@ -324,4 +366,5 @@ export const privateLinkDrifts: Drift[] = [
   recordElsewhere,
   targetDeregistered,
   endpointSgNo443,
+  loadBalancerExtraZone,
 ];

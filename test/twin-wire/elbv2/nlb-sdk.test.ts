@@ -28,6 +28,7 @@ import {
   ModifyListenerCommand,
   ModifyLoadBalancerAttributesCommand,
   RegisterTargetsCommand,
+  SetSubnetsCommand,
   waitUntilLoadBalancerAvailable,
   waitUntilTargetInService,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -195,6 +196,41 @@ describe('CreateLoadBalancer (network, internal)', () => {
       }),
     );
     expect(after.Attributes).toContainEqual({ Key: 'load_balancing.cross_zone.enabled', Value: 'true' });
+  });
+
+  test('SetSubnets adds a zone with a node of its own; leaving out a subnet enabled before is refused', async () => {
+    const { Subnet } = await ec2.send(
+      new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.70.9.0/24', AvailabilityZone: 'us-east-1d' }),
+    );
+    const subnetC = Subnet!.SubnetId!;
+    const { LoadBalancers } = await elb.send(
+      new CreateLoadBalancerCommand({
+        Name: 'zones-nlb',
+        Type: 'network',
+        Scheme: 'internal',
+        Subnets: [subnetA],
+      }),
+    );
+    const arn = LoadBalancers![0]!.LoadBalancerArn!;
+    const added = await elb.send(
+      new SetSubnetsCommand({ LoadBalancerArn: arn, Subnets: [subnetA, subnetC] }),
+    );
+    expect(added.AvailabilityZones!.map((z) => [z.ZoneName, z.SubnetId])).toEqual([
+      ['us-east-1a', subnetA],
+      ['us-east-1d', subnetC],
+    ]);
+    const nodes = await ec2.send(
+      new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'subnet-id', Values: [subnetC] }] }),
+    );
+    expect(nodes.NetworkInterfaces!.map((n) => n.Description)).toEqual([
+      expect.stringMatching(/^ELB net\/zones-nlb\//),
+    ]);
+    await expect(
+      elb.send(new SetSubnetsCommand({ LoadBalancerArn: arn, Subnets: [subnetC] })),
+    ).rejects.toMatchObject({
+      name: 'InvalidConfigurationRequestException',
+    });
+    await elb.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: arn }));
   });
 });
 

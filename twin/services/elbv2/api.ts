@@ -33,6 +33,9 @@
  *   (no flow hash); failing open it still keeps to its own zone's targets
  *   unless cross-zone load balancing is on (the stricter reading).
  * - TLS listeners do not check that their certificate exists in ACM.
+ * - SetSubnets only adds zones: the twin refuses leaving out a subnet enabled
+ *   before (API_SetSubnets' older rule), where the Network Load Balancers
+ *   guide now lets one go unless VPC endpoints are associated. Stricter.
  * - Client traffic reaches a node only through the PrivateLink path
  *   (twin/network's endpoint → NLB hop); a probe to a node's own address is
  *   not answered until reachability.ts asks connectToNode
@@ -55,6 +58,7 @@ const RESOURCE_MEMBER: Record<string, string> = {
   DeleteLoadBalancer: 'LoadBalancerArn',
   ModifyLoadBalancerAttributes: 'LoadBalancerArn',
   SetSecurityGroups: 'LoadBalancerArn',
+  SetSubnets: 'LoadBalancerArn',
   CreateListener: 'LoadBalancerArn',
   DeleteTargetGroup: 'TargetGroupArn',
   ModifyTargetGroup: 'TargetGroupArn',

@@ -11,6 +11,8 @@ import type {
   ModifyLoadBalancerAttributesOutput,
   SetSecurityGroupsInput,
   SetSecurityGroupsOutput,
+  SetSubnetsInput,
+  SetSubnetsOutput,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { RequestContext } from '../../../core/context.ts';
 import type { Handler } from '../../../core/service.ts';
@@ -23,6 +25,7 @@ import {
   deleteLoadBalancer,
   setLoadBalancerAttributes,
   setLoadBalancerGroups,
+  setLoadBalancerSubnets,
 } from '../model/load-balancers.ts';
 import { authorizeTagging, page, tagsOf } from './shared.ts';
 
@@ -49,6 +52,22 @@ export function renderLoadBalancer(lb: LoadBalancerState, now: number): LoadBala
     }),
     IpAddressType: lb.ipAddressType,
   };
+}
+
+/** The subnets a CreateLoadBalancer or SetSubnets names, as Subnets or SubnetMappings (not both). */
+function subnetsOf(input: Pick<CreateLoadBalancerInput, 'Subnets' | 'SubnetMappings' | 'IpAddressType'>) {
+  if (input.Subnets?.length && input.SubnetMappings?.length)
+    throw validationError('You can specify subnets or subnet mappings, not both');
+  if (input.SubnetMappings?.some((m) => m.AllocationId || m.IPv6Address))
+    throw notServed('an Elastic IP or IPv6 address in a subnet mapping');
+  if (input.IpAddressType && input.IpAddressType !== 'ipv4')
+    throw notServed(`IP address type ${input.IpAddressType}`);
+  return input.SubnetMappings?.length
+    ? input.SubnetMappings.map((m) => ({
+        subnetId: m.SubnetId ?? '',
+        ...(m.PrivateIPv4Address && { privateIp: m.PrivateIPv4Address }),
+      }))
+    : (input.Subnets ?? []).map((subnetId) => ({ subnetId }));
 }
 
 /** The load balancer an ARN names, in the caller's account and Region; LoadBalancerNotFound otherwise. */
@@ -78,18 +97,7 @@ export const loadBalancerHandlers: Record<string, Handler<Elbv2Model>> = {
       throw notServed(`load balancer type ${input.Type ?? 'application'}`);
     const name = checkLoadBalancerName(input.Name);
     const scheme = input.Scheme ?? 'internet-facing';
-    if (input.Subnets?.length && input.SubnetMappings?.length)
-      throw validationError('You can specify subnets or subnet mappings, not both');
-    if (input.SubnetMappings?.some((m) => m.AllocationId || m.IPv6Address))
-      throw notServed('an Elastic IP or IPv6 address in a subnet mapping');
-    if (input.IpAddressType && input.IpAddressType !== 'ipv4')
-      throw notServed(`IP address type ${input.IpAddressType}`);
-    const subnets = input.SubnetMappings?.length
-      ? input.SubnetMappings.map((m) => ({
-          subnetId: m.SubnetId ?? '',
-          ...(m.PrivateIPv4Address && { privateIp: m.PrivateIPv4Address }),
-        }))
-      : (input.Subnets ?? []).map((subnetId) => ({ subnetId }));
+    const subnets = subnetsOf(input);
     const id = ctx.twin.ids.hex(16);
     const arn = model.arnOf('loadbalancer/net', `${name}/${id}`);
     ctx.authorize({
@@ -154,6 +162,18 @@ export const loadBalancerHandlers: Record<string, Handler<Elbv2Model>> = {
       SecurityGroupIds: lb.securityGroupIds,
       EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: lb.enforceInboundOnPrivateLink ? 'on' : 'off',
     };
+  },
+
+  /** SetSubnets: Availability Zones added to a Network Load Balancer (model/load-balancers.ts says which). */
+  SetSubnets(model, input: SetSubnetsInput, ctx): SetSubnetsOutput {
+    const lb = setLoadBalancerSubnets(
+      ctx.twin,
+      model,
+      loadBalancerOf(model, input.LoadBalancerArn),
+      subnetsOf(input),
+    );
+    const { AvailabilityZones, IpAddressType } = renderLoadBalancer(lb, ctx.time);
+    return { AvailabilityZones, IpAddressType };
   },
 
   DescribeLoadBalancerAttributes(

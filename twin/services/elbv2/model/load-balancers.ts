@@ -186,25 +186,7 @@ export function createLoadBalancer(
   }
   const now = twin.clock.now();
   const arn = model.arnOf('loadbalancer/net', `${spec.name}/${id}`);
-  const zones = spec.subnets.map((s) => {
-    const subnet = state.subnets.get(s.subnetId)!;
-    const eni = createServiceEni(state, {
-      subnetId: subnet.id,
-      type: 'network_load_balancer',
-      description: `ELB net/${spec.name}/${id}`,
-      requesterId: ELB_REQUESTER_ID,
-      securityGroupIds: spec.securityGroupIds,
-      ...(s.privateIp && { privateIp: s.privateIp }),
-    });
-    return {
-      zoneName: subnet.availabilityZone,
-      zoneId: subnet.availabilityZoneId,
-      subnetId: subnet.id,
-      networkInterfaceId: eni.id,
-      privateIp: eni.privateIp,
-      ...(s.privateIp && { requestedIp: true }),
-    };
-  });
+  const zones = spec.subnets.map((s) => nodeIn(state, s, spec.name, id, spec.securityGroupIds));
   const lb: LoadBalancerState = {
     arn,
     name: spec.name,
@@ -226,6 +208,75 @@ export function createLoadBalancer(
   };
   model.loadBalancers.set(arn, lb);
   return lb;
+}
+
+/** A load balancer node in one subnet: its requester-managed interface and address. */
+function nodeIn(
+  state: Ec2Model,
+  s: NewLoadBalancer['subnets'][number],
+  name: string,
+  id: string,
+  securityGroupIds: string[],
+): LoadBalancerState['zones'][number] {
+  const subnet = state.subnets.get(s.subnetId)!;
+  const eni = createServiceEni(state, {
+    subnetId: subnet.id,
+    type: 'network_load_balancer',
+    description: `ELB net/${name}/${id}`,
+    requesterId: ELB_REQUESTER_ID,
+    securityGroupIds,
+    ...(s.privateIp && { privateIp: s.privateIp }),
+  });
+  return {
+    zoneName: subnet.availabilityZone,
+    zoneId: subnet.availabilityZoneId,
+    subnetId: subnet.id,
+    networkInterfaceId: eni.id,
+    privateIp: eni.privateIp,
+    ...(s.privateIp && { requestedIp: true }),
+  };
+}
+
+/**
+ * SetSubnets for a Network Load Balancer, adding Availability Zones: "When you specify subnets for a
+ * Network Load Balancer, you must include all subnets that were enabled previously, with their existing
+ * configurations, plus any additional subnets" (API_SetSubnets). The Network Load Balancers guide now
+ * allows removing a subnet, except while the load balancer has active VPC endpoint associations
+ * ("Update the Availability Zones for your Network Load Balancer"); the twin keeps the older, stricter
+ * rule and refuses every removal (LIMITATIONS).
+ */
+export function setLoadBalancerSubnets(
+  twin: Twin,
+  model: Elbv2Model,
+  lb: LoadBalancerState,
+  subnets: NewLoadBalancer['subnets'],
+): LoadBalancerState {
+  const state = ec2Of(twin, model);
+  const vpcId = placeSubnets(state, { ...settingsOf(lb), subnets });
+  if (vpcId !== lb.vpcId)
+    throw invalidConfiguration('All subnets must belong to the VPC of the load balancer');
+  const asked = new Set(subnets.map((s) => s.subnetId));
+  const dropped = lb.zones.filter((z) => !asked.has(z.subnetId)).map((z) => z.subnetId);
+  if (dropped.length)
+    throw invalidConfiguration(
+      `Subnets that were enabled previously must all be specified: ${dropped.join(', ')} missing`,
+    );
+  const known = new Set(lb.zones.map((z) => z.subnetId));
+  for (const s of subnets.filter((x) => !known.has(x.subnetId)))
+    lb.zones.push(nodeIn(state, s, lb.name, lb.id, lb.securityGroupIds));
+  return lb;
+}
+
+/** The settings of an existing load balancer, as a create would name them. */
+function settingsOf(lb: LoadBalancerState): NewLoadBalancer {
+  return {
+    name: lb.name,
+    scheme: lb.scheme,
+    subnets: lb.zones.map((z) => ({ subnetId: z.subnetId })),
+    securityGroupIds: lb.securityGroupIds,
+    ipAddressType: lb.ipAddressType,
+    tags: lb.tags,
+  };
 }
 
 /**
